@@ -1,0 +1,93 @@
+"""Settings, read once from the environment and passed down. Nothing else reads os.environ.
+
+`.env` is read only by entry points (the command line, web.py), never here, so tests see exactly the
+environment they build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    glossary_dir: Path = Path("data/terms")
+    roles_file: Path = Path("data/roles.yml")
+    data_dir: Path = Path("var")
+    database_url: str = ""  # state database; empty means a SQLite file under data_dir
+    glossary_name: str = "AI Glossary"
+    glossary_url: str = ""  # the published docs site, linked from cards when set
+    license: str = "CC BY-SA 4.0"
+    port: int = 3000
+    reload_seconds: float = 30.0
+    slack_bot_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_api_url: str = ""
+    requests_channel: str = ""
+    reviewers: tuple[str, ...] = ()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def get(name: str, default: str = "") -> str:
+            return (env.get(name) or default).strip()
+
+        data_dir = Path(get("DATA_DIR", "var"))
+        try:
+            port = int(get("PORT", "3000"))
+        except ValueError:
+            raise SettingsError(f"PORT must be a number, not {get('PORT')!r}; see .env.example") from None
+        try:
+            reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
+        except ValueError:
+            raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
+        api_url = get("SLACK_API_URL")
+        if api_url and not api_url.endswith("/"):
+            api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
+        return cls(
+            glossary_dir=Path(get("GLOSSARY_DIR", "data/terms")),
+            roles_file=Path(get("ROLES_FILE", "data/roles.yml")),
+            data_dir=data_dir,
+            database_url=get("DATABASE_URL"),
+            glossary_name=get("GLOSSARY_NAME", "AI Glossary"),
+            glossary_url=get("GLOSSARY_URL"),
+            port=port,
+            reload_seconds=reload_seconds,
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=api_url,
+            requests_channel=get("REQUESTS_CHANNEL"),
+            reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
+            log_level=get("LOG_LEVEL", "INFO").upper(),
+        )
+
+    @property
+    def glossary_db(self) -> Path:
+        return self.data_dir / "glossary.db"
+
+    @property
+    def state_url(self) -> str:
+        if self.database_url:
+            # Procfile platforms hand out postgres:// URLs; SQLAlchemy wants a driver named.
+            url = self.database_url
+            for prefix in ("postgres://", "postgresql://"):
+                if url.startswith(prefix):
+                    return "postgresql+psycopg://" + url[len(prefix) :]
+            return url
+        return f"sqlite:///{self.data_dir / 'state.db'}"
+
+    def require(self, *names: str) -> None:
+        """Stop with one line naming the first missing variable."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise SettingsError(
+                    f"{name} is not set; copy .env.example to .env and fill it in (see README, 'Connect to Slack')"
+                )

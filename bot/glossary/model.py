@@ -1,0 +1,122 @@
+"""What a glossary term is, once loaded: plain frozen values that every other layer reads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Framing(StrEnum):
+    """The two audience-tailored texts every term carries."""
+
+    EXEC = "exec"
+    ENGINEER = "engineer"
+
+    @property
+    def label(self) -> str:
+        return "For executives" if self is Framing.EXEC else "For engineers"
+
+    def other(self) -> Framing:
+        return Framing.ENGINEER if self is Framing.EXEC else Framing.EXEC
+
+
+ROLE_KEYS = ("product", "engineering", "data_science", "policy", "legal", "security", "communications")
+PARTS_OF_SPEECH = ("noun", "noun_phrase", "verb", "adjective", "process", "concept")
+STATUSES = ("draft", "reviewed", "approved", "deprecated")
+RELATION_KINDS = ("broader", "narrower", "related")
+LICENSE = "CC BY-SA 4.0"
+
+
+def slugify(name: str) -> str:
+    """The glossary's own slug rule: lower-case, spaces and underscores to hyphens, runs collapsed."""
+    slug = re.sub(r"[\s_]+", "-", name.strip().lower())
+    return re.sub(r"-{2,}", "-", slug)
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link to another term by name. `slug` is the resolved target, or None when it names no term."""
+
+    kind: str
+    target: str
+    slug: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    term: str
+    aliases: tuple[str, ...]
+    categories: tuple[str, ...]
+    roles: tuple[str, ...]
+    part_of_speech: str
+    short_def: str
+    long_def: str
+    exec_framing: str
+    engineer_framing: str
+    examples_do: tuple[str, ...]
+    examples_dont: tuple[str, ...]
+    nist_tags: tuple[str, ...] = ()
+    risk_notes: str = ""
+    relations: tuple[Relation, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    license: str = LICENSE
+    status: str = "approved"
+    last_reviewed: str = ""
+    source_file: str = ""
+
+    def framing(self, which: Framing) -> str:
+        return self.exec_framing if which is Framing.EXEC else self.engineer_framing
+
+    def related(self, kind: str) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.kind == kind)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a glossary file, in words its editor understands.
+
+    An error keeps the file out of the glossary; a warning lets it in.
+    """
+
+    severity: str  # "error" | "warning"
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        what = f" {self.field}:" if self.field else ""
+        return f"{where}: {self.severity}:{what} {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "field": self.field, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    name: str
+    takeaway: str
+
+
+@dataclass
+class LoadResult:
+    terms: list[Term] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
