@@ -1,0 +1,88 @@
+"""What a term card shows, decided once for every renderer (Slack blocks, terminal text).
+
+A card model says *what* to show for one person asking about one term; renderers decide *how*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .glossary.lookup import Glossary
+from .glossary.model import Framing, Relation, Role, Term
+
+STATUS_LABELS = {
+    "draft": "Draft: not reviewed yet",
+    "reviewed": "Reviewed",
+    "approved": "Approved",
+    "deprecated": "Deprecated: do not use this term in new work",
+}
+STATUS_MARKS = {"draft": "📝", "reviewed": "🔎", "approved": "✅", "deprecated": "⚠️"}
+
+
+@dataclass(frozen=True)
+class RelatedTerm:
+    kind: str  # broader | narrower | related
+    name: str  # as the glossary writes the target
+    slug: str | None  # None when it names no term: shown as plain text
+
+
+@dataclass(frozen=True)
+class Card:
+    term: Term
+    framings: tuple[Framing, ...]  # one chosen framing, or both when the person has no preference yet
+    preferred: Framing | None  # the person's stored default, if any
+    role: Role | None
+    related: tuple[RelatedTerm, ...]
+    attribution: str
+    expanded: bool = False  # the "More" view: long definition, examples, governance, aliases
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.term.status, self.term.status)
+
+    @property
+    def status_mark(self) -> str:
+        return STATUS_MARKS.get(self.term.status, "")
+
+    @property
+    def single_framing(self) -> Framing | None:
+        return self.framings[0] if len(self.framings) == 1 else None
+
+    @property
+    def takeaway(self) -> str:
+        return self.role.takeaway if self.role else ""
+
+
+def build_card(
+    glossary: Glossary,
+    term: Term,
+    *,
+    framing: Framing | None = None,
+    preferred: Framing | None = None,
+    role: Role | None = None,
+    expanded: bool = False,
+    attribution: str = "",
+) -> Card:
+    """`framing` asked for now beats the stored `preferred` one; with neither, both framings are shown."""
+    chosen = framing or preferred
+    related = tuple(_related(glossary, r) for r in term.relations)
+    return Card(
+        term=term,
+        framings=(chosen,) if chosen else (Framing.EXEC, Framing.ENGINEER),
+        preferred=preferred,
+        role=role,
+        related=related,
+        attribution=attribution,
+        expanded=expanded,
+    )
+
+
+def _related(glossary: Glossary, rel: Relation) -> RelatedTerm:
+    # A target that resolved when the glossary was built but whose term has since gone stays plain text.
+    slug = rel.slug if rel.slug and glossary.get(rel.slug) else None
+    name = glossary.get(slug).term if slug else rel.target
+    return RelatedTerm(rel.kind, name, slug)
+
+
+def attribution_line(glossary_name: str, license: str) -> str:
+    return f"From {glossary_name} · {license}"

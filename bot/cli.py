@@ -1,0 +1,144 @@
+"""The command line: check, define, search, serve, requests. One function per subcommand.
+
+Exit codes: 0 done, 1 a miss or a glossary with errors, 2 a usage or settings error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from dotenv import find_dotenv, load_dotenv
+
+from .cards import attribution_line, build_card
+from .config import Settings, SettingsError
+from .glossary.db import open_glossary
+from .glossary.load import load_glossary
+from .glossary.model import Framing
+from .render_text import card_text, result_text
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def cmd_check(args, settings: Settings) -> int:
+    directory = Path(args.dir) if args.dir else settings.glossary_dir
+    result = load_glossary(directory)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "terms": len(result.terms),
+                    "errors": [p.as_dict() for p in result.errors],
+                    "warnings": [p.as_dict() for p in result.warnings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for problem in result.problems:
+            print(problem)
+        counts = f"{len(result.terms)} terms loaded, {len(result.errors)} errors, {len(result.warnings)} warnings"
+        print(f"{directory}: {counts}")
+    return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def _glossary(settings: Settings):
+    glossary, report = open_glossary(settings.glossary_dir, settings.glossary_db)
+    errors = [p for p in report.problems if p.severity == "error"]
+    if errors:
+        print(
+            f"glossary-bot: {len(errors)} glossary files have errors and were left out; run `check` to see them",
+            file=sys.stderr,
+        )
+    return glossary
+
+
+def cmd_define(args, settings: Settings) -> int:
+    query = " ".join(args.term)
+    glossary = _glossary(settings)
+    result = glossary.find(query)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    elif result.term:
+        framing = Framing(args.framing) if args.framing else None
+        card = build_card(
+            glossary,
+            result.term,
+            framing=framing,
+            expanded=args.more,
+            attribution=attribution_line(settings.glossary_name, settings.license),
+        )
+        print(card_text(card))
+    else:
+        print(result_text(result))
+    return EXIT_FAILED if result.status == "miss" else EXIT_OK
+
+
+def cmd_search(args, settings: Settings) -> int:
+    query = " ".join(args.query)
+    result = _glossary(settings).search(query)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    elif result.matches:
+        for m in result.matches:
+            print(f"{m.term.term}: {m.term.short_def}")
+    else:
+        print(f"No term mentions '{query}'.")
+    return EXIT_FAILED if result.status == "miss" else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
+    parser = argparse.ArgumentParser(
+        prog="glossary-bot", description="A team's AI glossary, in Slack and in the terminal."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", parents=[common], help="validate the glossary files and list every problem")
+    p.add_argument("dir", nargs="?", help="folder of term files (default: the glossary folder)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("define", parents=[common], help="show a term's card")
+    p.add_argument("term", nargs="+", help="a term name, alias or close spelling")
+    p.add_argument("--framing", choices=[f.value for f in Framing], help="show only this framing")
+    p.add_argument("--more", action="store_true", help="include the long definition, examples and governance")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_define)
+
+    p = sub.add_parser("search", parents=[common], help="list terms whose text mentions the words")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_search)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # An entry point, so .env is read here and nowhere else: the one in the working folder, if any.
+    load_dotenv(find_dotenv(usecwd=True), override=False)
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as exc:
+        print(f"glossary-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.glossary:
+        settings = replace(settings, glossary_dir=Path(args.glossary))
+    logging.basicConfig(
+        level=logging.WARNING if args.command != "serve" else settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args, settings)
+    except SettingsError as exc:
+        print(f"glossary-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE

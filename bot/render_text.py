@@ -1,0 +1,74 @@
+"""Cards and lookup results as plain terminal text: the same card model Slack renders as blocks."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .cards import Card
+from .glossary.lookup import LookupResult
+from .glossary.model import RELATION_KINDS
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    # a bullet's continuation lines line up under its text, not under the bullet
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+
+
+def card_text(card: Card) -> str:
+    t = card.term
+    lines = [
+        t.term,
+        f"{t.part_of_speech.replace('_', ' ')} · {', '.join(t.categories)}",
+        f"{card.status_mark} {card.status_label}" + (f" (last reviewed {t.last_reviewed})" if t.last_reviewed else ""),
+        "",
+        _wrap(t.short_def),
+        "",
+    ]
+    for framing in card.framings:
+        lines += [f"{framing.label}:", _wrap(t.framing(framing), "  "), ""]
+    if card.takeaway:
+        lines += [f"For {card.role.name}:", _wrap(card.takeaway, "  "), ""]
+    if card.expanded:
+        lines += ["In depth:", _wrap(t.long_def, "  "), ""]
+        lines += [
+            "Do:",
+            *(_wrap(x, "  - ") for x in t.examples_do),
+            "Don't:",
+            *(_wrap(x, "  - ") for x in t.examples_dont),
+            "",
+        ]
+        if t.aliases:
+            lines += [f"Also called: {', '.join(t.aliases)}"]
+        if t.risk_notes:
+            lines += [_wrap(f"Risk notes: {t.risk_notes}")]
+        if t.nist_tags:
+            lines += [f"NIST AI RMF: {', '.join(t.nist_tags)}"]
+        lines += [""]
+    for kind in RELATION_KINDS:
+        names = [r.name + ("" if r.slug else " (not in the glossary)") for r in card.related if r.kind == kind]
+        if names:
+            lines.append(f"{kind.capitalize()}: {', '.join(names)}")
+    if card.related:
+        lines.append("")
+    if t.citations:
+        lines.append("Sources:")
+        lines += [f"  - {c.source} <{c.url}>" for c in t.citations]
+    if card.attribution:
+        lines.append(card.attribution)
+    return "\n".join(lines)
+
+
+def result_text(result: LookupResult) -> str:
+    """Anything but a hit: the choices, the suggestions or the plain miss."""
+    if result.status == "ambiguous":
+        head = f"'{result.query}' could mean several terms:"
+    elif result.status == "suggestions" and result.how == "search":
+        head = f"No term is named '{result.query}'. Terms whose definitions match:"
+    elif result.status == "suggestions":
+        head = f"No term is named '{result.query}'. Did you mean:"
+    else:
+        return f"No term matches '{result.query}'. Try `search` with other words, or ask for it to be added."
+    rows = [f"  - {m.term.term}: {m.term.short_def}" for m in result.matches]
+    return "\n".join([head, *rows])
