@@ -35,3 +35,40 @@ def bundled_glossary(tmp_path_factory):
 
     glossary, _ = open_glossary(BUNDLED_TERMS, tmp_path_factory.mktemp("bundled") / "glossary.db")
     return glossary
+
+
+def _sqlalchemy_url(url: str) -> str:
+    from bot.config import Settings
+
+    return Settings(database_url=url).state_url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema on the PostgreSQL at TEST_DATABASE_URL, dropped afterwards."""
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("set TEST_DATABASE_URL to run the PostgreSQL tests (CI sets it)")
+    base = _sqlalchemy_url(url)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request, tmp_path):
+    """The state database on both engines it supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.db'}"
+    return request.getfixturevalue("postgres_url")

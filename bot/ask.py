@@ -1,0 +1,134 @@
+"""What someone asked, from what they typed: `/define` text, an @-mention, a DM. No Slack here.
+
+The rules, also in the README and in `/define help`:
+- The first word picks a subcommand: help, search, set, request, requests, my (requests).
+- A framing word as the first or last word picks the framing: exec, execs, executive(s), leadership,
+  business, non-technical / engineer(s), eng, engineering, technical, tech, dev, developer(s).
+  The word counts only if something is left to look up, so `/define exec` looks up "exec".
+- Text in quotes is always a term: `/define "search"` looks up a term named search.
+- In mentions and DMs, filler ("what is", "define", "explain … to an engineer", "?") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .glossary.model import Framing
+
+FRAMING_WORDS = {
+    **dict.fromkeys(
+        ["exec", "execs", "executive", "executives", "leadership", "leaders", "business", "non-technical",
+         "nontechnical", "ceo", "ceos"],
+        Framing.EXEC,
+    ),
+    **dict.fromkeys(
+        ["engineer", "engineers", "eng", "engineering", "technical", "tech", "dev", "devs", "developer", "developers"],
+        Framing.ENGINEER,
+    ),
+}  # fmt: skip
+SUBCOMMANDS = ("help", "search", "set", "request", "requests", "my")
+
+# Leading phrases of a question, longest first so "what is the meaning of" wins over "what is".
+_LEADING = re.compile(
+    r"^(?:(?:hey|hi|hello|please|pls|can you|could you|would you)[\s,]+)*"
+    r"(?:what(?:'s| is| are| does)?(?: the)? (?:meaning|definition) of|what does|what's|whats|what is|what are|"
+    r"who is|define|definition of|meaning of|explain|describe|tell me about|tell me what|look up|lookup|"
+    r"what do we mean by|what do you mean by|what do you call)(?:\s+|$)",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(r"\s+(?:mean|means|stand for|stands for|is)$", re.IGNORECASE)
+_POLITE = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx)$", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+# "for execs", "to an engineer", "like I'm an engineer", "in engineer terms"
+_FRAMING_TAIL = re.compile(
+    r"\s+(?:for|to|as|like|in)\s+(?:an?\s+|the\s+|i'm\s+an?\s+|i am\s+an?\s+|my\s+)?([\w-]+)(?:\s+terms)?$",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r'^\s*["“”\'‘’](.+?)["“”\'‘’]\s*$')
+
+
+@dataclass(frozen=True)
+class Ask:
+    action: str  # define | help | search | set_framing | set_role | request | requests | my_requests | clear
+    text: str = ""  # the term, search words, role name, status filter…
+    framing: Framing | None = None
+    # The text read whole, framing words and all, tried first as a term name so that "prompt
+    # engineering" is not read as "prompt" for engineers; full_framing is what applies to that reading.
+    full_text: str = ""
+    full_framing: Framing | None = None
+
+
+def parse_command(text: str) -> Ask:
+    """`/define …` text."""
+    text = " ".join(text.split())
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return Ask("define", quoted.group(1).strip(), full_text=quoted.group(1).strip())
+    if not text:
+        return Ask("help")
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word in SUBCOMMANDS:
+        return _subcommand(word, rest.strip(), text)
+    return _define(text)
+
+
+def parse_question(text: str) -> Ask:
+    """An @-mention or a DM, the mention itself already removed."""
+    text = " ".join(text.split()).strip()
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return Ask("define", quoted.group(1).strip(), full_text=quoted.group(1).strip())
+    first = text.split(" ", 1)[0].lower() if text else ""
+    if first in ("help", "search", "set"):
+        return parse_command(text)
+    full = _POLITE.sub("", text.rstrip("?!. ")).rstrip("?!. ")
+    framing = None
+    tail = _FRAMING_TAIL.search(full)
+    if tail and tail.group(1).lower() in FRAMING_WORDS:
+        framing = FRAMING_WORDS[tail.group(1).lower()]
+        full = full[: tail.start()]
+    stripped = _LEADING.sub("", full)
+    stripped = _TRAILING.sub("", stripped)
+    stripped = _ARTICLE.sub("", stripped).strip().rstrip("?!. ")
+    if not stripped:
+        return Ask("help")
+    ask = _define(stripped)
+    return Ask("define", ask.text, framing or ask.framing, full_text=stripped, full_framing=framing)
+
+
+def _define(text: str) -> Ask:
+    words = text.split(" ")
+    framing = None
+    if len(words) > 1 and words[-1].lower() in FRAMING_WORDS:
+        framing, words = FRAMING_WORDS[words[-1].lower()], words[:-1]
+    elif len(words) > 1 and words[0].lower() in FRAMING_WORDS:
+        framing, words = FRAMING_WORDS[words[0].lower()], words[1:]
+    return Ask("define", " ".join(words), framing, full_text=text)
+
+
+def _subcommand(word: str, rest: str, text: str) -> Ask:
+    if word == "help":
+        return Ask("help")
+    if word == "search":
+        return Ask("search", rest) if rest else Ask("help")
+    if word == "set":
+        what, _, value = rest.partition(" ")
+        what = what.lower()
+        if what in FRAMING_WORDS and not value:
+            return Ask("set_framing", framing=FRAMING_WORDS[what])
+        if what == "framing" and value.lower() in FRAMING_WORDS:
+            return Ask("set_framing", framing=FRAMING_WORDS[value.lower()])
+        if what == "role" and value:
+            return Ask("set_role", value.strip())
+        if what in ("clear", "reset", "none"):
+            return Ask("clear")
+        return Ask("help", "set")
+    if word == "request":
+        return Ask("request", rest)
+    if word == "requests":
+        return Ask("requests", rest.lower())
+    if word == "my" and rest.lower().startswith("request"):
+        return Ask("my_requests")
+    return _define(text)  # "my" followed by anything else is a term ("my term")

@@ -1,0 +1,78 @@
+"""The glossary a running bot answers from, reloaded when its files change.
+
+Readers take `live.current` (one attribute read) and keep that Glossary for the whole request, so a
+reload in the middle of a request never mixes two versions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .db import BuildReport, content_hash, open_glossary
+from .lookup import Glossary
+
+log = logging.getLogger(__name__)
+
+OnChange = Callable[[Glossary, Glossary], None]
+
+
+class LiveGlossary:
+    def __init__(self, glossary_dir: Path, db_path: Path):
+        self.glossary_dir = glossary_dir
+        self.db_path = db_path
+        self._lock = threading.Lock()
+        self._listeners: list[OnChange] = []
+        self.current, self.report = open_glossary(glossary_dir, db_path)
+        self._log_report(self.report)
+
+    def on_change(self, listener: OnChange) -> None:
+        """Called with (old, new) after each reload that changed the glossary."""
+        self._listeners.append(listener)
+
+    def reload(self) -> bool:
+        """Rebuild and swap in the glossary if its files changed. True when it did."""
+        with self._lock:
+            if content_hash(self.glossary_dir) == self.current.version:
+                return False
+            old = self.current
+            self.current, self.report = open_glossary(self.glossary_dir, self.db_path)
+            self._log_report(self.report)
+        for listener in self._listeners:
+            try:
+                listener(old, self.current)
+            except Exception:
+                log.exception("a glossary reload listener failed; the new glossary is in use regardless")
+        return True
+
+    def watch(self, interval: float, stop: threading.Event | None = None) -> threading.Thread:
+        """Check the files every `interval` seconds on a daemon thread."""
+        stop = stop or threading.Event()
+
+        def loop():
+            while not stop.wait(interval):
+                try:
+                    self.reload()
+                except Exception:
+                    log.exception("glossary reload failed; still answering from version %s", self.current.version)
+
+        thread = threading.Thread(target=loop, name="glossary-watch", daemon=True)
+        thread.start()
+        return thread
+
+    @staticmethod
+    def _log_report(report: BuildReport) -> None:
+        errors = sum(p.severity == "error" for p in report.problems)
+        warnings = len(report.problems) - errors
+        log.info(
+            "glossary version %s: %d terms, %d errors, %d warnings%s",
+            report.version,
+            report.terms,
+            errors,
+            warnings,
+            " (rebuilt)" if report.rebuilt else "",
+        )
+        for problem in report.problems:
+            (log.warning if problem.severity == "error" else log.info)("glossary: %s", problem)

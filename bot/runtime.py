@@ -1,0 +1,93 @@
+"""Everything a running bot holds: settings, the live glossary, roles and the state store.
+
+It also answers the core questions listeners ask ("which card does this person get for this?"), so
+that rules about framings and preferences live here, tested without Slack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ask import Ask
+from .cards import Card, attribution_line, build_card
+from .config import Settings
+from .glossary.live import LiveGlossary
+from .glossary.lookup import Glossary, LookupResult
+from .glossary.model import Framing, Role, Term
+from .glossary.roles import find_role, load_roles
+from .state.store import Store
+
+
+@dataclass(frozen=True)
+class Answer:
+    result: LookupResult
+    card: Card | None = None
+
+
+class Runtime:
+    def __init__(self, settings: Settings, live: LiveGlossary, store: Store, roles: dict[str, Role]):
+        self.settings = settings
+        self.live = live
+        self.store = store
+        self.roles = roles
+
+    @classmethod
+    def open(cls, settings: Settings) -> Runtime:
+        """Build or reuse the glossary database and open the state database."""
+        live = LiveGlossary(settings.glossary_dir, settings.glossary_db)
+        return cls(settings, live, Store(settings.state_url), load_roles(settings.roles_file))
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.live.current
+
+    def preferred(self, user_id: str) -> tuple[Framing | None, Role | None]:
+        pref = self.store.preference(user_id)
+        framing = Framing(pref.framing) if pref.framing in ("exec", "engineer") else None
+        return framing, self.roles.get(pref.role or "")
+
+    def card_for(
+        self,
+        user_id: str,
+        term: Term,
+        *,
+        framing: Framing | None = None,
+        expanded: bool = False,
+        glossary: Glossary | None = None,
+    ) -> Card:
+        preferred, role = self.preferred(user_id)
+        return build_card(
+            glossary or self.glossary,
+            term,
+            framing=framing,
+            preferred=preferred,
+            role=role,
+            expanded=expanded,
+            attribution=attribution_line(self.settings.glossary_name, self.settings.license),
+        )
+
+    def define(self, user_id: str, ask: Ask) -> Answer:
+        """The text read whole wins if it names a term ("prompt engineering"); else the framing words apply."""
+        glossary = self.glossary
+        framing = ask.framing
+        result = glossary.resolve(ask.full_text) if ask.full_text and ask.full_text != ask.text else None
+        if result is not None and result.status == "hit":
+            framing = ask.full_framing
+        else:
+            result = glossary.find(ask.text)
+        if result.term is None:
+            return Answer(result)
+        return Answer(result, self.card_for(user_id, result.term, framing=framing, glossary=glossary))
+
+    def open_term(
+        self, user_id: str, slug: str, *, framing: Framing | None = None, expanded: bool = False
+    ) -> Card | None:
+        glossary = self.glossary
+        term = glossary.get(slug)
+        return self.card_for(user_id, term, framing=framing, expanded=expanded, glossary=glossary) if term else None
+
+    def set_role(self, user_id: str, text: str) -> Role | None:
+        role = find_role(self.roles, text)
+        if role:
+            self.store.set_role(user_id, role.key)
+        return role

@@ -1,0 +1,96 @@
+"""The state database's tables, in SQLAlchemy Core so one definition serves SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+preferences = Table(
+    "preferences",
+    metadata,
+    Column("user_id", String(32), primary_key=True),
+    Column("framing", String(16)),  # exec | engineer | NULL: no choice yet, cards show both
+    Column("role", String(32)),  # a key of data/roles.yml, or NULL
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Slack retries an event it thinks went unanswered; the unique key makes "act once" a single insert.
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Request statuses still being worked on; a second request for the same term becomes a vote on these.
+ACTIVE_STATUSES = ("open", "drafting", "in_review")
+
+term_requests = Table(
+    "term_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # new | change
+    Column("term", Text, nullable=False),  # exactly as typed
+    Column("term_key", Text, nullable=False),  # normalised, for duplicate detection
+    Column("aliases", Text, nullable=False, default=""),
+    Column("seen_where", Text, nullable=False, default=""),
+    Column("why", Text, nullable=False, default=""),
+    Column("audiences", Text, nullable=False, default=""),  # comma-separated keys
+    Column("urgency", String(16), nullable=False, default=""),
+    Column("links", Text, nullable=False, default=""),  # one URL a line
+    Column("requester", String(32), nullable=False),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("status", String(16), nullable=False),
+    Column("votes", Integer, nullable=False, default=0),
+    Column("reviewer", String(32)),
+    Column("resolution", Text, nullable=False, default=""),
+    Column("linked_slug", Text),  # the term a change request is about, or the term that shipped
+    Column("duplicate_of", Integer),
+    Column("channel_id", String(32)),  # the triage message in the requests channel
+    Column("message_ts", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+# At most one active request per new term: concurrent submissions of one term become votes.
+Index(
+    "one_active_request_per_term",
+    term_requests.c.term_key,
+    unique=True,
+    sqlite_where=text("kind = 'new' AND status IN ('open', 'drafting', 'in_review')"),
+    postgresql_where=text("kind = 'new' AND status IN ('open', 'drafting', 'in_review')"),
+)
+
+votes = Table(
+    "request_votes",
+    metadata,
+    Column("request_id", Integer, ForeignKey("term_requests.id"), primary_key=True),
+    Column("user_id", String(32), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only: every change to a request, who made it and when.
+history = Table(
+    "request_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, ForeignKey("term_requests.id"), nullable=False, index=True),
+    Column("actor", String(32), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16)),
+    Column("note", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

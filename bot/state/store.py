@@ -1,0 +1,135 @@
+"""The only code that touches the state database. A SQLite file by default, PostgreSQL by URL.
+
+SQLite is set up for several threads and processes writing at once: WAL so readers never wait, a
+generous busy timeout, and BEGIN IMMEDIATE so a transaction takes the write lock before it reads
+(a deferred one that upgrades later fails at once with "database is locked" instead of waiting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .schema import metadata, preferences, processed_events
+
+log = logging.getLogger(__name__)
+
+EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
+SQLITE_BUSY_SECONDS = 30
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Preference:
+    framing: str | None = None
+    role: str | None = None
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, future=True)
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event below issue BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers take the lock up front; readers (WAL) never wait and never block a writer.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
+
+    return engine
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        # Several instances may start at once on one PostgreSQL database: a lost race is harmless.
+        for attempt in range(3):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == 2:
+                    raise
+                log.info("state tables being created by another instance (%s); retrying", exc.__class__.__name__)
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction: committed on success, rolled back on any error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(writing=True)
+            with conn.begin():
+                yield conn
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- preferences -------------------------------------------------------------------------
+
+    def preference(self, user_id: str) -> Preference:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(preferences).where(preferences.c.user_id == user_id)).first()
+        return Preference(row.framing, row.role) if row else Preference()
+
+    def set_framing(self, user_id: str, framing: str | None) -> None:
+        self._upsert_preference(user_id, framing=framing)
+
+    def set_role(self, user_id: str, role: str | None) -> None:
+        self._upsert_preference(user_id, role=role)
+
+    def _upsert_preference(self, user_id: str, **values) -> None:
+        values["updated_at"] = now()
+        with self.writing() as conn:
+            stmt = self._insert(preferences).values(user_id=user_id, **values)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_=values))
+
+    def _insert(self, table):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        return dialect_insert(table)
+
+    # --- processed events --------------------------------------------------------------------
+
+    def claim_event(self, event_id: str) -> bool:
+        """True the first time an event id is seen, by any instance, ever (within EVENT_MEMORY)."""
+        try:
+            with self.writing() as conn:
+                conn.execute(insert(processed_events).values(event_id=event_id, received_at=now()))
+        except IntegrityError:
+            return False
+        return True
+
+    def forget_old_events(self) -> int:
+        with self.writing() as conn:
+            result = conn.execute(delete(processed_events).where(processed_events.c.received_at < now() - EVENT_MEMORY))
+        return result.rowcount

@@ -1,0 +1,72 @@
+"""Reading what people type: subcommands, framing words, quotes, and the filler of questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ask import parse_command, parse_question
+from bot.glossary.model import Framing
+
+E, G = Framing.EXEC, Framing.ENGINEER
+
+
+@pytest.mark.parametrize(("typed", "action", "text", "framing"), [
+    ("fine-tuning", "define", "fine-tuning", None),
+    ("fine-tuning exec", "define", "fine-tuning", E),
+    ("engineer lora", "define", "lora", G),
+    ("RAG execs", "define", "RAG", E),
+    ("rag executive", "define", "rag", E),
+    ("rag technical", "define", "rag", G),
+    ("rag eng", "define", "rag", G),
+    ("exec", "define", "exec", None),  # nothing left to look up: the word is the term
+    ("", "help", "", None),
+    ("help", "help", "", None),
+    ("search make a model smaller", "search", "make a model smaller", None),
+    ("search", "help", "", None),
+    ('"search"', "define", "search", None),
+    ("“help”", "define", "help", None),
+    ("set exec", "set_framing", "", E),
+    ("set engineers", "set_framing", "", G),
+    ("set framing technical", "set_framing", "", G),
+    ("set role data science", "set_role", "data science", None),
+    ("set clear", "clear", "", None),
+    ("set nonsense", "help", "set", None),
+    ("request vibe coding", "request", "vibe coding", None),
+    ("requests", "requests", "", None),
+    ("requests drafting", "requests", "drafting", None),
+    ("my requests", "my_requests", "", None),
+    ("my term", "define", "my term", None),
+    ("  lots   of   space  ", "define", "lots of space", None),
+])  # fmt: skip
+def test_parse_command(typed, action, text, framing):
+    ask = parse_command(typed)
+    assert (ask.action, ask.text, ask.framing) == (action, text, framing)
+
+
+@pytest.mark.parametrize(("typed", "text", "framing"), [
+    ("fine-tuning", "fine-tuning", None),
+    ("what is RAG?", "RAG", None),
+    ("What's a KV cache?", "KV cache", None),
+    ("define LoRA for execs", "LoRA", E),
+    ("explain hallucination to an engineer", "hallucination", G),
+    ("what does RLHF stand for?", "RLHF", None),
+    ("hey, can you explain the context window to leadership please", "context window", E),
+    ("what is the meaning of temperature", "temperature", None),
+    ("tell me about guardrails like I'm an engineer", "guardrails", G),
+    ("RAG exec", "RAG", E),
+])  # fmt: skip
+def test_parse_question(typed, text, framing):
+    ask = parse_question(typed)
+    assert (ask.action, ask.text, ask.framing) == ("define", text, framing)
+
+
+def test_question_keeps_the_whole_name_for_a_first_try():
+    ask = parse_question("what is prompt engineering?")
+    assert ask.text == "prompt" and ask.framing is G  # the framing-word reading…
+    assert ask.full_text == "prompt engineering" and ask.full_framing is None  # …and the whole-name reading
+
+
+def test_question_subcommands_and_empty():
+    assert parse_question("").action == "help"
+    assert parse_question("what is").action == "help"
+    assert parse_question("search drift").action == "search"

@@ -1,0 +1,69 @@
+"""The state store on SQLite and PostgreSQL: preferences and act-once event ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from sqlalchemy import update
+
+from bot.state.schema import processed_events
+from bot.state.store import Store
+
+
+def test_preferences_default_then_upsert(state_url):
+    store = Store(state_url)
+    assert store.preference("U1").framing is None and store.preference("U1").role is None
+    store.set_framing("U1", "exec")
+    store.set_role("U1", "legal")
+    store.set_framing("U1", "engineer")
+    pref = store.preference("U1")
+    assert (pref.framing, pref.role) == ("engineer", "legal")
+    store.set_framing("U1", None)
+    assert store.preference("U1").framing is None and store.preference("U1").role == "legal"
+    assert store.preference("U2").framing is None
+    store.close()
+
+
+def test_store_reopens_the_same_data(state_url):
+    Store(state_url).set_framing("U1", "exec")
+    assert Store(state_url).preference("U1").framing == "exec"  # create_all on an existing schema is harmless
+
+
+def test_an_event_is_claimed_once_among_racing_threads(state_url):
+    store = Store(state_url)
+    results: list[bool] = []
+    barrier = threading.Barrier(16)
+
+    def claim():
+        barrier.wait()
+        results.append(store.claim_event("Ev-race"))
+
+    threads = [threading.Thread(target=claim) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 15 + [True]
+    store.close()
+
+
+def test_old_event_ids_are_forgotten(state_url):
+    store = Store(state_url)
+    store.claim_event("old")
+    store.claim_event("new")
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(processed_events)
+            .where(processed_events.c.event_id == "old")
+            .values(received_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+        )
+    assert store.forget_old_events() == 1
+    assert store.claim_event("old") is True and store.claim_event("new") is False
+
+
+def test_sqlite_file_uses_wal(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'deep' / 'state.db'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert (tmp_path / "deep" / "state.db").exists()
