@@ -93,6 +93,12 @@ def cmd_search(args, settings: Settings) -> int:
     return EXIT_FAILED if result.status == "miss" else EXIT_OK
 
 
+def cmd_serve(args, settings: Settings) -> int:
+    from .serve import serve
+
+    return serve(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
@@ -118,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser(
+        "serve", parents=[common], help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)"
+    )
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,62 @@
+"""create_app(): the Bolt app, its client and its listeners. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from ..config import Settings
+from ..runtime import Runtime
+from .listeners import actions, commands, events
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client; SLACK_API_URL points it elsewhere (a proxy, GovSlack, a test's fake Slack)."""
+    return WebClient(
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_url or WebClient.BASE_URL,
+        # slack_sdk retries connection errors once by default; rate limits are worth waiting for too.
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def create_app(
+    settings: Settings,
+    runtime: Runtime,
+    *,
+    client: WebClient | None = None,
+    socket_mode: bool = False,
+    process_before_response: bool = False,  # True only for benchmarks and FaaS; a server keeps it off
+) -> App:
+    app = App(
+        client=client or make_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        # Socket Mode requests come over an authenticated websocket and carry no signature.
+        request_verification_enabled=not socket_mode,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+
+    @app.middleware
+    def act_once_per_event(body: dict, next, logger):  # noqa: A002 - Bolt passes `next` by name
+        """Slack retries an event it thinks went unanswered; the state database remembers event ids."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not runtime.store.claim_event(event_id):
+            logger.info("event %s already handled; ignoring Slack's retry", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict) -> None:
+        kind = body.get("type") or ("command" if body.get("command") else "unknown")
+        log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
+
+    commands.register(app, runtime)
+    events.register(app, runtime)
+    actions.register(app, runtime)
+    return app

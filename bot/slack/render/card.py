@@ -1,0 +1,152 @@
+"""A term card as Block Kit: the card model from bot.cards, rendered for Slack."""
+
+from __future__ import annotations
+
+from ...cards import Card
+from ...glossary.model import RELATION_KINDS, Framing
+from .. import ids
+from .text import (
+    BUTTON_MAX,
+    CONTEXT_MAX,
+    HEADER_MAX,
+    actions,
+    button,
+    context,
+    escape,
+    link,
+    mention,
+    plain,
+    safe,
+    section,
+    truncate,
+)
+
+MAX_RELATED_BUTTONS = 20
+
+
+def card_state(card: Card, **changes) -> dict:
+    """What a button on this card needs to redraw it: term, framing shown, expanded or not."""
+    state = {
+        "s": card.term.slug,
+        "f": card.single_framing.value if card.single_framing else "",
+        "x": int(card.expanded),
+    }
+    state.update(changes)
+    return state
+
+
+def card_message(card: Card, *, public: bool = False, shared_by: str | None = None) -> dict:
+    t = card.term
+    return {
+        "text": safe(f"{t.term}: {t.short_def}", 2000),
+        "blocks": card_blocks(card, public=public, shared_by=shared_by),
+    }
+
+
+def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = None) -> list[dict]:
+    t = card.term
+    blocks: list[dict] = [
+        {"type": "header", "text": plain(t.term, HEADER_MAX)},
+        context(_facts(card)),
+    ]
+    if t.status == "deprecated":
+        blocks.append(section("⚠️ *Deprecated.* This term is kept for reference; do not use it in new work."))
+    elif t.status == "draft":
+        blocks.append(section("📝 *Draft.* Not reviewed yet: check with the glossary owners before relying on it."))
+    blocks.append(section(safe(t.short_def)))
+    for framing in card.framings:
+        blocks.append(_framing_section(card, framing))
+    if card.takeaway:
+        blocks.append(context(safe(f"For {card.role.name}: {card.takeaway}", CONTEXT_MAX)))
+    if card.expanded:
+        blocks += _more_blocks(card)
+    blocks += _related_blocks(card)
+    if t.citations:
+        sources = " · ".join(link(c.url, c.source) for c in t.citations[:10])
+        blocks.append(
+            context(truncate("Sources: " + sources, 2900) if len(sources) < 2900 else "Sources: see the glossary")
+        )
+    blocks.append(actions(*_buttons(card, public)))
+    footer = [safe(card.attribution, CONTEXT_MAX)] if card.attribution else []
+    if shared_by:
+        footer.insert(0, f"Shared by {mention(shared_by)}")
+    if footer:
+        blocks.append(context(*footer))
+    return blocks
+
+
+def _facts(card: Card) -> str:
+    t = card.term
+    parts = [t.part_of_speech.replace("_", " "), ", ".join(t.categories), f"{card.status_mark} {card.status_label}"]
+    if t.last_reviewed:
+        parts.append(f"reviewed {t.last_reviewed}")
+    return safe(" · ".join(parts), CONTEXT_MAX)
+
+
+def _framing_section(card: Card, framing: Framing) -> dict:
+    text = f"*{framing.label}*\n{safe(card.term.framing(framing), 2900)}"
+    accessory = None
+    if card.preferred is None:
+        # No stored choice yet: one click makes this framing the person's default.
+        accessory = button(
+            "Always show me this one", f"{ids.SAVE_FRAMING}:{framing.value}", card_state(card, f=framing.value)
+        )
+    return section(text, accessory)
+
+
+def _more_blocks(card: Card) -> list[dict]:
+    t = card.term
+    blocks = [section("*In depth*\n" + safe(t.long_def, 2900))]
+    do = "\n".join(f"• {safe(x, 600)}" for x in t.examples_do[:4])
+    dont = "\n".join(f"• {safe(x, 600)}" for x in t.examples_dont[:4])
+    blocks.append(section(truncate(f"*Do*\n{do}\n*Don't*\n{dont}", 3000)))
+    facts = []
+    if t.aliases:
+        facts.append("*Also called:* " + safe(", ".join(t.aliases), 900))
+    if t.nist_tags:
+        facts.append("*NIST AI RMF:* " + safe(", ".join(t.nist_tags), 500))
+    if t.risk_notes:
+        facts.append("*Risk notes:* " + safe(t.risk_notes, 1400))
+    if facts:
+        blocks.append(section("\n".join(facts)))
+    return blocks
+
+
+def _related_blocks(card: Card) -> list[dict]:
+    if not card.related:
+        return []
+    lines = []
+    for kind in RELATION_KINDS:
+        names = [
+            escape(r.name) + ("" if r.slug else " _(not in the glossary yet)_") for r in card.related if r.kind == kind
+        ]
+        if names:
+            lines.append(f"*{kind.capitalize()}:* {', '.join(names)}")
+    blocks = [context(truncate(" · ".join(lines), CONTEXT_MAX))]
+    seen: list[str] = []
+    for r in card.related:
+        if r.slug and r.slug not in seen and r.slug != card.term.slug:
+            seen.append(r.slug)
+    if seen:
+        names = {r.slug: r.name for r in card.related}
+        framing = card.single_framing.value if card.single_framing else ""
+        blocks.append(
+            actions(
+                *(
+                    button(truncate(names[slug], BUTTON_MAX), ids.open_term_id(i), {"s": slug, "f": framing, "x": 0})
+                    for i, slug in enumerate(seen[:MAX_RELATED_BUTTONS])
+                )
+            )
+        )
+    return blocks
+
+
+def _buttons(card: Card, public: bool) -> list[dict]:
+    out = []
+    if card.single_framing:
+        other = card.single_framing.other()
+        out.append(button(f"Show {other.label.lower()}", ids.SWITCH_FRAMING, card_state(card, f=other.value)))
+    if not public:
+        out.append(button("Share in channel", ids.SHARE, card_state(card), style="primary"))
+    out.append(button("Less" if card.expanded else "More", ids.MORE, card_state(card, x=int(not card.expanded))))
+    return out

@@ -1,0 +1,36 @@
+"""From what someone asked to the message they get back: core call, then renderer. No Slack I/O."""
+
+from __future__ import annotations
+
+from ..ask import Ask
+from ..runtime import Runtime
+from .render.card import card_message
+from .render.results import help_message, lookup_message, notice, search_message
+from .render.text import escape
+
+
+def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:
+    if ask.action == "search":
+        return search_message(ask.text, runtime.glossary.search(ask.text))
+    if ask.action == "set_framing":
+        runtime.store.set_framing(user_id, ask.framing.value)
+        return notice(
+            f"Done: your cards now show the *{ask.framing.label.lower()}* framing. "
+            "Each card still has a button for the other one."
+        )
+    if ask.action == "set_role":
+        role = runtime.set_role(user_id, ask.text)
+        if role is None:
+            known = ", ".join(f"`{r.key}`" for r in runtime.roles.values())
+            return notice(f"I don't know the role *{escape(ask.text)}*. Pick one of {known}.")
+        return notice(f"Done: your cards now end with the takeaway for *{escape(role.name)}*.")
+    if ask.action == "clear":
+        runtime.store.set_framing(user_id, None)
+        runtime.store.set_role(user_id, None)
+        return notice("Done: your cards show both framings again, with no role takeaway.")
+    if ask.action == "define":
+        answer = runtime.define(user_id, ask)
+        if answer.card:
+            return card_message(answer.card, public=public)
+        return lookup_message(answer.result, ask.framing)
+    return help_message(runtime.roles, ask.text)

@@ -1,0 +1,83 @@
+"""Checks every rendered message against slack_sdk.models, plus the limits it does not check itself."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+_UNESCAPED = re.compile(r"<(?![@#!]?[^<>]*>)")
+
+
+def assert_valid_blocks(blocks: list[dict], *, limit: int = 50) -> None:
+    assert 0 < len(blocks) <= limit, f"{len(blocks)} blocks"
+    for raw in blocks:
+        block = Block.parse(raw)
+        assert block is not None, f"unknown block type {raw.get('type')}"
+        block.validate_json()  # raises SlackObjectFormationError on any limit it knows
+        # what slack_sdk reads back is what we wrote: no field silently dropped as unknown
+        assert block.to_dict() == raw, raw
+        if raw["type"] == "section":
+            assert len(raw["text"]["text"]) <= 3000
+            for f in raw.get("fields", []):
+                assert len(f["text"]) <= 2000
+        if raw["type"] == "context":
+            assert len(raw["elements"]) <= 10
+            for e in raw["elements"]:
+                assert len(e.get("text", "")) <= 3000
+    ids = [e["action_id"] for b in blocks for e in _elements(b) if "action_id" in e]
+    for b in blocks:
+        block_ids = [e["action_id"] for e in _elements(b) if "action_id" in e]
+        assert len(block_ids) == len(set(block_ids)), f"duplicate action_id in a block: {block_ids}"
+    assert all(len(i) <= 255 for i in ids)
+
+
+def assert_valid_message(message: dict) -> None:
+    assert message["text"].strip(), "a message needs top-level text for notifications and screen readers"
+    assert_valid_blocks(message["blocks"])
+
+
+def assert_valid_view(view: dict) -> None:
+    View(**view).validate_json()
+    assert_valid_blocks(view["blocks"], limit=100)
+    assert len(view.get("private_metadata", "")) <= 3000
+
+
+def mrkdwn_texts(blocks: list[dict]) -> list[str]:
+    """Every mrkdwn string anywhere in the blocks."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return found
+
+
+def assert_no_injection(blocks: list[dict], *, allowed_mentions: tuple[str, ...] = ()) -> None:
+    """No special mention or link reaches Slack unless we built it ourselves."""
+    for text in mrkdwn_texts(blocks):
+        assert "<!" not in text, text
+        for m in re.findall(r"<@[^>]*>", text):
+            assert m in allowed_mentions, (m, text)
+        for link in re.findall(r"<([^>]*)>", text):
+            assert link.startswith(("http://", "https://", "@")), link
+    assert "<!" not in json.dumps(blocks)
+
+
+def _elements(block: dict) -> list[dict]:
+    els = list(block.get("elements", []))
+    if block.get("accessory"):
+        els.append(block["accessory"])
+    if block.get("element"):
+        els.append(block["element"])
+    return els

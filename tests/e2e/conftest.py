@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import BUNDLED_ROLES, BUNDLED_TERMS
+
+from bot.config import Settings
+from bot.web import create_wsgi
+
+from .harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Server
+
+
+@pytest.fixture
+def fake_slack():
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def settings(tmp_path, fake_slack):
+    return Settings(
+        glossary_dir=BUNDLED_TERMS,
+        roles_file=BUNDLED_ROLES,
+        data_dir=tmp_path / "var",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        requests_channel="CREQUESTS",
+        reviewers=("UREVIEW01", "SREVIEWERS"),
+    )
+
+
+@pytest.fixture
+def make_server(settings):
+    """Start the real WSGI app (production settings: process_before_response off) over HTTP."""
+    servers = []
+
+    def start(**changes):
+        wsgi = create_wsgi(replace(settings, **changes), watch=False)
+        server = Server(wsgi)
+        server.runtime = wsgi.runtime
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+        server.runtime.store.close()
+
+
+@pytest.fixture
+def server(make_server):
+    return make_server()

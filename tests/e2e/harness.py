@@ -1,0 +1,285 @@
+"""End-to-end harness: a fake Slack Web API that records every call, the real WSGI app served over HTTP,
+and requests signed with slack_sdk's own SignatureVerifier. Only Slack itself is replaced."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_sdk.signature import SignatureVerifier
+
+SIGNING_SECRET = "test-signing-secret-not-real"
+BOT_TOKEN = "xoxb-test-token-not-real"
+BOT_USER = "UBOT0001"
+TEAM = "T0000001"
+
+
+@dataclass
+class Call:
+    path: str  # "/api/chat.postMessage" or "/respond/<name>"
+    body: dict
+    headers: dict
+
+    @property
+    def method(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class FakeSlack:
+    """A local stand-in for slack.com: the Web API under /api/, and response_urls under /respond/."""
+
+    calls: list[Call] = field(default_factory=list)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    fail_methods: dict[str, str] = field(default_factory=dict)
+
+    def start(self) -> FakeSlack:
+        fake = self
+        self._lock = threading.Lock()
+        self._ts = 1700000000
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+                call = Call(self.path, body, dict(self.headers))
+                with fake._lock:
+                    fake.calls.append(call)
+                    reply = fake._answer(call)
+                data = json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base}/respond/{name}"
+
+    def _answer(self, call: Call) -> dict:
+        method = call.method
+        if method in self.fail_methods:
+            return {"ok": False, "error": self.fail_methods[method]}
+        if call.path.startswith("/respond/"):
+            return {"ok": True}
+        self._ts += 1
+        ts = f"{self._ts}.000100"
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "bot_id": "B0001", "team_id": TEAM, "user": "glossary"}
+        if method in ("chat.postMessage", "chat.update"):
+            return {
+                "ok": True,
+                "channel": call.body.get("channel"),
+                "ts": call.body.get("ts") or ts,
+                "message": {"ts": ts},
+            }
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(call.body.get("users", "X")).replace(",", "")[:10]}}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.usergroups.get(call.body.get("usergroup"), [])}
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            return {"ok": True, "view": {"id": "V0001"}}
+        return {"ok": True}
+
+    # --- reading what happened -------------------------------------------------------------
+
+    def of(self, method_or_path: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method_or_path or c.path == method_or_path]
+
+    def wait_for(self, method_or_path: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Listeners finish on worker threads after the HTTP reply: poll until the calls arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.of(method_or_path)
+            if len(found) >= count:
+                return found
+            time.sleep(0.01)
+        raise AssertionError(f"expected {count} {method_or_path} calls, got {[c.path for c in self.calls]}")
+
+    def api_calls(self) -> list[str]:
+        with self._lock:
+            return [c.method for c in self.calls if c.path.startswith("/api/") and c.method != "auth.test"]
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Server:
+    """The WSGI app from bot/web.py, served over real HTTP on an ephemeral port."""
+
+    def __init__(self, wsgi_app):
+        self.httpd = make_server(
+            "127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+    headers: dict
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> Reply:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as resp:
+            return Reply(resp.status, resp.read().decode(), dict(resp.headers))
+    except urllib.error.HTTPError as err:
+        return Reply(err.code, err.read().decode(), dict(err.headers))
+
+
+def signed_post(
+    url: str,
+    body: str,
+    content_type: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    headers: dict | None = None,
+) -> Reply:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    all_headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+        **(headers or {}),
+    }
+    return http("POST", url, body.encode(), all_headers)
+
+
+# --- payloads as Slack sends them ----------------------------------------------------------------
+
+
+def command_body(
+    text: str,
+    *,
+    user: str = "UASKER01",
+    channel: str = "C0000001",
+    response_url: str = "",
+    trigger_id: str = "trigger-1",
+) -> str:
+    return urllib.parse.urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "example",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": "asker",
+            "command": "/define",
+            "text": text,
+            "api_app_id": "A0001",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+    )
+
+
+def interaction_body(payload: dict) -> str:
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def block_action(
+    action_id: str,
+    value: str | None,
+    *,
+    user: str = "UASKER01",
+    response_url: str = "",
+    ephemeral: bool = True,
+    channel: str = "C0000001",
+    message: dict | None = None,
+    trigger_id: str = "trigger-2",
+    block_id: str = "b1",
+    selected: dict | None = None,
+) -> dict:
+    action = {"action_id": action_id, "block_id": block_id, "type": "button", "action_ts": "1.2"}
+    if value is not None:
+        action["value"] = value
+    if selected is not None:
+        action.update(selected)
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": trigger_id,
+        "response_url": response_url,
+        "channel": {"id": channel},
+        "actions": [action],
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.000100",
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        },
+    }
+    if not ephemeral:
+        payload["message"] = message or {"ts": "1700000000.000100", "text": "card"}
+    return payload
+
+
+def event_body(event: dict, *, event_id: str = "Ev0001") -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0001",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
