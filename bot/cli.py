@@ -99,6 +99,42 @@ def cmd_serve(args, settings: Settings) -> int:
     return serve(settings)
 
 
+def cmd_requests_export(args, settings: Settings) -> int:
+    from .export import to_csv, to_json
+    from .requests import STATUS_LABELS
+    from .state.requests_store import RequestBook
+    from .state.store import Store
+
+    if args.status and args.status not in STATUS_LABELS:
+        print(f"glossary-bot: unknown status {args.status!r}; use one of {', '.join(STATUS_LABELS)}", file=sys.stderr)
+        return EXIT_USAGE
+    book = RequestBook(Store(settings.state_url))
+    found = book.list(statuses=(args.status,) if args.status else None)
+    sys.stdout.write(to_csv(found) if args.format == "csv" else to_json(found) + "\n")
+    return EXIT_OK
+
+
+def cmd_requests_draft(args, settings: Settings) -> int:
+    from .drafts import write_draft
+    from .state.requests_store import RequestBook
+    from .state.store import Store
+
+    book = RequestBook(Store(settings.state_url))
+    try:
+        request = book.get(args.number)
+    except LookupError as exc:
+        print(f"glossary-bot: {exc} `python -m bot requests export` lists them.", file=sys.stderr)
+        return EXIT_FAILED
+    out = Path(args.out) if args.out else settings.glossary_dir
+    try:
+        path = write_draft(request, out)
+    except FileExistsError as exc:
+        print(f"glossary-bot: {exc.filename} already exists; move it or pass --out DIR", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Wrote {path}. Replace every TODO, then run `python -m bot check`.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
@@ -128,6 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)"
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("requests", parents=[common], help="term requests: export them, or draft a term file from one")
+    requests_sub = p.add_subparsers(dest="requests_command", required=True, metavar="ACTION")
+    q = requests_sub.add_parser("export", parents=[common], help="every request with its answers and votes")
+    q.add_argument("--status", help="only requests with this status (open, drafting, in_review, published, …)")
+    q.add_argument("--format", choices=["csv", "json"], default="csv")
+    q.set_defaults(func=cmd_requests_export)
+    q = requests_sub.add_parser("draft", parents=[common], help="write a draft term file from request N")
+    q.add_argument("number", type=int)
+    q.add_argument("--out", metavar="DIR", help="folder to write into (default: the glossary folder)")
+    q.set_defaults(func=cmd_requests_draft)
     return parser
 
 

@@ -15,6 +15,7 @@ from .glossary.live import LiveGlossary
 from .glossary.lookup import Glossary, LookupResult
 from .glossary.model import Framing, Role, Term
 from .glossary.roles import find_role, load_roles
+from .state.requests_store import RequestBook
 from .state.store import Store
 
 
@@ -30,6 +31,7 @@ class Runtime:
         self.live = live
         self.store = store
         self.roles = roles
+        self.requests = RequestBook(store)
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:

@@ -65,3 +65,11 @@ def test_search_lists_terms_mentioning_the_words(bundled_glossary):
 def test_search_puts_an_exact_name_first(bundled_glossary):
     r = bundled_glossary.search("rag")
     assert r.matches[0].term.slug == "retrieval-augmented-generation"
+
+
+def test_complete_for_type_ahead(bundled_glossary):
+    assert bundled_glossary.complete("quant")[0].slug == "quantization"
+    assert bundled_glossary.complete("LLM")[0].slug == "large-language-model"
+    assert "retrieval-augmented-generation" in [t.slug for t in bundled_glossary.complete("retrieval")]
+    assert len(bundled_glossary.complete("", limit=5)) == 5
+    assert bundled_glossary.complete("zzzzqqq") == []

@@ -205,6 +205,18 @@ class Glossary:
         found = found[:limit]
         return LookupResult("suggestions" if found else "miss", query, tuple(found), "search")
 
+    def complete(self, text: str, limit: int = 20) -> list[Term]:
+        """Terms for a type-ahead menu: names or aliases containing what was typed, then close spellings."""
+        key = normalise(text[:MAX_QUERY])
+        if not key:
+            return list(self.terms.values())[:limit]
+        # partial_ratio scores 100 when the typed text appears inside a name: "quant" in "quantization"
+        hits = process.extract(key, self._choice_keys, scorer=fuzz.partial_ratio, score_cutoff=85, limit=limit * 4)
+        ranked = sorted(hits, key=lambda h: (-h[1], not self._choice_keys[h[2]].startswith(key), len(h[0])))
+        found = [self.terms[self._choice_slugs[i]] for _, _, i in ranked]
+        found += [m.term for m in self.find(text).matches]
+        return list({t.slug: t for t in found}.values())[:limit]
+
     def _fuzzy(self, key: str) -> tuple[Match, ...]:
         # One rapidfuzz call over all names and aliases; several keys may point at one term.
         hits = process.extract(

@@ -34,6 +34,7 @@ KEYS = (
     "status",
     "last_reviewed",
 )
+PLACEHOLDER = "TODO"  # what the draft writer (bot/drafts.py) puts where a human must write
 SHORT_DEF_MAX_CHARS = 320
 SHORT_DEF_MAX_WORDS = 40
 LONG_DEF_WORDS = (80, 220)
@@ -76,6 +77,10 @@ class _Checker:
             return False
         if not value.strip():
             self.report(path, "is empty; write the text")
+            return False
+        if value.lstrip().startswith(PLACEHOLDER + ":"):
+            # A draft's placeholder: the term must not be served until someone has written this.
+            self.report(path, f"is still a placeholder ({value.strip()[:80]}); write it")
             return False
         return True
 

@@ -1,0 +1,289 @@
+"""Term requests in the state database: filing (or voting), status moves with their history, reading.
+
+Every change is one transaction that also appends to request_history, so the table and its history
+never disagree. Filing is safe under concurrency: on SQLite writers queue (BEGIN IMMEDIATE); on
+PostgreSQL two first requests for one term race into the unique index, and the loser retries as a vote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..glossary.lookup import Glossary
+from ..requests import ACTIVE, RequestForm, TermRequest, check_move
+from .schema import history, term_requests, votes
+from .store import Store, now
+
+log = logging.getLogger(__name__)
+SYSTEM = "glossary"  # the actor recorded when the bot itself changes a request
+
+
+@dataclass(frozen=True)
+class Filed:
+    request: TermRequest
+    created: bool  # a new request was made
+    voted: bool  # or: a vote was added to an open request for the same term
+    # neither: this person had already asked for it
+
+
+class RequestBook:
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --- filing ------------------------------------------------------------------------------
+
+    def file(self, form: RequestForm, requester: str) -> Filed:
+        for attempt in range(3):
+            try:
+                with self.store.writing() as conn:
+                    return self._file(conn, form, requester)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.info("request for %r filed concurrently elsewhere; filing again as a vote", form.term)
+        raise AssertionError("unreachable")
+
+    def _file(self, conn: Connection, form: RequestForm, requester: str) -> Filed:
+        if form.kind == "new":
+            row = conn.execute(
+                select(term_requests.c.id).where(
+                    term_requests.c.kind == "new",
+                    term_requests.c.term_key == form.key,
+                    term_requests.c.status.in_(ACTIVE),
+                )
+            ).first()
+            if row:
+                voted = self._vote(conn, row.id, requester)
+                return Filed(self._get(conn, row.id), created=False, voted=voted)
+        stamp = now()
+        request_id = conn.execute(
+            insert(term_requests)
+            .values(
+                kind=form.kind,
+                term=form.term.strip(),
+                term_key=form.key,
+                aliases=form.aliases,
+                seen_where=form.seen_where,
+                why=form.why,
+                audiences=",".join(form.audiences),
+                urgency=form.urgency,
+                links="\n".join(form.links),
+                requester=requester,
+                anonymous=form.anonymous,
+                status="open",
+                votes=0,
+                resolution="",
+                linked_slug=form.linked_slug,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+            .returning(term_requests.c.id)
+        ).scalar_one()
+        self._history(conn, request_id, requester, "filed", None, "open", form.kind)
+        self._vote(conn, request_id, requester)
+        return Filed(self._get(conn, request_id), created=True, voted=False)
+
+    def _vote(self, conn: Connection, request_id: int, user_id: str) -> bool:
+        exists = conn.execute(
+            select(votes.c.user_id).where(votes.c.request_id == request_id, votes.c.user_id == user_id)
+        ).first()
+        if exists:
+            return False
+        conn.execute(insert(votes).values(request_id=request_id, user_id=user_id, created_at=now()))
+        conn.execute(
+            update(term_requests).where(term_requests.c.id == request_id).values(votes=term_requests.c.votes + 1)
+        )
+        self._history(conn, request_id, user_id, "voted", None, None, "")
+        return True
+
+    # --- changes -----------------------------------------------------------------------------
+
+    def move(
+        self,
+        request_id: int,
+        actor: str,
+        target: str,
+        *,
+        note: str = "",
+        linked_slug: str | None = None,
+        duplicate_of: int | None = None,
+    ) -> TermRequest:
+        """Change the status if the rules allow it; raises MoveRefused (or LookupError) otherwise."""
+        with self.store.writing() as conn:
+            current = self._get(conn, request_id)
+            check_move(current.status, target)
+            values = {"status": target, "updated_at": now()}
+            if note:
+                values["resolution"] = note
+            if linked_slug is not None:
+                values["linked_slug"] = linked_slug
+            if duplicate_of is not None:
+                values["duplicate_of"] = duplicate_of
+            if current.reviewer is None and actor != SYSTEM:
+                values["reviewer"] = actor  # whoever first moves a request owns it, unless assigned
+            conn.execute(update(term_requests).where(term_requests.c.id == request_id).values(**values))
+            self._history(conn, request_id, actor, "status", current.status, target, note)
+            return self._get(conn, request_id)
+
+    def assign(self, request_id: int, actor: str, reviewer: str) -> TermRequest:
+        with self.store.writing() as conn:
+            current = self._get(conn, request_id)
+            conn.execute(
+                update(term_requests)
+                .where(term_requests.c.id == request_id)
+                .values(reviewer=reviewer, updated_at=now())
+            )
+            self._history(conn, request_id, actor, "assigned", current.status, current.status, reviewer)
+            return self._get(conn, request_id)
+
+    def set_message(self, request_id: int, channel_id: str, message_ts: str) -> None:
+        with self.store.writing() as conn:
+            conn.execute(
+                update(term_requests)
+                .where(term_requests.c.id == request_id)
+                .values(channel_id=channel_id, message_ts=message_ts)
+            )
+
+    def publish_matching(self, glossary: Glossary) -> list[TermRequest]:
+        """Active new requests whose term now exists (by the lookup's exact rules) become published."""
+        published = []
+        for request in self.list(statuses=ACTIVE, kind="new"):
+            found = glossary.resolve(request.term)
+            if found.status != "hit":
+                continue
+            with self.store.writing() as conn:
+                # Conditional on the status we read: of several instances reloading at once, one wins.
+                changed = conn.execute(
+                    update(term_requests)
+                    .where(term_requests.c.id == request.id, term_requests.c.status == request.status)
+                    .values(
+                        status="published",
+                        linked_slug=found.term.slug,
+                        updated_at=now(),
+                        resolution=f"Published as {found.term.term}.",
+                    )
+                ).rowcount
+                if changed:
+                    self._history(conn, request.id, SYSTEM, "status", request.status, "published", found.term.slug)
+                    published.append(self._get(conn, request.id))
+        return published
+
+    def _history(
+        self,
+        conn: Connection,
+        request_id: int,
+        actor: str,
+        action: str,
+        before: str | None,
+        after: str | None,
+        note: str,
+    ) -> None:
+        conn.execute(
+            insert(history).values(
+                request_id=request_id,
+                actor=actor,
+                action=action,
+                from_status=before,
+                to_status=after,
+                note=note,
+                at=now(),
+            )
+        )
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def get(self, request_id: int) -> TermRequest:
+        with self.store.engine.connect() as conn:
+            return self._get(conn, request_id)
+
+    def _get(self, conn: Connection, request_id: int) -> TermRequest:
+        row = conn.execute(select(term_requests).where(term_requests.c.id == request_id)).first()
+        if row is None:
+            raise LookupError(f"There is no request #{request_id}.")
+        voters = (
+            conn.execute(
+                select(votes.c.user_id)
+                .where(votes.c.request_id == request_id)
+                .order_by(votes.c.created_at, votes.c.user_id)
+            )
+            .scalars()
+            .all()
+        )
+        return _request(row, tuple(voters))
+
+    def list(
+        self,
+        *,
+        statuses: tuple[str, ...] | None = None,
+        requester: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[TermRequest]:
+        query = select(term_requests).order_by(term_requests.c.id)
+        if statuses:
+            query = query.where(term_requests.c.status.in_(statuses))
+        if requester:
+            query = query.where(term_requests.c.requester == requester)
+        if kind:
+            query = query.where(term_requests.c.kind == kind)
+        if limit:
+            query = query.limit(limit)
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            ids = [r.id for r in rows]
+            voters: dict[int, list[str]] = {}
+            if ids:
+                for v in conn.execute(
+                    select(votes.c.request_id, votes.c.user_id)
+                    .where(votes.c.request_id.in_(ids))
+                    .order_by(votes.c.created_at)
+                ):
+                    voters.setdefault(v.request_id, []).append(v.user_id)
+        return [_request(r, tuple(voters.get(r.id, ()))) for r in rows]
+
+    def history(self, request_id: int) -> list[dict]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(history).where(history.c.request_id == request_id).order_by(history.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    def count(self) -> int:
+        with self.store.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(term_requests)).scalar_one()
+
+
+def _request(row, voters: tuple[str, ...]) -> TermRequest:
+    return TermRequest(
+        id=row.id,
+        kind=row.kind,
+        term=row.term,
+        term_key=row.term_key,
+        requester=row.requester,
+        status=row.status,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+        aliases=row.aliases,
+        seen_where=row.seen_where,
+        why=row.why,
+        audiences=tuple(a for a in row.audiences.split(",") if a),
+        urgency=row.urgency,
+        links=tuple(x for x in row.links.split("\n") if x),
+        anonymous=bool(row.anonymous),
+        votes=row.votes,
+        reviewer=row.reviewer,
+        resolution=row.resolution,
+        linked_slug=row.linked_slug,
+        duplicate_of=row.duplicate_of,
+        channel_id=row.channel_id,
+        message_ts=row.message_ts,
+        voters=voters,
+    )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for what was stored as UTC
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
