@@ -27,12 +27,13 @@ def serve(settings: Settings) -> int:
 def _socket_mode(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from .slack.app import create_app
+    from .slack.app import close_requests_on_reload, create_app
 
     runtime = Runtime.open(settings)
+    app = create_app(settings, runtime, socket_mode=True)
+    close_requests_on_reload(app, runtime)
     if settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
-    app = create_app(settings, runtime, socket_mode=True)
     log.info("serving %d terms (glossary %s) over Socket Mode", len(runtime.glossary), runtime.glossary.version)
     SocketModeHandler(app, settings.slack_app_token).start()
     return 0

@@ -21,7 +21,7 @@ EVENTS_PATH = "/slack/events"
 
 
 def create_wsgi(settings: Settings | None = None, runtime: Runtime | None = None, *, client=None, watch: bool = True):
-    from .slack.app import create_app  # slack imports stay off the path of `python -m bot check`
+    from .slack.app import close_requests_on_reload, create_app  # kept off the path of `python -m bot check`
 
     if settings is None:
         from dotenv import find_dotenv, load_dotenv
@@ -37,9 +37,11 @@ def create_wsgi(settings: Settings | None = None, runtime: Runtime | None = None
             sys.exit(3)  # gunicorn's "worker failed to boot": it stops instead of restarting forever
         setup_logging(settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret))
     runtime = runtime or Runtime.open(settings)
+    bolt = create_app(settings, runtime, client=client)
+    close_requests_on_reload(bolt, runtime)
     if watch and settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
-    slack = SlackRequestHandler(create_app(settings, runtime, client=client), path=EVENTS_PATH)
+    slack = SlackRequestHandler(bolt, path=EVENTS_PATH)
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

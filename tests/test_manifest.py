@@ -58,4 +58,4 @@ def test_interactivity_and_socket_mode():
 
 def test_scopes_cover_what_the_app_calls():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read", "im:history"} <= scopes
+    assert {"commands", "chat:write", "app_mentions:read", "im:history", "usergroups:read"} <= scopes

@@ -10,7 +10,9 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from ..config import Settings
 from ..runtime import Runtime
-from .listeners import actions, commands, events
+from .listeners import actions, commands, events, requests, triage
+from .notify import announce_published
+from .reviewers import Reviewers
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,20 @@ def create_app(
         kind = body.get("type") or ("command" if body.get("command") else "unknown")
         log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
 
-    commands.register(app, runtime)
+    reviewers = Reviewers(app.client, settings.reviewers)
+    commands.register(app, runtime, reviewers)
     events.register(app, runtime)
     actions.register(app, runtime)
+    requests.register(app, runtime)
+    triage.register(app, runtime, reviewers)
     return app
+
+
+def close_requests_on_reload(app: App, runtime: Runtime) -> None:
+    """Requests whose term now exists are published, and their people told: now, and at every reload."""
+
+    def publish(_old, new) -> None:
+        announce_published(app.client, runtime, runtime.requests.publish_matching(new))
+
+    runtime.live.on_change(publish)
+    publish(None, runtime.glossary)

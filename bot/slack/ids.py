@@ -19,11 +19,46 @@ MORE = "toggle_more"
 # Events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
 EVENTS = ("app_mention", "message.im")
 
-ACTIONS = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
-SHORTCUTS: tuple[str, ...] = ()
-VIEWS: tuple[str, ...] = ()
-OPTIONS: tuple[str, ...] = ()
+ACTIONS: tuple = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
 
 
 def open_term_id(index: int) -> str:
     return f"{OPEN_TERM}:{index}"
+
+
+# --- Term requests --------------------------------------------------------------------------------
+REQUEST_TERM = "request_term"  # "Request this term" on a miss or suggestions
+SUGGEST_CHANGE = "suggest_change"  # under More on a term card
+REQUEST_SHORTCUT = "request_glossary_term"  # global shortcut "Request a glossary term"
+REQUEST_VIEW = "term_request"  # the request modal
+
+# Input blocks of the request modal; each holds one element whose action_id is INPUT.
+INPUT = "value"
+REQ_TERM = "req_term"
+REQ_ALIASES = "req_aliases"
+REQ_WHERE = "req_where"
+REQ_WHY = "req_why"
+REQ_AUDIENCE = "req_audience"
+REQ_URGENCY = "req_urgency"
+REQ_LINKS = "req_links"
+REQ_ANONYMOUS = "req_anonymous"
+
+# Triage buttons on the requests-channel message: triage:<operation>, the request number as value.
+TRIAGE_PATTERN = re.compile(r"^triage:(assign|open|drafting|in_review|published|declined|duplicate)$")
+DECLINE_VIEW = "decline_request"
+DUPLICATE_VIEW = "mark_duplicate"
+PUBLISHED_VIEW = "mark_published"
+DECLINE_REASON = "decline_reason"
+DUPLICATE_TARGET = "duplicate_target"
+PUBLISHED_TERM = "published_term"
+PICK_TERM = "pick_term"  # external select: glossary terms
+PICK_TARGET = "pick_duplicate_target"  # external select: open requests and terms
+
+ACTIONS = (*ACTIONS, REQUEST_TERM, SUGGEST_CHANGE, TRIAGE_PATTERN)
+SHORTCUTS = (REQUEST_SHORTCUT,)
+VIEWS = (REQUEST_VIEW, DECLINE_VIEW, DUPLICATE_VIEW, PUBLISHED_VIEW)
+OPTIONS = (PICK_TERM, PICK_TARGET)
+
+
+def triage_id(operation: str) -> str:
+    return f"triage:{operation}"

@@ -283,3 +283,53 @@ def event_body(event: dict, *, event_id: str = "Ev0001") -> str:
             "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
         }
     )
+
+
+def view_submission(
+    callback_id: str, values: dict, *, user: str = "UASKER01", private_metadata: str = "", blocks: list | None = None
+) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": "trigger-3",
+        "view": {
+            "id": "V0001",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": values},
+            "blocks": blocks or [],
+            "hash": "h1",
+            "team_id": TEAM,
+        },
+    }
+
+
+def global_shortcut(callback_id: str, *, user: str = "UASKER01") -> dict:
+    return {
+        "type": "shortcut",
+        "callback_id": callback_id,
+        "trigger_id": "trigger-4",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "action_ts": "1.2",
+    }
+
+
+def block_suggestion(action_id: str, value: str, *, user: str = "UREVIEW01", block_id: str = "b") -> dict:
+    return {
+        "type": "block_suggestion",
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "view": {"id": "V0001", "type": "modal", "callback_id": "x", "private_metadata": "", "blocks": []},
+    }

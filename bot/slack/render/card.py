@@ -149,4 +149,6 @@ def _buttons(card: Card, public: bool) -> list[dict]:
     if not public:
         out.append(button("Share in channel", ids.SHARE, card_state(card), style="primary"))
     out.append(button("Less" if card.expanded else "More", ids.MORE, card_state(card, x=int(not card.expanded))))
+    if card.expanded:
+        out.append(button("Suggest a change", ids.SUGGEST_CHANGE, {"s": card.term.slug}))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...glossary.lookup import LookupResult
 from ...glossary.model import Framing, Role
 from .. import ids
-from .text import button, context, safe, section, truncate
+from .text import actions, button, context, safe, section, truncate
 
 MAX_CHOICES = 10
 
@@ -31,7 +31,15 @@ def lookup_message(result: LookupResult, framing: Framing | None = None) -> dict
         head = f"No term is called *{query}*. Did you mean:"
     else:
         return miss_message(result.query)
-    return {"text": truncate(f"{head}", 2000), "blocks": [section(head), *_choices(result, framing)]}
+    blocks = [section(head), *_choices(result, framing)]
+    if result.status == "suggestions":
+        blocks.append(actions(request_button(result.query)))
+    return {"text": truncate(head, 2000), "blocks": blocks}
+
+
+def request_button(query: str) -> dict:
+    """Opens the request modal prefilled with what was typed."""
+    return button("Request this term", ids.REQUEST_TERM, {"t": query.strip()[:100]})
 
 
 def miss_message(query: str) -> dict:
@@ -63,6 +71,8 @@ def help_message(roles: dict[str, Role], topic: str = "") -> dict:
         "Framing words: `exec`, `execs`, `executive`, `leadership`, `business` for the executive framing; "
         "`engineer`, `eng`, `technical`, `dev` for the engineering one. Put them first or last.\n\n"
         "*Search the definitions*\n`/define search make a model smaller`\n\n"
+        "*Missing a term?*\n`/define request vibe coding` opens a short form; the glossary reviewers answer within "
+        "five business days. `/define my requests` shows yours.\n\n"
         "*Your defaults*\n`/define set exec` or `/define set engineer` picks the framing you see first. "
         f"`/define set role legal` adds your role's takeaway to every card (roles: {role_keys}). "
         "`/define set clear` forgets both.\n\n"
