@@ -63,9 +63,10 @@ def run_until_healthy(cmd, env, port, tmp_path):
     raise AssertionError("server did not come up:\n" + log.read())
 
 
-def stop(proc):
+def stop(proc, log):
     os.killpg(proc.pid, 15)
     proc.wait(timeout=15)
+    log.flush()
 
 
 def exercise(port, tmp_path, log):
@@ -93,8 +94,9 @@ def test_procfile_web_process(tmp_path, fake_slack):
     try:
         exercise(port, tmp_path, log)
     finally:
-        stop(proc)
+        stop(proc, log)
     text = assert_no_secrets(log)
+    log.close()
     assert "auth.test" in text or fake_slack.of("auth.test")  # it really talked to the fake Slack
 
 
@@ -106,8 +108,9 @@ def test_python_m_bot_serve_over_http(tmp_path, fake_slack):
     try:
         exercise(port, tmp_path, log)
     finally:
-        stop(proc)
+        stop(proc, log)
     assert_no_secrets(log)
+    log.close()
 
 
 @pytest.mark.parametrize(

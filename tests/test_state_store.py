@@ -67,3 +67,13 @@ def test_sqlite_file_uses_wal(tmp_path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert (tmp_path / "deep" / "state.db").exists()
+
+
+def test_claiming_prunes_old_ids_now_and_then(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    store.claim_event("ancient")
+    with store.engine.begin() as conn:
+        conn.execute(update(processed_events).values(received_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=9)))
+    store._claims = 1000  # the next claim is the thousand-and-first since start
+    store.claim_event("fresh")
+    assert store.claim_event("ancient") is True  # it had been forgotten

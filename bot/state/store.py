@@ -22,6 +22,7 @@ from .schema import metadata, preferences, processed_events
 log = logging.getLogger(__name__)
 
 EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
+PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
 SQLITE_BUSY_SECONDS = 30
 
 
@@ -65,6 +66,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._create_tables()
+        self._claims = 0
 
     def _create_tables(self) -> None:
         # Several instances may start at once on one PostgreSQL database: a lost race is harmless.
@@ -122,6 +124,9 @@ class Store:
 
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen, by any instance, ever (within EVENT_MEMORY)."""
+        self._claims += 1
+        if self._claims % PRUNE_EVERY == 1:  # the first claim after start, then every thousandth
+            self.forget_old_events()
         try:
             with self.writing() as conn:
                 conn.execute(insert(processed_events).values(event_id=event_id, received_at=now()))

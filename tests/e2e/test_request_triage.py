@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 from blockkit import assert_valid_message, assert_valid_view
@@ -57,8 +58,6 @@ def test_a_member_of_a_reviewer_group_may_triage(server, fake_slack):
 
 
 def _wait(predicate, timeout=10.0):
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -87,7 +87,7 @@ def register(app: App, runtime: Runtime) -> None:
         text = confirmation_text(filed.request, created=filed.created, voted=filed.voted)
         ack(response_action="update", view=confirmation_view(text))
         if filed.created:
-            post_triage(client, runtime, runtime.requests.get(filed.request.id))
+            post_triage(client, runtime, filed.request)
         elif filed.voted:
             update_triage(client, runtime, filed.request)
         dm(client, user, notice(text))
