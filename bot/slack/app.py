@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from slack_bolt import App, BoltResponse
@@ -15,6 +16,7 @@ from .notify import announce_published
 from .reviewers import Reviewers
 
 log = logging.getLogger(__name__)
+SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -54,9 +56,14 @@ def create_app(
         return next()
 
     @app.error
-    def on_error(error: Exception, body: dict) -> None:
+    def on_error(error: Exception, body: dict, response: BoltResponse | None) -> None:
         kind = body.get("type") or ("command" if body.get("command") else "unknown")
         log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
+        if response is not None and body.get("command"):
+            # Not acked yet: tell the person plainly, instead of Slack's "dispatch_failed".
+            response.status = 200
+            response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
+            response.headers["content-type"] = ["application/json;charset=utf-8"]
 
     reviewers = Reviewers(app.client, settings.reviewers)
     commands.register(app, runtime, reviewers)

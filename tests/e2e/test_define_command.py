@@ -126,3 +126,14 @@ def test_deprecated_and_draft_terms_are_marked(server):
     assert "Deprecated" in shown and "do not use it in new work" in shown
     shown = texts(define(server, "latency budget"))
     assert "Draft" in shown
+
+
+def test_an_internal_error_is_a_plain_sorry_not_a_traceback(server, fake_slack, monkeypatch, caplog):
+    def broken(user_id):
+        raise RuntimeError("state database unreachable")
+
+    monkeypatch.setattr(server.runtime.store, "preference", broken)
+    body = define(server, "fine-tuning")
+    assert body["response_type"] == "ephemeral" and body["text"].startswith("Sorry, something went wrong")
+    assert "Traceback" not in body["text"] and "unreachable" not in body["text"]
+    assert any("state database unreachable" in r.getMessage() or r.exc_info for r in caplog.records)
