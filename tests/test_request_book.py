@@ -72,6 +72,13 @@ def test_moves_record_history_and_owner(book):
     assert book.get(r.id).status == "published"
 
 
+def test_a_request_is_not_a_duplicate_of_itself(book):
+    r = book.file(form(), "U1").request
+    with pytest.raises(MoveRefused, match="itself"):
+        book.move(r.id, "UR", "duplicate", duplicate_of=r.id)
+    assert book.get(r.id).status == "open"
+
+
 def test_unknown_request(book):
     with pytest.raises(LookupError, match="no request #99"):
         book.move(99, "U", "drafting")

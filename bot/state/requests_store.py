@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..glossary.lookup import Glossary
-from ..requests import ACTIVE, RequestForm, TermRequest, check_move
+from ..requests import ACTIVE, MoveRefused, RequestForm, TermRequest, check_move
 from .schema import history, term_requests, votes
 from .store import Store, now
 
@@ -114,6 +114,8 @@ class RequestBook:
         duplicate_of: int | None = None,
     ) -> TermRequest:
         """Change the status if the rules allow it; raises MoveRefused (or LookupError) otherwise."""
+        if duplicate_of == request_id:
+            raise MoveRefused("A request cannot be a duplicate of itself; pick another request or a term.")
         with self.store.writing() as conn:
             current = self._get(conn, request_id)
             check_move(current.status, target)

@@ -95,7 +95,7 @@ def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:
         )
         kind, _, ref = picked.partition(":")
         try:
-            if kind == "request" and _request_id(ref) not in (None, request_id):
+            if kind == "request" and _request_id(ref) is not None:
                 target = book.get(int(ref))
                 request = book.move(
                     request_id,
