@@ -35,6 +35,7 @@ class Card:
     related: tuple[RelatedTerm, ...]
     attribution: str
     expanded: bool = False  # the "More" view: long definition, examples, governance, aliases
+    docs_url: str = ""  # the published glossary site, when there is one
 
     @property
     def status_label(self) -> str:
@@ -62,6 +63,7 @@ def build_card(
     role: Role | None = None,
     expanded: bool = False,
     attribution: str = "",
+    docs_url: str = "",
 ) -> Card:
     """`framing` asked for now beats the stored `preferred` one; with neither, both framings are shown."""
     chosen = framing or preferred
@@ -74,6 +76,7 @@ def build_card(
         related=related,
         attribution=attribution,
         expanded=expanded,
+        docs_url=docs_url,
     )
 
 

@@ -73,6 +73,7 @@ def cmd_define(args, settings: Settings) -> int:
             framing=framing,
             expanded=args.more,
             attribution=attribution_line(settings.glossary_name, settings.license),
+            docs_url=settings.glossary_url,
         )
         print(card_text(card))
     else:

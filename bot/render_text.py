@@ -57,6 +57,8 @@ def card_text(card: Card) -> str:
         lines += [f"  - {c.source} <{c.url}>" for c in t.citations]
     if card.attribution:
         lines.append(card.attribution)
+    if card.docs_url:
+        lines.append(card.docs_url)
     return "\n".join(lines)
 
 

@@ -66,6 +66,7 @@ class Runtime:
             role=role,
             expanded=expanded,
             attribution=attribution_line(self.settings.glossary_name, self.settings.license),
+            docs_url=self.settings.glossary_url,
         )
 
     def define(self, user_id: str, ask: Ask) -> Answer:

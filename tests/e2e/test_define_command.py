@@ -106,7 +106,7 @@ def test_set_framing_and_role_are_remembered(server):
 
     assert "Legal & Compliance" in texts(define(server, "set role legal", user="UPREF001")).replace("&amp;", "&")
     shown = texts(define(server, "fine-tuning", user="UPREF001"))
-    assert "For Legal &amp; Compliance:" in shown
+    assert "*For Legal &amp; Compliance:*" in shown
 
     assert "don't know the role" in texts(define(server, "set role astronaut", user="UPREF001"))
     assert "both framings" in texts(define(server, "set clear", user="UPREF001"))
@@ -137,3 +137,9 @@ def test_an_internal_error_is_a_plain_sorry_not_a_traceback(server, fake_slack, 
     assert body["response_type"] == "ephemeral" and body["text"].startswith("Sorry, something went wrong")
     assert "Traceback" not in body["text"] and "unreachable" not in body["text"]
     assert any("state database unreachable" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
+def test_glossary_site_is_linked_when_set(make_server):
+    server = make_server(glossary_url="https://glossary.example.org/")
+    footer = define(server, "fine-tuning")["blocks"][-1]["elements"]
+    assert footer[-1]["text"] == "<https://glossary.example.org/|Open the glossary site>"

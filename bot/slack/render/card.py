@@ -57,7 +57,7 @@ def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = Non
     for framing in card.framings:
         blocks.append(_framing_section(card, framing))
     if card.takeaway:
-        blocks.append(context(safe(f"For {card.role.name}: {card.takeaway}", CONTEXT_MAX)))
+        blocks.append(context(f"*For {safe(card.role.name, 200)}:* {safe(card.takeaway, 1500)}"))
     if card.expanded:
         blocks += _more_blocks(card)
     blocks += _related_blocks(card)
@@ -68,6 +68,8 @@ def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = Non
         )
     blocks.append(actions(*_buttons(card, public)))
     footer = [safe(card.attribution, CONTEXT_MAX)] if card.attribution else []
+    if card.docs_url.startswith(("https://", "http://")):
+        footer.append(link(card.docs_url, "Open the glossary site"))
     if shared_by:
         footer.insert(0, f"Shared by {mention(shared_by)}")
     if footer:
