@@ -62,15 +62,16 @@ def card_text(card: Card) -> str:
     return "\n".join(lines)
 
 
+HEADINGS = {
+    "choice": "'{q}' could mean several terms:",
+    "matching_definitions": "No term is named '{q}'. Terms whose definitions match:",
+    "did_you_mean": "No term is named '{q}'. Did you mean:",
+}
+
+
 def result_text(result: LookupResult) -> str:
     """Anything but a hit: the choices, the suggestions or the plain miss."""
-    if result.status == "ambiguous":
-        head = f"'{result.query}' could mean several terms:"
-    elif result.status == "suggestions" and result.how == "search":
-        head = f"No term is named '{result.query}'. Terms whose definitions match:"
-    elif result.status == "suggestions":
-        head = f"No term is named '{result.query}'. Did you mean:"
-    else:
+    if result.offer not in HEADINGS:
         return f"No term matches '{result.query}'. Try `search` with other words, or ask for it to be added."
     rows = [f"  - {m.term.term}: {m.term.short_def}" for m in result.matches]
-    return "\n".join([head, *rows])
+    return "\n".join([HEADINGS[result.offer].format(q=result.query), *rows])

@@ -94,7 +94,7 @@ def test_lists_and_dms_are_valid():
         request_list([], title="Yours"),
         published_dm(worst(), [], voter=True),
         declined_dm(worst()),
-        duplicate_dm(worst(), EVIL),
+        duplicate_dm(worst()),
     ):
         assert_valid_message(message)
         assert_no_injection(message["blocks"])

@@ -104,3 +104,17 @@ def test_text_is_stored_exactly(book):
     again = book.get(r.id)
     assert again.why == odd and again.seen_where == odd and again.aliases == "a & b <c>"
     assert again.term == "émoji 🤖 term"
+
+
+def test_mark_duplicate_of_a_request_or_a_term(book):
+    first = book.file(form("alpha idea"), "U1").request
+    second = book.file(form("beta idea"), "U2").request
+    third = book.file(form("gamma idea"), "U3").request
+    r = book.mark_duplicate(second.id, "UR", of_request=first.id)
+    assert (r.status, r.duplicate_of, r.resolution) == ("duplicate", first.id, "Duplicate of request #1 (alpha idea).")
+    r = book.mark_duplicate(third.id, "UR", of_term=("fine-tuning", "fine-tuning"))
+    assert (r.linked_slug, r.resolution) == ("fine-tuning", "Already in the glossary as fine-tuning.")
+    with pytest.raises(MoveRefused, match="Pick another"):
+        book.mark_duplicate(first.id, "UR")
+    with pytest.raises(LookupError):
+        book.mark_duplicate(first.id, "UR", of_request=99)

@@ -86,6 +86,16 @@ class LookupResult:
     def term(self) -> Term | None:
         return self.matches[0].term if self.status == "hit" else None
 
+    @property
+    def offer(self) -> str:
+        """What a non-hit offers the asker: "choice" (ambiguous), "did_you_mean" (typos),
+        "matching_definitions" (a question answered by search) or "nothing" (a miss)."""
+        if self.status == "ambiguous":
+            return "choice"
+        if self.status == "suggestions":
+            return "matching_definitions" if self.how == "search" else "did_you_mean"
+        return "nothing"
+
     def as_dict(self) -> dict:
         return {
             "status": self.status,

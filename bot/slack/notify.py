@@ -71,5 +71,5 @@ def announce_declined(client: WebClient, request: TermRequest) -> None:
     dm(client, request.requester, declined_dm(request))
 
 
-def announce_duplicate(client: WebClient, request: TermRequest, target: str) -> None:
-    dm(client, request.requester, duplicate_dm(request, target))
+def announce_duplicate(client: WebClient, request: TermRequest) -> None:
+    dm(client, request.requester, duplicate_dm(request))

@@ -132,6 +132,26 @@ class RequestBook:
             self._history(conn, request_id, actor, "status", current.status, target, note)
             return self._get(conn, request_id)
 
+    def mark_duplicate(
+        self, request_id: int, actor: str, *, of_request: int | None = None, of_term: tuple[str, str] | None = None
+    ) -> TermRequest:
+        """Close as a duplicate of another request, or of a term (slug, name) the glossary already has."""
+        if of_request is not None:
+            target = self.get(of_request)
+            return self.move(
+                request_id,
+                actor,
+                "duplicate",
+                duplicate_of=target.id,
+                note=f"Duplicate of request #{target.id} ({target.term}).",
+            )
+        if of_term is not None:
+            slug, name = of_term
+            return self.move(
+                request_id, actor, "duplicate", linked_slug=slug, note=f"Already in the glossary as {name}."
+            )
+        raise MoveRefused("Pick another request or a glossary term.")
+
     def assign(self, request_id: int, actor: str, reviewer: str) -> TermRequest:
         with self.store.writing() as conn:
             current = self._get(conn, request_id)

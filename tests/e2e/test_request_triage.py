@@ -232,3 +232,13 @@ def test_listing_requests(server, fake_slack):
 def _view(call):
     view = call.body["view"]
     return json.loads(view) if isinstance(view, str) else view
+
+
+def test_duplicate_dms_what_covers_it(server, fake_slack):
+    request = file_request(server, user="UASKER01")
+    triage_view_submit(server, "mark_duplicate", request.id, picked("duplicate_target", "term:fine-tuning"))
+    [dm] = fake_slack.wait_for("chat.postMessage")
+    assert dm.body["channel"] == "UASKER01"
+    assert "closed as a duplicate: Already in the glossary as fine-tuning." in dm.body["text"]
+    reply = triage_view_submit(server, "mark_duplicate", request.id, picked("duplicate_target", "term:nope"))
+    assert "Pick another request or a glossary term" in reply["errors"]["duplicate_target"]

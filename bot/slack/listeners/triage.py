@@ -94,35 +94,20 @@ def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:
             "value", ""
         )
         kind, _, ref = picked.partition(":")
+        term = runtime.glossary.get(ref) if kind == "term" else None
         try:
-            if kind == "request" and _request_id(ref) is not None:
-                target = book.get(int(ref))
-                request = book.move(
-                    request_id,
-                    body["user"]["id"],
-                    "duplicate",
-                    duplicate_of=target.id,
-                    note=f"Duplicate of request #{target.id}.",
-                )
-                label = f"request #{target.id} ({target.term})"
-            elif kind == "term" and runtime.glossary.get(ref):
-                term = runtime.glossary.get(ref)
-                request = book.move(
-                    request_id,
-                    body["user"]["id"],
-                    "duplicate",
-                    linked_slug=term.slug,
-                    note=f"Already in the glossary as {term.term}.",
-                )
-                label = f"the glossary term {term.term}"
-            else:
-                raise MoveRefused("Pick another request or a glossary term.")
+            request = book.mark_duplicate(
+                request_id,
+                body["user"]["id"],
+                of_request=_request_id(ref) if kind == "request" else None,
+                of_term=(term.slug, term.term) if term else None,
+            )
         except (LookupError, MoveRefused) as exc:
             ack(response_action="errors", errors={ids.DUPLICATE_TARGET: str(exc)})
             return
         ack()
         update_triage(client, runtime, request)
-        announce_duplicate(client, request, label)
+        announce_duplicate(client, request)
 
     @app.view(ids.PUBLISHED_VIEW)
     def published(ack: Ack, body: dict, view: dict, client: WebClient) -> None:

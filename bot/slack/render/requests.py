@@ -294,10 +294,10 @@ def declined_dm(request: TermRequest) -> dict:
     return {"text": text, "blocks": [section(text)]}
 
 
-def duplicate_dm(request: TermRequest, target: str) -> dict:
+def duplicate_dm(request: TermRequest) -> dict:
     text = (
-        f"Your request #{request.id} for *{safe(request.term, 200)}* is covered by {safe(target, 300)}, "
-        "so the reviewers closed it as a duplicate."
+        f"Your request #{request.id} for *{safe(request.term, 200)}* was closed as a duplicate: "
+        f"{safe(request.resolution, 2500)}"
     )
     return {"text": text, "blocks": [section(text)]}
 

@@ -20,17 +20,18 @@ def _choices(result: LookupResult, framing: Framing | None) -> list[dict]:
     ]
 
 
+HEADINGS = {
+    "choice": "*{q}* could mean more than one term. Which one?",
+    "matching_definitions": "No term is called *{q}*. These definitions match your words:",
+    "did_you_mean": "No term is called *{q}*. Did you mean:",
+}
+
+
 def lookup_message(result: LookupResult, framing: Framing | None = None) -> dict:
     """Ambiguous, suggestions or miss."""
-    query = safe(result.query.strip(), 200)
-    if result.status == "ambiguous":
-        head = f"*{query}* could mean more than one term. Which one?"
-    elif result.status == "suggestions" and result.how == "search":
-        head = f"No term is called *{query}*. These definitions match your words:"
-    elif result.status == "suggestions":
-        head = f"No term is called *{query}*. Did you mean:"
-    else:
+    if result.offer not in HEADINGS:
         return miss_message(result.query)
+    head = HEADINGS[result.offer].format(q=safe(result.query.strip(), 200))
     blocks = [section(head), *_choices(result, framing)]
     if result.status == "suggestions":
         blocks.append(actions(request_button(result.query)))
