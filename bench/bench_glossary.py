@@ -26,7 +26,8 @@ DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.glossary.db import ensure_built, open_glossary  # noqa: E402
+from bot.glossary.db import ensure_built  # noqa: E402
+from bot.glossary.live import open_glossary  # noqa: E402
 from bot.glossary.lookup import normalise  # noqa: E402
 
 VOCAB = """adaptive sparse dense latent causal contrastive federated hierarchical probabilistic robust

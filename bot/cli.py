@@ -17,10 +17,10 @@ from dotenv import find_dotenv, load_dotenv
 
 from .cards import attribution_line, build_card
 from .config import Settings, SettingsError
-from .glossary.db import open_glossary
+from .glossary.live import open_glossary
 from .glossary.load import load_glossary
 from .glossary.model import Framing
-from .render_text import card_text, result_text
+from .terminal import card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -31,7 +31,7 @@ def _no_slack_environment(monkeypatch):
 @pytest.fixture(scope="session")
 def bundled_glossary(tmp_path_factory):
     """The bundled glossary, built once for the session into a temporary database."""
-    from bot.glossary.db import open_glossary
+    from bot.glossary.live import open_glossary
 
     glossary, _ = open_glossary(BUNDLED_TERMS, tmp_path_factory.mktemp("bundled") / "glossary.db")
     return glossary

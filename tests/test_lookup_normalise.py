@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from termfactory import term_data, write_glossary
 
-from bot.glossary.db import open_glossary
-from bot.glossary.lookup import normalise
+from bot.glossary.live import open_glossary
+from bot.glossary.names import normalise
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from termfactory import term_data, write_glossary
 
-from bot.glossary.db import open_glossary
+from bot.glossary.live import open_glossary
 
 
 @pytest.fixture

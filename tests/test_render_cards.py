@@ -10,7 +10,7 @@ from conftest import BUNDLED_ROLES
 from termfactory import term_data, write_term
 
 from bot.cards import build_card
-from bot.glossary.db import open_glossary
+from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import Framing
 from bot.glossary.roles import load_roles

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from termfactory import term_data, write_glossary
 
-from bot.glossary.db import open_glossary
+from bot.glossary.live import open_glossary
 from bot.requests import MoveRefused, RequestForm
 from bot.state.requests_store import RequestBook
 from bot.state.store import Store

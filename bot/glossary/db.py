@@ -3,6 +3,9 @@
 The build writes a complete new file beside the old one and swaps it in with one rename, so a reader
 (another thread, another worker) sees the old glossary or the new one, never half of each. The
 content hash of the files is the glossary's version; an unchanged glossary is not rebuilt.
+
+Everything that knows the tables lives here: the build, reading the terms back, and the full-text
+query, whose column weights follow the column order of `term_search`.
 """
 
 from __future__ import annotations
@@ -11,21 +14,30 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
-from .load import glossary_files, load_glossary
-from .lookup import Glossary
-from .model import Citation, Problem, Relation, Term
+from .load import load_glossary
+from .model import Citation, Problem, Relation, RelationKind, Severity, Term, TermStatus
+from .parse import glossary_files
 
 # Bump when the tables change: a database built by older code is then rebuilt, not misread.
 SCHEMA_VERSION = "1"
-DB_NAME = "glossary.db"
+
+Row = dict[str, Any]
+
+# The full-text columns of `term_search`, and how much a word found in each counts (bm25 weights, in
+# the same order): a word in the name beats one in an alias, which beats one in a definition.
+SEARCH_COLUMNS = ("term", "aliases", "short_def", "long_def", "exec", "engineer")
+SEARCH_WEIGHTS = (10.0, 8.0, 3.0, 1.0, 2.0, 2.0)
 
 _CHILD = {"slug": str, "position": int}
-TABLES = {
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
     "meta": ({"key": str, "value": str}, "key"),
     "terms": (
         {
@@ -54,7 +66,7 @@ TABLES = {
     "relationships": ({**_CHILD, "kind": str, "target": str, "target_slug": str}, ("slug", "position")),
     "problems": ({"severity": str, "file": str, "field": str, "line": int, "message": str}, None),
     "term_search": (
-        {"slug": str, "term": str, "aliases": str, "short_def": str, "long_def": str, "exec": str, "engineer": str},
+        {"slug": str, **dict.fromkeys(SEARCH_COLUMNS, str)},
         "slug",
     ),
 }
@@ -80,18 +92,25 @@ def content_hash(directory: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+@contextmanager
+def read_only(db_path: Path) -> Iterator[Database]:
+    """The built database, opened read-only: a reader can never change what another process serves."""
+    db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
+    try:
+        yield db
+    finally:
+        db.conn.close()
+
+
 def stored_version(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("select value from meta where key = 'version'").fetchone()
-        finally:
-            conn.close()
+        with read_only(db_path) as db:
+            row = db.execute("select value from meta where key = 'version'").fetchone()
     except sqlite3.Error:
         return None  # unreadable or foreign: rebuild it
-    return row[0] if row else None
+    return str(row[0]) if row else None
 
 
 def ensure_built(glossary_dir: Path, db_path: Path, *, force: bool = False) -> BuildReport:
@@ -116,149 +135,145 @@ def _write(path: Path, terms: list[Term], problems: list[Problem], version: str)
     db = Database(path, recreate=True)
     # Tables are created up front so that an empty glossary still has every table to read.
     for table, (columns, pk) in TABLES.items():
-        db[table].create(columns, pk=pk)
+        db[table].create(columns, pk=pk)  # type: ignore[union-attr]  # a name that is not a view is a Table
     with db.conn:
         db["meta"].insert_all([{"key": "version", "value": version}, {"key": "schema", "value": SCHEMA_VERSION}])
-        db["terms"].insert_all(
-            (
-                {
-                    "slug": t.slug,
-                    "term": t.term,
-                    "part_of_speech": t.part_of_speech,
-                    "short_def": t.short_def,
-                    "long_def": t.long_def,
-                    "exec": t.exec_framing,
-                    "engineer": t.engineer_framing,
-                    "risk_notes": t.risk_notes,
-                    "license": t.license,
-                    "status": t.status,
-                    "last_reviewed": t.last_reviewed,
-                    "source_file": t.source_file,
-                    "position": n,
-                }
-                for n, t in enumerate(terms)
-            )
-        )
-        _children(db, "aliases", "alias", terms, lambda t: t.aliases)
-        _children(db, "categories", "category", terms, lambda t: t.categories)
-        _children(db, "roles", "role", terms, lambda t: t.roles)
-        _children(db, "nist_tags", "tag", terms, lambda t: t.nist_tags)
-        _rows(
-            db,
-            "examples",
-            terms,
-            lambda t: (
-                [{"kind": "do", "text": x} for x in t.examples_do]
-                + [{"kind": "dont", "text": x} for x in t.examples_dont]
-            ),
-        )
-        _rows(db, "citations", terms, lambda t: [{"source": c.source, "url": c.url} for c in t.citations])
-        _rows(
-            db,
-            "relationships",
-            terms,
-            lambda t: [{"kind": r.kind, "target": r.target, "target_slug": r.slug} for r in t.relations],
-        )
+        db["terms"].insert_all(_term_row(n, t) for n, t in enumerate(terms))
+        for table, rows in _CHILD_ROWS.items():
+            _rows(db, table, terms, rows)
         db["problems"].insert_all(
-            (
-                {"severity": p.severity, "file": p.file, "field": p.field, "line": p.line, "message": p.message}
-                for p in problems
-            ),
+            {"severity": p.severity, "file": p.file, "field": p.field, "line": p.line, "message": p.message}
+            for p in problems
         )
-        db["term_search"].insert_all(
-            (
-                {
-                    "slug": t.slug,
-                    "term": t.term,
-                    "aliases": " ; ".join(t.aliases),
-                    "short_def": t.short_def,
-                    "long_def": t.long_def,
-                    "exec": t.exec_framing,
-                    "engineer": t.engineer_framing,
-                }
-                for t in terms
-            ),
-        )
-    # Porter stemming lets "quantize" find "quantization"; the column weights live in lookup.
-    db["term_search"].enable_fts(["term", "aliases", "short_def", "long_def", "exec", "engineer"], tokenize="porter")
+        db["term_search"].insert_all(_search_row(t) for t in terms)
+    # Porter stemming lets "quantize" find "quantization"; SEARCH_WEIGHTS follows this column order.
+    db["term_search"].enable_fts(list(SEARCH_COLUMNS), tokenize="porter")
     db.conn.close()
 
 
-def _children(db: Database, table: str, column: str, terms: list[Term], values) -> None:
-    _rows(db, table, terms, lambda t: [{column: v} for v in values(t)])
+def _term_row(position: int, t: Term) -> Row:
+    return {
+        "slug": t.slug,
+        "term": t.term,
+        "part_of_speech": t.part_of_speech,
+        "short_def": t.short_def,
+        "long_def": t.long_def,
+        "exec": t.exec_framing,
+        "engineer": t.engineer_framing,
+        "risk_notes": t.risk_notes,
+        "license": t.license,
+        "status": t.status,
+        "last_reviewed": t.last_reviewed,
+        "source_file": t.source_file,
+        "position": position,
+    }
 
 
-def _rows(db: Database, table: str, terms: list[Term], rows) -> None:
+def _search_row(t: Term) -> Row:
+    return {
+        "slug": t.slug,
+        "term": t.term,
+        "aliases": " ; ".join(t.aliases),
+        "short_def": t.short_def,
+        "long_def": t.long_def,
+        "exec": t.exec_framing,
+        "engineer": t.engineer_framing,
+    }
+
+
+# A term's list fields, one row per item, kept in the order the file lists them.
+_CHILD_ROWS: dict[str, Callable[[Term], Iterable[Row]]] = {
+    "aliases": lambda t: [{"alias": v} for v in t.aliases],
+    "categories": lambda t: [{"category": v} for v in t.categories],
+    "roles": lambda t: [{"role": v} for v in t.roles],
+    "nist_tags": lambda t: [{"tag": v} for v in t.nist_tags],
+    "examples": lambda t: (
+        [{"kind": "do", "text": x} for x in t.examples_do] + [{"kind": "dont", "text": x} for x in t.examples_dont]
+    ),
+    "citations": lambda t: [{"source": c.source, "url": c.url} for c in t.citations],
+    "relationships": lambda t: [{"kind": r.kind, "target": r.target, "target_slug": r.slug} for r in t.relations],
+}
+
+
+def _rows(db: Database, table: str, terms: list[Term], rows: Callable[[Term], Iterable[Row]]) -> None:
     db[table].insert_all(
         ({"slug": t.slug, "position": i, **row} for t in terms for i, row in enumerate(rows(t))),
     )
 
 
 def count_terms(db_path: Path) -> int:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        return conn.execute("select count(*) from terms").fetchone()[0]
-    finally:
-        conn.close()
+    with read_only(db_path) as db:
+        return int(db.execute("select count(*) from terms").fetchone()[0])
 
 
 def read_problems(db_path: Path) -> list[Problem]:
-    db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
-    try:
+    with read_only(db_path) as db:
         return [
-            Problem(r["severity"], r["file"], r["field"], r["message"], r["line"])
+            Problem(Severity(r["severity"]), r["file"], r["field"], r["message"], r["line"])
             for r in db["problems"].rows_where(order_by="rowid")
         ]
-    finally:
-        db.conn.close()
 
 
 def read_terms(db_path: Path) -> list[Term]:
     """Every term, rebuilt from the database in glossary order."""
-    db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
-    try:
-        children: dict[str, dict[str, list]] = {}
-        for table in ("aliases", "categories", "roles", "nist_tags", "examples", "citations", "relationships"):
-            per_term: dict[str, list] = {}
-            for row in db[table].rows_where(order_by="slug, position"):
-                per_term.setdefault(row["slug"], []).append(row)
-            children[table] = per_term
-
-        def kids(table: str, slug: str) -> list:
-            return children[table].get(slug, [])
-
+    with read_only(db_path) as db:
+        children = {table: _rows_by_slug(db, table) for table in _CHILD_ROWS}
         return [
-            Term(
-                slug=r["slug"],
-                term=r["term"],
-                part_of_speech=r["part_of_speech"],
-                short_def=r["short_def"],
-                long_def=r["long_def"],
-                exec_framing=r["exec"],
-                engineer_framing=r["engineer"],
-                risk_notes=r["risk_notes"],
-                license=r["license"],
-                status=r["status"],
-                last_reviewed=r["last_reviewed"],
-                source_file=r["source_file"],
-                aliases=tuple(k["alias"] for k in kids("aliases", r["slug"])),
-                categories=tuple(k["category"] for k in kids("categories", r["slug"])),
-                roles=tuple(k["role"] for k in kids("roles", r["slug"])),
-                nist_tags=tuple(k["tag"] for k in kids("nist_tags", r["slug"])),
-                examples_do=tuple(k["text"] for k in kids("examples", r["slug"]) if k["kind"] == "do"),
-                examples_dont=tuple(k["text"] for k in kids("examples", r["slug"]) if k["kind"] == "dont"),
-                citations=tuple(Citation(k["source"], k["url"]) for k in kids("citations", r["slug"])),
-                relations=tuple(
-                    Relation(k["kind"], k["target"], k["target_slug"]) for k in kids("relationships", r["slug"])
-                ),
-            )
+            _term_from_rows(r, {table: rows.get(r["slug"], []) for table, rows in children.items()})
             for r in db["terms"].rows_where(order_by="position")
         ]
-    finally:
-        db.conn.close()
 
 
-def open_glossary(glossary_dir: Path, db_path: Path) -> tuple[Glossary, BuildReport]:
-    """Build if needed, then load the terms into the in-memory lookup."""
-    report = ensure_built(glossary_dir, db_path)
-    return Glossary(read_terms(db_path), version=report.version, db_path=db_path), report
+def _rows_by_slug(db: Database, table: str) -> dict[str, list[Row]]:
+    per_term: dict[str, list[Row]] = {}
+    for row in db[table].rows_where(order_by="slug, position"):
+        per_term.setdefault(row["slug"], []).append(row)
+    return per_term
+
+
+def _term_from_rows(r: Row, kids: dict[str, list[Row]]) -> Term:
+    """The inverse of `_term_row` and `_CHILD_ROWS`: one term from its row and its child rows."""
+    examples = kids["examples"]
+    return Term(
+        slug=r["slug"],
+        term=r["term"],
+        part_of_speech=r["part_of_speech"],
+        short_def=r["short_def"],
+        long_def=r["long_def"],
+        exec_framing=r["exec"],
+        engineer_framing=r["engineer"],
+        risk_notes=r["risk_notes"],
+        license=r["license"],
+        status=TermStatus(r["status"]),
+        last_reviewed=r["last_reviewed"],
+        source_file=r["source_file"],
+        aliases=tuple(k["alias"] for k in kids["aliases"]),
+        categories=tuple(k["category"] for k in kids["categories"]),
+        roles=tuple(k["role"] for k in kids["roles"]),
+        nist_tags=tuple(k["tag"] for k in kids["nist_tags"]),
+        examples_do=tuple(k["text"] for k in examples if k["kind"] == "do"),
+        examples_dont=tuple(k["text"] for k in examples if k["kind"] == "dont"),
+        citations=tuple(Citation(k["source"], k["url"]) for k in kids["citations"]),
+        relations=tuple(
+            Relation(RelationKind(k["kind"]), k["target"], k["target_slug"]) for k in kids["relationships"]
+        ),
+    )
+
+
+def search(db_path: Path, words: list[str], limit: int) -> list[tuple[str, float]]:
+    """(slug, relevance) of the terms whose text has any of the words, most relevant first.
+
+    Raises sqlite3.Error when the database cannot be read.
+    """
+    weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+    with read_only(db_path) as db:
+        # Each word quoted by sqlite-utils, so FTS syntax typed by a person is only ever text.
+        match = " OR ".join(db.quote_fts(w) for w in words)
+        rows = db.execute(
+            f"select t.slug, bm25(term_search_fts, {weights}) as rank "
+            "from term_search_fts join term_search t on t.rowid = term_search_fts.rowid "
+            "where term_search_fts match ? order by rank limit ?",
+            [match, limit],
+        ).fetchall()
+    # bm25 is lower for better matches; relevance reads the other way round.
+    return [(slug, round(-rank, 2)) for slug, rank in rows]

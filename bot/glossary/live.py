@@ -1,4 +1,4 @@
-"""The glossary a running bot answers from, reloaded when its files change.
+"""The glossary a running bot answers from: opened (built first if need be), reloaded when its files change.
 
 Readers take `live.current` (one attribute read) and keep that Glossary for the whole request, so a
 reload in the middle of a request never mixes two versions.
@@ -11,12 +11,19 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .db import BuildReport, content_hash, open_glossary
+from .db import BuildReport, content_hash, ensure_built, read_terms
 from .lookup import Glossary
+from .model import Severity
 
 log = logging.getLogger(__name__)
 
 OnChange = Callable[[Glossary, Glossary], None]
+
+
+def open_glossary(glossary_dir: Path, db_path: Path) -> tuple[Glossary, BuildReport]:
+    """Build if needed, then load the terms into the in-memory lookup."""
+    report = ensure_built(glossary_dir, db_path)
+    return Glossary(read_terms(db_path), version=report.version, db_path=db_path), report
 
 
 class LiveGlossary:
@@ -51,7 +58,7 @@ class LiveGlossary:
         """Check the files every `interval` seconds on a daemon thread."""
         stop = stop or threading.Event()
 
-        def loop():
+        def loop() -> None:
             while not stop.wait(interval):
                 try:
                     self.reload()
@@ -64,7 +71,7 @@ class LiveGlossary:
 
     @staticmethod
     def _log_report(report: BuildReport) -> None:
-        errors = sum(p.severity == "error" for p in report.problems)
+        errors = sum(p.severity == Severity.ERROR for p in report.problems)
         warnings = len(report.problems) - errors
         log.info(
             "glossary version %s: %d terms, %d errors, %d warnings%s",
@@ -75,4 +82,4 @@ class LiveGlossary:
             " (rebuilt)" if report.rebuilt else "",
         )
         for problem in report.problems:
-            (log.warning if problem.severity == "error" else log.info)("glossary: %s", problem)
+            (log.warning if problem.severity == Severity.ERROR else log.info)("glossary: %s", problem)

@@ -20,11 +20,70 @@ class Framing(StrEnum):
     def other(self) -> Framing:
         return Framing.ENGINEER if self is Framing.EXEC else Framing.EXEC
 
+    @classmethod
+    def parse(cls, value: object) -> Framing | None:
+        """The framing a stored or typed value names, or None for anything else."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+class TermStatus(StrEnum):
+    """Where a term stands in review (the `status` field of a term file)."""
+
+    DRAFT = "draft"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    DEPRECATED = "deprecated"
+
+
+class RelationKind(StrEnum):
+    """How a term relates to another it names (the keys of `relationships`)."""
+
+    BROADER = "broader"
+    NARROWER = "narrower"
+    RELATED = "related"
+
+
+class Severity(StrEnum):
+    """An error keeps a file out of the glossary; a warning lets it in."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class LookupStatus(StrEnum):
+    """What a lookup found."""
+
+    HIT = "hit"
+    AMBIGUOUS = "ambiguous"  # several terms share the name or alias
+    SUGGESTIONS = "suggestions"  # close spellings, or terms whose text mentions the words
+    MISS = "miss"
+
+
+class MatchHow(StrEnum):
+    """Which rule found the terms, in precedence order; NONE when nothing did."""
+
+    NONE = ""
+    NAME = "name"
+    ALIAS = "alias"
+    SQUASHED = "squashed"  # separators removed: "finetuning" for "fine-tuning"
+    FUZZY = "fuzzy"
+    SEARCH = "search"
+
 
 ROLE_KEYS = ("product", "engineering", "data_science", "policy", "legal", "security", "communications")
 PARTS_OF_SPEECH = ("noun", "noun_phrase", "verb", "adjective", "process", "concept")
-STATUSES = ("draft", "reviewed", "approved", "deprecated")
-RELATION_KINDS = ("broader", "narrower", "related")
+STATUSES: tuple[TermStatus, ...] = tuple(TermStatus)
+# What a card says about each status, in words a reader of the card understands.
+TERM_STATUS_LABELS: dict[TermStatus, str] = {
+    TermStatus.DRAFT: "Draft: not reviewed yet",
+    TermStatus.REVIEWED: "Reviewed",
+    TermStatus.APPROVED: "Approved",
+    TermStatus.DEPRECATED: "Deprecated: do not use this term in new work",
+}
+RELATION_KINDS: tuple[RelationKind, ...] = tuple(RelationKind)
 LICENSE = "CC BY-SA 4.0"
 
 
@@ -44,7 +103,7 @@ class Citation:
 class Relation:
     """A link to another term by name. `slug` is the resolved target, or None when it names no term."""
 
-    kind: str
+    kind: RelationKind
     target: str
     slug: str | None = None
 
@@ -68,14 +127,14 @@ class Term:
     relations: tuple[Relation, ...] = ()
     citations: tuple[Citation, ...] = ()
     license: str = LICENSE
-    status: str = "approved"
+    status: TermStatus = TermStatus.APPROVED
     last_reviewed: str = ""
     source_file: str = ""
 
     def framing(self, which: Framing) -> str:
         return self.exec_framing if which is Framing.EXEC else self.engineer_framing
 
-    def related(self, kind: str) -> tuple[Relation, ...]:
+    def related(self, kind: RelationKind) -> tuple[Relation, ...]:
         return tuple(r for r in self.relations if r.kind == kind)
 
 
@@ -86,7 +145,7 @@ class Problem:
     An error keeps the file out of the glossary; a warning lets it in.
     """
 
-    severity: str  # "error" | "warning"
+    severity: Severity
     file: str
     field: str
     message: str
@@ -97,7 +156,7 @@ class Problem:
         what = f" {self.field}:" if self.field else ""
         return f"{where}: {self.severity}:{what} {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "field": self.field, "line": self.line, "message": self.message}
 
 
@@ -115,8 +174,8 @@ class LoadResult:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self.problems if p.severity == Severity.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return [p for p in self.problems if p.severity == Severity.WARNING]

@@ -8,14 +8,13 @@ showing, and the editor still hears about it. Every message names the field and 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from .lookup import normalise
-from .model import LICENSE, PARTS_OF_SPEECH, RELATION_KINDS, ROLE_KEYS, STATUSES, Problem
-
-if TYPE_CHECKING:
-    from .load import ParsedFile
+from .model import LICENSE, PARTS_OF_SPEECH, RELATION_KINDS, ROLE_KEYS, STATUSES, Problem, Severity
+from .names import normalise
+from .parse import FieldPath, ParsedFile
 
 KEYS = (
     "term",
@@ -40,14 +39,14 @@ SHORT_DEF_MAX_WORDS = 40
 LONG_DEF_WORDS = (80, 220)
 
 
-def _field(path: tuple) -> str:
+def _field(path: FieldPath) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _type_name(value) -> str:
+def _type_name(value: object) -> str:
     if value is None:
         return "empty"
     if isinstance(value, dict):
@@ -68,10 +67,10 @@ class _Checker:
         self.pf = pf
         self.problems: list[Problem] = []
 
-    def report(self, path: tuple, message: str, severity: str = "error") -> None:
+    def report(self, path: FieldPath, message: str, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem(severity, self.pf.name, _field(path), message, self.pf.line(path)))
 
-    def text(self, path: tuple, value) -> bool:
+    def text(self, path: FieldPath, value: object) -> bool:
         if not isinstance(value, str):
             self.report(path, f"must be text, but is {_type_name(value)}")
             return False
@@ -84,7 +83,7 @@ class _Checker:
             return False
         return True
 
-    def text_list(self, path: tuple, value, *, unique: bool = False, minimum: int = 1) -> list[str]:
+    def text_list(self, path: FieldPath, value: object, *, unique: bool = False, minimum: int = 1) -> list[str]:
         if value is None and minimum == 0:
             return []
         if not isinstance(value, list):
@@ -103,7 +102,15 @@ class _Checker:
                     seen.add(key)
         return good
 
-    def mapping(self, path: tuple, value, required: tuple, optional: tuple = (), *, allow_empty: bool = False) -> dict:
+    def mapping(
+        self,
+        path: FieldPath,
+        value: object,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        *,
+        allow_empty: bool = False,
+    ) -> dict[Any, Any]:
         if value is None and allow_empty:
             return {}
         if not isinstance(value, dict):
@@ -121,78 +128,111 @@ class _Checker:
 
 
 def check_term(pf: ParsedFile) -> list[Problem]:
+    """Every problem of one parsed term file, in the order of its fields."""
     c = _Checker(pf)
     d = pf.data
     if not isinstance(d, dict):
         c.report((), f"the file must hold one mapping of the {len(KEYS)} term fields, but holds {_type_name(d)}")
         return c.problems
     c.mapping((), d, KEYS)
-
-    if "term" in d:
-        c.text(("term",), d["term"])
-    if "aliases" in d:
-        c.text_list(("aliases",), d["aliases"], unique=True)
-    if "categories" in d:
-        c.text_list(("categories",), d["categories"])
-    if "roles" in d:
-        c.text_list(("roles",), d["roles"], unique=True)
-        for i, role in enumerate(d["roles"] if isinstance(d["roles"], list) else ()):
-            if isinstance(role, str) and role.strip() and role not in ROLE_KEYS:
-                c.report(("roles", i), f"'{role}' is not a role; use one of {', '.join(ROLE_KEYS)}")
-    pos = d.get("part_of_speech")
-    if "part_of_speech" in d and c.text(("part_of_speech",), pos) and pos not in PARTS_OF_SPEECH:
-        c.report(("part_of_speech",), f"'{pos}' is not allowed; use one of {', '.join(PARTS_OF_SPEECH)}")
-    if "short_def" in d and c.text(("short_def",), d["short_def"]):
-        text = d["short_def"].strip()
-        if len(text) > SHORT_DEF_MAX_CHARS:
-            c.report(
-                ("short_def",),
-                f"has {len(text)} characters; the glossary asks for at most {SHORT_DEF_MAX_CHARS}",
-                "warning",
-            )
-        words = len(text.split())
-        if words > SHORT_DEF_MAX_WORDS:
-            c.report(
-                ("short_def",), f"has {words} words; the glossary asks for at most {SHORT_DEF_MAX_WORDS}", "warning"
-            )
-    if "long_def" in d and c.text(("long_def",), d["long_def"]):
-        words = len(d["long_def"].split())
-        low, high = LONG_DEF_WORDS
-        if not low <= words <= high:
-            c.report(("long_def",), f"has {words} words; the glossary asks for {low} to {high}", "warning")
-    if "audiences" in d:
-        audiences = c.mapping(("audiences",), d["audiences"], ("exec", "engineer"))
-        for key in ("exec", "engineer"):
-            if key in audiences:
-                c.text(("audiences", key), audiences[key])
-    if "examples" in d:
-        examples = c.mapping(("examples",), d["examples"], ("do", "dont"))
-        for key in ("do", "dont"):
-            if key in examples:
-                c.text_list(("examples", key), examples[key])
-    if "governance" in d:
-        gov = c.mapping(("governance",), d["governance"], (), ("nist_rmf_tags", "risk_notes"), allow_empty=True)
-        if "nist_rmf_tags" in gov:
-            c.text_list(("governance", "nist_rmf_tags"), gov["nist_rmf_tags"], unique=True)
-        if "risk_notes" in gov and not isinstance(gov["risk_notes"], str):
-            c.report(("governance", "risk_notes"), f"must be text, but is {_type_name(gov['risk_notes'])}")
-    if "relationships" in d:
-        rel = c.mapping(("relationships",), d["relationships"], (), RELATION_KINDS, allow_empty=True)
-        for kind in RELATION_KINDS:
-            if kind in rel:
-                c.text_list(("relationships", kind), rel[kind], unique=True, minimum=0)
-    if "citations" in d:
-        _check_citations(c, d["citations"])
-    if "license" in d and d["license"] != LICENSE:
-        c.report(("license",), f"must be '{LICENSE}', the only licence the glossary allows")
-    if "status" in d and d["status"] not in STATUSES:
-        c.report(("status",), f"'{d['status']}' is not a status; use one of {', '.join(STATUSES)}")
-    if "last_reviewed" in d:
-        _check_date(c, d["last_reviewed"])
+    for key, check in _FIELD_CHECKS:
+        if key in d:
+            check(c, d[key])
     return c.problems
 
 
-def _check_citations(c: _Checker, value) -> None:
+def _check_term_name(c: _Checker, value: object) -> None:
+    c.text(("term",), value)
+
+
+def _check_aliases(c: _Checker, value: object) -> None:
+    c.text_list(("aliases",), value, unique=True)
+
+
+def _check_categories(c: _Checker, value: object) -> None:
+    c.text_list(("categories",), value)
+
+
+def _check_roles(c: _Checker, value: object) -> None:
+    c.text_list(("roles",), value, unique=True)
+    for i, role in enumerate(value if isinstance(value, list) else ()):
+        if isinstance(role, str) and role.strip() and role not in ROLE_KEYS:
+            c.report(("roles", i), f"'{role}' is not a role; use one of {', '.join(ROLE_KEYS)}")
+
+
+def _check_part_of_speech(c: _Checker, value: object) -> None:
+    if c.text(("part_of_speech",), value) and value not in PARTS_OF_SPEECH:
+        c.report(("part_of_speech",), f"'{value}' is not allowed; use one of {', '.join(PARTS_OF_SPEECH)}")
+
+
+def _check_short_def(c: _Checker, value: object) -> None:
+    if not c.text(("short_def",), value):
+        return
+    text = str(value).strip()
+    if len(text) > SHORT_DEF_MAX_CHARS:
+        c.report(
+            ("short_def",),
+            f"has {len(text)} characters; the glossary asks for at most {SHORT_DEF_MAX_CHARS}",
+            Severity.WARNING,
+        )
+    words = len(text.split())
+    if words > SHORT_DEF_MAX_WORDS:
+        c.report(
+            ("short_def",),
+            f"has {words} words; the glossary asks for at most {SHORT_DEF_MAX_WORDS}",
+            Severity.WARNING,
+        )
+
+
+def _check_long_def(c: _Checker, value: object) -> None:
+    if not c.text(("long_def",), value):
+        return
+    words = len(str(value).split())
+    low, high = LONG_DEF_WORDS
+    if not low <= words <= high:
+        c.report(("long_def",), f"has {words} words; the glossary asks for {low} to {high}", Severity.WARNING)
+
+
+def _check_audiences(c: _Checker, value: object) -> None:
+    audiences = c.mapping(("audiences",), value, ("exec", "engineer"))
+    for key in ("exec", "engineer"):
+        if key in audiences:
+            c.text(("audiences", key), audiences[key])
+
+
+def _check_examples(c: _Checker, value: object) -> None:
+    examples = c.mapping(("examples",), value, ("do", "dont"))
+    for key in ("do", "dont"):
+        if key in examples:
+            c.text_list(("examples", key), examples[key])
+
+
+def _check_governance(c: _Checker, value: object) -> None:
+    gov = c.mapping(("governance",), value, (), ("nist_rmf_tags", "risk_notes"), allow_empty=True)
+    if "nist_rmf_tags" in gov:
+        c.text_list(("governance", "nist_rmf_tags"), gov["nist_rmf_tags"], unique=True)
+    if "risk_notes" in gov and not isinstance(gov["risk_notes"], str):
+        c.report(("governance", "risk_notes"), f"must be text, but is {_type_name(gov['risk_notes'])}")
+
+
+def _check_relationships(c: _Checker, value: object) -> None:
+    rel = c.mapping(("relationships",), value, (), RELATION_KINDS, allow_empty=True)
+    for kind in RELATION_KINDS:
+        if kind in rel:
+            c.text_list(("relationships", kind), rel[kind], unique=True, minimum=0)
+
+
+def _check_license(c: _Checker, value: object) -> None:
+    if value != LICENSE:
+        c.report(("license",), f"must be '{LICENSE}', the only licence the glossary allows")
+
+
+def _check_status(c: _Checker, value: object) -> None:
+    if value not in STATUSES:
+        c.report(("status",), f"'{value}' is not a status; use one of {', '.join(STATUSES)}")
+
+
+def _check_citations(c: _Checker, value: object) -> None:
     if not isinstance(value, list) or not value:
         c.report(("citations",), "needs at least 1 citation, each with a source and a url")
         return
@@ -209,18 +249,38 @@ def _check_citations(c: _Checker, value) -> None:
                 )
 
 
-def _check_date(c: _Checker, value) -> None:
+def _check_date(c: _Checker, value: object) -> None:
     path = ("last_reviewed",)
     if isinstance(value, dt.date):
         c.report(
             path,
             f"is an unquoted date; write it as a string, '{value.isoformat()}', so every YAML tool reads it the same",
-            "warning",
+            Severity.WARNING,
         )
         return
-    if not c.text(path, value):
+    if not c.text(path, value) or not isinstance(value, str):
         return
     try:
         dt.date.fromisoformat(value.strip())
     except ValueError:
         c.report(path, f"'{value}' is not a date; write it as 'YYYY-MM-DD'")
+
+
+# One check per field, in the order the glossary format lists the fields (and the problems read).
+_FIELD_CHECKS: tuple[tuple[str, Callable[[_Checker, Any], None]], ...] = (
+    ("term", _check_term_name),
+    ("aliases", _check_aliases),
+    ("categories", _check_categories),
+    ("roles", _check_roles),
+    ("part_of_speech", _check_part_of_speech),
+    ("short_def", _check_short_def),
+    ("long_def", _check_long_def),
+    ("audiences", _check_audiences),
+    ("examples", _check_examples),
+    ("governance", _check_governance),
+    ("relationships", _check_relationships),
+    ("citations", _check_citations),
+    ("license", _check_license),
+    ("status", _check_status),
+    ("last_reviewed", _check_date),
+)
