@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .glossary.model import Framing
 
@@ -48,9 +49,23 @@ _FRAMING_TAIL = re.compile(
 _QUOTED = re.compile(r'^\s*["“”\'‘’](.+?)["“”\'‘’]\s*$')
 
 
+class Asked(StrEnum):
+    """What someone asked for."""
+
+    DEFINE = "define"
+    HELP = "help"
+    SEARCH = "search"
+    SET_FRAMING = "set_framing"
+    SET_ROLE = "set_role"
+    CLEAR = "clear"  # forget the stored framing and role
+    REQUEST = "request"  # file a request for a term
+    REQUESTS = "requests"  # list requests (reviewers)
+    MY_REQUESTS = "my_requests"
+
+
 @dataclass(frozen=True)
 class Ask:
-    action: str  # define | help | search | set_framing | set_role | request | requests | my_requests | clear
+    action: Asked
     text: str = ""  # the term, search words, role name, status filter…
     framing: Framing | None = None
     # The text read whole, framing words and all, tried first as a term name so that "prompt
@@ -64,9 +79,9 @@ def parse_command(text: str) -> Ask:
     text = " ".join(text.split())
     quoted = _QUOTED.match(text)
     if quoted:
-        return Ask("define", quoted.group(1).strip(), full_text=quoted.group(1).strip())
+        return Ask(Asked.DEFINE, quoted.group(1).strip(), full_text=quoted.group(1).strip())
     if not text:
-        return Ask("help")
+        return Ask(Asked.HELP)
     first, _, rest = text.partition(" ")
     word = first.lower()
     if word in SUBCOMMANDS:
@@ -79,7 +94,7 @@ def parse_question(text: str) -> Ask:
     text = " ".join(text.split()).strip()
     quoted = _QUOTED.match(text)
     if quoted:
-        return Ask("define", quoted.group(1).strip(), full_text=quoted.group(1).strip())
+        return Ask(Asked.DEFINE, quoted.group(1).strip(), full_text=quoted.group(1).strip())
     first = text.split(" ", 1)[0].lower() if text else ""
     if first in ("help", "search", "set"):
         return parse_command(text)
@@ -93,9 +108,9 @@ def parse_question(text: str) -> Ask:
     stripped = _TRAILING.sub("", stripped)
     stripped = _ARTICLE.sub("", stripped).strip().rstrip("?!. ")
     if not stripped:
-        return Ask("help")
+        return Ask(Asked.HELP)
     ask = _define(stripped)
-    return Ask("define", ask.text, framing or ask.framing, full_text=stripped, full_framing=framing)
+    return Ask(Asked.DEFINE, ask.text, framing or ask.framing, full_text=stripped, full_framing=framing)
 
 
 def _define(text: str) -> Ask:
@@ -105,30 +120,30 @@ def _define(text: str) -> Ask:
         framing, words = FRAMING_WORDS[words[-1].lower()], words[:-1]
     elif len(words) > 1 and words[0].lower() in FRAMING_WORDS:
         framing, words = FRAMING_WORDS[words[0].lower()], words[1:]
-    return Ask("define", " ".join(words), framing, full_text=text)
+    return Ask(Asked.DEFINE, " ".join(words), framing, full_text=text)
 
 
 def _subcommand(word: str, rest: str, text: str) -> Ask:
     if word == "help":
-        return Ask("help")
+        return Ask(Asked.HELP)
     if word == "search":
-        return Ask("search", rest) if rest else Ask("help")
+        return Ask(Asked.SEARCH, rest) if rest else Ask(Asked.HELP)
     if word == "set":
         what, _, value = rest.partition(" ")
         what = what.lower()
         if what in FRAMING_WORDS and not value:
-            return Ask("set_framing", framing=FRAMING_WORDS[what])
+            return Ask(Asked.SET_FRAMING, framing=FRAMING_WORDS[what])
         if what == "framing" and value.lower() in FRAMING_WORDS:
-            return Ask("set_framing", framing=FRAMING_WORDS[value.lower()])
+            return Ask(Asked.SET_FRAMING, framing=FRAMING_WORDS[value.lower()])
         if what == "role" and value:
-            return Ask("set_role", value.strip())
+            return Ask(Asked.SET_ROLE, value.strip())
         if what in ("clear", "reset", "none"):
-            return Ask("clear")
-        return Ask("help", "set")
+            return Ask(Asked.CLEAR)
+        return Ask(Asked.HELP, "set")
     if word == "request":
-        return Ask("request", rest)
+        return Ask(Asked.REQUEST, rest)
     if word == "requests":
-        return Ask("requests", rest.lower())
+        return Ask(Asked.REQUESTS, rest.lower())
     if word == "my" and rest.lower().startswith("request"):
-        return Ask("my_requests")
+        return Ask(Asked.MY_REQUESTS)
     return _define(text)  # "my" followed by anything else is a term ("my term")

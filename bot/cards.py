@@ -8,20 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .glossary.lookup import Glossary
-from .glossary.model import Framing, Relation, Role, Term
+from .glossary.model import TERM_STATUS_LABELS, Framing, Relation, RelationKind, Role, Term, TermStatus
 
-STATUS_LABELS = {
-    "draft": "Draft: not reviewed yet",
-    "reviewed": "Reviewed",
-    "approved": "Approved",
-    "deprecated": "Deprecated: do not use this term in new work",
+STATUS_MARKS = {
+    TermStatus.DRAFT: "📝",
+    TermStatus.REVIEWED: "🔎",
+    TermStatus.APPROVED: "✅",
+    TermStatus.DEPRECATED: "⚠️",
 }
-STATUS_MARKS = {"draft": "📝", "reviewed": "🔎", "approved": "✅", "deprecated": "⚠️"}
 
 
 @dataclass(frozen=True)
 class RelatedTerm:
-    kind: str  # broader | narrower | related
+    kind: RelationKind
     name: str  # as the glossary writes the target
     slug: str | None  # None when it names no term: shown as plain text
 
@@ -39,7 +38,7 @@ class Card:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.term.status, self.term.status)
+        return TERM_STATUS_LABELS.get(self.term.status, self.term.status)
 
     @property
     def status_mark(self) -> str:
@@ -82,9 +81,10 @@ def build_card(
 
 def _related(glossary: Glossary, rel: Relation) -> RelatedTerm:
     # A target that resolved when the glossary was built but whose term has since gone stays plain text.
-    slug = rel.slug if rel.slug and glossary.get(rel.slug) else None
-    name = glossary.get(slug).term if slug else rel.target
-    return RelatedTerm(rel.kind, name, slug)
+    target = glossary.get(rel.slug) if rel.slug else None
+    if target is None:
+        return RelatedTerm(rel.kind, rel.target, None)
+    return RelatedTerm(rel.kind, target.term, target.slug)
 
 
 def attribution_line(glossary_name: str, license: str) -> str:
