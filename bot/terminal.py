@@ -28,7 +28,7 @@ def card_text(card: Card) -> str:
     ]
     for framing in card.framings:
         lines += [f"{framing.label}:", _wrap(t.framing(framing), "  "), ""]
-    if card.takeaway:
+    if card.role and card.takeaway:
         lines += [f"For {card.role.name}:", _wrap(card.takeaway, "  "), ""]
     if card.expanded:
         lines += ["In depth:", _wrap(t.long_def, "  "), ""]

@@ -135,19 +135,19 @@ def _write(path: Path, terms: list[Term], problems: list[Problem], version: str)
     db = Database(path, recreate=True)
     # Tables are created up front so that an empty glossary still has every table to read.
     for table, (columns, pk) in TABLES.items():
-        db[table].create(columns, pk=pk)  # type: ignore[union-attr]  # a name that is not a view is a Table
+        db.table(table).create(columns, pk=pk)
     with db.conn:
-        db["meta"].insert_all([{"key": "version", "value": version}, {"key": "schema", "value": SCHEMA_VERSION}])
-        db["terms"].insert_all(_term_row(n, t) for n, t in enumerate(terms))
+        db.table("meta").insert_all([{"key": "version", "value": version}, {"key": "schema", "value": SCHEMA_VERSION}])
+        db.table("terms").insert_all(_term_row(n, t) for n, t in enumerate(terms))
         for table, rows in _CHILD_ROWS.items():
             _rows(db, table, terms, rows)
-        db["problems"].insert_all(
+        db.table("problems").insert_all(
             {"severity": p.severity, "file": p.file, "field": p.field, "line": p.line, "message": p.message}
             for p in problems
         )
-        db["term_search"].insert_all(_search_row(t) for t in terms)
+        db.table("term_search").insert_all(_search_row(t) for t in terms)
     # Porter stemming lets "quantize" find "quantization"; SEARCH_WEIGHTS follows this column order.
-    db["term_search"].enable_fts(list(SEARCH_COLUMNS), tokenize="porter")
+    db.table("term_search").enable_fts(list(SEARCH_COLUMNS), tokenize="porter")
     db.conn.close()
 
 
@@ -196,7 +196,7 @@ _CHILD_ROWS: dict[str, Callable[[Term], Iterable[Row]]] = {
 
 
 def _rows(db: Database, table: str, terms: list[Term], rows: Callable[[Term], Iterable[Row]]) -> None:
-    db[table].insert_all(
+    db.table(table).insert_all(
         ({"slug": t.slug, "position": i, **row} for t in terms for i, row in enumerate(rows(t))),
     )
 

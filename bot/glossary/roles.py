@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def load_roles(path: Path) -> dict[str, Role]:
     """Every known role; a missing or broken file falls back to the role keys, with no takeaways."""
-    data: dict = {}
+    data: dict[str, Any] = {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(data, dict):
@@ -24,7 +25,8 @@ def load_roles(path: Path) -> dict[str, Role]:
         data = {}
     roles = {}
     for key in ROLE_KEYS:
-        entry = data.get(key) if isinstance(data.get(key), dict) else {}
+        found = data.get(key)
+        entry: dict[str, Any] = found if isinstance(found, dict) else {}
         roles[key] = Role(
             key=key,
             name=str(entry.get("name") or key.replace("_", " ").title()),
