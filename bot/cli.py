@@ -19,13 +19,14 @@ from .cards import attribution_line, build_card
 from .config import Settings, SettingsError
 from .glossary.live import open_glossary
 from .glossary.load import load_glossary
-from .glossary.model import Framing
+from .glossary.lookup import Glossary
+from .glossary.model import Framing, LookupStatus, Severity
 from .terminal import card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def cmd_check(args, settings: Settings) -> int:
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.glossary_dir
     result = load_glossary(directory)
     if args.json:
@@ -48,9 +49,9 @@ def cmd_check(args, settings: Settings) -> int:
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
-def _glossary(settings: Settings):
+def _glossary(settings: Settings) -> Glossary:
     glossary, report = open_glossary(settings.glossary_dir, settings.glossary_db)
-    errors = [p for p in report.problems if p.severity == "error"]
+    errors = [p for p in report.problems if p.severity == Severity.ERROR]
     if errors:
         print(
             f"glossary-bot: {len(errors)} glossary files have errors and were left out; run `check` to see them",
@@ -59,7 +60,7 @@ def _glossary(settings: Settings):
     return glossary
 
 
-def cmd_define(args, settings: Settings) -> int:
+def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.term)
     glossary = _glossary(settings)
     result = glossary.find(query)
@@ -78,10 +79,10 @@ def cmd_define(args, settings: Settings) -> int:
         print(card_text(card))
     else:
         print(result_text(result))
-    return EXIT_FAILED if result.status == "miss" else EXIT_OK
+    return EXIT_FAILED if result.status == LookupStatus.MISS else EXIT_OK
 
 
-def cmd_search(args, settings: Settings) -> int:
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.query)
     result = _glossary(settings).search(query)
     if args.json:
@@ -91,7 +92,7 @@ def cmd_search(args, settings: Settings) -> int:
             print(f"{m.term.term}: {m.term.short_def}")
     else:
         print(f"No term mentions '{query}'.")
-    return EXIT_FAILED if result.status == "miss" else EXIT_OK
+    return EXIT_FAILED if result.status == LookupStatus.MISS else EXIT_OK
 
 
 def cmd_serve(args, settings: Settings) -> int:
