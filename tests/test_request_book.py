@@ -6,9 +6,9 @@ import pytest
 from termfactory import term_data, write_glossary
 
 from bot.glossary.db import open_glossary
-from bot.requests import MoveRefused, RequestForm
-from bot.state.requests_store import RequestBook
 from bot.state.store import Store
+from bot.term_requests.book import RequestBook
+from bot.term_requests.rules import MoveRefused, RequestForm
 
 
 @pytest.fixture

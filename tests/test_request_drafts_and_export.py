@@ -13,9 +13,9 @@ import yaml
 from bot.cli import main
 from bot.glossary.load import load_glossary
 from bot.glossary.rules import KEYS
-from bot.requests import RequestForm
-from bot.state.requests_store import RequestBook
 from bot.state.store import Store
+from bot.term_requests.book import RequestBook
+from bot.term_requests.rules import RequestForm
 
 
 @pytest.fixture

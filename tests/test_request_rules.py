@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.requests import (
+from bot.term_requests.rules import (
     MOVES,
-    STATUS_LABELS,
+    REQUEST_STATUS_LABELS,
     MoveRefused,
     RequestForm,
     allowed_moves,
@@ -78,8 +78,8 @@ def test_key_is_the_lookup_normalisation():
     assert form(term="Vibe_Coding").key == form(term="vibe–coding").key == "vibe coding"
 
 
-@pytest.mark.parametrize("current", list(STATUS_LABELS))
-@pytest.mark.parametrize("target", list(STATUS_LABELS))
+@pytest.mark.parametrize("current", list(REQUEST_STATUS_LABELS))
+@pytest.mark.parametrize("target", list(REQUEST_STATUS_LABELS))
 def test_every_move_is_allowed_or_refused_by_the_table(current, target):
     if target in MOVES[current]:
         check_move(current, target)

@@ -1,32 +1,52 @@
 """The term request workflow's rules: what a request is, what makes one valid, how its status may move,
-and who may move it. Tested without Slack; the state store enforces these moves when it writes."""
+who may move it, when it is due, and which words name which statuses. Tested without Slack; the book
+enforces these moves when it writes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from urllib.parse import urlsplit
 
-from .glossary.lookup import Glossary, normalise
+from ..glossary.lookup import Glossary, normalise
+from ..glossary.model import Term
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    DRAFTING = "drafting"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    DECLINED = "declined"
+    DUPLICATE = "duplicate"
+
+
+class RequestKind(StrEnum):
+    NEW = "new"  # a term the glossary lacks
+    CHANGE = "change"  # a change to a term it has
+
 
 # Statuses, and the backlog stage of the glossary's own request page each one stands for.
-STATUS_LABELS = {
-    "open": "Open",
-    "drafting": "Drafting",
-    "in_review": "In review",
-    "published": "Published",
-    "declined": "Declined",
-    "duplicate": "Duplicate",
+REQUEST_STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.OPEN: "Open",
+    RequestStatus.DRAFTING: "Drafting",
+    RequestStatus.IN_REVIEW: "In review",
+    RequestStatus.PUBLISHED: "Published",
+    RequestStatus.DECLINED: "Declined",
+    RequestStatus.DUPLICATE: "Duplicate",
 }
-ACTIVE = ("open", "drafting", "in_review")  # still being worked on: a second ask becomes a vote
-MOVES: dict[str, frozenset[str]] = {
-    "open": frozenset({"drafting", "in_review", "published", "declined", "duplicate"}),
-    "drafting": frozenset({"open", "in_review", "published", "declined", "duplicate"}),
-    "in_review": frozenset({"drafting", "published", "declined", "duplicate"}),
-    "published": frozenset(),  # the term shipped; a new need is a new request
-    "declined": frozenset({"open"}),  # reopened if reviewers change their minds
-    "duplicate": frozenset({"open"}),
+# Still being worked on: a second ask becomes a vote. The state schema's unique index is built from this.
+ACTIVE: tuple[RequestStatus, ...] = (RequestStatus.OPEN, RequestStatus.DRAFTING, RequestStatus.IN_REVIEW)
+_S = RequestStatus
+MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
+    _S.OPEN: frozenset({_S.DRAFTING, _S.IN_REVIEW, _S.PUBLISHED, _S.DECLINED, _S.DUPLICATE}),
+    _S.DRAFTING: frozenset({_S.OPEN, _S.IN_REVIEW, _S.PUBLISHED, _S.DECLINED, _S.DUPLICATE}),
+    _S.IN_REVIEW: frozenset({_S.DRAFTING, _S.PUBLISHED, _S.DECLINED, _S.DUPLICATE}),
+    _S.PUBLISHED: frozenset(),  # the term shipped; a new need is a new request
+    _S.DECLINED: frozenset({_S.OPEN}),  # reopened if reviewers change their minds
+    _S.DUPLICATE: frozenset({_S.OPEN}),
 }
 AUDIENCES = {
     "executives": "Executives",
@@ -49,12 +69,15 @@ AUDIENCE_ROLES = {
     "communications": "communications",
 }
 URGENCIES = {"now": "Now", "this_quarter": "This quarter", "evergreen": "Evergreen"}
-KINDS = ("new", "change")
+KINDS = tuple(RequestKind)
 
 TERM_MAX = 100
 TEXT_MAX = 3000
 ALIASES_MAX = 500
 ANSWER_DAYS = 5  # the glossary's promise: an answer within five business days
+
+NEEDS_A_REASON = "Give the requester a reason."
+NEEDS_A_TERM = "Pick a term that is in the glossary."
 
 
 class MoveRefused(ValueError):
@@ -67,7 +90,7 @@ class RequestForm:
 
     term: str
     why: str
-    kind: str = "new"
+    kind: str = RequestKind.NEW
     aliases: str = ""
     seen_where: str = ""
     audiences: tuple[str, ...] = ()
@@ -81,14 +104,24 @@ class RequestForm:
         return normalise(self.term)
 
 
+def due_date(created: dt.datetime) -> dt.date:
+    """Five business days after filing: the glossary's promised answer time."""
+    day, left = created.date(), ANSWER_DAYS
+    while left:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
 @dataclass(frozen=True)
 class TermRequest:
     id: int
-    kind: str
+    kind: RequestKind
     term: str
     term_key: str
     requester: str
-    status: str
+    status: RequestStatus
     created_at: dt.datetime
     updated_at: dt.datetime
     aliases: str = ""
@@ -109,11 +142,16 @@ class TermRequest:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return REQUEST_STATUS_LABELS.get(self.status, self.status)
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def due_date(self) -> dt.date:
+        """When reviewers promised an answer."""
+        return due_date(self.created_at)
 
     def age_days(self, now: dt.datetime | None = None) -> int:
         now = now or dt.datetime.now(dt.UTC)
@@ -131,19 +169,10 @@ def validate(form: RequestForm, glossary: Glossary) -> dict[str, str]:
         errors["term"] = f"Keep the term to {TERM_MAX} characters or fewer (this one has {len(term)})."
     elif not form.key:
         errors["term"] = "Write the term in letters or numbers."
-    elif form.kind == "new":
-        found = glossary.resolve(term)
-        if found.status == "hit":
-            t = found.term
-            same = normalise(t.term) == form.key
-            errors["term"] = (
-                f"{t.term} is already in the glossary. Try /define {t.term}."
-                if same
-                else f"{term} is already in the glossary as {t.term}. Try /define {t.term}."
-            )
-        elif found.status == "ambiguous":
-            names = " and ".join(m.term.term for m in found.matches[:3])
-            errors["term"] = f"{term} is already in the glossary, as {names}."
+    elif form.kind == RequestKind.NEW:
+        problem = _already_in(term, form.key, glossary)
+        if problem:
+            errors["term"] = problem
     if not form.why.strip():
         errors["why"] = "Tell the reviewers why it matters: what were you trying to do?"
     elif len(form.why) > TEXT_MAX:
@@ -165,6 +194,20 @@ def validate(form: RequestForm, glossary: Glossary) -> dict[str, str]:
     return errors
 
 
+def _already_in(term: str, key: str, glossary: Glossary) -> str:
+    """What to tell someone asking for a new term the glossary already answers; empty if it does not."""
+    found = glossary.resolve(term)
+    if found.status == "hit" and found.term is not None:
+        t = found.term
+        if normalise(t.term) == key:
+            return f"{t.term} is already in the glossary. Try /define {t.term}."
+        return f"{term} is already in the glossary as {t.term}. Try /define {t.term}."
+    if found.status == "ambiguous":
+        names = " and ".join(m.term.term for m in found.matches[:3])
+        return f"{term} is already in the glossary, as {names}."
+    return ""
+
+
 def is_web_url(text: str) -> bool:
     parts = urlsplit(text.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text.strip()
@@ -176,18 +219,40 @@ def split_links(text: str) -> tuple[str, ...]:
 
 
 def check_move(current: str, target: str) -> None:
-    if target not in STATUS_LABELS:
-        raise MoveRefused(f"'{target}' is not a request status.")
-    if target == current:
-        raise MoveRefused(f"This request is already {STATUS_LABELS[current].lower()}.")
-    if target not in MOVES[current]:
+    try:
+        now, then = RequestStatus(current), RequestStatus(target)
+    except ValueError:
+        raise MoveRefused(f"'{target}' is not a request status.") from None
+    if then == now:
+        raise MoveRefused(f"This request is already {REQUEST_STATUS_LABELS[now].lower()}.")
+    if then not in MOVES[now]:
         raise MoveRefused(
-            f"A request that is {STATUS_LABELS[current].lower()} cannot become {STATUS_LABELS[target].lower()}."
+            f"A request that is {REQUEST_STATUS_LABELS[now].lower()} cannot become "
+            f"{REQUEST_STATUS_LABELS[then].lower()}."
         )
 
 
-def allowed_moves(current: str) -> tuple[str, ...]:
-    return tuple(s for s in STATUS_LABELS if s in MOVES.get(current, ()))
+def check_closing(target: str, *, note: str, linked_slug: str | None) -> None:
+    """What a move must carry: a decline tells the requester why; a publication names the term that shipped."""
+    if target == RequestStatus.DECLINED and not note.strip():
+        raise MoveRefused(NEEDS_A_REASON)
+    if target == RequestStatus.PUBLISHED and not linked_slug:
+        raise MoveRefused(NEEDS_A_TERM)
+
+
+def check_assign(request: TermRequest) -> None:
+    """Only a request still being worked on gets a reviewer; a closed one must be reopened first."""
+    if not request.active:
+        raise MoveRefused(f"Request #{request.id} is {request.label.lower()}; reopen it before assigning it.")
+
+
+def allowed_moves(current: str) -> tuple[RequestStatus, ...]:
+    """The statuses a request may move to next, in the workflow's order."""
+    try:
+        moves = MOVES[RequestStatus(current)]
+    except ValueError:
+        return ()
+    return tuple(s for s in RequestStatus if s in moves)
 
 
 def is_reviewer(user_id: str, reviewers: Iterable[str], group_members: Callable[[str], Iterable[str]]) -> bool:
@@ -196,3 +261,52 @@ def is_reviewer(user_id: str, reviewers: Iterable[str], group_members: Callable[
     if user_id in reviewers:
         return True
     return any(user_id in set(group_members(g)) for g in reviewers if g.startswith("S"))
+
+
+# --- which requests someone means -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    statuses: tuple[RequestStatus, ...] | None  # None: every request
+    title: str
+
+
+# Words that name a group of statuses; any status's key ("in_review") or label ("in review") names itself.
+_GROUPS: dict[str, StatusFilter] = {
+    "": StatusFilter((RequestStatus.OPEN,), "Open requests"),
+    "all": StatusFilter(None, "All requests"),
+    "any": StatusFilter(None, "All requests"),
+    "active": StatusFilter(ACTIVE, "Requests in the backlog"),
+    "backlog": StatusFilter(ACTIVE, "Requests in the backlog"),
+}
+STATUS_FILTER_WORDS: tuple[str, ...] = (*RequestStatus, "active", "all")  # what to suggest after a typo
+
+
+def parse_status_filter(text: str) -> StatusFilter | None:
+    """Which requests a status word names, for `/define requests …` and `requests export --status`; None if none."""
+    wanted = " ".join(text.lower().split())
+    if wanted in _GROUPS:
+        return _GROUPS[wanted]
+    for status, label in REQUEST_STATUS_LABELS.items():
+        if wanted in (status.value, label.lower()):
+            return StatusFilter((status,), f"{label} requests")
+    return None
+
+
+def matches_typed(request: TermRequest, typed: str) -> bool:
+    """Whether a reviewer typing in the duplicate picker means this request: part of its name, or #id."""
+    key = normalise(typed)
+    return not key or key in request.term_key or typed.strip().strip("#") == str(request.id)
+
+
+def now_in_glossary(requests: Iterable[TermRequest], glossary: Glossary) -> list[tuple[TermRequest, Term]]:
+    """Open new-term requests the glossary now answers (by the lookup's exact rules), with the term that does."""
+    answered = []
+    for request in requests:
+        if not request.active or request.kind != RequestKind.NEW:
+            continue
+        found = glossary.resolve(request.term)
+        if found.status == "hit" and found.term is not None:
+            answered.append((request, found.term))
+    return answered
