@@ -3,6 +3,8 @@
 Every change is one transaction that also appends to request_history, so the table and its history
 never disagree. Filing is safe under concurrency: on SQLite writers queue (BEGIN IMMEDIATE); on
 PostgreSQL two first requests for one term race into the unique index, and the loser retries as a vote.
+What may change and when is decided in rules.py; the book applies those rules where it writes, and
+never looks a term up itself (rules.now_in_glossary does).
 """
 
 from __future__ import annotations
