@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.glossary.db import ensure_built  # noqa: E402
 from bot.glossary.live import open_glossary  # noqa: E402
-from bot.glossary.lookup import normalise  # noqa: E402
+from bot.glossary.names import normalise  # noqa: E402
 
 VOCAB = """adaptive sparse dense latent causal contrastive federated hierarchical probabilistic robust
 token vector graph memory policy reward gradient attention encoder decoder adapter router cache index

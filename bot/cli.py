@@ -102,24 +102,29 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def cmd_requests_export(args, settings: Settings) -> int:
-    from .export import to_csv, to_json
-    from .requests import STATUS_LABELS
-    from .state.requests_store import RequestBook
     from .state.store import Store
+    from .term_requests.book import RequestBook
+    from .term_requests.export import to_csv, to_json
+    from .term_requests.rules import STATUS_FILTER_WORDS, parse_status_filter
 
-    if args.status and args.status not in STATUS_LABELS:
-        print(f"glossary-bot: unknown status {args.status!r}; use one of {', '.join(STATUS_LABELS)}", file=sys.stderr)
+    # The same words as `/define requests …`: "in review", "in_review", "active", "all"; no --status is all.
+    wanted = parse_status_filter(args.status or "all")
+    if wanted is None:
+        print(
+            f"glossary-bot: unknown status {args.status!r}; use one of {', '.join(STATUS_FILTER_WORDS)}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     book = RequestBook(Store(settings.state_url))
-    found = book.list(statuses=(args.status,) if args.status else None)
+    found = book.list(statuses=wanted.statuses)
     sys.stdout.write(to_csv(found) if args.format == "csv" else to_json(found) + "\n")
     return EXIT_OK
 
 
 def cmd_requests_draft(args, settings: Settings) -> int:
-    from .drafts import write_draft
-    from .state.requests_store import RequestBook
     from .state.store import Store
+    from .term_requests.book import RequestBook
+    from .term_requests.drafts import write_draft
 
     book = RequestBook(Store(settings.state_url))
     try:
@@ -170,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("requests", parents=[common], help="term requests: export them, or draft a term file from one")
     requests_sub = p.add_subparsers(dest="requests_command", required=True, metavar="ACTION")
     q = requests_sub.add_parser("export", parents=[common], help="every request with its answers and votes")
-    q.add_argument("--status", help="only requests with this status (open, drafting, in_review, published, …)")
+    q.add_argument(
+        "--status", help='only requests with this status: open, drafting, "in review", published, …, active, all'
+    )
     q.add_argument("--format", choices=["csv", "json"], default="csv")
     q.set_defaults(func=cmd_requests_export)
     q = requests_sub.add_parser("draft", parents=[common], help="write a draft term file from request N")

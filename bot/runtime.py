@@ -15,8 +15,8 @@ from .glossary.live import LiveGlossary
 from .glossary.lookup import Glossary, LookupResult
 from .glossary.model import Framing, Role, Term
 from .glossary.roles import find_role, load_roles
-from .state.requests_store import RequestBook
 from .state.store import Store
+from .term_requests.book import RequestBook
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,18 @@ import datetime as dt
 import pytest
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 
-from bot.requests import AUDIENCES, STATUS_LABELS, URGENCIES, TermRequest
 from bot.slack.render.requests import (
     confirmation_text,
     confirmation_view,
     declined_dm,
-    due_date,
     duplicate_dm,
-    pick_modal,
     published_dm,
-    reason_modal,
     request_list,
-    request_modal,
-    triage_message,
 )
+from bot.slack.render.triage_post import triage_message
+from bot.slack.views.request_form import request_modal
+from bot.slack.views.triage_forms import pick_modal, reason_modal
+from bot.term_requests.rules import AUDIENCES, REQUEST_STATUS_LABELS, URGENCIES, TermRequest, due_date
 
 EVIL = "<!channel> & <@U123> <https://x|y> *bold* 🤖 עברית "
 NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)  # a Friday
@@ -51,7 +49,7 @@ def worst(status="open", **kw) -> TermRequest:
     )
 
 
-@pytest.mark.parametrize("status", list(STATUS_LABELS))
+@pytest.mark.parametrize("status", list(REQUEST_STATUS_LABELS))
 def test_triage_message_at_its_worst(status):
     for anonymous in (False, True):
         message = triage_message(worst(status, anonymous=anonymous), term_name=EVIL)
@@ -88,7 +86,7 @@ def test_due_date_skips_weekends():
 
 
 def test_lists_and_dms_are_valid():
-    many = [worst(s) for s in STATUS_LABELS] * 20
+    many = [worst(s) for s in REQUEST_STATUS_LABELS] * 20
     for message in (
         request_list(many, title="All requests", now=NOW),
         request_list([], title="Yours"),

@@ -6,9 +6,9 @@ import pytest
 from termfactory import term_data, write_glossary
 
 from bot.glossary.live import open_glossary
-from bot.requests import MoveRefused, RequestForm
-from bot.state.requests_store import RequestBook
 from bot.state.store import Store
+from bot.term_requests.book import RequestBook
+from bot.term_requests.rules import MoveRefused, RequestForm
 
 
 @pytest.fixture
@@ -118,3 +118,94 @@ def test_mark_duplicate_of_a_request_or_a_term(book):
         book.mark_duplicate(first.id, "UR")
     with pytest.raises(LookupError):
         book.mark_duplicate(first.id, "UR", of_request=99)
+
+
+# --- rules the book now enforces itself --------------------------------------------------------------
+
+
+def test_decline_needs_a_reason(book):
+    r = book.file(form(), "U1").request
+    for empty in ("", "   \n"):
+        with pytest.raises(MoveRefused, match="Give the requester a reason"):
+            book.decline(r.id, "UR", empty)
+        with pytest.raises(MoveRefused, match="Give the requester a reason"):
+            book.move(r.id, "UR", "declined", note=empty)  # the plain move keeps the rule too
+    assert book.get(r.id).status == "open"
+    declined = book.decline(r.id, "UR", "  Too niche.  ")
+    assert (declined.status, declined.resolution) == ("declined", "Too niche.")
+
+
+def test_publish_needs_a_glossary_term(book, bundled_glossary):
+    r = book.file(form(), "U1").request
+    with pytest.raises(MoveRefused, match="Pick a term that is in the glossary"):
+        book.publish(r.id, "UR", None)
+    with pytest.raises(MoveRefused, match="Pick a term that is in the glossary"):
+        book.move(r.id, "UR", "published", note="Shipped.")
+    assert book.get(r.id).status == "open"
+    published = book.publish(r.id, "UR", bundled_glossary.get("fine-tuning"))
+    assert (published.status, published.linked_slug, published.resolution) == (
+        "published",
+        "fine-tuning",
+        "Published as fine-tuning.",
+    )
+
+
+def test_assign_only_while_active(book):
+    r = book.file(form(), "U1").request
+    assert book.assign(r.id, "UR", "UR2").reviewer == "UR2"
+    book.decline(r.id, "UR", "Not for us.")
+    with pytest.raises(MoveRefused, match="reopen it"):
+        book.assign(r.id, "UR", "UR3")
+    assert book.get(r.id).reviewer == "UR2"
+    assert [h["action"] for h in book.history(r.id)].count("assigned") == 1
+    book.move(r.id, "UR", "open")
+    assert book.assign(r.id, "UR", "UR3").reviewer == "UR3"
+
+
+def test_duplicate_targets_never_include_the_request_itself(book):
+    first = book.file(form("vibe coding"), "U1").request
+    second = book.file(form("vibe coding tools"), "U2").request
+    closed = book.file(form("vibe check"), "U3").request
+    book.decline(closed.id, "UR", "No.")
+    assert [r.id for r in book.search_active("vibe")] == [first.id, second.id]  # closed ones are no target
+    assert [r.id for r in book.search_active("vibe", exclude=second.id)] == [first.id]
+    assert [r.id for r in book.search_active("", exclude=first.id)] == [second.id]
+    assert [r.id for r in book.search_active(f"#{first.id}", exclude=second.id)] == [first.id]
+    assert book.search_active(f"#{first.id}", exclude=first.id) == []
+
+
+def test_backlog_is_most_votes_then_oldest(book):
+    a = book.file(form("alpha"), "U1").request
+    b = book.file(form("beta"), "U1").request
+    c = book.file(form("gamma"), "U1").request
+    book.file(form("gamma"), "U2")
+    book.file(form("beta"), "U2")
+    book.file(form("beta"), "U3")
+    d = book.file(form("delta"), "U1").request
+    book.decline(d.id, "UR", "No.")
+    assert [r.id for r in book.backlog(("open",))] == [b.id, c.id, a.id]
+    assert [r.id for r in book.backlog(None)] == [b.id, c.id, a.id, d.id]
+
+
+def test_set_message_returns_the_request_as_it_is_now(book):
+    r = book.file(form(), "U1").request
+    book.file(form(), "U2")  # a vote between filing and recording the post
+    now = book.set_message(r.id, "CREQUESTS", "1700000000.000100")
+    assert (now.votes, now.voters, now.message_ts) == (2, ("U1", "U2"), "1700000000.000100")
+
+
+def test_publish_matching_runs_no_lookup_of_its_own():
+    # The glossary decides through rules.now_in_glossary; the book only runs the conditional update.
+    import inspect
+
+    from bot.term_requests import book as book_module
+
+    assert "resolve" not in inspect.getsource(book_module)
+    assert "glossary.lookup" not in "".join(inspect.getsource(m) for m in _state_modules())
+
+
+def _state_modules():
+    import bot.state.schema
+    import bot.state.store
+
+    return (bot.state.schema, bot.state.store)

@@ -13,9 +13,9 @@ import yaml
 from bot.cli import main
 from bot.glossary.load import load_glossary
 from bot.glossary.rules import KEYS
-from bot.requests import RequestForm
-from bot.state.requests_store import RequestBook
 from bot.state.store import Store
+from bot.term_requests.book import RequestBook
+from bot.term_requests.rules import RequestForm
 
 
 @pytest.fixture
@@ -95,3 +95,15 @@ def test_export_csv_and_status_filter(env, capsys):
         ("2", "agentic drift", "declined", "Covered elsewhere.")
     ]
     assert main(["requests", "export", "--status", "nope"]) == 2
+
+
+def test_export_status_takes_the_same_words_as_slack(env, capsys):
+    def ids_for(status: str) -> list[int]:
+        assert main(["requests", "export", "--status", status, "--format", "json"]) == 0
+        return [r["id"] for r in json.loads(capsys.readouterr().out)]
+
+    assert ids_for("in review") == [] and ids_for("In Review") == []
+    assert ids_for("active") == [1] and ids_for("backlog") == [1]
+    assert ids_for("Declined") == [2] and ids_for("all") == [1, 2]
+    assert main(["requests", "export", "--status", "in reviews"]) == 2
+    assert "use one of open, drafting, in_review" in capsys.readouterr().err

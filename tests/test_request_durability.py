@@ -13,10 +13,10 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.requests import RequestForm
-from bot.state.requests_store import RequestBook
 from bot.state.schema import history, term_requests, votes
 from bot.state.store import Store
+from bot.term_requests.book import RequestBook
+from bot.term_requests.rules import RequestForm
 
 TERMS = 25  # each asked by two different people: 25 requests, 50 votes
 
@@ -63,8 +63,8 @@ def test_fifty_threads(state_url):
 
 WORKER = textwrap.dedent("""
     import json, sys, threading, time
-    from bot.requests import RequestForm
-    from bot.state.requests_store import RequestBook
+    from bot.term_requests.rules import RequestForm
+    from bot.term_requests.book import RequestBook
     from bot.state.store import Store
     url, start, offset = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     book = RequestBook(Store(url))

@@ -16,8 +16,7 @@ from rapidfuzz import fuzz, process
 
 from . import db
 from .model import LookupStatus, MatchHow, Term
-from .names import NameIndex
-from .names import normalise as normalise  # re-exported: the old import path, until every caller uses names
+from .names import NameIndex, normalise
 
 log = logging.getLogger(__name__)
 

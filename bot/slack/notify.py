@@ -7,10 +7,11 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from ..requests import TermRequest
 from ..runtime import Runtime
+from ..term_requests.rules import TermRequest
 from .render.card import card_blocks
-from .render.requests import declined_dm, duplicate_dm, published_dm, triage_message
+from .render.requests import declined_dm, duplicate_dm, published_dm
+from .render.triage_post import triage_message
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,9 @@ def post_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> No
     if not channel:
         log.info("request #%d filed; REQUESTS_CHANNEL is not set, so no triage post", request.id)
         return
+    posted = triage_message(request, _term_name(runtime, request))
     try:
-        reply = client.chat_postMessage(channel=channel, **triage_message(request, _term_name(runtime, request)))
+        reply = client.chat_postMessage(channel=channel, **posted)
     except SlackApiError as exc:
         log.error(
             "could not post request #%d to %s: %s (is the bot in that channel?)",
@@ -35,12 +37,16 @@ def post_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> No
             exc.response.get("error"),
         )
         return
-    runtime.requests.set_message(request.id, reply["channel"], reply["ts"])
+    # Until the post is recorded, a vote cannot redraw it (it has no message to update). So whatever
+    # changed between filing and now is drawn here: the book re-reads the request as it records the post.
+    now = runtime.requests.set_message(request.id, reply["channel"], reply["ts"])
+    if triage_message(now, _term_name(runtime, now)) != posted:
+        update_triage(client, runtime, now)
 
 
 def update_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> None:
     if not (request.channel_id and request.message_ts):
-        return
+        return  # not posted yet: post_triage draws the latest state once it records the post
     try:
         client.chat_update(
             channel=request.channel_id, ts=request.message_ts, **triage_message(request, _term_name(runtime, request))
@@ -58,13 +64,18 @@ def dm(client: WebClient, user_id: str, message: dict) -> None:
 
 
 def announce_published(client: WebClient, runtime: Runtime, requests: list[TermRequest]) -> None:
-    """The requester and every voter hear that their term shipped, with its card."""
+    """Each triage post redrawn, and the requester and every voter told that their term shipped."""
     for request in requests:
         update_triage(client, runtime, request)
-        for user in dict.fromkeys((request.requester, *request.voters)):
-            card = runtime.open_term(user, request.linked_slug or "")
-            blocks = card_blocks(card, public=True) if card else []
-            dm(client, user, published_dm(request, blocks, voter=user != request.requester))
+        tell_published(client, runtime, request)
+
+
+def tell_published(client: WebClient, runtime: Runtime, request: TermRequest) -> None:
+    """The requester and every voter hear that their term shipped, with its card."""
+    for user in dict.fromkeys((request.requester, *request.voters)):
+        card = runtime.open_term(user, request.linked_slug or "")
+        blocks = card_blocks(card, public=True) if card else []
+        dm(client, user, published_dm(request, blocks, voter=user != request.requester))
 
 
 def announce_declined(client: WebClient, request: TermRequest) -> None:

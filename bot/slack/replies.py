@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from ..ask import Ask
-from ..requests import ACTIVE, STATUS_LABELS
 from ..runtime import Runtime
 from .render.card import card_message
-from .render.requests import STATUS_WORDS, request_list
 from .render.results import help_message, lookup_message, notice, search_message
 from .render.text import escape
 
@@ -36,28 +34,3 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False)
             return card_message(answer.card, public=public)
         return lookup_message(answer.result, ask.framing)
     return help_message(runtime.roles, ask.text)
-
-
-def requests_reply(runtime: Runtime, user_id: str, ask: Ask, *, reviewer: bool) -> dict:
-    """`/define requests [status]` for reviewers; `/define my requests` for anyone."""
-    if ask.action == "my_requests":
-        mine = runtime.requests.list(requester=user_id)
-        return request_list(mine[::-1], title="Your requests")
-    if not reviewer:
-        return notice("Only glossary reviewers can list every request. `/define my requests` shows yours.")
-    wanted = ask.text.strip().lower()
-    if wanted in ("", "open"):
-        statuses, title = ("open",), "Open requests"
-    elif wanted in ("all", "any"):
-        statuses, title = None, "All requests"
-    elif wanted in ("active", "backlog"):
-        statuses, title = ACTIVE, "Requests in the backlog"
-    elif wanted in STATUS_WORDS:
-        statuses, title = (STATUS_WORDS[wanted],), f"{STATUS_LABELS[STATUS_WORDS[wanted]]} requests"
-    else:
-        known = ", ".join(f"`{s}`" for s in [*STATUS_LABELS, "active", "all"])
-        return notice(f"I don't know the status *{escape(ask.text)}*. Try one of {known}.")
-    found = runtime.requests.list(statuses=statuses)
-    # Most wanted first, then oldest: what a weekly triage meeting reads top-down.
-    found.sort(key=lambda r: (-r.votes, r.created_at))
-    return request_list(found, title=title)

@@ -9,7 +9,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from ..requests import is_reviewer
+from ..term_requests.rules import is_reviewer
 
 log = logging.getLogger(__name__)
 GROUP_TTL = 300.0  # a group's members are looked up again after five minutes

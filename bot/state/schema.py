@@ -16,6 +16,8 @@ from sqlalchemy import (
     text,
 )
 
+from ..term_requests.rules import ACTIVE, RequestKind
+
 metadata = MetaData()
 
 preferences = Table(
@@ -34,9 +36,6 @@ processed_events = Table(
     Column("event_id", String(64), primary_key=True),
     Column("received_at", DateTime(timezone=True), nullable=False, index=True),
 )
-
-# Request statuses still being worked on; a second request for the same term becomes a vote on these.
-ACTIVE_STATUSES = ("open", "drafting", "in_review")
 
 term_requests = Table(
     "term_requests",
@@ -64,13 +63,17 @@ term_requests = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
-# At most one active request per new term: concurrent submissions of one term become votes.
+# At most one active request per new term: concurrent submissions of one term become votes. Built from
+# rules.ACTIVE, so the index and the rule cannot drift apart: status IN ('open', 'drafting', 'in_review').
+ONE_ACTIVE_REQUEST_PER_TERM = (
+    f"kind = '{RequestKind.NEW.value}' AND status IN ({', '.join(repr(s.value) for s in ACTIVE)})"
+)
 Index(
     "one_active_request_per_term",
     term_requests.c.term_key,
     unique=True,
-    sqlite_where=text("kind = 'new' AND status IN ('open', 'drafting', 'in_review')"),
-    postgresql_where=text("kind = 'new' AND status IN ('open', 'drafting', 'in_review')"),
+    sqlite_where=text(ONE_ACTIVE_REQUEST_PER_TERM),
+    postgresql_where=text(ONE_ACTIVE_REQUEST_PER_TERM),
 )
 
 votes = Table(

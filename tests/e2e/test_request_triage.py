@@ -12,7 +12,7 @@ from blockkit import assert_valid_message, assert_valid_view
 from conftest import BUNDLED_TERMS
 from termfactory import term_data, write_term
 
-from bot.requests import MOVES, RequestForm
+from bot.term_requests.rules import MOVES, RequestForm
 
 from .harness import block_suggestion
 from .requests_helpers import post, submit_request, triage_click, triage_view_submit

@@ -9,9 +9,10 @@ from slack_sdk import WebClient
 from ...ask import parse_command
 from ...runtime import Runtime
 from .. import ids
-from ..render.requests import request_modal
-from ..replies import reply_for, requests_reply
+from ..replies import reply_for
+from ..request_lists import requests_reply
 from ..reviewers import Reviewers
+from ..views.request_form import request_modal
 
 
 def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:

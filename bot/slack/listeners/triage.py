@@ -1,162 +1,137 @@
 """Reviewers triage requests from the requests channel. The server checks every click and submission:
-anyone else gets a private refusal and nothing changes."""
+anyone else gets a private notice and nothing changes. The rules themselves are the book's."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from ...glossary.lookup import normalise
-from ...requests import ACTIVE, MoveRefused
 from ...runtime import Runtime
+from ...term_requests.rules import MoveRefused, TermRequest
 from .. import ids
-from ..notify import announce_declined, announce_duplicate, announce_published, update_triage
-from ..render.requests import option, pick_modal, reason_modal, refusal
-from ..render.text import read_value
+from ..deps import Listener, deps_of
+from ..notify import announce_declined, announce_duplicate, tell_published, update_triage
+from ..render.results import notice
 from ..reviewers import Reviewers
+from ..views import triage_forms as forms
+from . import requests
 
 log = logging.getLogger(__name__)
 NOT_A_REVIEWER = "Only glossary reviewers can triage requests. Ask one of them, or the admin who sets REVIEWERS."
-MAX_OPTIONS = 100
 
 
-def _request_id(text) -> int | None:
+def _private(respond: Respond, text: str) -> None:
+    respond(response_type="ephemeral", replace_original=False, **notice(text))
+
+
+def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
+    """A button on the triage post: open the modal that asks for more, or make the move at once."""
+    ack()
+    deps = deps_of(context)
+    user = body["user"]["id"]
+    if user not in deps.reviewers:
+        _private(respond, NOT_A_REVIEWER)
+        return
+    match = ids.TRIAGE_PATTERN.match(action["action_id"])
+    operation = match.group(1) if match else ""
+    book = deps.runtime.requests
     try:
-        return int(text)
-    except (TypeError, ValueError):
+        request = book.get(forms.request_number(action.get("value")) or 0)
+        modal = forms.modal_for(operation, request)
+        if modal is not None:
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
+        elif operation == "assign":
+            update_triage(client, deps.runtime, book.assign(request.id, user, user))
+        else:
+            update_triage(client, deps.runtime, book.move(request.id, user, operation))
+    except (LookupError, MoveRefused) as exc:
+        _private(respond, str(exc))
+
+
+Change = Callable[[Runtime, int, str], TermRequest]  # (runtime, request number, reviewer) -> the request after
+
+
+def _close(
+    ack: Ack, body: dict, client: WebClient, context: BoltContext, field: str, change: Change
+) -> TermRequest | None:
+    """The shape every triage modal shares: reviewer check, core call, its refusal shown on the field,
+    ack, triage post redrawn. Returns the changed request for the caller to announce, or None."""
+    deps = deps_of(context)
+    user = body["user"]["id"]
+    if user not in deps.reviewers:
+        ack(response_action="errors", errors={forms.first_input(body["view"]): NOT_A_REVIEWER})
         return None
+    try:
+        request = change(deps.runtime, forms.request_of(body["view"]) or 0, user)
+    except (LookupError, MoveRefused) as exc:
+        ack(response_action="errors", errors={field: str(exc)})
+        return None
+    ack()
+    update_triage(client, deps.runtime, request)
+    return request
 
 
-def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:
-    book = runtime.requests
-
-    def private(respond: Respond, text: str) -> None:
-        respond(response_type="ephemeral", replace_original=False, **refusal(text))
-
-    @app.action(ids.TRIAGE_PATTERN)
-    def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
-        ack()
-        user = body["user"]["id"]
-        if user not in reviewers:
-            private(respond, NOT_A_REVIEWER)
-            return
-        operation = ids.TRIAGE_PATTERN.match(action["action_id"]).group(1)
-        request_id = _request_id(action.get("value"))
-        try:
-            request = book.get(request_id)
-            meta = {"r": request.id}
-            if operation == "declined":
-                client.views_open(trigger_id=body["trigger_id"], view=reason_modal(request, meta))
-            elif operation in ("duplicate", "published"):
-                client.views_open(
-                    trigger_id=body["trigger_id"], view=pick_modal(request, meta, duplicate=operation == "duplicate")
-                )
-            elif operation == "assign":
-                update_triage(client, runtime, book.assign(request.id, user, user))
-            else:
-                update_triage(client, runtime, book.move(request.id, user, operation))
-        except (LookupError, MoveRefused) as exc:
-            private(respond, str(exc))
-
-    def reviewer_submission(ack: Ack, body: dict) -> int | None:
-        """The request a triage modal is about, if its submitter may act on it; else ack with the refusal."""
-        if body["user"]["id"] not in reviewers:
-            ack(response_action="errors", errors={_first_input(body["view"]): NOT_A_REVIEWER})
-            return None
-        return _request_id(read_value(body["view"].get("private_metadata")).get("r"))
-
-    @app.view(ids.DECLINE_VIEW)
-    def decline(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        request_id = reviewer_submission(ack, body)
-        if request_id is None:
-            return
-        reason = (view["state"]["values"][ids.DECLINE_REASON][ids.INPUT].get("value") or "").strip()
-        if not reason:
-            ack(response_action="errors", errors={ids.DECLINE_REASON: "Give the requester a reason."})
-            return
-        try:
-            request = book.move(request_id, body["user"]["id"], "declined", note=reason)
-        except (LookupError, MoveRefused) as exc:
-            ack(response_action="errors", errors={ids.DECLINE_REASON: str(exc)})
-            return
-        ack()
-        update_triage(client, runtime, request)
+def decline(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    reason = forms.reason(view)
+    request = _close(
+        ack, body, client, context, ids.DECLINE_REASON, lambda rt, n, who: rt.requests.decline(n, who, reason)
+    )
+    if request:
         announce_declined(client, request)
 
-    @app.view(ids.DUPLICATE_VIEW)
-    def duplicate(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        request_id = reviewer_submission(ack, body)
-        if request_id is None:
-            return
-        picked = (view["state"]["values"][ids.DUPLICATE_TARGET][ids.INPUT].get("selected_option") or {}).get(
-            "value", ""
-        )
-        kind, _, ref = picked.partition(":")
-        term = runtime.glossary.get(ref) if kind == "term" else None
-        try:
-            request = book.mark_duplicate(
-                request_id,
-                body["user"]["id"],
-                of_request=_request_id(ref) if kind == "request" else None,
-                of_term=(term.slug, term.term) if term else None,
-            )
-        except (LookupError, MoveRefused) as exc:
-            ack(response_action="errors", errors={ids.DUPLICATE_TARGET: str(exc)})
-            return
-        ack()
-        update_triage(client, runtime, request)
+
+def duplicate(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    of_request, slug = forms.duplicate_pick(view)
+
+    def mark(runtime: Runtime, number: int, who: str) -> TermRequest:
+        term = runtime.glossary.get(slug) if slug else None
+        of_term = (term.slug, term.term) if term else None
+        return runtime.requests.mark_duplicate(number, who, of_request=of_request, of_term=of_term)
+
+    request = _close(ack, body, client, context, ids.DUPLICATE_TARGET, mark)
+    if request:
         announce_duplicate(client, request)
 
-    @app.view(ids.PUBLISHED_VIEW)
-    def published(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        request_id = reviewer_submission(ack, body)
-        if request_id is None:
-            return
-        slug = (view["state"]["values"][ids.PUBLISHED_TERM][ids.INPUT].get("selected_option") or {}).get("value", "")
-        term = runtime.glossary.get(slug)
-        if term is None:
-            ack(response_action="errors", errors={ids.PUBLISHED_TERM: "Pick a term that is in the glossary."})
-            return
-        try:
-            request = book.move(
-                request_id, body["user"]["id"], "published", linked_slug=term.slug, note=f"Published as {term.term}."
-            )
-        except (LookupError, MoveRefused) as exc:
-            ack(response_action="errors", errors={ids.PUBLISHED_TERM: str(exc)})
-            return
-        ack()
-        announce_published(client, runtime, [request])
 
-    @app.options(ids.PICK_TERM)
-    def term_options(ack: Ack, payload: dict) -> None:
-        ack(options=_term_options(runtime, payload.get("value") or ""))
+def published(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    slug = forms.published_slug(view)
 
-    @app.options(ids.PICK_TARGET)
-    def target_options(ack: Ack, payload: dict) -> None:
-        typed = payload.get("value") or ""
-        key = normalise(typed)
-        requests = [
-            r for r in book.list(statuses=ACTIVE) if not key or key in r.term_key or typed.strip("#") == str(r.id)
-        ]
-        groups = []
-        if requests:
-            groups.append(
-                {
-                    "label": {"type": "plain_text", "text": "Open requests"},
-                    "options": [option(f"#{r.id} {r.term}", f"request:{r.id}") for r in requests[:50]],
-                }
-            )
-        terms = _term_options(runtime, typed, prefix="term:", limit=50)
-        if terms:
-            groups.append({"label": {"type": "plain_text", "text": "Glossary terms"}, "options": terms})
-        ack(option_groups=groups)
+    def publish(runtime: Runtime, number: int, who: str) -> TermRequest:
+        return runtime.requests.publish(number, who, runtime.glossary.get(slug))
+
+    request = _close(ack, body, client, context, ids.PUBLISHED_TERM, publish)
+    if request:
+        tell_published(client, deps_of(context).runtime, request)
 
 
-def _term_options(runtime: Runtime, typed: str, *, prefix: str = "", limit: int = MAX_OPTIONS) -> list[dict]:
-    return [option(t.term, prefix + t.slug) for t in runtime.glossary.complete(typed, limit)]
+def term_options(ack: Ack, payload: dict, context: BoltContext) -> None:
+    glossary = deps_of(context).runtime.glossary
+    ack(options=forms.term_options(glossary.complete(payload.get("value") or "", forms.MAX_OPTIONS)))
 
 
-def _first_input(view: dict) -> str:
-    return next(b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input")
+def target_options(ack: Ack, payload: dict, context: BoltContext) -> None:
+    """Requests and terms this one may repeat; never the request being triaged itself."""
+    runtime = deps_of(context).runtime
+    typed = payload.get("value") or ""
+    found = runtime.requests.search_active(typed, exclude=forms.request_of(payload.get("view")))
+    ack(option_groups=forms.target_option_groups(found, runtime.glossary.complete(typed, 50)))
+
+
+LISTENERS: list[Listener] = [
+    ("action", ids.TRIAGE_PATTERN, triage),  # type: ignore[list-item]  # Bolt matches a pattern too
+    ("view", ids.DECLINE_VIEW, decline),
+    ("view", ids.DUPLICATE_VIEW, duplicate),
+    ("view", ids.PUBLISHED_VIEW, published),
+    ("options", ids.PICK_TERM, term_options),
+    ("options", ids.PICK_TARGET, target_options),
+]
+
+
+# temporary: replaced by listeners.register at the merge
+def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:
+    requests.install_deps(app, runtime, reviewers)
+    for kind, listener_id, handler in LISTENERS:
+        getattr(app, kind)(listener_id)(handler)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
-from .requests import TermRequest
+from .rules import TermRequest
 
 COLUMNS = (
     "id",
@@ -32,7 +33,7 @@ COLUMNS = (
 )
 
 
-def request_row(r: TermRequest) -> dict:
+def request_row(r: TermRequest) -> dict[str, Any]:
     return {
         "id": r.id,
         "kind": r.kind,

@@ -12,9 +12,9 @@ import json
 import textwrap
 from pathlib import Path
 
-from .glossary.model import slugify
-from .glossary.rules import PLACEHOLDER
-from .requests import AUDIENCE_ROLES, TermRequest
+from ..glossary.model import LICENSE, slugify
+from ..glossary.rules import PLACEHOLDER
+from .rules import AUDIENCE_ROLES, TermRequest
 
 
 def _q(text: str) -> str:
@@ -66,7 +66,7 @@ def draft_text(request: TermRequest, today: dt.date | None = None) -> str:
         "  related: []",
         "citations:",
         *("  " + c for c in citations),
-        f"license: {_q('CC BY-SA 4.0')}",
+        f"license: {_q(LICENSE)}",
         f"status: {_q('draft')}",
         f"last_reviewed: {_q(today.isoformat())}",
     ]

@@ -3,21 +3,39 @@
 Every change is one transaction that also appends to request_history, so the table and its history
 never disagree. Filing is safe under concurrency: on SQLite writers queue (BEGIN IMMEDIATE); on
 PostgreSQL two first requests for one term race into the unique index, and the loser retries as a vote.
+What may change and when is decided in rules.py; the book applies those rules where it writes, and
+never looks a term up itself (rules.now_in_glossary does).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..glossary.lookup import Glossary
-from ..requests import ACTIVE, MoveRefused, RequestForm, TermRequest, check_move
-from .schema import history, term_requests, votes
-from .store import Store, now
+from ..glossary.model import Term
+from ..state.schema import history, term_requests, votes
+from ..state.store import Store, now
+from .rules import (
+    ACTIVE,
+    NEEDS_A_TERM,
+    MoveRefused,
+    RequestForm,
+    RequestKind,
+    RequestStatus,
+    TermRequest,
+    check_assign,
+    check_closing,
+    check_move,
+    matches_typed,
+    now_in_glossary,
+)
 
 log = logging.getLogger(__name__)
 SYSTEM = "glossary"  # the actor recorded when the bot itself changes a request
@@ -32,7 +50,7 @@ class Filed:
 
 
 class RequestBook:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     # --- filing ------------------------------------------------------------------------------
@@ -49,10 +67,10 @@ class RequestBook:
         raise AssertionError("unreachable")
 
     def _file(self, conn: Connection, form: RequestForm, requester: str) -> Filed:
-        if form.kind == "new":
+        if form.kind == RequestKind.NEW:
             row = conn.execute(
                 select(term_requests.c.id).where(
-                    term_requests.c.kind == "new",
+                    term_requests.c.kind == RequestKind.NEW,
                     term_requests.c.term_key == form.key,
                     term_requests.c.status.in_(ACTIVE),
                 )
@@ -75,7 +93,7 @@ class RequestBook:
                 links="\n".join(form.links),
                 requester=requester,
                 anonymous=form.anonymous,
-                status="open",
+                status=RequestStatus.OPEN,
                 votes=0,
                 resolution="",
                 linked_slug=form.linked_slug,
@@ -84,7 +102,7 @@ class RequestBook:
             )
             .returning(term_requests.c.id)
         ).scalar_one()
-        self._history(conn, request_id, requester, "filed", None, "open", form.kind)
+        self._history(conn, request_id, requester, "filed", None, RequestStatus.OPEN, form.kind)
         self._vote(conn, request_id, requester)
         return Filed(self._get(conn, request_id), created=True, voted=False)
 
@@ -116,10 +134,11 @@ class RequestBook:
         """Change the status if the rules allow it; raises MoveRefused (or LookupError) otherwise."""
         if duplicate_of == request_id:
             raise MoveRefused("A request cannot be a duplicate of itself; pick another request or a term.")
+        check_closing(target, note=note, linked_slug=linked_slug)
         with self.store.writing() as conn:
             current = self._get(conn, request_id)
             check_move(current.status, target)
-            values = {"status": target, "updated_at": now()}
+            values: dict[str, Any] = {"status": target, "updated_at": now()}
             if note:
                 values["resolution"] = note
             if linked_slug is not None:
@@ -132,6 +151,18 @@ class RequestBook:
             self._history(conn, request_id, actor, "status", current.status, target, note)
             return self._get(conn, request_id)
 
+    def decline(self, request_id: int, actor: str, reason: str) -> TermRequest:
+        """Close with the reason the requester is told; an empty reason is refused."""
+        return self.move(request_id, actor, RequestStatus.DECLINED, note=reason.strip())
+
+    def publish(self, request_id: int, actor: str, term: Term | None) -> TermRequest:
+        """Close as shipped, naming the glossary term that answers it; no term, no publication."""
+        if term is None:
+            raise MoveRefused(NEEDS_A_TERM)
+        return self.move(
+            request_id, actor, RequestStatus.PUBLISHED, linked_slug=term.slug, note=f"Published as {term.term}."
+        )
+
     def mark_duplicate(
         self, request_id: int, actor: str, *, of_request: int | None = None, of_term: tuple[str, str] | None = None
     ) -> TermRequest:
@@ -141,20 +172,26 @@ class RequestBook:
             return self.move(
                 request_id,
                 actor,
-                "duplicate",
+                RequestStatus.DUPLICATE,
                 duplicate_of=target.id,
                 note=f"Duplicate of request #{target.id} ({target.term}).",
             )
         if of_term is not None:
             slug, name = of_term
             return self.move(
-                request_id, actor, "duplicate", linked_slug=slug, note=f"Already in the glossary as {name}."
+                request_id,
+                actor,
+                RequestStatus.DUPLICATE,
+                linked_slug=slug,
+                note=f"Already in the glossary as {name}.",
             )
         raise MoveRefused("Pick another request or a glossary term.")
 
     def assign(self, request_id: int, actor: str, reviewer: str) -> TermRequest:
+        """Give an active request its reviewer; a closed one is refused (reopen it first)."""
         with self.store.writing() as conn:
             current = self._get(conn, request_id)
+            check_assign(current)
             conn.execute(
                 update(term_requests)
                 .where(term_requests.c.id == request_id)
@@ -163,35 +200,42 @@ class RequestBook:
             self._history(conn, request_id, actor, "assigned", current.status, current.status, reviewer)
             return self._get(conn, request_id)
 
-    def set_message(self, request_id: int, channel_id: str, message_ts: str) -> None:
+    def set_message(self, request_id: int, channel_id: str, message_ts: str) -> TermRequest:
+        """Record the request's triage post, and return the request as it is now.
+
+        Read in the same transaction as the write: a vote that committed before it shows in what this
+        returns, and a vote that commits after it reads the message back and redraws the post itself,
+        because both write the request's row and so take turns (row lock on PostgreSQL, BEGIN IMMEDIATE
+        on SQLite). Either way no vote is left off the post.
+        """
         with self.store.writing() as conn:
             conn.execute(
                 update(term_requests)
                 .where(term_requests.c.id == request_id)
                 .values(channel_id=channel_id, message_ts=message_ts)
             )
+            return self._get(conn, request_id)
 
     def publish_matching(self, glossary: Glossary) -> list[TermRequest]:
-        """Active new requests whose term now exists (by the lookup's exact rules) become published."""
+        """Active new requests the glossary now answers (rules.now_in_glossary) become published."""
         published = []
-        for request in self.list(statuses=ACTIVE, kind="new"):
-            found = glossary.resolve(request.term)
-            if found.status != "hit":
-                continue
+        for request, term in now_in_glossary(self.list(statuses=ACTIVE, kind=RequestKind.NEW), glossary):
             with self.store.writing() as conn:
                 # Conditional on the status we read: of several instances reloading at once, one wins.
                 changed = conn.execute(
                     update(term_requests)
                     .where(term_requests.c.id == request.id, term_requests.c.status == request.status)
                     .values(
-                        status="published",
-                        linked_slug=found.term.slug,
+                        status=RequestStatus.PUBLISHED,
+                        linked_slug=term.slug,
                         updated_at=now(),
-                        resolution=f"Published as {found.term.term}.",
+                        resolution=f"Published as {term.term}.",
                     )
                 ).rowcount
                 if changed:
-                    self._history(conn, request.id, SYSTEM, "status", request.status, "published", found.term.slug)
+                    self._history(
+                        conn, request.id, SYSTEM, "status", request.status, RequestStatus.PUBLISHED, term.slug
+                    )
                     published.append(self._get(conn, request.id))
         return published
 
@@ -238,10 +282,31 @@ class RequestBook:
         )
         return _request(row, tuple(voters))
 
+    def backlog(self, statuses: Sequence[str] | None = None) -> list[TermRequest]:
+        """Requests with these statuses (None: all), most votes first, then oldest: what a triage meeting reads."""
+        found = self.list(statuses=statuses)
+        found.sort(key=lambda r: (-r.votes, r.created_at))
+        return found
+
+    def search_active(self, typed: str, *, exclude: int | None = None) -> list[TermRequest]:
+        """Active requests a reviewer may mean by what they typed; never `exclude`, the request being triaged."""
+        return [r for r in self.list(statuses=ACTIVE) if r.id != exclude and matches_typed(r, typed)]
+
+    def history(self, request_id: int) -> list[dict[str, Any]]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(history).where(history.c.request_id == request_id).order_by(history.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    def count(self) -> int:
+        with self.store.engine.connect() as conn:
+            total: int = conn.execute(select(func.count()).select_from(term_requests)).scalar_one()
+            return total
+
+    # Last in the class: below it, `list` in an annotation would name this method, not the type.
     def list(
         self,
         *,
-        statuses: tuple[str, ...] | None = None,
+        statuses: Sequence[str] | None = None,
         requester: str | None = None,
         kind: str | None = None,
         limit: int | None = None,
@@ -268,24 +333,15 @@ class RequestBook:
                     voters.setdefault(v.request_id, []).append(v.user_id)
         return [_request(r, tuple(voters.get(r.id, ()))) for r in rows]
 
-    def history(self, request_id: int) -> list[dict]:
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(select(history).where(history.c.request_id == request_id).order_by(history.c.id))
-            return [dict(r._mapping) for r in rows]
 
-    def count(self) -> int:
-        with self.store.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(term_requests)).scalar_one()
-
-
-def _request(row, voters: tuple[str, ...]) -> TermRequest:
+def _request(row: Row[Any], voters: tuple[str, ...]) -> TermRequest:
     return TermRequest(
         id=row.id,
-        kind=row.kind,
+        kind=RequestKind(row.kind),
         term=row.term,
         term_key=row.term_key,
         requester=row.requester,
-        status=row.status,
+        status=RequestStatus(row.status),
         created_at=_aware(row.created_at),
         updated_at=_aware(row.updated_at),
         aliases=row.aliases,

@@ -1,0 +1,64 @@
+"""The input blocks and options the request modals are made of. Every input holds one element, INPUT."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ids
+from ..render.text import BUTTON_MAX, plain, truncate
+
+MODAL_TITLE = 24
+TEXT_MAX = 3000
+
+
+def input_block(block_id: str, label: str, element: dict, *, optional: bool = False, hint: str = "") -> dict:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def text_input(
+    *, initial: str = "", multiline: bool = False, max_length: int = TEXT_MAX, placeholder: str = ""
+) -> dict:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.INPUT,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return element
+
+
+def choice(text: str, value: str) -> dict:
+    """One of the modal's own checkboxes or radio buttons."""
+    return {"text": plain(text, 75), "value": value[:150]}
+
+
+def option(text: str, value: str) -> dict:
+    """One option of an external select (terms, requests), cut at a word like a button label."""
+    return choice(truncate(text, BUTTON_MAX), value)
+
+
+def typed_value(view: dict, block_id: str) -> str:
+    """What was typed into a text input, or "" when left empty."""
+    return (view["state"]["values"].get(block_id, {}).get(ids.INPUT, {}).get("value")) or ""
+
+
+def chosen_values(view: dict, block_id: str) -> list[str]:
+    """The values picked in a select, checkboxes or radio buttons, in order."""
+    element = view["state"]["values"].get(block_id, {}).get(ids.INPUT, {})
+    options = element.get("selected_options") or (
+        [element["selected_option"]] if element.get("selected_option") else []
+    )
+    return [o["value"] for o in options]
