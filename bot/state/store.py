@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
-from .schema import metadata, preferences, processed_events
+from .migrations import prepare_on_start
+from .schema import preferences, processed_events
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +66,9 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self._create_tables()
+        # SQLite upgrades its schema here; PostgreSQL raises StateSchemaBehind until `db upgrade` has run.
+        prepare_on_start(self.engine)
         self._claims = 0
-
-    def _create_tables(self) -> None:
-        # Several instances may start at once on one PostgreSQL database: a lost race is harmless.
-        for attempt in range(3):
-            try:
-                metadata.create_all(self.engine)
-                return
-            except (IntegrityError, OperationalError) as exc:
-                if attempt == 2:
-                    raise
-                log.info("state tables being created by another instance (%s); retrying", exc.__class__.__name__)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
