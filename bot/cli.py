@@ -100,7 +100,7 @@ def cmd_serve(args, settings: Settings) -> int:
     return serve(settings)
 
 
-def cmd_db_upgrade(args, settings: Settings) -> int:
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.exc import OperationalError
 
     from .state.migrations import StateSchemaError, upgrade
@@ -121,7 +121,7 @@ def cmd_db_upgrade(args, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_db_current(args, settings: Settings) -> int:
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.exc import OperationalError
 
     from .state.migrations import current_revision, head

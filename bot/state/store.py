@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select
+from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import IntegrityError
 
 from .migrations import prepare_on_start
@@ -46,7 +48,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: DBAPIConnection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event below issue BEGIN itself
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -55,7 +57,7 @@ def make_engine(url: str) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # Writers take the lock up front; readers (WAL) never wait and never block a writer.
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
@@ -98,18 +100,16 @@ class Store:
     def set_role(self, user_id: str, role: str | None) -> None:
         self._upsert_preference(user_id, role=role)
 
-    def _upsert_preference(self, user_id: str, **values) -> None:
-        values["updated_at"] = now()
+    def _upsert_preference(self, user_id: str, **values: str | None) -> None:
+        changes: dict[str, object] = {**values, "updated_at": now()}
         with self.writing() as conn:
-            stmt = self._insert(preferences).values(user_id=user_id, **values)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_=values))
+            conn.execute(self._upsert(preferences, ["user_id"], {"user_id": user_id, **changes}, changes))
 
-    def _insert(self, table):
+    def _upsert(self, table: Table, keys: list[str], row: dict[str, object], changes: dict[str, object]) -> Executable:
+        # The two dialects spell "insert, or update on conflict" alike but in separate classes.
         if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        return dialect_insert(table)
+            return postgresql.insert(table).values(row).on_conflict_do_update(index_elements=keys, set_=changes)
+        return sqlite.insert(table).values(row).on_conflict_do_update(index_elements=keys, set_=changes)
 
     # --- processed events --------------------------------------------------------------------
 

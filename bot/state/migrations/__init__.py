@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 SCRIPTS = Path(__file__).resolve().parent
 FIRST_REVISION = "0001"
-FIRST_RELEASE_TABLES = frozenset({"preferences", "processed_events", "term_requests", "request_votes", "request_history"})
+# What the first release's create_all made, named here once: a later rename must not make old databases unknown.
+FIRST_RELEASE_TABLES = frozenset(
+    {"preferences", "processed_events", "term_requests", "request_votes", "request_history"}
+)
 UPGRADE_HINT = "run `python -m bot db upgrade`"
 _POSTGRES_LOCK = 0x676C6F73  # any fixed number; "glos": every instance of the bot asks for the same lock
 
