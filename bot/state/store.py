@@ -8,7 +8,6 @@ generous busy timeout, and BEGIN IMMEDIATE so a transaction takes the write lock
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from sqlalchemy.exc import IntegrityError
 
 from .migrations import prepare_on_start
 from .schema import preferences, processed_events
-
-log = logging.getLogger(__name__)
 
 EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
 PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
