@@ -20,7 +20,6 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Boolean, Connection, DateTime, Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.requests import RequestForm
 from bot.state.migrations import (
     FIRST_REVISION,
     UPGRADE_HINT,
@@ -32,9 +31,10 @@ from bot.state.migrations import (
     prepare_on_start,
     upgrade,
 )
-from bot.state.requests_store import RequestBook
 from bot.state.schema import metadata
 from bot.state.store import Store, make_engine
+from bot.term_requests.book import RequestBook
+from bot.term_requests.rules import RequestForm
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("preferences", "processed_events", "term_requests", "request_votes", "request_history")
