@@ -20,6 +20,14 @@ class Framing(StrEnum):
     def other(self) -> Framing:
         return Framing.ENGINEER if self is Framing.EXEC else Framing.EXEC
 
+    @classmethod
+    def parse(cls, value: object) -> Framing | None:
+        """The framing a stored or typed value names, or None for anything else."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
 
 ROLE_KEYS = ("product", "engineering", "data_science", "policy", "legal", "security", "communications")
 PARTS_OF_SPEECH = ("noun", "noun_phrase", "verb", "adjective", "process", "concept")

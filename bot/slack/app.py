@@ -1,9 +1,14 @@
-"""create_app(): the Bolt app, its client and its listeners. Nothing happens at import time."""
+"""The running bot, built in one place for every way it is served.
+
+build_bot() is the one start-up path: the WSGI app (bot/web.py) and Socket Mode (bot/serve.py) both call it.
+create_app() makes the Bolt app, its client and its listeners. Nothing happens at import time.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -72,6 +77,32 @@ def create_app(
     requests.register(app, runtime)
     triage.register(app, runtime, reviewers)
     return app
+
+
+@dataclass(frozen=True)
+class Bot:
+    """A Bolt app wired to its runtime; the runtime is what a health check and a shutdown need."""
+
+    app: App
+    runtime: Runtime
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    client: WebClient | None = None,
+    socket_mode: bool = False,
+    watch: bool = True,
+) -> Bot:
+    """Open the glossary and state (unless given a runtime), build the app, publish the requests the
+    glossary now answers, and watch the term files when GLOSSARY_RELOAD_SECONDS asks for it."""
+    runtime = runtime or Runtime.open(settings)
+    app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
+    close_requests_on_reload(app, runtime)
+    if watch and settings.reload_seconds > 0:
+        runtime.live.watch(settings.reload_seconds)
+    return Bot(app, runtime)
 
 
 def close_requests_on_reload(app: App, runtime: Runtime) -> None:

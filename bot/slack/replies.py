@@ -15,7 +15,7 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False)
     if ask.action == "search":
         return search_message(ask.text, runtime.glossary.search(ask.text))
     if ask.action == "set_framing":
-        runtime.store.set_framing(user_id, ask.framing.value)
+        runtime.set_framing(user_id, ask.framing)
         return notice(
             f"Done: your cards now show the *{ask.framing.label.lower()}* framing. "
             "Each card still has a button for the other one."
@@ -27,8 +27,7 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False)
             return notice(f"I don't know the role *{escape(ask.text)}*. Pick one of {known}.")
         return notice(f"Done: your cards now end with the takeaway for *{escape(role.name)}*.")
     if ask.action == "clear":
-        runtime.store.set_framing(user_id, None)
-        runtime.store.set_role(user_id, None)
+        runtime.clear_preferences(user_id)
         return notice("Done: your cards show both framings again, with no role takeaway.")
     if ask.action == "define":
         answer = runtime.define(user_id, ask)

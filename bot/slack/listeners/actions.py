@@ -14,7 +14,7 @@ from ..render.text import read_value
 
 
 def _framing(value: str | None) -> Framing | None:
-    return Framing(value) if value in ("exec", "engineer") else None
+    return Framing.parse(value)
 
 
 def show(body: dict, respond: Respond, message: dict) -> None:
@@ -48,7 +48,7 @@ def register(app: App, runtime: Runtime) -> None:
         state = read_value(action.get("value"))
         framing = _framing(state.get("f"))
         if framing:
-            runtime.store.set_framing(body["user"]["id"], framing.value)
+            runtime.set_framing(body["user"]["id"], framing)
         redraw(body, respond, state, framing=framing)
 
     @app.action(ids.SHARE)
