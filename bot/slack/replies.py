@@ -8,7 +8,7 @@ from ..runtime import Runtime
 from .render.card import card_message
 from .render.requests import STATUS_WORDS, request_list
 from .render.results import help_message, lookup_message, notice, search_message
-from .render.text import escape
+from .render.blocks import escape
 
 
 def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:

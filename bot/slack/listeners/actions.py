@@ -10,7 +10,7 @@ from ...runtime import Runtime
 from .. import ids
 from ..render.card import card_message
 from ..render.results import notice
-from ..render.text import read_value
+from ..render.blocks import read_value
 
 
 def _framing(value: str | None) -> Framing | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...cards import Card
 from ...glossary.model import RELATION_KINDS, Framing
 from .. import ids
-from .text import (
+from .blocks import (
     BUTTON_MAX,
     CONTEXT_MAX,
     HEADER_MAX,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...glossary.lookup import LookupResult
 from ...glossary.model import Framing, Role
 from .. import ids
-from .text import actions, button, context, safe, section, truncate
+from .blocks import actions, button, context, safe, section, truncate
 
 MAX_CHOICES = 10
 

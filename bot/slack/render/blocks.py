@@ -1,4 +1,4 @@
-"""Escaping and truncation for everything that reaches Slack.
+"""Block Kit primitives, and the escaping and truncation for everything that reaches Slack.
 
 In mrkdwn only &, < and > are control characters. Escaping them (& first) neutralises <!channel>,
 <@U…> and <url|label> smuggled in through glossary or user text.
