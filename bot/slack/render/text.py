@@ -2,4 +2,3 @@
 this branch. Those modules belong to another change; the merge re-points them to `.blocks` and deletes this."""
 
 from .blocks import *  # noqa: F403
-from .blocks import read_value  # noqa: F401  (listed for readers: the one name those modules take besides *)
