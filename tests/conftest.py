@@ -1,15 +1,10 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # for termfactory and the e2e harness
-
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_TERMS = ROOT / "data" / "terms"
-BUNDLED_ROLES = ROOT / "data" / "roles.yml"
+# tests/ is on the import path through pyproject's `pythonpath`; the paths live in tests/paths.py. They are
+# imported here too only so that test files still written `from conftest import ...` keep working.
+from paths import BUNDLED_ROLES, BUNDLED_TERMS, ROOT  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

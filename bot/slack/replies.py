@@ -5,10 +5,15 @@ from __future__ import annotations
 from ..ask import Ask
 from ..requests import ACTIVE, STATUS_LABELS
 from ..runtime import Runtime
+from .render.blocks import escape
 from .render.card import card_message
 from .render.requests import STATUS_WORDS, request_list
 from .render.results import help_message, lookup_message, notice, search_message
-from .render.blocks import escape
+
+
+def privately(message: dict) -> dict:
+    """A reply under the message that only the person who asked sees; the message itself stays as it was."""
+    return {"response_type": "ephemeral", "replace_original": False, **message}
 
 
 def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:
