@@ -76,7 +76,8 @@ def act_once_per_event(
     if event_id and not deps_of(context).runtime.store.claim_event(event_id):
         logger.info("event %s already handled; ignoring Slack's retry", event_id)
         return BoltResponse(status=200, body="")
-    return next()
+    next()
+    return None
 
 
 def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> None:

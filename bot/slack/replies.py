@@ -19,7 +19,7 @@ def privately(message: dict) -> dict:
 def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:
     if ask.action == "search":
         return search_message(ask.text, runtime.glossary.search(ask.text))
-    if ask.action == "set_framing":
+    if ask.action == "set_framing" and ask.framing:
         runtime.set_framing(user_id, ask.framing)
         return notice(
             f"Done: your cards now show the *{ask.framing.label.lower()}* framing. "

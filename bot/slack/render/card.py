@@ -53,7 +53,7 @@ def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = Non
     blocks.append(section(safe(t.short_def)))
     for framing in card.framings:
         blocks.append(_framing_section(card, framing))
-    if card.takeaway:
+    if card.role and card.takeaway:
         blocks.append(context(f"*For {safe(card.role.name, 200)}:* {safe(card.takeaway, 1500)}"))
     if card.expanded:
         blocks += _more_blocks(card)
@@ -129,12 +129,12 @@ def _related_blocks(card: Card) -> list[dict]:
         if r.slug and r.slug not in seen and r.slug != card.term.slug:
             seen.append(r.slug)
     if seen:
-        names = {r.slug: r.name for r in card.related}
+        linked = {r.slug: r.name for r in card.related if r.slug}
         blocks.append(
             actions(
                 *(
                     button(
-                        truncate(names[slug], BUTTON_MAX),
+                        truncate(linked[slug], BUTTON_MAX),
                         ids.open_term_id(i),
                         CardState(slug, card.single_framing).encode(),
                     )
