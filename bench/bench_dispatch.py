@@ -1,6 +1,6 @@
 """A signed /define hit through the glossary bot vs a bare Bolt app that only acks. Prints figures; no test.
 
-    python bench/bench_dispatch.py [--n 2000]
+    python -m bench.bench_dispatch [--n 2000]      # from the repository root
 
 Both apps run in this process, verify the same signature and get the same requests, interleaved so that
 drift hits both alike. The ratio is what to read. Two settings are measured:
@@ -14,22 +14,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
-from e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body  # noqa: E402
-from slack_bolt import App, BoltRequest  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
-from slack_sdk.signature import SignatureVerifier  # noqa: E402
-
-from bot.config import Settings  # noqa: E402
-from bot.runtime import Runtime  # noqa: E402
-from bot.slack.app import create_app  # noqa: E402
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.slack.app import create_app
+from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body
+from tests.paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 QUERIES = [
     "fine-tuning",
@@ -67,8 +64,8 @@ def main() -> None:
     fake = FakeSlack().start()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            glossary_dir=ROOT / "data" / "terms",
-            roles_file=ROOT / "data" / "roles.yml",
+            glossary_dir=BUNDLED_TERMS,
+            roles_file=BUNDLED_ROLES,
             data_dir=Path(tmp),
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,

@@ -8,12 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-
-from dotenv import find_dotenv, load_dotenv
 
 from .cards import attribution_line, build_card
 from .config import Settings, SettingsError
@@ -21,6 +18,8 @@ from .glossary.live import open_glossary
 from .glossary.load import load_glossary
 from .glossary.lookup import Glossary
 from .glossary.model import Framing, LookupStatus, Severity
+from .startup import say_settings_problem, settings_or_exit
+from .state.migrations import StateSchemaError
 from .terminal import card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -244,13 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    # An entry point, so .env is read here and nowhere else: the one in the working folder, if any.
-    load_dotenv(find_dotenv(usecwd=True), override=False)
-    try:
-        settings = Settings.from_env(os.environ)
-    except SettingsError as exc:
-        print(f"glossary-bot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    # An entry point, so the working folder's .env is read here (in bot/startup.py) and nowhere else.
+    settings = settings_or_exit(exit_code=EXIT_USAGE)
     if args.glossary:
         settings = replace(settings, glossary_dir=Path(args.glossary))
     logging.basicConfig(
@@ -259,6 +253,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.func(args, settings)
-    except SettingsError as exc:
-        print(f"glossary-bot: {exc}", file=sys.stderr)
+    except (SettingsError, StateSchemaError) as exc:
+        say_settings_problem(exc)
         return EXIT_USAGE

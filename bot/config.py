@@ -1,6 +1,6 @@
 """Settings, read once from the environment and passed down. Nothing else reads os.environ.
 
-`.env` is read only by entry points (the command line, web.py), never here, so tests see exactly the
+`.env` is read only by the entry points, through bot/startup.py, never here, so tests see exactly the
 environment they build.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .glossary.model import LICENSE
 
 
 class SettingsError(ValueError):
@@ -23,7 +25,7 @@ class Settings:
     database_url: str = ""  # state database; empty means a SQLite file under data_dir
     glossary_name: str = "AI Glossary"
     glossary_url: str = ""  # the published docs site, linked from cards when set
-    license: str = "CC BY-SA 4.0"
+    license: str = LICENSE
     port: int = 3000
     reload_seconds: float = 30.0
     slack_bot_token: str = field(default="", repr=False)

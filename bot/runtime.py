@@ -1,7 +1,8 @@
 """Everything a running bot holds: settings, the live glossary, roles and the state store.
 
 It also answers the core questions listeners ask ("which card does this person get for this?"), so
-that rules about framings and preferences live here, tested without Slack.
+that rules about framings and preferences live here, tested without Slack. Every preference write goes
+through it, so what "clear" forgets is decided in one place.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Runtime:
 
     def preferred(self, user_id: str) -> tuple[Framing | None, Role | None]:
         pref = self.store.preference(user_id)
-        framing = Framing(pref.framing) if pref.framing in ("exec", "engineer") else None
+        framing = Framing.parse(pref.framing)
         return framing, self.roles.get(pref.role or "")
 
     def card_for(
@@ -89,8 +90,17 @@ class Runtime:
         term = glossary.get(slug)
         return self.card_for(user_id, term, framing=framing, expanded=expanded, glossary=glossary) if term else None
 
+    def set_framing(self, user_id: str, framing: Framing | None) -> None:
+        """The framing this person's cards show first; None shows both again."""
+        self.store.set_framing(user_id, framing.value if framing else None)
+
     def set_role(self, user_id: str, text: str) -> Role | None:
         role = find_role(self.roles, text)
         if role:
             self.store.set_role(user_id, role.key)
         return role
+
+    def clear_preferences(self, user_id: str) -> None:
+        """Both framings again, and no role takeaway."""
+        self.store.set_framing(user_id, None)
+        self.store.set_role(user_id, None)

@@ -6,7 +6,6 @@ import logging
 
 from .config import Settings
 from .logs import setup_logging
-from .runtime import Runtime
 
 log = logging.getLogger(__name__)
 THREADS = 8  # listeners run on Bolt's thread pool; gunicorn's threads serve the HTTP requests themselves
@@ -27,15 +26,12 @@ def serve(settings: Settings) -> int:
 def _socket_mode(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from .slack.app import close_requests_on_reload, create_app
+    from .slack.app import build_bot
 
-    runtime = Runtime.open(settings)
-    app = create_app(settings, runtime, socket_mode=True)
-    close_requests_on_reload(app, runtime)
-    if settings.reload_seconds > 0:
-        runtime.live.watch(settings.reload_seconds)
-    log.info("serving %d terms (glossary %s) over Socket Mode", len(runtime.glossary), runtime.glossary.version)
-    SocketModeHandler(app, settings.slack_app_token).start()
+    bot = build_bot(settings, socket_mode=True)
+    glossary = bot.runtime.glossary
+    log.info("serving %d terms (glossary %s) over Socket Mode", len(glossary), glossary.version)
+    SocketModeHandler(bot.app, settings.slack_app_token).start()
     return 0
 
 

@@ -8,62 +8,69 @@ Built by a factory, so importing this module reads no setting and opens nothing.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 
-from .config import Settings, SettingsError
+from .config import Settings
+from .logs import setup_logging
 from .runtime import Runtime
+from .slack.app import Bot, build_bot
+from .startup import settings_or_exit
+from .state.migrations import StateSchemaError
 
 EVENTS_PATH = "/slack/events"
+EXIT_WORKER_FAILED = 3  # gunicorn's "worker failed to boot": it stops instead of restarting forever
 
 
-def create_wsgi(settings: Settings | None = None, runtime: Runtime | None = None, *, client=None, watch: bool = True):
-    from .slack.app import close_requests_on_reload, create_app  # kept off the path of `python -m bot check`
+class GlossaryWSGI:
+    """Slack's requests to Bolt, a health check beside them; `runtime` is there for tests and the serve command."""
 
-    if settings is None:
-        from dotenv import find_dotenv, load_dotenv
+    def __init__(self, bot: Bot):
+        self.runtime = bot.runtime
+        self._slack = SlackRequestHandler(bot.app, path=EVENTS_PATH)
 
-        from .logs import setup_logging
-
-        load_dotenv(find_dotenv(usecwd=True), override=False)
-        try:
-            settings = Settings.from_env(os.environ)
-            settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-        except SettingsError as exc:
-            print(f"glossary-bot: {exc}", file=sys.stderr)
-            sys.exit(3)  # gunicorn's "worker failed to boot": it stops instead of restarting forever
-        setup_logging(settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret))
-    runtime = runtime or Runtime.open(settings)
-    bolt = create_app(settings, runtime, client=client)
-    close_requests_on_reload(bolt, runtime)
-    if watch and settings.reload_seconds > 0:
-        runtime.live.watch(settings.reload_seconds)
-    slack = SlackRequestHandler(bolt, path=EVENTS_PATH)
-
-    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            glossary = runtime.glossary
-            ok = len(glossary) > 0
-            body = json.dumps(
-                {
-                    "status": "ok" if ok else "no glossary loaded",
-                    "glossary_version": glossary.version,
-                    "terms": len(glossary),
-                }
-            ).encode()
-            start_response(
-                "200 OK" if ok else "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
+            return self._health(start_response)
         if path == EVENTS_PATH:
-            return slack(environ, start_response)
+            return self._slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not Found"]
 
-    app.runtime = runtime  # for tests and the serve command
-    return app
+    def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        glossary = self.runtime.glossary
+        ok = len(glossary) > 0
+        body = json.dumps(
+            {
+                "status": "ok" if ok else "no glossary loaded",
+                "glossary_version": glossary.version,
+                "terms": len(glossary),
+            }
+        ).encode()
+        start_response(
+            "200 OK" if ok else "503 Service Unavailable",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+
+def create_wsgi(
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    *,
+    client: WebClient | None = None,
+    watch: bool = True,
+) -> GlossaryWSGI:
+    if settings is None:
+        settings = settings_or_exit("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", exit_code=EXIT_WORKER_FAILED)
+        setup_logging(settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret))
+    try:
+        return GlossaryWSGI(build_bot(settings, runtime=runtime, client=client, watch=watch))
+    except StateSchemaError as error:  # e.g. PostgreSQL behind: `db upgrade` first, never a restart loop
+        print(f"glossary-bot: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_WORKER_FAILED) from None

@@ -1,15 +1,9 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # for termfactory and the e2e harness
-
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_TERMS = ROOT / "data" / "terms"
-BUNDLED_ROLES = ROOT / "data" / "roles.yml"
+# tests/ is on the import path through pyproject's `pythonpath`; shared paths live in tests/paths.py.
+from paths import BUNDLED_TERMS
 
 
 @pytest.fixture(autouse=True)

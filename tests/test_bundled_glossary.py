@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BUNDLED_ROLES, BUNDLED_TERMS
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.glossary.load import load_glossary
 from bot.glossary.model import ROLE_KEYS

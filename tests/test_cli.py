@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import BUNDLED_TERMS, ROOT
+from paths import BUNDLED_TERMS, ROOT
 from termfactory import term_data, write_glossary, write_term
 
 from bot.cli import main

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import BUNDLED_TERMS
+from paths import BUNDLED_TERMS
 from rapidfuzz import fuzz
 
 from bot.glossary.lookup import normalise

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 from blockkit import assert_no_injection, assert_valid_message
-from conftest import BUNDLED_ROLES
+from paths import BUNDLED_ROLES
 from termfactory import term_data, write_term
 
 from bot.cards import build_card

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from blockkit import assert_no_injection, assert_valid_message
-from conftest import BUNDLED_ROLES, BUNDLED_TERMS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.ask import parse_command, parse_question
 from bot.config import Settings

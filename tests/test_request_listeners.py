@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from blockkit import assert_valid_view
-from conftest import BUNDLED_ROLES, BUNDLED_TERMS
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.config import Settings
 from bot.glossary.live import LiveGlossary

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from conftest import BUNDLED_ROLES, BUNDLED_TERMS
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.config import Settings
 from bot.glossary.live import LiveGlossary

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BUNDLED_ROLES, BUNDLED_TERMS
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.ask import parse_command, parse_question
 from bot.config import Settings

@@ -10,8 +10,8 @@ import sys
 import time
 
 import pytest
-from conftest import BUNDLED_TERMS, ROOT
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, http, signed_post
+from paths import BUNDLED_TERMS, ROOT
 
 from bot.cli import main
 

@@ -23,10 +23,7 @@ class Framing(StrEnum):
     @classmethod
     def parse(cls, value: object) -> Framing | None:
         """The framing a stored or typed value names, or None for anything else."""
-        try:
-            return cls(value)
-        except ValueError:
-            return None
+        return cls(value) if isinstance(value, str) and value in cls._value2member_map_ else None
 
 
 class TermStatus(StrEnum):

@@ -1,17 +1,26 @@
-"""create_app(): the Bolt app, its client and its listeners. Nothing happens at import time."""
+"""The running bot, built in one place for every way it is served.
+
+build_bot() is the one start-up path: the WSGI app (bot/web.py) and Socket Mode (bot/serve.py) both call it.
+create_app() makes the Bolt app, its client and its listeners. Nothing happens at import time.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from logging import Logger
+from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from ..config import Settings
 from ..runtime import Runtime
-from .listeners import actions, commands, events, requests, triage
+from . import listeners
+from .deps import Deps, deps_of
 from .notify import announce_published
 from .reviewers import Reviewers
 
@@ -45,33 +54,62 @@ def create_app(
         process_before_response=process_before_response,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-
-    @app.middleware
-    def act_once_per_event(body: dict, next, logger):  # noqa: A002 - Bolt passes `next` by name
-        """Slack retries an event it thinks went unanswered; the state database remembers event ids."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not runtime.store.claim_event(event_id):
-            logger.info("event %s already handled; ignoring Slack's retry", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
-
-    @app.error
-    def on_error(error: Exception, body: dict, response: BoltResponse | None) -> None:
-        kind = body.get("type") or ("command" if body.get("command") else "unknown")
-        log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
-        if response is not None and body.get("command"):
-            # Not acked yet: tell the person plainly, instead of Slack's "dispatch_failed".
-            response.status = 200
-            response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
-            response.headers["content-type"] = ["application/json;charset=utf-8"]
-
+    app.error(on_error)
     reviewers = Reviewers(app.client, settings.reviewers)
-    commands.register(app, runtime, reviewers)
-    events.register(app, runtime)
-    actions.register(app, runtime)
-    requests.register(app, runtime)
-    triage.register(app, runtime, reviewers)
+    listeners.register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
+    app.middleware(act_once_per_event)
     return app
+
+
+def act_once_per_event(
+    body: dict[str, Any],
+    context: BoltContext,
+    next: Callable[[], None],  # noqa: A002 - Bolt passes `next` by name
+    logger: Logger,
+) -> BoltResponse | None:
+    """Slack retries an event it thinks went unanswered; the state database remembers event ids."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if event_id and not deps_of(context).runtime.store.claim_event(event_id):
+        logger.info("event %s already handled; ignoring Slack's retry", event_id)
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> None:
+    kind = body.get("type") or ("command" if body.get("command") else "unknown")
+    log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
+    if response is not None and body.get("command"):
+        # Not acked yet: tell the person plainly, instead of Slack's "dispatch_failed".
+        response.status = 200
+        response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
+        response.headers["content-type"] = ["application/json;charset=utf-8"]
+
+
+@dataclass(frozen=True)
+class Bot:
+    """A Bolt app wired to its runtime; the runtime is what a health check and a shutdown need."""
+
+    app: App
+    runtime: Runtime
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    client: WebClient | None = None,
+    socket_mode: bool = False,
+    watch: bool = True,
+) -> Bot:
+    """Open the glossary and state (unless given a runtime), build the app, publish the requests the
+    glossary now answers, and watch the term files when GLOSSARY_RELOAD_SECONDS asks for it."""
+    runtime = runtime or Runtime.open(settings)
+    app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
+    close_requests_on_reload(app, runtime)
+    if watch and settings.reload_seconds > 0:
+        runtime.live.watch(settings.reload_seconds)
+    return Bot(app, runtime)
 
 
 def close_requests_on_reload(app: App, runtime: Runtime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,4 +23,4 @@ def deps_of(context: Mapping[str, Any]) -> Deps:
 
 # One row of a listener module's registration table: (Bolt decorator name, id, handler).
 # Kinds: "command", "action", "view", "options", "shortcut", "event".
-Listener = tuple[str, str, Callable[..., Any]]
+Listener = tuple[str, str | re.Pattern[str], Callable[..., Any]]

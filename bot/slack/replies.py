@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from ..ask import Ask
 from ..runtime import Runtime
+from .render.blocks import escape
 from .render.card import card_message
 from .render.results import help_message, lookup_message, notice, search_message
-from .render.text import escape
+
+
+def privately(message: dict) -> dict:
+    """A reply under the message that only the person who asked sees; the message itself stays as it was."""
+    return {"response_type": "ephemeral", "replace_original": False, **message}
 
 
 def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:
     if ask.action == "search":
         return search_message(ask.text, runtime.glossary.search(ask.text))
-    if ask.action == "set_framing":
-        runtime.store.set_framing(user_id, ask.framing.value)
+    if ask.action == "set_framing" and ask.framing:
+        runtime.set_framing(user_id, ask.framing)
         return notice(
             f"Done: your cards now show the *{ask.framing.label.lower()}* framing. "
             "Each card still has a button for the other one."
@@ -25,8 +30,7 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False)
             return notice(f"I don't know the role *{escape(ask.text)}*. Pick one of {known}.")
         return notice(f"Done: your cards now end with the takeaway for *{escape(role.name)}*.")
     if ask.action == "clear":
-        runtime.store.set_framing(user_id, None)
-        runtime.store.set_role(user_id, None)
+        runtime.clear_preferences(user_id)
         return notice("Done: your cards show both framings again, with no role takeaway.")
     if ask.action == "define":
         answer = runtime.define(user_id, ask)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ..ask import Ask
 from ..runtime import Runtime
 from ..term_requests.rules import STATUS_FILTER_WORDS, parse_status_filter
+from .render.blocks import escape
 from .render.requests import request_list
 from .render.results import notice
-from .render.text import escape
 
 
 def requests_reply(runtime: Runtime, user_id: str, ask: Ask, *, reviewer: bool) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import BUNDLED_ROLES, BUNDLED_TERMS
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.config import Settings
 from bot.web import create_wsgi

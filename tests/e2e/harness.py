@@ -118,15 +118,27 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method_or_path or c.path == method_or_path]
 
-    def wait_for(self, method_or_path: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        """Listeners finish on worker threads after the HTTP reply: poll until the calls arrive."""
+    def mark(self) -> int:
+        """How many calls Slack has had so far. Take one before a click, then wait_for(..., since=mark):
+        a second click on the same response_url must not be satisfied by the first one's reply."""
+        with self._lock:
+            return len(self.calls)
+
+    def wait_for(self, method_or_path: str, count: int = 1, timeout: float = 10.0, *, since: int = 0) -> list[Call]:
+        """Listeners finish on worker threads after the HTTP reply: poll until `count` calls made after the
+        mark `since` arrive (0: since the start), and return those calls."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.of(method_or_path)
+        while True:
+            with self._lock:
+                found = [c for c in self.calls[since:] if c.method == method_or_path or c.path == method_or_path]
             if len(found) >= count:
                 return found
+            if time.monotonic() >= deadline:
+                break
             time.sleep(0.01)
-        raise AssertionError(f"expected {count} {method_or_path} calls, got {[c.path for c in self.calls]}")
+        raise AssertionError(
+            f"expected {count} {method_or_path} calls after call #{since}, got {[c.path for c in self.calls]}"
+        )
 
     def api_calls(self) -> list[str]:
         with self._lock:

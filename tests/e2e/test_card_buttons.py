@@ -9,11 +9,13 @@ from .harness import block_action, interaction_body, signed_post
 FORM = "application/x-www-form-urlencoded"
 
 
-def click(server, fake_slack, action_id, value, *, name="r1", **kw):
+def click(server, fake_slack, action_id, value, *, name="r1", replies=1, **kw):
+    """Click, then wait for this click's own replies on the response_url (not earlier clicks' replies)."""
+    before = fake_slack.mark()
     payload = block_action(action_id, json.dumps(value), response_url=fake_slack.response_url(name), **kw)
     reply = signed_post(server.url + "/slack/events", interaction_body(payload), FORM)
     assert reply.status == 200 and reply.body == ""
-    return fake_slack.wait_for(f"/respond/{name}")
+    return fake_slack.wait_for(f"/respond/{name}", replies, since=before)
 
 
 def header(call) -> str:
@@ -49,7 +51,7 @@ def test_more_expands_in_place_and_less_collapses(server, fake_slack):
     shown = all_text(call)
     assert "In depth" in shown and "*Do*" in shown and "Also called:" in shown and "NIST AI RMF" in shown
     assert "Risk notes" in shown and '"text": "Less"' in shown
-    [_, call] = click(server, fake_slack, "toggle_more", {"s": "fine-tuning", "f": "", "x": 0}, name="r1")
+    [call] = click(server, fake_slack, "toggle_more", {"s": "fine-tuning", "f": "", "x": 0}, name="r1")
     assert "In depth" not in all_text(call)
 
 
@@ -60,8 +62,9 @@ def test_related_term_opens_in_place(server, fake_slack):
 
 
 def test_share_posts_a_public_copy_that_names_the_sharer(server, fake_slack):
-    calls = click(server, fake_slack, "share_card", {"s": "fine-tuning", "f": "exec", "x": 0}, user="USHARE01")
-    calls = fake_slack.wait_for("/respond/r1", 2)
+    calls = click(
+        server, fake_slack, "share_card", {"s": "fine-tuning", "f": "exec", "x": 0}, user="USHARE01", replies=2
+    )
     public, delete = calls
     assert public.body["response_type"] == "in_channel" and public.body["replace_original"] is False
     assert "Shared by <@USHARE01>" in all_text(public)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from blockkit import assert_valid_message, assert_valid_view
-from conftest import BUNDLED_TERMS
+from paths import BUNDLED_TERMS
 from termfactory import term_data, write_term
 
 from bot.term_requests.rules import MOVES, RequestForm
@@ -207,7 +207,7 @@ def test_options_for_terms_and_duplicate_targets(server):
     groups = reply.json()["option_groups"]
     assert groups[0]["options"][0]["value"] == "request:1"
     everything = post(server, block_suggestion("pick_term", "")).json()["options"]
-    assert len(everything) == len(server.runtime.glossary)
+    assert len(everything) == min(100, len(server.runtime.glossary))  # Slack takes at most 100 options
 
 
 def test_listing_requests(server, fake_slack):

@@ -3,64 +3,70 @@ answer the clicker privately, so nobody changes what everyone else sees."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
+from typing import Any
 
-from ...glossary.model import Framing
+from slack_bolt import Ack, Respond
+
 from ...runtime import Runtime
 from .. import ids
+from ..card_state import CardState
+from ..deps import Listener, deps_of
 from ..render.card import card_message
-from ..render.results import notice
-from ..render.text import read_value
+from ..render.results import TERM_GONE, notice
+from ..replies import privately
 
 
-def _framing(value: str | None) -> Framing | None:
-    return Framing(value) if value in ("exec", "engineer") else None
-
-
-def show(body: dict, respond: Respond, message: dict) -> None:
+def show(body: dict[str, Any], respond: Respond, message: dict[str, Any]) -> None:
     """Replace a private message in place; answer privately under a public one."""
     if (body.get("container") or {}).get("is_ephemeral"):
         respond(replace_original=True, **message)
     else:
-        respond(response_type="ephemeral", replace_original=False, **message)
+        respond(**privately(message))
 
 
-def register(app: App, runtime: Runtime) -> None:
-    def redraw(body: dict, respond: Respond, state: dict, *, framing: Framing | None = None) -> None:
-        user = body["user"]["id"]
-        card = runtime.open_term(user, state.get("s", ""), framing=framing, expanded=bool(state.get("x")))
-        if card is None:
-            show(body, respond, notice("That term is no longer in the glossary."))
-            return
-        show(body, respond, card_message(card, public=False))
+def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: CardState | None) -> None:
+    card = (
+        runtime.open_term(body["user"]["id"], state.slug, framing=state.framing, expanded=state.expanded)
+        if state
+        else None
+    )
+    show(body, respond, card_message(card, public=False) if card else notice(TERM_GONE))
 
-    @app.action(ids.OPEN_TERM_PATTERN)
-    @app.action(ids.SWITCH_FRAMING)
-    @app.action(ids.MORE)
-    def open_term(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        state = read_value(action.get("value"))
-        redraw(body, respond, state, framing=_framing(state.get("f")))
 
-    @app.action(ids.SAVE_FRAMING_PATTERN)
-    def save_framing(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        state = read_value(action.get("value"))
-        framing = _framing(state.get("f"))
-        if framing:
-            runtime.store.set_framing(body["user"]["id"], framing.value)
-        redraw(body, respond, state, framing=framing)
+def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
+    """A related term, a choice, the other framing, More or Less: the card as the button describes it."""
+    ack()
+    redraw(deps_of(context).runtime, body, respond, CardState.decode(action.get("value")))
 
-    @app.action(ids.SHARE)
-    def share(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        state = read_value(action.get("value"))
-        user = body["user"]["id"]
-        card = runtime.open_term(user, state.get("s", ""), framing=_framing(state.get("f")), expanded=False)
-        if card is None:
-            show(body, respond, notice("That term is no longer in the glossary."))
-            return
-        # response_url posts even where the bot is not a channel member; then the private copy goes.
-        respond(response_type="in_channel", replace_original=False, **card_message(card, public=True, shared_by=user))
-        if (body.get("container") or {}).get("is_ephemeral"):
-            respond(delete_original=True)
+
+def save_framing(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
+    """ "Always show me this one": store the framing, then show the card with it."""
+    ack()
+    runtime = deps_of(context).runtime
+    state = CardState.decode(action.get("value"))
+    if state and state.framing:
+        runtime.set_framing(body["user"]["id"], state.framing)
+    redraw(runtime, body, respond, state)
+
+
+def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
+    ack()
+    state = CardState.decode(action.get("value"))
+    user = body["user"]["id"]
+    card = deps_of(context).runtime.open_term(user, state.slug, framing=state.framing) if state else None
+    if card is None:
+        show(body, respond, notice(TERM_GONE))
+        return
+    # response_url posts even where the bot is not a channel member; then the private copy goes.
+    respond(response_type="in_channel", replace_original=False, **card_message(card, public=True, shared_by=user))
+    if (body.get("container") or {}).get("is_ephemeral"):
+        respond(delete_original=True)
+
+
+LISTENERS: list[Listener] = [
+    ("action", ids.OPEN_TERM_PATTERN, open_term),
+    ("action", ids.SWITCH_FRAMING, open_term),
+    ("action", ids.MORE, open_term),
+    ("action", ids.SAVE_FRAMING_PATTERN, save_framing),
+    ("action", ids.SHARE, share),
+]

@@ -3,28 +3,31 @@ The one exception is `/define request`, which opens a modal right after the ack.
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from typing import Any
+
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from ...ask import parse_command
-from ...runtime import Runtime
 from .. import ids
+from ..deps import Listener, deps_of
 from ..replies import reply_for
 from ..request_lists import requests_reply
-from ..reviewers import Reviewers
 from ..views.request_form import request_modal
 
 
-def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:
-    @app.command(ids.COMMAND)
-    def define(ack: Ack, command: dict, client: WebClient) -> None:
-        ask = parse_command(command.get("text") or "")
-        user = command["user_id"]
-        if ask.action == "request":
-            ack()
-            client.views_open(trigger_id=command["trigger_id"], view=request_modal(term=ask.text))
-        elif ask.action in ("requests", "my_requests"):
-            reviewer = ask.action == "requests" and user in reviewers
-            ack(response_type="ephemeral", **requests_reply(runtime, user, ask, reviewer=reviewer))
-        else:
-            ack(response_type="ephemeral", **reply_for(runtime, user, ask))
+def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -> None:
+    deps = deps_of(context)
+    ask = parse_command(command.get("text") or "")
+    user = command["user_id"]
+    if ask.action == "request":
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=request_modal(term=ask.text))
+    elif ask.action in ("requests", "my_requests"):
+        reviewer = ask.action == "requests" and user in deps.reviewers
+        ack(response_type="ephemeral", **requests_reply(deps.runtime, user, ask, reviewer=reviewer))
+    else:
+        ack(response_type="ephemeral", **reply_for(deps.runtime, user, ask))
+
+
+LISTENERS: list[Listener] = [("command", ids.COMMAND, define)]

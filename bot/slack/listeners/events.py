@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from slack_bolt import App, BoltContext, Say
+from slack_bolt import BoltContext, Say
 
 from ...ask import parse_question
-from ...runtime import Runtime
+from ..deps import Listener, deps_of
 from ..replies import reply_for
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -20,18 +21,24 @@ def question_text(text: str, bot_user_id: str | None) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
-def register(app: App, runtime: Runtime) -> None:
-    @app.event("app_mention")
-    def on_mention(event: dict, say: Say, context: BoltContext) -> None:
-        ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-        message = reply_for(runtime, event.get("user", ""), ask, public=True)
-        say(**message, thread_ts=event.get("thread_ts") or event["ts"])
+def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+    ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
+    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True)
+    say(**message, thread_ts=event.get("thread_ts") or event["ts"])
 
-    @app.event("message")
-    def on_direct_message(event: dict, say: Say, context: BoltContext) -> None:
-        # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return
-        ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-        message = reply_for(runtime, event.get("user", ""), ask, public=True)
-        say(**message, thread_ts=event.get("thread_ts"))
+
+def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+    # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return
+    ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
+    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True)
+    say(**message, thread_ts=event.get("thread_ts"))
+
+
+# The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and
+# on_direct_message keeps only the ones a person typed to the bot.
+LISTENERS: list[Listener] = [
+    ("event", "app_mention", on_mention),
+    ("event", "message", on_direct_message),
+]

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from ...runtime import Runtime
 from ...term_requests.rules import RequestKind, validate
 from .. import ids
-from ..deps import Deps, Listener, deps_of
+from ..card_state import CardState
+from ..deps import Listener, deps_of
 from ..notify import dm, post_triage, update_triage
+from ..render.blocks import read_value
 from ..render.requests import confirmation_text, confirmation_view
-from ..render.results import notice
-from ..render.text import read_value
-from ..reviewers import Reviewers
+from ..render.results import TERM_GONE, notice
+from ..replies import privately
 from ..views.request_form import field_errors, form_from_view, request_modal
 
 
@@ -29,9 +27,10 @@ def suggest_change(
     ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     ack()
-    term = deps_of(context).runtime.glossary.get(str(read_value(action.get("value")).get("s", "")))
+    state = CardState.decode(action.get("value"))
+    term = deps_of(context).runtime.glossary.get(state.slug) if state else None
     if term is None:
-        respond(response_type="ephemeral", replace_original=False, **notice("That term is no longer in the glossary."))
+        respond(**privately(notice(TERM_GONE)))
         return
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -68,21 +67,3 @@ LISTENERS: list[Listener] = [
     ("shortcut", ids.REQUEST_SHORTCUT, request_shortcut),
     ("view", ids.REQUEST_VIEW, submit),
 ]
-
-
-# temporary: replaced by listeners.register at the merge
-def install_deps(app: App, runtime: Runtime, reviewers: Reviewers | None) -> None:
-    deps = Deps(runtime, reviewers or Reviewers(app.client, runtime.settings.reviewers))
-
-    def with_deps(context: BoltContext, next: Any) -> Any:  # noqa: A002 - Bolt passes `next` by name
-        context.setdefault("deps", deps)
-        return next()
-
-    app.middleware(with_deps)
-
-
-# temporary: replaced by listeners.register at the merge
-def register(app: App, runtime: Runtime, reviewers: Reviewers | None = None) -> None:
-    install_deps(app, runtime, reviewers)
-    for kind, listener_id, handler in LISTENERS:
-        getattr(app, kind)(listener_id)(handler)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from ...runtime import Runtime
@@ -15,16 +15,15 @@ from .. import ids
 from ..deps import Listener, deps_of
 from ..notify import announce_declined, announce_duplicate, tell_published, update_triage
 from ..render.results import notice
-from ..reviewers import Reviewers
+from ..replies import privately
 from ..views import triage_forms as forms
-from . import requests
 
 log = logging.getLogger(__name__)
 NOT_A_REVIEWER = "Only glossary reviewers can triage requests. Ask one of them, or the admin who sets REVIEWERS."
 
 
 def _private(respond: Respond, text: str) -> None:
-    respond(response_type="ephemeral", replace_original=False, **notice(text))
+    respond(**privately(notice(text)))
 
 
 def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
@@ -121,17 +120,10 @@ def target_options(ack: Ack, payload: dict, context: BoltContext) -> None:
 
 
 LISTENERS: list[Listener] = [
-    ("action", ids.TRIAGE_PATTERN, triage),  # type: ignore[list-item]  # Bolt matches a pattern too
+    ("action", ids.TRIAGE_PATTERN, triage),  # Bolt matches a pattern too
     ("view", ids.DECLINE_VIEW, decline),
     ("view", ids.DUPLICATE_VIEW, duplicate),
     ("view", ids.PUBLISHED_VIEW, published),
     ("options", ids.PICK_TERM, term_options),
     ("options", ids.PICK_TARGET, target_options),
 ]
-
-
-# temporary: replaced by listeners.register at the merge
-def register(app: App, runtime: Runtime, reviewers: Reviewers) -> None:
-    requests.install_deps(app, runtime, reviewers)
-    for kind, listener_id, handler in LISTENERS:
-        getattr(app, kind)(listener_id)(handler)

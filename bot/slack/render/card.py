@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...cards import Card
 from ...glossary.model import RELATION_KINDS, Framing
 from .. import ids
-from .text import (
+from ..card_state import CardState
+from .blocks import (
     BUTTON_MAX,
     CONTEXT_MAX,
     HEADER_MAX,
@@ -24,15 +27,9 @@ from .text import (
 MAX_RELATED_BUTTONS = 20
 
 
-def card_state(card: Card, **changes) -> dict:
+def card_state(card: Card) -> CardState:
     """What a button on this card needs to redraw it: term, framing shown, expanded or not."""
-    state = {
-        "s": card.term.slug,
-        "f": card.single_framing.value if card.single_framing else "",
-        "x": int(card.expanded),
-    }
-    state.update(changes)
-    return state
+    return CardState(card.term.slug, card.single_framing, card.expanded)
 
 
 def card_message(card: Card, *, public: bool = False, shared_by: str | None = None) -> dict:
@@ -56,7 +53,7 @@ def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = Non
     blocks.append(section(safe(t.short_def)))
     for framing in card.framings:
         blocks.append(_framing_section(card, framing))
-    if card.takeaway:
+    if card.role and card.takeaway:
         blocks.append(context(f"*For {safe(card.role.name, 200)}:* {safe(card.takeaway, 1500)}"))
     if card.expanded:
         blocks += _more_blocks(card)
@@ -91,7 +88,9 @@ def _framing_section(card: Card, framing: Framing) -> dict:
     if card.preferred is None:
         # No stored choice yet: one click makes this framing the person's default.
         accessory = button(
-            "Always show me this one", f"{ids.SAVE_FRAMING}:{framing.value}", card_state(card, f=framing.value)
+            "Always show me this one",
+            f"{ids.SAVE_FRAMING}:{framing.value}",
+            replace(card_state(card), framing=framing).encode(),
         )
     return section(text, accessory)
 
@@ -130,12 +129,15 @@ def _related_blocks(card: Card) -> list[dict]:
         if r.slug and r.slug not in seen and r.slug != card.term.slug:
             seen.append(r.slug)
     if seen:
-        names = {r.slug: r.name for r in card.related}
-        framing = card.single_framing.value if card.single_framing else ""
+        linked = {r.slug: r.name for r in card.related if r.slug}
         blocks.append(
             actions(
                 *(
-                    button(truncate(names[slug], BUTTON_MAX), ids.open_term_id(i), {"s": slug, "f": framing, "x": 0})
+                    button(
+                        truncate(linked[slug], BUTTON_MAX),
+                        ids.open_term_id(i),
+                        CardState(slug, card.single_framing).encode(),
+                    )
                     for i, slug in enumerate(seen[:MAX_RELATED_BUTTONS])
                 )
             )
@@ -144,13 +146,15 @@ def _related_blocks(card: Card) -> list[dict]:
 
 
 def _buttons(card: Card, public: bool) -> list[dict]:
+    state = card_state(card)
     out = []
     if card.single_framing:
         other = card.single_framing.other()
-        out.append(button(f"Show {other.label.lower()}", ids.SWITCH_FRAMING, card_state(card, f=other.value)))
+        out.append(button(f"Show {other.label.lower()}", ids.SWITCH_FRAMING, replace(state, framing=other).encode()))
     if not public:
-        out.append(button("Share in channel", ids.SHARE, card_state(card), style="primary"))
-    out.append(button("Less" if card.expanded else "More", ids.MORE, card_state(card, x=int(not card.expanded))))
+        out.append(button("Share in channel", ids.SHARE, state.encode(), style="primary"))
+    toggled = replace(state, expanded=not card.expanded)
+    out.append(button("Less" if card.expanded else "More", ids.MORE, toggled.encode()))
     if card.expanded:
-        out.append(button("Suggest a change", ids.SUGGEST_CHANGE, {"s": card.term.slug}))
+        out.append(button("Suggest a change", ids.SUGGEST_CHANGE, CardState(card.term.slug).encode()))
     return out

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ...term_requests.rules import URGENCIES, TermRequest
 from ..views.inputs import MODAL_TITLE
-from .text import context, escape, plain, safe, section
+from .blocks import context, escape, plain, safe, section
 
 MAX_LISTED = 25
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from ...glossary.lookup import LookupResult
 from ...glossary.model import Framing, Role
 from .. import ids
-from .text import actions, button, context, safe, section, truncate
+from ..card_state import CardState
+from .blocks import actions, button, context, safe, section, truncate
 
 MAX_CHOICES = 10
+TERM_GONE = "That term is no longer in the glossary."  # a button from before a reload removed its term
 
 
 def _choices(result: LookupResult, framing: Framing | None) -> list[dict]:
     return [
         section(
             f"*{safe(m.term.term, 150)}*: {safe(m.term.short_def, 600)}",
-            button("Show", ids.open_term_id(i), {"s": m.term.slug, "f": framing.value if framing else "", "x": 0}),
+            button("Show", ids.open_term_id(i), CardState(m.term.slug, framing).encode()),
         )
         for i, m in enumerate(result.matches[:MAX_CHOICES])
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...term_requests.rules import AUDIENCES, URGENCIES, TermRequest, allowed_moves
 from .. import ids
-from .text import actions, button, context, link, mention, plain, safe, section, truncate
+from .blocks import actions, button, context, link, mention, plain, safe, section, truncate
 
 TRIAGE_LABELS = {
     "assign": "Assign to me", "open": "Reopen", "drafting": "Start drafting", "in_review": "In review",

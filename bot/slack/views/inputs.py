@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ids
-from ..render.text import BUTTON_MAX, plain, truncate
+from ..render import blocks
+from ..render.blocks import OPTION_MAX, plain, truncate
 
 MODAL_TITLE = 24
 TEXT_MAX = 3000
@@ -40,14 +41,9 @@ def text_input(
     return element
 
 
-def choice(text: str, value: str) -> dict:
-    """One of the modal's own checkboxes or radio buttons."""
-    return {"text": plain(text, 75), "value": value[:150]}
-
-
 def option(text: str, value: str) -> dict:
-    """One option of an external select (terms, requests), cut at a word like a button label."""
-    return choice(truncate(text, BUTTON_MAX), value)
+    """One option of a select, checkboxes or radio buttons (terms, requests), cut at a word like a button label."""
+    return blocks.option(truncate(text, OPTION_MAX), value)
 
 
 def typed_value(view: dict, block_id: str) -> str:

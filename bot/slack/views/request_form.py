@@ -6,8 +6,8 @@ import json
 
 from ...term_requests.rules import AUDIENCES, URGENCIES, RequestForm, RequestKind, split_links
 from .. import ids
-from ..render.text import plain, read_value, safe, section
-from .inputs import MODAL_TITLE, choice, chosen_values, input_block, text_input, typed_value
+from ..render.blocks import plain, read_value, safe, section
+from .inputs import MODAL_TITLE, chosen_values, input_block, option, text_input, typed_value
 
 # Which modal block shows each field's validation error (rules.validate names the fields).
 FIELD_BLOCKS = {
@@ -70,7 +70,7 @@ def request_modal(*, term: str = "", kind: str = RequestKind.NEW, slug: str = ""
 
 
 def _choices(block_id: str, label: str, kind: str, labels: dict[str, str]) -> dict:
-    element = {"type": kind, "action_id": ids.INPUT, "options": [choice(text, key) for key, text in labels.items()]}
+    element = {"type": kind, "action_id": ids.INPUT, "options": [option(text, key) for key, text in labels.items()]}
     return input_block(block_id, label, element, optional=True)
 
 

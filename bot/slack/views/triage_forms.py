@@ -8,7 +8,7 @@ import json
 from ...glossary.model import Term
 from ...term_requests.rules import TermRequest
 from .. import ids
-from ..render.text import plain, read_value, safe, section
+from ..render.blocks import plain, read_value, safe, section
 from .inputs import MODAL_TITLE, input_block, option, text_input
 
 MAX_OPTIONS = 100

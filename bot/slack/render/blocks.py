@@ -1,4 +1,4 @@
-"""Escaping and truncation for everything that reaches Slack.
+"""Block Kit primitives, and the escaping and truncation for everything that reaches Slack.
 
 In mrkdwn only &, < and > are control characters. Escaping them (& first) neutralises <!channel>,
 <@U…> and <url|label> smuggled in through glossary or user text.
@@ -14,6 +14,7 @@ SECTION_MAX = 3000
 HEADER_MAX = 150
 BUTTON_MAX = 75
 OPTION_MAX = 75
+OPTION_VALUE_MAX = 150
 CONTEXT_MAX = 2000  # per element; Slack's own limit is 3,000, this leaves room for the label
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 
@@ -68,12 +69,10 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>" if _USER_ID.match(user_id or "") else "someone"
 
 
-def section(text: str, accessory: dict | None = None, block_id: str | None = None) -> dict:
+def section(text: str, accessory: dict | None = None) -> dict:
     block = {"type": "section", "text": mrkdwn(text)}
     if accessory:
         block["accessory"] = accessory
-    if block_id:
-        block["block_id"] = block_id
     return block
 
 
@@ -90,11 +89,13 @@ def button(text: str, action_id: str, value: dict | str | None = None, style: st
     return b
 
 
-def actions(*elements: dict, block_id: str | None = None) -> dict:
-    block = {"type": "actions", "elements": list(elements)[:25]}
-    if block_id:
-        block["block_id"] = block_id
-    return block
+def actions(*elements: dict) -> dict:
+    return {"type": "actions", "elements": list(elements)[:25]}
+
+
+def option(text: str, value: str) -> dict:
+    """One choice in a select, checkboxes or radio buttons; Slack refuses, rather than cuts, what is too long."""
+    return {"text": plain(text, OPTION_MAX), "value": value[:OPTION_VALUE_MAX]}
 
 
 def encode_value(data: dict) -> str:

@@ -1,0 +1,137 @@
+"""Listener handlers called directly, as Bolt would call them: mocked ack/respond/say, the bot's Deps in the
+context. No HTTP, no fake Slack server: what each handler acks or responds with, and what it stores."""
+
+from __future__ import annotations
+
+from unittest.mock import Mock
+
+import pytest
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
+from slack_bolt import Ack, BoltContext, Respond, Say
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.glossary.model import Framing
+from bot.runtime import Runtime
+from bot.slack.card_state import CardState
+from bot.slack.deps import Deps
+from bot.slack.listeners import actions, commands, events
+from bot.slack.render.results import TERM_GONE
+from bot.slack.reviewers import Reviewers
+
+BOT = "UBOT0001"
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    settings = Settings(
+        glossary_dir=BUNDLED_TERMS, roles_file=BUNDLED_ROLES, data_dir=tmp_path_factory.mktemp("handlers")
+    )
+    runtime = Runtime.open(settings)
+    yield runtime
+    runtime.store.close()
+
+
+@pytest.fixture
+def context(runtime):
+    reviewers = Reviewers(Mock(WebClient), ("UREVIEW01",))
+    return BoltContext({"deps": Deps(runtime, reviewers), "bot_user_id": BOT})
+
+
+def clicked(value: str, *, user: str = "UCLICK01", ephemeral: bool = True) -> tuple[dict, dict]:
+    body = {"user": {"id": user}, "container": {"is_ephemeral": ephemeral}}
+    return body, {"value": value}
+
+
+def only_call(mock: Mock) -> dict:
+    mock.assert_called_once()
+    return mock.call_args.kwargs
+
+
+def test_define_answers_in_the_ack_privately(context):
+    ack, client = Mock(Ack), Mock(WebClient)
+    commands.define(ack=ack, command={"text": "fine-tuning", "user_id": "UASK0001"}, client=client, context=context)
+    reply = only_call(ack)
+    assert reply["response_type"] == "ephemeral"
+    assert reply["blocks"][0]["text"]["text"] == "fine-tuning"
+    client.views_open.assert_not_called()  # an answer costs no Web API call
+
+
+def test_define_request_acks_then_opens_the_modal(context):
+    ack, client = Mock(Ack), Mock(WebClient)
+    command = {"text": "request vibe coding", "user_id": "UASK0001", "trigger_id": "trig-9"}
+    commands.define(ack=ack, command=command, client=client, context=context)
+    ack.assert_called_once_with()
+    assert only_call(client.views_open)["trigger_id"] == "trig-9"
+
+
+def test_define_requests_is_for_reviewers_only(context):
+    ack = Mock(Ack)
+    commands.define(
+        ack=ack, command={"text": "requests", "user_id": "UASK0001"}, client=Mock(WebClient), context=context
+    )
+    assert "Only glossary reviewers" in only_call(ack)["text"]
+
+
+def test_a_button_redraws_a_private_card_in_place(context):
+    ack, respond = Mock(Ack), Mock(Respond)
+    body, action = clicked(CardState("fine-tuning", Framing.ENGINEER).encode())
+    actions.open_term(ack=ack, body=body, action=action, respond=respond, context=context)
+    ack.assert_called_once_with()
+    reply = only_call(respond)
+    assert reply["replace_original"] is True and reply["blocks"][0]["text"]["text"] == "fine-tuning"
+    assert "For engineers" in str(reply["blocks"]) and "For executives" not in str(reply["blocks"])
+
+
+def test_a_button_for_a_vanished_term_answers_privately_under_a_public_card(context):
+    respond = Mock(Respond)
+    body, action = clicked(CardState("no-such-term").encode(), ephemeral=False)
+    actions.open_term(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
+    reply = only_call(respond)
+    assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
+    assert reply["text"] == TERM_GONE
+
+
+def test_always_show_me_this_one_stores_the_framing_through_the_runtime(context, runtime):
+    body, action = clicked(CardState("rag", Framing.EXEC).encode(), user="USAVE002")
+    actions.save_framing(ack=Mock(Ack), body=body, action=action, respond=Mock(Respond), context=context)
+    assert runtime.store.preference("USAVE002").framing == "exec"
+
+
+def test_a_tampered_save_stores_nothing(context, runtime):
+    respond = Mock(Respond)
+    body, action = clicked("not json", user="USAVE003")
+    actions.save_framing(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
+    assert runtime.store.preference("USAVE003").framing is None
+    assert only_call(respond)["text"] == TERM_GONE
+
+
+def test_a_mention_is_answered_in_its_thread(context):
+    say = Mock(Say)
+    event = {"text": f"<@{BOT}> what is RAG?", "user": "UASK0001", "ts": "1.5"}
+    events.on_mention(event=event, say=say, context=context)
+    reply = only_call(say)
+    assert reply["thread_ts"] == "1.5" and reply["blocks"][0]["text"]["text"] == "retrieval-augmented generation"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"channel_type": "im", "subtype": "message_changed", "text": "rag"},
+        {"channel_type": "im", "bot_id": "BOTHER", "text": "rag"},
+        {"channel_type": "channel", "user": "U1", "text": "rag"},
+    ],
+)
+def test_only_a_persons_own_dm_is_answered(context, event):
+    say = Mock(Say)
+    events.on_direct_message(event={"ts": "1.1", **event}, say=say, context=context)
+    say.assert_not_called()
+
+
+def test_card_state_survives_the_round_trip_and_refuses_what_we_did_not_write():
+    state = CardState("prompt <injection>", Framing.ENGINEER, expanded=True)
+    assert "<" not in state.encode()
+    assert CardState.decode(state.encode()) == state
+    assert CardState.decode('{"s":"rag","f":"ceo","x":0}') == CardState("rag")  # an unknown framing shows both
+    for tampered in (None, "", "not json", "[1]", '{"f":"exec"}', '{"s":7}'):
+        assert CardState.decode(tampered) is None
