@@ -94,3 +94,6 @@ class Runtime:
         if role:
             self.store.set_role(user_id, role.key)
         return role
+
+    def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
+        """Where every lookup is reported to the lookup analytics, by surface ("mcp", …). A no-op until they land."""
