@@ -68,7 +68,7 @@ def _related(runtime: Runtime, term: Term, kind: RelationKind) -> list[Related]:
     for rel in term.related(kind):
         target = runtime.glossary.get(rel.slug) if rel.slug else None
         found.append(
-            {"kind": kind.value, "term": target.term if target else rel.target, "slug": target and target.slug}
+            {"kind": kind.value, "term": target.term if target else rel.target, "slug": target.slug if target else None}
         )
     return found
 
