@@ -1,4 +1,4 @@
-"""The command line: check, define, search, serve, db, requests. One function per subcommand.
+"""The command line: check, define, search, explain, serve, mcp, db, requests. One function per subcommand.
 
 Exit codes: 0 done, 1 a miss or a glossary with errors, 2 a usage or settings error.
 """
@@ -18,6 +18,7 @@ from .glossary.live import open_glossary
 from .glossary.load import load_glossary
 from .glossary.lookup import Glossary
 from .glossary.model import Framing, LookupStatus, Severity
+from .glossary.names import normalise
 from .startup import say_settings_problem, settings_or_exit
 from .state.migrations import StateSchemaError
 from .terminal import card_text, result_text
@@ -92,6 +93,27 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"No term mentions '{query}'.")
     return EXIT_FAILED if result.status == LookupStatus.MISS else EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
+    text = sys.stdin.read() if args.text in ([], ["-"]) else " ".join(args.text)
+    found = _glossary(settings).scan(text)
+    if args.json:
+        print(json.dumps([f.as_dict() for f in found], indent=2, ensure_ascii=False))
+    elif found:
+        for f in found:
+            written = f.occurrences[0].text
+            seen = "" if normalise(written) == normalise(f.term.term) else f" (as '{written}')"
+            print(f"{f.term.term}{seen}: {f.term.short_def}")
+    else:
+        print("No glossary term found in the text. `python -m bot search WORDS` looks in the definitions.")
+    return EXIT_OK if found else EXIT_FAILED
+
+
+def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    from .mcp.server import run
+
+    return run(settings, http=args.http, host=args.host)
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -212,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("explain", parents=[common], help="every glossary term named in a text, with its definition")
+    p.add_argument("text", nargs="*", help="the text to explain; - or nothing reads it from standard input")
+    p.add_argument("--json", action="store_true", help="machine-readable output, with where each term occurs")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("mcp", parents=[common], help="serve the glossary to AI agents over MCP (stdio, or --http)")
+    p.add_argument("--http", action="store_true", help="streamable HTTP on $MCP_PORT instead of standard input/output")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind with --http (default: loopback; others need MCP_TOKEN)"
+    )
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser(
         "serve", parents=[common], help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)"

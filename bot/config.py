@@ -35,6 +35,8 @@ class Settings:
     requests_channel: str = ""
     reviewers: tuple[str, ...] = ()
     log_level: str = "INFO"
+    mcp_port: int = 8765  # `python -m bot mcp --http`
+    mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -50,6 +52,10 @@ class Settings:
             reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
         except ValueError:
             raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
+        try:
+            mcp_port = int(get("MCP_PORT", "8765"))
+        except ValueError:
+            raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -69,6 +75,8 @@ class Settings:
             requests_channel=get("REQUESTS_CHANNEL"),
             reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            mcp_port=mcp_port,
+            mcp_token=get("MCP_TOKEN"),
         )
 
     @property

@@ -104,3 +104,6 @@ class Runtime:
         """Both framings again, and no role takeaway."""
         self.store.set_framing(user_id, None)
         self.store.set_role(user_id, None)
+
+    def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
+        """Where every lookup is reported to the lookup analytics, by surface ("mcp", …). A no-op until they land."""

@@ -10,6 +10,7 @@ import logging
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -17,6 +18,7 @@ from rapidfuzz import fuzz, process
 from . import db
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
+from .scan import Found, Scanner
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,15 @@ class Glossary:
 
     def get(self, slug: str) -> Term | None:
         return self.terms.get(slug)
+
+    @cached_property
+    def scanner(self) -> Scanner:
+        """Every name and alias on one automaton: built on the first scan, once per glossary version."""
+        return Scanner(self.terms.values())
+
+    def scan(self, text: str) -> list[Found]:
+        """Every term named in the text, in order of first appearance (see scan.py for what is skipped)."""
+        return self.scanner.scan(text)
 
     def resolve(self, name: str) -> LookupResult:
         """Exact rules only (name, alias, separators removed): no typo, no search."""

@@ -1,0 +1,1 @@
+"""The glossary as a tool for AI agents: an MCP server over the same core as the Slack bot."""

@@ -1,0 +1,120 @@
+"""What each MCP tool returns, as TypedDicts: the SDK publishes them as output schemas and checks every result.
+
+Keys are the glossary's own words. A lookup's `status` is hit | ambiguous | suggestions | miss, as in
+`define --json`; a term's review status is `status` inside the term.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired
+
+# pydantic (under the MCP SDK) reads TypedDicts from typing_extensions only, on Python before 3.12.
+from typing_extensions import TypedDict
+
+LookupStatusWord = Literal["hit", "ambiguous", "suggestions", "miss"]
+ReviewStatus = Literal["draft", "reviewed", "approved", "deprecated"]
+
+
+class Match(TypedDict):
+    slug: str
+    term: str
+    score: float
+    matched: str  # the name or alias that matched, as the glossary writes it
+    short_def: str
+
+
+class Related(TypedDict):
+    kind: Literal["broader", "narrower", "related"]
+    term: str
+    slug: str | None  # None: the glossary names it but has no entry for it
+
+
+class Citation(TypedDict):
+    source: str
+    url: str
+
+
+class RoleTakeaway(TypedDict):
+    key: str
+    name: str
+    takeaway: str
+
+
+class TermEntry(TypedDict):
+    slug: str
+    term: str
+    status: ReviewStatus
+    last_reviewed: str
+    short_def: str
+    long_def: str
+    framings: dict[str, str]  # "exec" and/or "engineer" -> that framing's text
+    aliases: list[str]
+    categories: list[str]
+    related: list[Related]
+    citations: list[Citation]
+    license: str
+    role: NotRequired[RoleTakeaway]
+    docs_url: NotRequired[str]
+
+
+class DefineResult(TypedDict):
+    status: LookupStatusWord
+    query: str
+    how: str  # name | alias | squashed | fuzzy | search, or "" for a miss
+    offer: Literal["term", "choice", "did_you_mean", "matching_definitions", "nothing"]
+    terms: list[Match]  # what matched: one term for a hit, the candidates otherwise
+    definition: NotRequired[TermEntry]  # the term itself, for a hit
+
+
+class SearchResult(TypedDict):
+    query: str
+    terms: list[Match]
+
+
+class Place(TypedDict):
+    start: int  # character offsets into the text as given
+    end: int
+    text: str
+
+
+class FoundTerm(TypedDict):
+    slug: str
+    term: str
+    matched: str
+    definition: str  # the short definition, or the framing's text when a framing was asked for
+    occurrences: list[Place]
+
+
+class ExplainResult(TypedDict):
+    found: list[FoundTerm]
+
+
+class TermSummary(TypedDict):
+    slug: str
+    term: str
+    short_def: str
+    status: ReviewStatus
+
+
+class ListResult(TypedDict):
+    count: int
+    terms: list[TermSummary]
+    categories: list[str]  # every category in the glossary, for the next call
+
+
+class RelatedResult(TypedDict):
+    status: LookupStatusWord
+    query: str
+    terms: list[Match]  # the term the query named, or the candidates when it named none for sure
+    broader: list[Related]
+    narrower: list[Related]
+    related: list[Related]
+
+
+class RequestResult(TypedDict):
+    status: Literal["filed", "voted", "already_asked", "refused"]
+    message: str  # one sentence to pass on to the person
+    number: NotRequired[int]  # the request's number, when there is a request
+    request_status: NotRequired[str]  # open, drafting, in_review, …
+    votes: NotRequired[int]
+    existing_term: NotRequired[Match]  # the glossary term that already answers it, when refused

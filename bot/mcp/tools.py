@@ -1,0 +1,228 @@
+"""The MCP tools as plain functions over the core: a runtime and arguments in, a dict (shapes.py) out.
+
+Nothing here knows MCP; server.py registers these and turns BadArgument into a protocol error. An
+unknown term is not an error: it is a lookup result like any other (status "miss").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..glossary.lookup import LookupResult
+from ..glossary.lookup import Match as LookupMatch
+from ..glossary.model import Framing, LookupStatus, RelationKind, Role, Term, TermStatus
+from ..glossary.names import normalise
+from ..runtime import Runtime
+from ..term_requests.rules import RequestForm, validate
+from .shapes import (
+    DefineResult,
+    ExplainResult,
+    FoundTerm,
+    ListResult,
+    Match,
+    Related,
+    RelatedResult,
+    RequestResult,
+    SearchResult,
+    TermEntry,
+    TermSummary,
+)
+
+SURFACE = "mcp"  # how the lookup analytics name lookups made through this server
+AGENT = "agent"  # the requester recorded when an agent does not say who it asks for
+REQUESTER_MAX = 60
+SEEN_WHERE = "Asked by an AI agent through the glossary's MCP server."
+
+
+class BadArgument(ValueError):
+    """An argument the glossary cannot use; the message says which and what to send instead."""
+
+
+def _required(name: str, value: str) -> str:
+    if not value.strip():
+        raise BadArgument(f"'{name}' is empty; send the words to look for.")
+    return value
+
+
+def _framing(value: str | None) -> Framing | None:
+    if value is None:
+        return None
+    framing = Framing.parse(value)
+    if framing is None:
+        raise BadArgument(f"'framing' must be 'exec' or 'engineer', not {value!r}.")
+    return framing
+
+
+def _match(m: LookupMatch) -> Match:
+    return {
+        "slug": m.term.slug,
+        "term": m.term.term,
+        "score": round(m.score, 1),
+        "matched": m.matched,
+        "short_def": m.term.short_def,
+    }
+
+
+def _related(runtime: Runtime, term: Term, kind: RelationKind) -> list[Related]:
+    found: list[Related] = []
+    for rel in term.related(kind):
+        target = runtime.glossary.get(rel.slug) if rel.slug else None
+        found.append(
+            {"kind": kind.value, "term": target.term if target else rel.target, "slug": target.slug if target else None}
+        )
+    return found
+
+
+def entry(runtime: Runtime, term: Term, framing: Framing | None = None, role: str | None = None) -> TermEntry:
+    """One term as an agent reads it: both framings unless one is asked for, a role's takeaway if a role is."""
+    framings = (framing,) if framing else (Framing.EXEC, Framing.ENGINEER)
+    result: TermEntry = {
+        "slug": term.slug,
+        "term": term.term,
+        "status": term.status.value,
+        "last_reviewed": term.last_reviewed,
+        "short_def": term.short_def,
+        "long_def": term.long_def,
+        "framings": {f.value: term.framing(f) for f in framings},
+        "aliases": list(term.aliases),
+        "categories": list(term.categories),
+        "related": [r for kind in RelationKind for r in _related(runtime, term, kind)],
+        "citations": [{"source": c.source, "url": c.url} for c in term.citations],
+        "license": term.license,
+    }
+    known = _role(runtime, role)
+    if known is not None:
+        result["role"] = {"key": known.key, "name": known.name, "takeaway": known.takeaway}
+    if runtime.settings.glossary_url:
+        result["docs_url"] = docs_url(runtime.settings.glossary_url, term.slug)
+    return result
+
+
+def _role(runtime: Runtime, role: str | None) -> Role | None:
+    if role is None:
+        return None
+    known = runtime.roles.get(role)
+    if known is None:
+        raise BadArgument(f"'role' must be one of {', '.join(runtime.roles)}, not {role!r}.")
+    return known
+
+
+def docs_url(site: str, slug: str) -> str:
+    """The term's page on the published glossary site, which renders each term at terms/<slug>/."""
+    return f"{site.rstrip('/')}/terms/{slug}/"
+
+
+def _offer(result: LookupResult) -> str:
+    return "term" if result.status == LookupStatus.HIT else result.offer
+
+
+def define(runtime: Runtime, term: str, framing: str | None = None, role: str | None = None) -> DefineResult:
+    chosen = _framing(framing)
+    _role(runtime, role)  # checked before the lookup, so a bad role is refused whatever the term
+    result = runtime.glossary.find(_required("term", term))
+    runtime.record_lookup(SURFACE, term, result)
+    answer: DefineResult = {
+        "status": result.status.value,
+        "query": term,
+        "how": result.how.value,
+        "offer": _offer(result),  # type: ignore[typeddict-item]  # LookupResult.offer's words are the Literal's
+        "terms": [_match(m) for m in result.matches],
+    }
+    if result.term is not None:
+        answer["definition"] = entry(runtime, result.term, chosen, role)
+    return answer
+
+
+def search(runtime: Runtime, query: str, limit: int = 10) -> SearchResult:
+    result = runtime.glossary.search(_required("query", query), limit)
+    runtime.record_lookup(SURFACE, query, result)
+    return {"query": query, "terms": [_match(m) for m in result.matches]}
+
+
+def explain_text(runtime: Runtime, text: str, framing: str | None = None) -> ExplainResult:
+    chosen = _framing(framing)
+    found: list[FoundTerm] = [
+        {
+            "slug": f.term.slug,
+            "term": f.term.term,
+            "matched": f.matched,
+            "definition": f.term.framing(chosen) if chosen else f.term.short_def,
+            "occurrences": [{"start": o.start, "end": o.end, "text": o.text} for o in f.occurrences],
+        }
+        for f in runtime.glossary.scan(text)
+    ]
+    return {"found": found}
+
+
+def list_terms(
+    runtime: Runtime, category: str | None = None, role: str | None = None, status: str | None = None
+) -> ListResult:
+    glossary = runtime.glossary
+    _role(runtime, role)
+    if status is not None and status not in {s.value for s in TermStatus}:
+        raise BadArgument(f"'status' must be one of {', '.join(s.value for s in TermStatus)}, not {status!r}.")
+    wanted = normalise(category) if category else ""
+    terms: list[TermSummary] = [
+        {"slug": t.slug, "term": t.term, "short_def": t.short_def, "status": t.status.value}
+        for t in glossary.terms.values()
+        if (not wanted or wanted in {normalise(c) for c in t.categories})
+        and (role is None or role in t.roles)
+        and (status is None or t.status == status)
+    ]
+    categories = sorted({c for t in glossary.terms.values() for c in t.categories})
+    return {"count": len(terms), "terms": terms, "categories": categories}
+
+
+def related(runtime: Runtime, term: str) -> RelatedResult:
+    result = runtime.glossary.find(_required("term", term))
+    runtime.record_lookup(SURFACE, term, result)
+    found = result.term
+    return {
+        "status": result.status.value,
+        "query": term,
+        "terms": [_match(m) for m in result.matches],
+        "broader": _related(runtime, found, RelationKind.BROADER) if found else [],
+        "narrower": _related(runtime, found, RelationKind.NARROWER) if found else [],
+        "related": _related(runtime, found, RelationKind.RELATED) if found else [],
+    }
+
+
+def requester_id(requester: str | None) -> str:
+    """Who a request is from: "mcp:" and the name the agent gave (or "agent"), so no Slack id is ever faked."""
+    name = re.sub(r"\s+", " ", requester or "").strip()[:REQUESTER_MAX]
+    return f"mcp:{name or AGENT}"
+
+
+def request_term(runtime: Runtime, term: str, why: str, requester: str | None = None) -> RequestResult:
+    """File a new-term request as Slack's form does: a second ask is a vote, a term the glossary has is refused."""
+    glossary = runtime.glossary
+    form = RequestForm(term=term, why=why, seen_where=SEEN_WHERE)
+    errors = validate(form, glossary)
+    existing = glossary.resolve(term) if "term" in errors else None
+    if existing is not None and existing.matches:
+        have = existing.matches[0].term
+        message = f"'{term.strip()}' is already in the glossary as '{have.term}'; call define with '{have.slug}'."
+        return {"status": "refused", "message": message, "existing_term": _match(existing.matches[0])}
+    if errors:
+        raise BadArgument(" ".join(f"'{field}': {message}" for field, message in errors.items()))
+    filed = runtime.requests.file(form, requester_id(requester))
+    request = filed.request
+    if filed.created:
+        status, message = (
+            "filed",
+            f"Request #{request.id} for '{request.term}' is filed; reviewers answer within five business days.",
+        )
+    elif filed.voted:
+        status, message = (
+            "voted",
+            f"'{request.term}' was already requested (#{request.id}); this ask was added as a vote.",
+        )
+    else:
+        status, message = "already_asked", f"This requester already asked for '{request.term}' (request #{request.id})."
+    return {
+        "status": status,  # type: ignore[typeddict-item]  # one of the Literal's words, chosen just above
+        "message": message,
+        "number": request.id,
+        "request_status": request.status.value,
+        "votes": request.votes,
+    }
