@@ -90,6 +90,14 @@ Framing = Annotated[
 
 def build_server(runtime: Runtime) -> GlossaryServer:
     server = GlossaryServer("glossary", title=runtime.settings.glossary_name, instructions=INSTRUCTIONS)
+    _add_lookup_tools(server, runtime)
+    _add_request_tool(server, runtime)
+    _add_resources(server, runtime)
+    return server
+
+
+def _add_lookup_tools(server: GlossaryServer, runtime: Runtime) -> None:
+    """The read-only tools: define, search, explain_text, list_terms, related."""
 
     @server.tool(annotations=READ_ONLY)
     def define(
@@ -146,6 +154,10 @@ def build_server(runtime: Runtime) -> GlossaryServer:
         ambiguous or unknown, status says so and `terms` lists the candidates, as in define."""
         return _checked(lambda: tools.related(runtime, term))
 
+
+def _add_request_tool(server: GlossaryServer, runtime: Runtime) -> None:
+    """The one tool that writes: a term request, through the same workflow as Slack's."""
+
     @server.tool(annotations=FILES_A_REQUEST)
     def request_term(
         term: Annotated[str, Field(min_length=1, max_length=100, description="The missing term or phrase.")],
@@ -164,6 +176,10 @@ def build_server(runtime: Runtime) -> GlossaryServer:
         existing_term (call define for it). Returns the request's number and status."""
         return _checked(lambda: tools.request_term(runtime, term, why, requester))
 
+
+def _add_resources(server: GlossaryServer, runtime: Runtime) -> None:
+    """Each term as Markdown, the way the docs site shows it, and the reader roles."""
+
     @server.resource("glossary://terms/{slug}", mime_type="text/markdown", title="Glossary term")
     def term_page(slug: str) -> str:
         """One glossary term as Markdown, laid out as the glossary's docs site shows it."""
@@ -178,8 +194,6 @@ def build_server(runtime: Runtime) -> GlossaryServer:
     def roles() -> str:
         """The reader roles: each key (for define's and list_terms' `role`), display name and takeaway."""
         return pages.roles_json(runtime.roles)
-
-    return server
 
 
 def run(settings: Settings, *, http: bool = False, host: str = "127.0.0.1") -> int:
