@@ -20,7 +20,7 @@ from .config import Settings, SettingsError
 from .glossary.live import open_glossary
 from .glossary.load import load_glossary
 from .glossary.lookup import Glossary
-from .glossary.model import Framing, LookupStatus, Severity
+from .glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
 from .terminal import card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -28,7 +28,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.glossary_dir
-    result = load_glossary(directory)
+    try:
+        result = load_glossary(directory, max_file_bytes=settings.glossary_max_file_bytes)
+    except Exception as exc:  # a bug, not a bad file: still the report a CI job parses, and exit 1
+        logging.getLogger(__name__).debug("check failed", exc_info=True)
+        message = f"could not be checked ({type(exc).__name__}: {exc}); please report this"
+        result = LoadResult(problems=[Problem(Severity.ERROR, str(directory), "", message)])
     if args.json:
         print(
             json.dumps(
@@ -43,14 +48,16 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         for problem in result.problems:
-            print(problem)
+            print(problem)  # one line each, control characters escaped (Problem.__str__)
         counts = f"{len(result.terms)} terms loaded, {len(result.errors)} errors, {len(result.warnings)} warnings"
-        print(f"{directory}: {counts}")
+        print(one_line(f"{directory}: {counts}"))
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
 def _glossary(settings: Settings) -> Glossary:
-    glossary, report = open_glossary(settings.glossary_dir, settings.glossary_db)
+    glossary, report = open_glossary(
+        settings.glossary_dir, settings.glossary_db, max_file_bytes=settings.glossary_max_file_bytes
+    )
     errors = [p for p in report.problems if p.severity == Severity.ERROR]
     if errors:
         print(

@@ -33,6 +33,8 @@ class Settings:
     requests_channel: str = ""
     reviewers: tuple[str, ...] = ()
     log_level: str = "INFO"
+    # The most bytes one term file may have (GLOSSARY_MAX_FILE_BYTES); bot.glossary.parse.DEFAULT_MAX_FILE_BYTES.
+    glossary_max_file_bytes: int = 1_000_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -48,6 +50,14 @@ class Settings:
             reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
         except ValueError:
             raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
+        try:
+            max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
+        except ValueError:
+            max_file_bytes = 0
+        if max_file_bytes < 1:
+            raise SettingsError(
+                "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
+            )
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -67,6 +77,7 @@ class Settings:
             requests_channel=get("REQUESTS_CHANNEL"),
             reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            glossary_max_file_bytes=max_file_bytes,
         )
 
     @property
