@@ -131,7 +131,7 @@ def cmd_requests_export(args, settings: Settings) -> int:
 def cmd_requests_draft(args, settings: Settings) -> int:
     from .state.store import Store
     from .term_requests.book import RequestBook
-    from .term_requests.drafts import write_draft
+    from .term_requests.drafts import DraftRefused, write_draft
 
     book = RequestBook(Store(settings.state_url))
     try:
@@ -142,10 +142,17 @@ def cmd_requests_draft(args, settings: Settings) -> int:
     out = Path(args.out) if args.out else settings.glossary_dir
     try:
         path = write_draft(request, out)
+    except DraftRefused as exc:
+        print(f"glossary-bot: request #{request.id}: {exc}; write the file by hand", file=sys.stderr)
+        return EXIT_USAGE
     except FileExistsError as exc:
-        print(f"glossary-bot: {exc.filename} already exists; move it or pass --out DIR", file=sys.stderr)
+        print(f"glossary-bot: {one_line(str(exc.filename))} already exists; move it or pass --out DIR", file=sys.stderr)
         return EXIT_FAILED
-    print(f"Wrote {path}. Replace every TODO, then run `python -m bot check`.")
+    except OSError as exc:
+        where = one_line(str(exc.filename or out))
+        print(f"glossary-bot: cannot write the draft to {where} ({exc.strerror}); pass --out DIR", file=sys.stderr)
+        return EXIT_FAILED
+    print(one_line(f"Wrote {path}. Replace every TODO, then run `python -m bot check`."))
     return EXIT_OK
 
 
