@@ -176,7 +176,7 @@ def parse_text(file: FileText, problems: list[Problem], name: str | None = None)
             Problem(Severity.ERROR, name, "", f"is not valid YAML ({reason}); fix the syntax near this line", line)
         )
         return None
-    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as exc:
+    except (RecursionError, MemoryError, Exception) as exc:
         # The limits above should make these impossible; if one slips through it is still this file's error.
         message = f"cannot be read ({type(exc).__name__}: {_clip(str(exc))}); simplify the file"
         problems.append(Problem(Severity.ERROR, name, "", message))
@@ -270,8 +270,11 @@ class _SafeValues(SafeConstructor):
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as exc:
-            # PyYAML's constructors raise these for values such as 2026-13-45 or `!!int abc`.
+        except (yaml.YAMLError, _Refused):
+            raise
+        except Exception as exc:
+            # PyYAML's constructors raise whatever Python raises on a bad value: ValueError for 2026-13-45
+            # or `!!int abc`, KeyError for `!!bool 1e9`, AttributeError for `!!timestamp abc`.
             tag = str(node.tag).rsplit(":", 1)[-1]
             what = _TYPE_WORDS.get(tag, f"a {tag}")
             value = _clip(repr(node.value)[1:-1], 40) if isinstance(node, yaml.ScalarNode) else ""
@@ -297,8 +300,8 @@ class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
         yaml.parser.Parser.__init__(self)
 
 
-# libyaml parses the text into events several times faster; composing stays ours, with its limits.
-_Events: Any = getattr(yaml, "CParser", _PythonEvents)
+# libyaml parses the text into events many times faster; composing stays ours, with its limits.
+_Events: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or _PythonEvents
 
 
 class _Loader(_BoundedComposer, _Events, _SafeValues, Resolver):  # type: ignore[misc]
