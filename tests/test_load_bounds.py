@@ -236,3 +236,9 @@ def test_file_name_with_a_newline_cannot_fake_lines_in_check_output(tmp_path, ca
     assert main(["check", str(tmp_path / "terms")]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and "\\n" in lines[0] and not lines[1].startswith(str(tmp_path / "terms" / "alpha"))
+
+
+def test_every_term_the_request_form_accepts_can_ship_under_its_name():
+    from bot.term_requests.rules import TERM_MAX
+
+    assert TERM_MAX <= NAME_MAX_CHARS
