@@ -17,7 +17,7 @@ from .config import Settings, SettingsError
 from .glossary.live import open_glossary
 from .glossary.load import load_glossary
 from .glossary.lookup import Glossary
-from .glossary.model import Framing, LookupStatus, Severity
+from .glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
 from .glossary.names import normalise
 from .startup import say_settings_problem, settings_or_exit
 from .state.migrations import StateSchemaError
@@ -28,7 +28,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.glossary_dir
-    result = load_glossary(directory)
+    try:
+        result = load_glossary(directory, max_file_bytes=settings.glossary_max_file_bytes)
+    except Exception as exc:  # a bug, not a bad file: still the report a CI job parses, and exit 1
+        logging.getLogger(__name__).debug("check failed", exc_info=True)
+        message = f"could not be checked ({type(exc).__name__}: {exc}); please report this"
+        result = LoadResult(problems=[Problem(Severity.ERROR, str(directory), "", message)])
     if args.json:
         print(
             json.dumps(
@@ -43,14 +48,16 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         for problem in result.problems:
-            print(problem)
+            print(problem)  # one line each, control characters escaped (Problem.__str__)
         counts = f"{len(result.terms)} terms loaded, {len(result.errors)} errors, {len(result.warnings)} warnings"
-        print(f"{directory}: {counts}")
+        print(one_line(f"{directory}: {counts}"))
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
 def _glossary(settings: Settings) -> Glossary:
-    glossary, report = open_glossary(settings.glossary_dir, settings.glossary_db)
+    glossary, report = open_glossary(
+        settings.glossary_dir, settings.glossary_db, max_file_bytes=settings.glossary_max_file_bytes
+    )
     errors = [p for p in report.problems if p.severity == Severity.ERROR]
     if errors:
         print(
@@ -192,7 +199,7 @@ def cmd_requests_export(args, settings: Settings) -> int:
 def cmd_requests_draft(args, settings: Settings) -> int:
     from .state.store import Store
     from .term_requests.book import RequestBook
-    from .term_requests.drafts import write_draft
+    from .term_requests.drafts import DraftRefused, write_draft
 
     book = RequestBook(Store(settings.state_url))
     try:
@@ -203,10 +210,17 @@ def cmd_requests_draft(args, settings: Settings) -> int:
     out = Path(args.out) if args.out else settings.glossary_dir
     try:
         path = write_draft(request, out)
+    except DraftRefused as exc:
+        print(f"glossary-bot: request #{request.id}: {exc}; write the file by hand", file=sys.stderr)
+        return EXIT_USAGE
     except FileExistsError as exc:
-        print(f"glossary-bot: {exc.filename} already exists; move it or pass --out DIR", file=sys.stderr)
+        print(f"glossary-bot: {one_line(str(exc.filename))} already exists; move it or pass --out DIR", file=sys.stderr)
         return EXIT_FAILED
-    print(f"Wrote {path}. Replace every TODO, then run `python -m bot check`.")
+    except OSError as exc:
+        where = one_line(str(exc.filename or out))
+        print(f"glossary-bot: cannot write the draft to {where} ({exc.strerror}); pass --out DIR", file=sys.stderr)
+        return EXIT_FAILED
+    print(one_line(f"Wrote {path}. Replace every TODO, then run `python -m bot check`."))
     return EXIT_OK
 
 

@@ -37,6 +37,8 @@ class Settings:
     log_level: str = "INFO"
     mcp_port: int = 8765  # `python -m bot mcp --http`
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
+    # The most bytes one term file may have (GLOSSARY_MAX_FILE_BYTES); bot.glossary.parse.DEFAULT_MAX_FILE_BYTES.
+    glossary_max_file_bytes: int = 1_000_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -56,6 +58,14 @@ class Settings:
             mcp_port = int(get("MCP_PORT", "8765"))
         except ValueError:
             raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
+        try:
+            max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
+        except ValueError:
+            max_file_bytes = 0
+        if max_file_bytes < 1:
+            raise SettingsError(
+                "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
+            )
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -77,6 +87,7 @@ class Settings:
             log_level=get("LOG_LEVEL", "INFO").upper(),
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
+            glossary_max_file_bytes=max_file_bytes,
         )
 
     @property

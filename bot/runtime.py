@@ -37,7 +37,7 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         """Build or reuse the glossary database and open the state database."""
-        live = LiveGlossary(settings.glossary_dir, settings.glossary_db)
+        live = LiveGlossary(settings.glossary_dir, settings.glossary_db, settings.glossary_max_file_bytes)
         return cls(settings, live, Store(settings.state_url), load_roles(settings.roles_file))
 
     @property

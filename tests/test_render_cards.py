@@ -14,6 +14,7 @@ from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import Framing
 from bot.glossary.roles import load_roles
+from bot.glossary.rules import NAME_MAX_CHARS
 from bot.slack.render.card import card_message
 from bot.slack.render.results import help_message, lookup_message, miss_message, search_message
 
@@ -60,7 +61,7 @@ def worst_case(tmp_path):
     long_words = " ".join([EVIL] * 120)
     others = [term_data(f"other {i} {EVIL[:20]}") for i in range(30)]
     data = term_data(
-        ("x" * 200) + EVIL,
+        ("x" * (NAME_MAX_CHARS - len(EVIL))) + EVIL,  # the longest name the rules allow
         aliases=[f"alias {i} {EVIL}" for i in range(40)],
         categories=[f"Category {i} & {EVIL}" for i in range(20)],
         roles=["product", "engineering", "data_science", "policy", "legal", "security", "communications"],

@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .load import load_glossary
+from .load import load_files
 from .model import Citation, Problem, Relation, RelationKind, Severity, Term, TermStatus
-from .parse import glossary_files
+from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 
 # Bump when the tables change: a database built by older code is then rebuilt, not misread.
 SCHEMA_VERSION = "1"
@@ -81,14 +81,21 @@ class BuildReport:
     path: Path | None = None
 
 
-def content_hash(directory: Path) -> str:
+def content_hash(directory: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
     """The glossary's version: a hash of every term file's path and bytes, and of the schema."""
+    return version_of(read_glossary_files(directory, max_file_bytes) if directory.is_dir() else [], directory)
+
+
+def version_of(files: list[FileText], directory: Path) -> str:
+    """The version of a snapshot of the files; a file too large to read counts by its size and time."""
     digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
-    if directory.is_dir():
-        for path in glossary_files(directory):
-            digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    for file in files:
+        digest.update(file.path.relative_to(directory).as_posix().encode() + b"\0")
+        if file.raw is not None:
+            digest.update(file.raw)
+        else:
+            digest.update(f"{file.problem}\0{file.size}\0{file.mtime_ns}".encode())
+        digest.update(b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -113,12 +120,24 @@ def stored_version(db_path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
-def ensure_built(glossary_dir: Path, db_path: Path, *, force: bool = False) -> BuildReport:
-    """Build the database unless it already holds this exact glossary."""
-    version = content_hash(glossary_dir)
+def ensure_built(
+    glossary_dir: Path,
+    db_path: Path,
+    *,
+    force: bool = False,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    files: list[FileText] | None = None,
+) -> BuildReport:
+    """Build the database unless it already holds this exact glossary.
+
+    The files are read once (or handed in, already read): the version stored is that of the bytes loaded.
+    """
+    if files is None:
+        files = read_glossary_files(glossary_dir, max_file_bytes) if glossary_dir.is_dir() else []
+    version = version_of(files, glossary_dir)
     if not force and stored_version(db_path) == version:
         return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
-    result = load_glossary(glossary_dir)
+    result = load_files(glossary_dir, files, keep=_serving(db_path))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".glossary-", suffix=".db", dir=db_path.parent)
     os.close(fd)
@@ -129,6 +148,17 @@ def ensure_built(glossary_dir: Path, db_path: Path, *, force: bool = False) -> B
         Path(tmp).unlink(missing_ok=True)
         raise
     return BuildReport(version, True, len(result.terms), result.problems, db_path)
+
+
+def _serving(db_path: Path) -> dict[str, str]:
+    """slug -> file of the glossary built before, so a slug collision keeps the term being served."""
+    if stored_version(db_path) is None:
+        return {}
+    try:
+        with read_only(db_path) as db:
+            return {r["slug"]: r["source_file"] for r in db["terms"].rows}
+    except sqlite3.Error:
+        return {}
 
 
 def _write(path: Path, terms: list[Term], problems: list[Problem], version: str) -> None:

@@ -11,28 +11,36 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .db import BuildReport, content_hash, ensure_built, read_terms
+from .db import BuildReport, ensure_built, read_terms, version_of
 from .lookup import Glossary
 from .model import Severity
+from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 
 log = logging.getLogger(__name__)
 
 OnChange = Callable[[Glossary, Glossary], None]
 
 
-def open_glossary(glossary_dir: Path, db_path: Path) -> tuple[Glossary, BuildReport]:
+def open_glossary(
+    glossary_dir: Path,
+    db_path: Path,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    files: list[FileText] | None = None,
+) -> tuple[Glossary, BuildReport]:
     """Build if needed, then load the terms into the in-memory lookup."""
-    report = ensure_built(glossary_dir, db_path)
+    report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, files=files)
     return Glossary(read_terms(db_path), version=report.version, db_path=db_path), report
 
 
 class LiveGlossary:
-    def __init__(self, glossary_dir: Path, db_path: Path):
+    def __init__(self, glossary_dir: Path, db_path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
         self.glossary_dir = glossary_dir
         self.db_path = db_path
+        self.max_file_bytes = max_file_bytes
         self._lock = threading.Lock()
         self._listeners: list[OnChange] = []
-        self.current, self.report = open_glossary(glossary_dir, db_path)
+        self.current, self.report = open_glossary(glossary_dir, db_path, max_file_bytes=max_file_bytes)
         self._log_report(self.report)
 
     def on_change(self, listener: OnChange) -> None:
@@ -40,12 +48,17 @@ class LiveGlossary:
         self._listeners.append(listener)
 
     def reload(self) -> bool:
-        """Rebuild and swap in the glossary if its files changed. True when it did."""
+        """Rebuild and swap in the glossary if its files changed. True when it did.
+
+        The files are read once, each one consistently (see parse.read_term_file): the version compared
+        and the terms built come from the same bytes, and a file deleted meanwhile is simply not there.
+        """
         with self._lock:
-            if content_hash(self.glossary_dir) == self.current.version:
+            files = read_glossary_files(self.glossary_dir, self.max_file_bytes) if self.glossary_dir.is_dir() else []
+            if version_of(files, self.glossary_dir) == self.current.version:
                 return False
             old = self.current
-            self.current, self.report = open_glossary(self.glossary_dir, self.db_path)
+            self.current, self.report = open_glossary(self.glossary_dir, self.db_path, files=files)
             self._log_report(self.report)
         for listener in self._listeners:
             try:

@@ -7,62 +7,100 @@ rules.py); this one orders them and holds the rules that need the whole glossary
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .model import RELATION_KINDS, Citation, LoadResult, Problem, Relation, Severity, Term, TermStatus, slugify
 from .names import NameIndex, normalise
-from .parse import ParsedFile, glossary_files, parse_file
+from .parse import DEFAULT_MAX_FILE_BYTES, FileText, ParsedFile, parse_text, read_glossary_files
 from .rules import check_term
 
 
 @dataclass
-class _Loaded:
-    """The terms accepted so far, each with the file it came from, in glossary order."""
+class _Candidate:
+    """A file that passed every rule of its own, waiting to learn whether its slug is its own."""
 
-    terms: list[Term] = field(default_factory=list)
-    files: dict[str, ParsedFile] = field(default_factory=dict)  # by slug
+    path: Path
+    parsed: ParsedFile
+    term: Term
+    position: int  # in the glossary's file order
 
 
-def load_glossary(directory: Path | str) -> LoadResult:
+def load_glossary(
+    directory: Path | str,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    keep: Mapping[str, str] | None = None,
+) -> LoadResult:
     """Every term file under the folder, loaded or refused, and every problem found on the way."""
     directory = Path(directory)
-    result = LoadResult()
     if not directory.is_dir():
+        return load_files(directory, [])
+    return load_files(directory, read_glossary_files(directory, max_file_bytes), keep=keep)
+
+
+def load_files(directory: Path, files: list[FileText], *, keep: Mapping[str, str] | None = None) -> LoadResult:
+    """The glossary in these files, read beforehand (so its version and its terms come from the same bytes).
+
+    `keep` is the glossary being served, slug -> file: on a slug collision the file already serving the
+    slug stays, unless the other file is named for the slug.
+    """
+    result = LoadResult()
+    if not directory.is_dir() and not files:
         message = "is not a folder; set GLOSSARY_DIR (or --glossary) to the folder of term files"
         result.problems.append(Problem(Severity.ERROR, str(directory), "", message))
         return result
-    loaded = _Loaded()
-    for path in glossary_files(directory):
-        result.problems.extend(_load_file(path, loaded))
-    result.terms = _cross_check(loaded.terms, loaded.files, result.problems)
+    by_file: list[list[Problem]] = []
+    candidates: dict[str, list[_Candidate]] = {}
+    for position, file in enumerate(files):
+        problems: list[Problem] = []
+        candidate = _check_file(file, position, problems)
+        if candidate is not None:
+            candidates.setdefault(candidate.term.slug, []).append(candidate)
+        by_file.append(problems)
+    accepted: list[_Candidate] = []
+    for slug, claimants in candidates.items():
+        winner, *others = sorted(claimants, key=lambda c: _claim_order(c, slug, keep or {}))
+        accepted.append(winner)
+        for other in others:
+            message = (
+                f"has the slug '{slug}', already used by {winner.parsed.name}; rename one term or merge the two files"
+            )
+            by_file[other.position].append(
+                Problem(Severity.ERROR, other.parsed.name, "term", message, other.parsed.line(("term",)))
+            )
+    accepted.sort(key=lambda c: c.position)
+    for c in accepted:
+        if c.path.stem != c.term.slug:
+            message = f"the file name should be the term's slug: rename it to {c.term.slug}.yml"
+            by_file[c.position].append(
+                Problem(Severity.WARNING, c.parsed.name, "term", message, c.parsed.line(("term",)))
+            )
+    result.problems = [p for problems in by_file for p in problems]
+    terms = [c.term for c in accepted]
+    result.terms = _cross_check(terms, {c.term.slug: c.parsed for c in accepted}, result.problems)
     return result
 
 
-def _load_file(path: Path, loaded: _Loaded) -> list[Problem]:
-    """One file's problems; its term joins `loaded` when the file has no errors and a slug of its own."""
-    name = str(path)
-    problems: list[Problem] = []
-    pf = parse_file(path, name, problems)
+def _claim_order(c: _Candidate, slug: str, keep: Mapping[str, str]) -> tuple[bool, bool, int]:
+    """Which file keeps a shared slug: the one named for it, else the one serving it now, else file order.
+
+    Never the new file's name alone: a newcomer that sorts first must not replace the real term.
+    """
+    return (c.path.stem != slug, keep.get(slug) != c.parsed.name, c.position)
+
+
+def _check_file(file: FileText, position: int, problems: list[Problem]) -> _Candidate | None:
+    """The file's term when it has no errors of its own; its problems go into `problems` either way."""
+    pf = parse_text(file, problems)
     if pf is None:
-        return problems
+        return None
     problems.extend(check_term(pf))
     if any(p.severity == Severity.ERROR for p in problems):
-        return problems
-    term = _build_term(pf)
-    where = pf.line(("term",))
-    taken_by = loaded.files.get(term.slug)
-    if taken_by is not None:
-        message = f"has the slug '{term.slug}', already used by {taken_by.name}; rename one term or merge the two files"
-        problems.append(Problem(Severity.ERROR, name, "term", message, where))
-        return problems
-    if path.stem != term.slug:
-        message = f"the file name should be the term's slug: rename it to {term.slug}.yml"
-        problems.append(Problem(Severity.WARNING, name, "term", message, where))
-    loaded.terms.append(term)
-    loaded.files[term.slug] = pf
-    return problems
+        return None
+    return _Candidate(file.path, pf, _build_term(pf), position)
 
 
 def _text(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -90,6 +91,20 @@ def slugify(name: str) -> str:
     return re.sub(r"-{2,}", "-", slug)
 
 
+def one_line(text: str) -> str:
+    """The text with control and invisible formatting characters written as escapes (\\n, \\x1b, \\u202e).
+
+    For terminals and logs: a newline cannot start a fake line, an escape sequence cannot recolour the
+    screen, and a right-to-left override cannot reorder what a reviewer reads.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _HIDDEN else ch for ch in text
+    )
+
+
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
+
+
 @dataclass(frozen=True)
 class Citation:
     source: str
@@ -149,9 +164,10 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
+        """One line, always: a file name or a value with a newline cannot fake another problem's line."""
         where = self.file + (f":{self.line}" if self.line else "")
         what = f" {self.field}:" if self.field else ""
-        return f"{where}: {self.severity}:{what} {self.message}"
+        return one_line(f"{where}: {self.severity}:{what} {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "field": self.field, "line": self.line, "message": self.message}

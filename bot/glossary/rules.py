@@ -37,6 +37,12 @@ PLACEHOLDER = "TODO"  # what the draft writer (bot/drafts.py) puts where a human
 SHORT_DEF_MAX_CHARS = 320
 SHORT_DEF_MAX_WORDS = 40
 LONG_DEF_WORDS = (80, 220)
+# A term's name goes where Slack counts characters: the card's header (150), the value of a triage
+# picker's option (150, with a short prefix), buttons and option labels (75, where it is shortened with
+# "…"), and button values (2,000, with the card's other state). The request form caps a requested term
+# at 100 (term_requests.rules.TERM_MAX), so every term someone can ask for can also ship under that name;
+# 100 fits every limit above with room to spare, and no real glossary name comes near it.
+NAME_MAX_CHARS = 100
 
 
 def _field(path: FieldPath) -> str:
@@ -59,6 +65,10 @@ def _type_name(value: object) -> str:
         return "a number"
     if isinstance(value, dt.date):
         return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
     return "text"
 
 
@@ -142,11 +152,24 @@ def check_term(pf: ParsedFile) -> list[Problem]:
 
 
 def _check_term_name(c: _Checker, value: object) -> None:
-    c.text(("term",), value)
+    if c.text(("term",), value) and len(str(value).strip()) > NAME_MAX_CHARS:
+        c.report(
+            ("term",),
+            f"has {len(str(value).strip())} characters; a term name may have at most {NAME_MAX_CHARS}, so it fits "
+            "Slack's limits on headers, buttons and pickers and the request form; put the longer wording in short_def",
+        )
 
 
 def _check_aliases(c: _Checker, value: object) -> None:
     c.text_list(("aliases",), value, unique=True)
+    for i, alias in enumerate(value if isinstance(value, list) else ()):
+        if isinstance(alias, str) and len(alias.strip()) > NAME_MAX_CHARS:
+            # Nothing in Slack breaks on a long alias (the card shortens the list), but nobody types it either.
+            c.report(
+                ("aliases", i),
+                f"has {len(alias.strip())} characters; an alias is a name people type, at most {NAME_MAX_CHARS}",
+                Severity.WARNING,
+            )
 
 
 def _check_categories(c: _Checker, value: object) -> None:

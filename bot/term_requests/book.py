@@ -39,6 +39,21 @@ from .rules import (
 
 log = logging.getLogger(__name__)
 SYSTEM = "glossary"  # the actor recorded when the bot itself changes a request
+# Request ids are the state schema's Integer column: PostgreSQL's int4, 1 to 2**31 - 1.
+LARGEST_ID = 2**31 - 1
+
+
+def known_id(request_id: object) -> int:
+    """The id as a request number the database can hold, or LookupError worded like a missing request.
+
+    Ids come from button values, modal metadata and the command line: a huge number would overflow
+    SQLite's integer (OverflowError) and a string or a float is no id at all. None of them names a request.
+    """
+    if isinstance(request_id, bool) or not isinstance(request_id, int) or not 1 <= request_id <= LARGEST_ID:
+        shown = str(request_id)
+        shown = shown if len(shown) <= 24 else shown[:23] + "…"
+        raise LookupError(f"There is no request #{shown}.")
+    return request_id
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,7 @@ class RequestBook:
         duplicate_of: int | None = None,
     ) -> TermRequest:
         """Change the status if the rules allow it; raises MoveRefused (or LookupError) otherwise."""
+        request_id = known_id(request_id)
         if duplicate_of == request_id:
             raise MoveRefused("A request cannot be a duplicate of itself; pick another request or a term.")
         check_closing(target, note=note, linked_slug=linked_slug)
@@ -208,6 +224,7 @@ class RequestBook:
         because both write the request's row and so take turns (row lock on PostgreSQL, BEGIN IMMEDIATE
         on SQLite). Either way no vote is left off the post.
         """
+        request_id = known_id(request_id)
         with self.store.writing() as conn:
             conn.execute(
                 update(term_requests)
@@ -264,10 +281,12 @@ class RequestBook:
     # --- reading -----------------------------------------------------------------------------
 
     def get(self, request_id: int) -> TermRequest:
+        request_id = known_id(request_id)
         with self.store.engine.connect() as conn:
             return self._get(conn, request_id)
 
     def _get(self, conn: Connection, request_id: int) -> TermRequest:
+        request_id = known_id(request_id)
         row = conn.execute(select(term_requests).where(term_requests.c.id == request_id)).first()
         if row is None:
             raise LookupError(f"There is no request #{request_id}.")
@@ -293,6 +312,7 @@ class RequestBook:
         return [r for r in self.list(statuses=ACTIVE) if r.id != exclude and matches_typed(r, typed)]
 
     def history(self, request_id: int) -> list[dict[str, Any]]:
+        request_id = known_id(request_id)
         with self.store.engine.connect() as conn:
             rows = conn.execute(select(history).where(history.c.request_id == request_id).order_by(history.c.id))
             return [dict(r._mapping) for r in rows]

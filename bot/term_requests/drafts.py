@@ -12,7 +12,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from ..glossary.model import LICENSE, slugify
+from ..glossary.model import LICENSE, one_line, slugify
 from ..glossary.rules import PLACEHOLDER
 from .rules import AUDIENCE_ROLES, TermRequest
 
@@ -74,10 +74,38 @@ def draft_text(request: TermRequest, today: dt.date | None = None) -> str:
     return header + "\n".join(lines) + "\n"
 
 
+class DraftRefused(ValueError):
+    """The request's term makes no safe file name; the message says why, in one line."""
+
+
+# Most file systems allow 255 bytes in a name; ".yml" and some slack for editors' backup suffixes.
+SLUG_MAX_BYTES = 200
+
+
+def draft_path(term: str, out_dir: Path) -> Path:
+    """<slug>.yml inside out_dir, by the glossary's one slug rule, or DraftRefused.
+
+    A term is typed by anyone in Slack, so its slug may be `../../x`, `/etc/x` or hold a NUL: a name
+    that is not one plain file name directly inside out_dir is refused, never cleaned into another.
+    """
+    slug = slugify(term)
+    shown = one_line(slug)[:80]
+    if not slug or slug in (".", "..") or slug.startswith("."):
+        raise DraftRefused(f"the term's slug {shown!r} cannot be a file name (empty, or hidden from the glossary)")
+    if any(ch in slug for ch in ("/", "\\", "\0")) or one_line(slug) != slug:
+        raise DraftRefused(f"the term's slug {shown!r} cannot be a file name (it holds a path or control character)")
+    if len(slug.encode()) > SLUG_MAX_BYTES:
+        raise DraftRefused(f"the term's slug cannot be a file name (longer than {SLUG_MAX_BYTES} bytes)")
+    path = out_dir / f"{slug}.yml"
+    if path.resolve().parent != out_dir.resolve():
+        raise DraftRefused(f"the term's slug {shown!r} cannot be a file name inside {out_dir}")
+    return path
+
+
 def write_draft(request: TermRequest, out_dir: Path, today: dt.date | None = None) -> Path:
-    """Writes <slug>.yml; never overwrites an existing file."""
+    """Writes <slug>.yml inside out_dir; never overwrites an existing file. Raises DraftRefused or OSError."""
+    path = draft_path(request.term, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{slugify(request.term)}.yml"
     with path.open("x", encoding="utf-8") as f:  # "x": fail rather than clobber someone's work
         f.write(draft_text(request, today))
     return path

@@ -62,6 +62,20 @@ def to_json(requests: list[TermRequest]) -> str:
     return json.dumps([request_row(r) for r in requests], indent=2, ensure_ascii=False)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> object:
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe.
+
+    Anyone in Slack can file a request, so its term or reason may be `=HYPERLINK(...)`. Numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(requests: list[TermRequest]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -70,5 +84,5 @@ def to_csv(requests: list[TermRequest]) -> str:
         row = request_row(r)
         for key in ("voters", "audiences", "links"):
             row[key] = " ".join(row[key])  # one cell each; ids, keys and URLs hold no spaces
-        writer.writerow(row)
+        writer.writerow({key: spreadsheet_text(value) for key, value in row.items()})
     return out.getvalue()
