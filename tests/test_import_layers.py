@@ -15,7 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BOT = ROOT / "bot"
 
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
-GLOSSARY_STAGES = (("model",), ("names", "parse", "roles"), ("rules",), ("load",), ("db",), ("lookup",), ("live",))
+GLOSSARY_STAGES = (
+    ("model",),
+    ("names", "parse", "roles", "questions"),
+    ("rules", "variants"),
+    ("load",),
+    ("db", "ranking"),
+    ("lookup",),
+    ("live",),
+)
 # The core: no import from the Slack adapter, so the command line and any other front door can use it alone.
 CORE = ("bot.glossary", "bot.state", "bot.term_requests", "bot.ask", "bot.cards", "bot.runtime")
 
