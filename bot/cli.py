@@ -1,4 +1,4 @@
-"""The command line: check, define, ask, search, serve, requests. One function per subcommand.
+"""The command line: check, define, ask, search, serve, db, requests. One function per subcommand.
 
 Exit codes: 0 done, 1 a miss or a glossary with errors, 2 a usage or settings error.
 """
@@ -125,6 +125,53 @@ def cmd_serve(args, settings: Settings) -> int:
     return serve(settings)
 
 
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from .state.migrations import StateSchemaError, upgrade
+    from .state.store import make_engine
+
+    engine = make_engine(settings.state_url)
+    try:
+        done = upgrade(engine)
+    except (StateSchemaError, OperationalError) as exc:
+        print(f"glossary-bot: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        engine.dispose()
+    if done.changed:
+        print(f"State database upgraded from {done.before.describe()} to revision {done.after}.")
+    else:
+        print(f"State database is up to date (revision {done.after}).")
+    return EXIT_OK
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from .state.migrations import current_revision, head
+    from .state.store import make_engine
+
+    engine = make_engine(settings.state_url)
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        print(f"glossary-bot: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        engine.dispose()
+    newest = head()
+    status = "up to date" if revision == newest else f"behind, this release needs {newest}: run `db upgrade`"
+    print(f"State database at {f'revision {revision}' if revision else 'no version'}: {status}.")
+    return EXIT_OK if revision == newest else EXIT_FAILED
+
+
+def _one_line(exc: Exception) -> str:
+    # A database driver's message can span lines (and SQLAlchemy appends a link); people need the first.
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0]
+
+
 def cmd_requests_export(args, settings: Settings) -> int:
     from .state.store import Store
     from .term_requests.book import RequestBook
@@ -200,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)"
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("db", parents=[common], help="the state database's schema: upgrade it, or show its revision")
+    db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    q = db_sub.add_parser("upgrade", parents=[common], help="apply pending schema migrations (safe to run twice)")
+    q.set_defaults(func=cmd_db_upgrade)
+    q = db_sub.add_parser("current", parents=[common], help="print the schema revision; exit 1 if behind")
+    q.set_defaults(func=cmd_db_current)
 
     p = sub.add_parser("requests", parents=[common], help="term requests: export them, or draft a term file from one")
     requests_sub = p.add_subparsers(dest="requests_command", required=True, metavar="ACTION")

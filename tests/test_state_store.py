@@ -27,7 +27,7 @@ def test_preferences_default_then_upsert(state_url):
 
 def test_store_reopens_the_same_data(state_url):
     Store(state_url).set_framing("U1", "exec")
-    assert Store(state_url).preference("U1").framing == "exec"  # create_all on an existing schema is harmless
+    assert Store(state_url).preference("U1").framing == "exec"  # reopening at the newest revision changes nothing
 
 
 def test_an_event_is_claimed_once_among_racing_threads(state_url):

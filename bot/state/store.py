@@ -8,18 +8,18 @@ generous busy timeout, and BEGIN IMMEDIATE so a transaction takes the write lock
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import IntegrityError
 
-from .schema import metadata, preferences, processed_events
-
-log = logging.getLogger(__name__)
+from .migrations import prepare_on_start
+from .schema import preferences, processed_events
 
 EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
 PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
@@ -45,7 +45,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: DBAPIConnection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event below issue BEGIN itself
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -54,7 +54,7 @@ def make_engine(url: str) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # Writers take the lock up front; readers (WAL) never wait and never block a writer.
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
@@ -65,19 +65,9 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self._create_tables()
+        # SQLite upgrades its schema here; PostgreSQL raises StateSchemaBehind until `db upgrade` has run.
+        prepare_on_start(self.engine)
         self._claims = 0
-
-    def _create_tables(self) -> None:
-        # Several instances may start at once on one PostgreSQL database: a lost race is harmless.
-        for attempt in range(3):
-            try:
-                metadata.create_all(self.engine)
-                return
-            except (IntegrityError, OperationalError) as exc:
-                if attempt == 2:
-                    raise
-                log.info("state tables being created by another instance (%s); retrying", exc.__class__.__name__)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -107,18 +97,16 @@ class Store:
     def set_role(self, user_id: str, role: str | None) -> None:
         self._upsert_preference(user_id, role=role)
 
-    def _upsert_preference(self, user_id: str, **values) -> None:
-        values["updated_at"] = now()
+    def _upsert_preference(self, user_id: str, **values: str | None) -> None:
+        changes: dict[str, object] = {**values, "updated_at": now()}
         with self.writing() as conn:
-            stmt = self._insert(preferences).values(user_id=user_id, **values)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_=values))
+            conn.execute(self._upsert(preferences, ["user_id"], {"user_id": user_id, **changes}, changes))
 
-    def _insert(self, table):
+    def _upsert(self, table: Table, keys: list[str], row: dict[str, object], changes: dict[str, object]) -> Executable:
+        # The two dialects spell "insert, or update on conflict" alike but in separate classes.
         if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        return dialect_insert(table)
+            return postgresql.insert(table).values(row).on_conflict_do_update(index_elements=keys, set_=changes)
+        return sqlite.insert(table).values(row).on_conflict_do_update(index_elements=keys, set_=changes)
 
     # --- processed events --------------------------------------------------------------------
 
