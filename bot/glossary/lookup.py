@@ -127,11 +127,11 @@ class Glossary:
         key = normalise(query[:MAX_QUERY])
         if not key:
             return LookupResult(LookupStatus.MISS, query)
-        variant = self.ranker.variant(key)
-        if variant:
-            return self._decided(query, variant, MatchHow.VARIANT)
         # Typed in capitals, a person names an acronym; typed in lower case it may be any word ("mad").
         confident = looks_like_acronym(query)
+        variant = self.ranker.variant(key, acronym=confident)
+        if variant:
+            return self._decided(query, variant, MatchHow.VARIANT)
         acronym = self.ranker.acronym(key, strict=not confident)
         if acronym:
             return self._result(query, acronym, MatchHow.ACRONYM, confident=confident)
@@ -158,10 +158,13 @@ class Glossary:
         named = self.ranker.named_inside(subject)
         if named:
             slug, spelling, whole = named
-            rest = [m for m in self._open_ended(question, subject).matches if m.term.slug != slug]
             first = Match(self.terms[slug], 100.0 if whole else 90.0, spelling)
-            status = LookupStatus.HIT if whole else LookupStatus.SUGGESTIONS
-            return LookupResult(status, question, (first, *rest)[:SUGGESTION_LIMIT], MatchHow.QUESTION)
+            if whole:  # the question names this term and nothing else
+                return LookupResult(LookupStatus.HIT, question, (first,), MatchHow.QUESTION)
+            rest = [m for m in self._open_ended(question, subject).matches if m.term.slug != slug]
+            return LookupResult(
+                LookupStatus.SUGGESTIONS, question, (first, *rest)[:SUGGESTION_LIMIT], MatchHow.QUESTION
+            )
         if found.status == LookupStatus.SUGGESTIONS:
             return LookupResult(found.status, question, found.matches, found.how)
         return self._open_ended(question, subject)
@@ -196,7 +199,9 @@ class Glossary:
     def _open_ended(self, query: str, key: str) -> LookupResult:
         """Typos and full-text search, ranked together; a miss below every floor."""
         typos = self.ranker.typos(key)
-        searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor)
+        # With a close spelling found, only terms holding every word may join it: any-word search is for
+        # text that names no term, and would only add noise (and time) to a typo.
+        searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
         if not typos and not searched:
             return LookupResult(LookupStatus.MISS, query)
         seen: set[str] = set()
@@ -212,14 +217,14 @@ class Glossary:
         how = MatchHow.FUZZY if typos else MatchHow.SEARCH
         return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
 
-    def _fts(self, key: str, limit: int, *, floor: float) -> list[tuple[str, float]]:
+    def _fts(self, key: str, limit: int, *, floor: float, any_word: bool = True) -> list[tuple[str, float]]:
         words = self.ranker.content_words(key)
         if not words or self.db_path is None:
             return []
         try:
             conn = self._connection()
             found = db.search(conn, words, self.ranker.candidate_limit)
-            if not found and len(words) > 1:
+            if not found and len(words) > 1 and any_word:
                 found = db.search(conn, words, self.ranker.candidate_limit, every_word=False)
         except sqlite3.Error:
             log.exception("full-text search failed for %r", key[:100])

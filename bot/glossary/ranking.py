@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from .model import Term
 from .names import NameIndex, normalise
@@ -49,6 +49,7 @@ class Ranker:
         self.candidate_limit = CANDIDATES
         self.terms = {t.slug: t for t in terms}
         self._variants: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # key -> (slug, key, spelling)
+        self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
         self._fields: dict[str, dict[str, frozenset[str]]] = {}
         self._coverage: dict[str, list[frozenset[str]]] = {}
@@ -60,10 +61,10 @@ class Ranker:
             df.update(set().union(*self._fields[t.slug].values()) - {""})
         self._idf_n = len(self.terms) + 1
         self._df = df
-        lengths = sorted(by_length)
-        self._typo_lengths = lengths
-        self._typo_choices = [by_length[n] for n in lengths]
-        self._typo_keys = [[key for key, _, _ in by_length[n]] for n in lengths]
+        # Every name and alias a typo may be of, shortest first: a typo's reach in length is one slice.
+        self._typo_choices = [c for n in sorted(by_length) for c in sorted(set(by_length[n]))]
+        self._typo_keys = [key for key, _, _ in self._typo_choices]
+        self._typo_lengths = [len(key) for key in self._typo_keys]
         self.text_stems = lru_cache(maxsize=4096)(self._text_stems)
 
     def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> None:
@@ -74,10 +75,12 @@ class Ranker:
             key = normalise(written)
             if not key:
                 continue
-            vk = variant_key(key)
-            self._variants[vk].append((t.slug, key, spelling))
+            acronym_case = written in t.aliases and bool(_ACRONYM_CASE.match(written))
+            if not acronym_case:  # an acronym has no stem: "HEPS" is not an inflection of "HEP"
+                self._variants[variant_key(key)].append((t.slug, key, spelling))
             if " " not in key and key.isalpha() and len(key) <= 5:
-                self._variants[variant_key(key + "s")].append((t.slug, key, spelling))  # LLMs, GPUs
+                # LLMs, GPUs: the plural of a short name, exactly (the stemmer would fold "sses" to "ss")
+                self._plurals[key + "s"].append((t.slug, key, spelling))
             for acronym in acronyms(key):
                 if t.slug not in self._acronyms[acronym]:
                     self._acronyms[acronym].append(t.slug)
@@ -88,7 +91,7 @@ class Ranker:
             if written in t.aliases:
                 fields["alias"] = fields["alias"] | _stems(key)
             # Short names and acronyms match exactly only: "pia" must not be a typo of "pizza".
-            if len(key) > 3 and not (written in t.aliases and _ACRONYM_CASE.match(written)):
+            if len(key) > 3 and not acronym_case:
                 by_length[len(key)].append((key, t.slug, spelling))
         fields["short"] = _stems(normalise(t.short_def))
         self._fields[t.slug] = fields
@@ -96,9 +99,10 @@ class Ranker:
 
     # -- exact steps ---------------------------------------------------------------------------
 
-    def variant(self, key: str) -> list[tuple[str, float, str]]:
-        """Terms whose name or alias is an inflection of the key, closest spelling first."""
-        found = self._variants.get(variant_key(key))
+    def variant(self, key: str, *, acronym: bool = False) -> list[tuple[str, float, str]]:
+        """Terms whose name or alias is an inflection of the key, closest spelling first. What was typed as
+        an acronym (`acronym`) only meets the plural of a short name: LLMs."""
+        found = self._plurals.get(key) or (None if acronym else self._variants.get(variant_key(key)))
         if not found:
             return []
         best: dict[str, tuple[str, float, str]] = {}
@@ -156,18 +160,23 @@ class Ranker:
         allowed = typo_allowance(len(key))
         if not allowed:
             return []
+        # Each edit changes the length by one at most: only names within `allowed` of its length can match.
         lo = bisect_left(self._typo_lengths, len(key) - allowed)
         hi = bisect_right(self._typo_lengths, len(key) + allowed)
         best: dict[str, tuple[int, float, str]] = {}
-        for bucket in range(lo, hi):
-            keys = self._typo_keys[bucket]
-            for choice, distance, index in process.extract(
-                key, keys, scorer=OSA.distance, score_cutoff=allowed, limit=limit * 2
-            ):
-                _, slug, spelling = self._typo_choices[bucket][index]
-                score = 100.0 * (1 - distance / max(len(key), len(choice)))
-                if slug not in best or (distance, -score) < (best[slug][0], -best[slug][1]):
-                    best[slug] = (int(distance), score, spelling)
+        # Levenshtein with a small cutoff is rapidfuzz's fastest path; a swap of two letters costs it 2, so
+        # it casts one edit wider, and the true (OSA, a swap is one edit) distance sorts out the rest.
+        wide = process.extract(
+            key, self._typo_keys[lo:hi], scorer=Levenshtein.distance, score_cutoff=allowed + 1, limit=limit * 8
+        )
+        found = [(c, OSA.distance(key, c), i) for c, _, i in wide]
+        for choice, distance, index in found:
+            if distance > allowed:
+                continue
+            _, slug, spelling = self._typo_choices[lo + index]
+            score = 100.0 * (1 - distance / max(len(key), len(choice)))
+            if slug not in best or (distance, -score) < (best[slug][0], -best[slug][1]):
+                best[slug] = (int(distance), score, spelling)
         ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
         return [(slug, round(score, 1), spelling) for slug, (_, score, spelling) in ranked[:limit]]
 
