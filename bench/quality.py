@@ -121,7 +121,8 @@ def table(title: str, r: dict[str, dict[str, float]], holdout: dict[str, dict[st
     lines = [
         f"### {title}",
         "",
-        "| category | n | top-1 | top-3 | hit | confident-wrong | clean miss | held-out top-1 / miss | median ms | p99 ms |",
+        "| category | n | top-1 | top-3 | hit | confident-wrong | clean miss | held-out top-1 / miss "
+        "| median ms | p99 ms |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for category, x in r.items():
