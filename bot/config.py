@@ -6,15 +6,39 @@ environment they build.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _digest_time(get: Callable[[str, str], str]) -> tuple[int, int, str]:
+    """DIGEST_DAY (a weekday name, or its first three letters), DIGEST_HOUR (0-23), DIGEST_TZ (an IANA zone)."""
+    day = get("DIGEST_DAY", "monday").lower()
+    matches = [i for i, name in enumerate(WEEKDAYS) if day in (name, name[:3])]
+    if not matches:
+        raise SettingsError(f"DIGEST_DAY must be a weekday such as monday, not {day!r}; see .env.example")
+    try:
+        hour = int(get("DIGEST_HOUR", "9"))
+        if not 0 <= hour <= 23:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"DIGEST_HOUR must be an hour from 0 to 23, not {get('DIGEST_HOUR', '')!r}") from None
+    tz = get("DIGEST_TZ", "UTC")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"DIGEST_TZ must be a time zone such as Europe/Paris, not {tz!r}") from None
+    return matches[0], hour, tz
 
 
 @dataclass(frozen=True)
@@ -37,6 +61,10 @@ class Settings:
     log_level: str = "INFO"
     mcp_port: int = 8765  # `python -m bot mcp --http`
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
+    owners_file: Path = Path("data/owners.yml")  # who owns which terms, and review intervals
+    digest_day: int = 0  # the weekly review digest's day, Monday = 0
+    digest_hour: int = 9  # …and hour, in digest_tz
+    digest_tz: str = "UTC"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -56,6 +84,7 @@ class Settings:
             mcp_port = int(get("MCP_PORT", "8765"))
         except ValueError:
             raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
+        digest_day, digest_hour, digest_tz = _digest_time(get)
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -77,6 +106,10 @@ class Settings:
             log_level=get("LOG_LEVEL", "INFO").upper(),
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
+            owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
+            digest_day=digest_day,
+            digest_hour=digest_hour,
+            digest_tz=digest_tz,
         )
 
     @property
