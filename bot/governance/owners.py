@@ -231,8 +231,3 @@ def may_act(
     """Who may triage a request or verify a term: every reviewer, and the owners that request_owners names
     for it (owners are reviewers for their terms and categories)."""
     return holds(user_id, reviewers, members) or holds(user_id, owners, members)
-
-
-def no_groups(_group: str) -> tuple[str, ...]:
-    """For callers that cannot look user groups up (the command line without Slack)."""
-    return ()

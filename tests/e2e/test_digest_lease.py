@@ -109,3 +109,20 @@ def test_the_schedule_sends_once_the_weeks_hour_has_come(tmp_path, fake_slack, o
     assert schedule.check(monday + dt.timedelta(hours=5)) is None  # that week is done
     assert len(fake_slack.of("chat.postMessage")) == 3
     runtime.store.close()
+
+
+def test_reviews_send_needs_only_the_bot_token_and_sends_once_a_week(
+    tmp_path, fake_slack, owners_path, monkeypatch, capsys
+):
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GLOSSARY_DIR", str(BUNDLED_TERMS))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("OWNERS_FILE", str(owners_path))
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    assert main(["reviews", "send"]) == 2 and "SLACK_BOT_TOKEN is not set" in capsys.readouterr().err
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    assert main(["reviews", "send"]) == 0 and "to 3 owners" in capsys.readouterr().out
+    assert main(["reviews", "send"]) == 0 and "already sent" in capsys.readouterr().out
+    assert sorted(c.body["channel"] for c in fake_slack.of("chat.postMessage")) == ["UCORE001", "UOWNER01", "URAG0001"]
