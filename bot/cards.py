@@ -5,10 +5,12 @@ A card model says *what* to show for one person asking about one term; renderers
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .glossary.lookup import Glossary
 from .glossary.model import TERM_STATUS_LABELS, Framing, Relation, RelationKind, Role, Term, TermStatus
+from .governance.staleness import ReviewState, day_words
 
 STATUS_MARKS = {
     TermStatus.DRAFT: "📝",
@@ -35,6 +37,8 @@ class Card:
     attribution: str
     expanded: bool = False  # the "More" view: long definition, examples, governance, aliases
     docs_url: str = ""  # the published glossary site, when there is one
+    review: ReviewState | None = None  # due for review, or verified in Slack; None where nobody knows
+    today: dt.date | None = None  # the day the review words are written for ("12 March", not "12 March 2025")
 
     @property
     def status_label(self) -> str:
@@ -52,6 +56,26 @@ class Card:
     def takeaway(self) -> str:
         return self.role.takeaway if self.role else ""
 
+    @property
+    def review_due(self) -> str:
+        """ "Review due since 12 March" for a term past its review interval, else nothing."""
+        r = self.review
+        if r is None or not r.stale:
+            return ""
+        return f"Review due since {day_words(r.due_since, self._today)}" if r.due_since else "Review due"
+
+    @property
+    def verified(self) -> tuple[str, str] | None:
+        """(who, "12 March") when the latest review is a "Still accurate" said in Slack."""
+        r = self.review
+        if r is None or not (r.verified_by and r.verified_on):
+            return None
+        return r.verified_by, day_words(r.verified_on, self._today)
+
+    @property
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
 
 def build_card(
     glossary: Glossary,
@@ -63,6 +87,8 @@ def build_card(
     expanded: bool = False,
     attribution: str = "",
     docs_url: str = "",
+    review: ReviewState | None = None,
+    today: dt.date | None = None,
 ) -> Card:
     """`framing` asked for now beats the stored `preferred` one; with neither, both framings are shown."""
     chosen = framing or preferred
@@ -76,6 +102,8 @@ def build_card(
         attribution=attribution,
         expanded=expanded,
         docs_url=docs_url,
+        review=review,
+        today=today,
     )
 
 

@@ -1,4 +1,5 @@
-"""The command line: check, define, ask, search, explain, serve, mcp, db, requests. One function per subcommand.
+"""The command line: check, define, ask, search, explain, serve, mcp, db, requests, reviews (review_commands.py).
+One function per subcommand.
 
 Exit codes: 0 done, 1 a miss or a glossary with errors, 2 a usage or settings error.
 """
@@ -12,6 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from . import review_commands
 from .cards import attribution_line, build_card
 from .config import Settings, SettingsError
 from .glossary.live import open_glossary
@@ -19,6 +21,8 @@ from .glossary.load import load_glossary
 from .glossary.lookup import Glossary
 from .glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
 from .glossary.names import normalise
+from .governance.owners import check_names, load_owners
+from .governance.service import Governance
 from .startup import say_settings_problem, settings_or_exit
 from .state.migrations import StateSchemaError
 from .terminal import card_text, result_text
@@ -30,6 +34,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.glossary_dir
     try:
         result = load_glossary(directory, max_file_bytes=settings.glossary_max_file_bytes)
+        owners, problems = load_owners(settings.owners_file)
+        result.problems += problems + check_names(owners, result.terms)
     except Exception as exc:  # a bug, not a bad file: still the report a CI job parses, and exit 1
         logging.getLogger(__name__).debug("check failed", exc_info=True)
         message = f"could not be checked ({type(exc).__name__}: {exc}); please report this"
@@ -67,12 +73,28 @@ def _glossary(settings: Settings) -> Glossary:
     return glossary
 
 
+def _governance(settings: Settings) -> Governance:
+    """Review states for the command line: verifications from the state database when there is one. A
+    SQLite file that does not exist yet is not created just to say that nothing was verified."""
+    from zoneinfo import ZoneInfo
+
+    from .state.store import Store
+
+    tz = ZoneInfo(settings.digest_tz)
+    if not settings.database_url and not (settings.data_dir / "state.db").exists():
+        return Governance(settings.owners_file, None, tz)
+    return Governance(settings.owners_file, Store(settings.state_url), tz)
+
+
 def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.term)
     glossary = _glossary(settings)
     result = glossary.find(query)
+    governance = _governance(settings)
+    review = governance.state(result.term) if result.term else None
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        # A hit also says whether the term is due for review and who last verified it in Slack.
+        print(json.dumps({**result.as_dict(), **(review.as_dict() if review else {})}, indent=2, ensure_ascii=False))
     elif result.term:
         framing = Framing(args.framing) if args.framing else None
         card = build_card(
@@ -82,6 +104,8 @@ def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
             expanded=args.more,
             attribution=attribution_line(settings.glossary_name, settings.license),
             docs_url=settings.glossary_url,
+            review=review,
+            today=governance.today(),
         )
         print(card_text(card))
     else:
@@ -314,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("number", type=int)
     q.add_argument("--out", metavar="DIR", help="folder to write into (default: the glossary folder)")
     q.set_defaults(func=cmd_requests_draft)
+
+    review_commands.add_parser(sub, common)
     return parser
 
 

@@ -6,15 +6,39 @@ environment they build.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _digest_time(get: Callable[[str, str], str]) -> tuple[int, int, str]:
+    """DIGEST_DAY (a weekday name, or its first three letters), DIGEST_HOUR (0-23), DIGEST_TZ (an IANA zone)."""
+    day = get("DIGEST_DAY", "monday").lower()
+    matches = [i for i, name in enumerate(WEEKDAYS) if day in (name, name[:3])]
+    if not matches:
+        raise SettingsError(f"DIGEST_DAY must be a weekday such as monday, not {day!r}; see .env.example")
+    try:
+        hour = int(get("DIGEST_HOUR", "9"))
+        if not 0 <= hour <= 23:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"DIGEST_HOUR must be an hour from 0 to 23, not {get('DIGEST_HOUR', '')!r}") from None
+    tz = get("DIGEST_TZ", "UTC")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"DIGEST_TZ must be a time zone such as Europe/Paris, not {tz!r}") from None
+    return matches[0], hour, tz
 
 
 @dataclass(frozen=True)
@@ -39,6 +63,10 @@ class Settings:
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
     # The most bytes one term file may have (GLOSSARY_MAX_FILE_BYTES); bot.glossary.parse.DEFAULT_MAX_FILE_BYTES.
     glossary_max_file_bytes: int = 1_000_000
+    owners_file: Path = Path("data/owners.yml")  # who owns which terms, and review intervals
+    digest_day: int = 0  # the weekly review digest's day, Monday = 0
+    digest_hour: int = 9  # …and hour, in digest_tz
+    digest_tz: str = "UTC"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -66,6 +94,7 @@ class Settings:
             raise SettingsError(
                 "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
             )
+        digest_day, digest_hour, digest_tz = _digest_time(get)
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -88,6 +117,10 @@ class Settings:
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
             glossary_max_file_bytes=max_file_bytes,
+            owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
+            digest_day=digest_day,
+            digest_hour=digest_hour,
+            digest_tz=digest_tz,
         )
 
     @property

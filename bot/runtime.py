@@ -8,6 +8,7 @@ through it, so what "clear" forgets is decided in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from .ask import Ask, answer_question, best_reading
 from .cards import Card, attribution_line, build_card
@@ -16,6 +17,7 @@ from .glossary.live import LiveGlossary
 from .glossary.lookup import Glossary, LookupResult
 from .glossary.model import Framing, Role, Term
 from .glossary.roles import find_role, load_roles
+from .governance.service import Governance
 from .state.store import Store
 from .term_requests.book import RequestBook
 
@@ -33,6 +35,7 @@ class Runtime:
         self.store = store
         self.roles = roles
         self.requests = RequestBook(store)
+        self.governance = Governance(settings.owners_file, store, ZoneInfo(settings.digest_tz))
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -68,6 +71,8 @@ class Runtime:
             expanded=expanded,
             attribution=attribution_line(self.settings.glossary_name, self.settings.license),
             docs_url=self.settings.glossary_url,
+            review=self.governance.state(term),
+            today=self.governance.today(),
         )
 
     def define(self, user_id: str, ask: Ask) -> Answer:

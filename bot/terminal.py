@@ -22,6 +22,7 @@ def card_text(card: Card) -> str:
         t.term,
         f"{t.part_of_speech.replace('_', ' ')} · {', '.join(t.categories)}",
         f"{card.status_mark} {card.status_label}" + (f" (last reviewed {t.last_reviewed})" if t.last_reviewed else ""),
+        *_review_lines(card),
         "",
         _wrap(t.short_def),
         "",
@@ -60,6 +61,13 @@ def card_text(card: Card) -> str:
     if card.docs_url:
         lines.append(card.docs_url)
     return "\n".join(lines)
+
+
+def _review_lines(card: Card) -> list[str]:
+    lines = [card.review_due] if card.review_due else []
+    if card.verified:
+        lines.append(f"Verified by {card.verified[0]} on {card.verified[1]}")
+    return lines
 
 
 HEADINGS = {

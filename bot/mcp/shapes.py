@@ -53,6 +53,10 @@ class TermEntry(TypedDict):
     related: list[Related]
     citations: list[Citation]
     license: str
+    stale: bool  # due for review: its last verification is older than its status's review interval
+    due_since: str | None  # the day it became (or becomes) due; None when it is never due
+    verified_by: str | None  # the Slack user who last said "Still accurate", when that is the latest review
+    verified_on: str | None
     role: NotRequired[RoleTakeaway]
     docs_url: NotRequired[str]
 

@@ -76,6 +76,7 @@ def _related(runtime: Runtime, term: Term, kind: RelationKind) -> list[Related]:
 def entry(runtime: Runtime, term: Term, framing: Framing | None = None, role: str | None = None) -> TermEntry:
     """One term as an agent reads it: both framings unless one is asked for, a role's takeaway if a role is."""
     framings = (framing,) if framing else (Framing.EXEC, Framing.ENGINEER)
+    review = runtime.governance.state(term)
     result: TermEntry = {
         "slug": term.slug,
         "term": term.term,
@@ -89,6 +90,10 @@ def entry(runtime: Runtime, term: Term, framing: Framing | None = None, role: st
         "related": [r for kind in RelationKind for r in _related(runtime, term, kind)],
         "citations": [{"source": c.source, "url": c.url} for c in term.citations],
         "license": term.license,
+        "stale": review.stale,
+        "due_since": review.due_since.isoformat() if review.due_since else None,
+        "verified_by": review.verified_by,
+        "verified_on": review.verified_on.isoformat() if review.verified_on else None,
     }
     known = _role(runtime, role)
     if known is not None:

@@ -21,6 +21,7 @@ from ..config import Settings
 from ..runtime import Runtime
 from . import listeners
 from .deps import Deps, deps_of
+from .digests import DigestSchedule
 from .notify import announce_published
 from .reviewers import Reviewers
 
@@ -109,6 +110,8 @@ def build_bot(
     close_requests_on_reload(app, runtime)
     if watch and settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
+    if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
+        DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
     return Bot(app, runtime)
 
 

@@ -62,3 +62,10 @@ OPTIONS = (PICK_TERM, PICK_TARGET)
 
 def triage_id(operation: str) -> str:
     return f"triage:{operation}"
+
+
+# --- Reviews (the weekly digest DM) -----------------------------------------------------------------
+STILL_ACCURATE = "review_still_accurate"  # value: {"s": slug}
+NEEDS_CHANGE = "review_needs_change"
+
+ACTIONS = (*ACTIONS, STILL_ACCURATE, NEEDS_CHANGE)

@@ -21,12 +21,17 @@ def _term_name(runtime: Runtime, request: TermRequest) -> str | None:
     return term.term if term else None
 
 
+def _triage(runtime: Runtime, request: TermRequest) -> dict:
+    owners = runtime.governance.owners_for_request(runtime.glossary, request)
+    return triage_message(request, _term_name(runtime, request), owners)
+
+
 def post_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> None:
     channel = runtime.settings.requests_channel
     if not channel:
         log.info("request #%d filed; REQUESTS_CHANNEL is not set, so no triage post", request.id)
         return
-    posted = triage_message(request, _term_name(runtime, request))
+    posted = _triage(runtime, request)
     try:
         reply = client.chat_postMessage(channel=channel, **posted)
     except SlackApiError as exc:
@@ -40,7 +45,7 @@ def post_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> No
     # Until the post is recorded, a vote cannot redraw it (it has no message to update). So whatever
     # changed between filing and now is drawn here: the book re-reads the request as it records the post.
     now = runtime.requests.set_message(request.id, reply["channel"], reply["ts"])
-    if triage_message(now, _term_name(runtime, now)) != posted:
+    if _triage(runtime, now) != posted:
         update_triage(client, runtime, now)
 
 
@@ -48,9 +53,7 @@ def update_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> 
     if not (request.channel_id and request.message_ts):
         return  # not posted yet: post_triage draws the latest state once it records the post
     try:
-        client.chat_update(
-            channel=request.channel_id, ts=request.message_ts, **triage_message(request, _term_name(runtime, request))
-        )
+        client.chat_update(channel=request.channel_id, ts=request.message_ts, **_triage(runtime, request))
     except SlackApiError as exc:
         log.error("could not update the triage post of request #%d: %s", request.id, exc.response.get("error"))
 

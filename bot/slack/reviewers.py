@@ -23,9 +23,10 @@ class Reviewers:
         self._lock = threading.Lock()
 
     def __contains__(self, user_id: str) -> bool:
-        return is_reviewer(user_id, self.reviewers, self._members)
+        return is_reviewer(user_id, self.reviewers, self.members)
 
-    def _members(self, group_id: str) -> frozenset[str]:
+    def members(self, group_id: str) -> frozenset[str]:
+        """A user group's members, cached for GROUP_TTL; owners' groups are read through here too."""
         with self._lock:
             cached = self._groups.get(group_id)
             if cached and time.monotonic() - cached[0] < GROUP_TTL:

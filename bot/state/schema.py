@@ -97,3 +97,35 @@ history = Table(
     Column("note", Text, nullable=False, default=""),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# --- governance: reviews and the weekly digest (revision 0005) ----------------------------------------
+
+# Append-only: every "Still accurate" said in Slack, who and when. The latest per term counts.
+term_verifications = Table(
+    "term_verifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", Text, nullable=False, index=True),
+    Column("verified_by", String(32), nullable=False),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per week: the instance that holds it sends that week's digests. Its lease runs out so that another
+# instance can take over from one that died half-way; finished_at says the week is done.
+digest_leases = Table(
+    "digest_leases",
+    metadata,
+    Column("week", String(16), primary_key=True),  # ISO week, "2025-W11"
+    Column("holder", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+# Each owner's digest of a week, recorded before it is sent: a takeover never sends one twice.
+digest_deliveries = Table(
+    "digest_deliveries",
+    metadata,
+    Column("week", String(16), primary_key=True),
+    Column("user_id", String(32), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from ...governance.owners import may_act
 from ...runtime import Runtime
 from ...term_requests.rules import MoveRefused, TermRequest
 from .. import ids
-from ..deps import Listener, deps_of
+from ..deps import Deps, Listener, deps_of
 from ..notify import announce_declined, announce_duplicate, tell_published, update_triage
 from ..render.results import notice
 from ..replies import privately
@@ -20,6 +21,17 @@ from ..views import triage_forms as forms
 
 log = logging.getLogger(__name__)
 NOT_A_REVIEWER = "Only glossary reviewers can triage requests. Ask one of them, or the admin who sets REVIEWERS."
+
+
+def _may_triage(deps: Deps, user: str, request_id: int) -> bool:
+    """Reviewers, and the owners of the request's term and its categories (governance.owners.may_act)."""
+    try:
+        request = deps.runtime.requests.get(request_id)
+    except LookupError:
+        owners: tuple[str, ...] = ()
+    else:
+        owners = deps.runtime.governance.owners_for_request(deps.runtime.glossary, request)
+    return may_act(user, deps.reviewers.reviewers, owners, deps.reviewers.members)
 
 
 def _private(respond: Respond, text: str) -> None:
@@ -31,7 +43,7 @@ def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClie
     ack()
     deps = deps_of(context)
     user = body["user"]["id"]
-    if user not in deps.reviewers:
+    if not _may_triage(deps, user, forms.request_number(action.get("value")) or 0):
         _private(respond, NOT_A_REVIEWER)
         return
     match = ids.TRIAGE_PATTERN.match(action["action_id"])
@@ -60,7 +72,7 @@ def _close(
     ack, triage post redrawn. Returns the changed request for the caller to announce, or None."""
     deps = deps_of(context)
     user = body["user"]["id"]
-    if user not in deps.reviewers:
+    if not _may_triage(deps, user, forms.request_of(body["view"]) or 0):
         ack(response_action="errors", errors={forms.first_input(body["view"]): NOT_A_REVIEWER})
         return None
     try:

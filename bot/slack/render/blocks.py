@@ -69,6 +69,14 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>" if _USER_ID.match(user_id or "") else "someone"
 
 
+_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,30}$")
+
+
+def mention_owner(owner_id: str) -> str:
+    """A person or a user group (owners files name both), built from a checked id, never from free text."""
+    return f"<!subteam^{owner_id}>" if _GROUP_ID.match(owner_id or "") else mention(owner_id)
+
+
 def section(text: str, accessory: dict | None = None) -> dict:
     block = {"type": "section", "text": mrkdwn(text)}
     if accessory:

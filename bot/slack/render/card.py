@@ -79,7 +79,13 @@ def _facts(card: Card) -> str:
     parts = [t.part_of_speech.replace("_", " "), ", ".join(t.categories), f"{card.status_mark} {card.status_label}"]
     if t.last_reviewed:
         parts.append(f"reviewed {t.last_reviewed}")
-    return safe(" · ".join(parts), CONTEXT_MAX)
+    if card.review_due:
+        parts.append(card.review_due)
+    facts = safe(" · ".join(parts), CONTEXT_MAX - 80)
+    if card.verified:
+        who, day = card.verified
+        facts += f" · Verified by {mention(who)} on {escape(day)}"  # a mention built from a Slack-given id
+    return facts
 
 
 def _framing_section(card: Card, framing: Framing) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...term_requests.rules import AUDIENCES, URGENCIES, TermRequest, allowed_moves
 from .. import ids
-from .blocks import actions, button, context, link, mention, plain, safe, section, truncate
+from .blocks import actions, button, context, link, mention, mention_owner, plain, safe, section, truncate
 
 TRIAGE_LABELS = {
     "assign": "Assign to me", "open": "Reopen", "drafting": "Start drafting", "in_review": "In review",
@@ -12,8 +12,9 @@ TRIAGE_LABELS = {
 }  # fmt: skip
 
 
-def triage_message(request: TermRequest, term_name: str | None = None) -> dict:
-    """The requests-channel post reviewers act on; redrawn in place at every change."""
+def triage_message(request: TermRequest, term_name: str | None = None, owners: tuple[str, ...] = ()) -> dict:
+    """The requests-channel post reviewers act on; redrawn in place at every change. `owners` (the term's
+    and its categories' owners, from the owners file) are mentioned so that they see it."""
     who = "Anonymous" if request.anonymous else mention(request.requester)
     kind = "Change to an existing term" if request.kind == "change" else "New term"
     title = f"#{request.id} {request.term}"
@@ -39,6 +40,8 @@ def triage_message(request: TermRequest, term_name: str | None = None) -> dict:
         blocks.append(section("*Other names*\n" + safe(request.aliases, 2900)))
     if request.links:
         blocks.append(section(truncate("*Links*\n" + "\n".join(link(u, u) for u in request.links[:20]), 3000)))
+    if owners:
+        blocks.append(section("*Owners*\n" + " ".join(mention_owner(o) for o in owners[:20])))
     if request.resolution:
         blocks.append(section("*Resolution*\n" + safe(request.resolution, 2900)))
     blocks.append(context(f"Filed {request.created_at:%Y-%m-%d} · answer due by {request.due_date:%Y-%m-%d}"))

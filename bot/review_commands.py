@@ -1,0 +1,83 @@
+"""`python -m bot reviews`: the terms due for review, verified dates written back into the term files, and
+the weekly digest sent on demand (for a scheduler outside the bot)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .governance.digest import due_terms
+from .governance.service import lookup_counts
+from .governance.writeback import to_write, write_dates
+from .runtime import Runtime
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def cmd_reviews(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime.open(settings)
+    glossary, governance = runtime.glossary, runtime.governance
+    due = due_terms(glossary, governance.states(glossary), governance.ownership(glossary), lookup_counts(runtime))
+    if args.json:
+        rows = [
+            {
+                "slug": d.term.slug,
+                "term": d.term.term,
+                "owners": list(d.owners),
+                "last_verified": d.state.as_dict()["last_verified"],
+                "due_since": d.state.as_dict()["due_since"],
+                "lookups": d.lookups,
+            }
+            for d in due
+        ]
+        print(json.dumps({"terms": rows}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for d in due:
+        owners = ", ".join(d.owners) or "no owner"
+        print(f"{d.term.term}: due since {d.state.due_since or '?'} ({d.lookups} lookups; {owners})")
+    print(f"{len(due)} of {len(glossary)} terms due for review.")
+    return EXIT_OK
+
+
+def cmd_reviews_apply(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime.open(settings)
+    pending = to_write(runtime.glossary.terms.values(), runtime.governance.verifications())
+    done, problems = write_dates(pending, Path(args.out) if args.out else None)
+    for w in done:
+        print(f"{w.path}: last_reviewed {w.before} -> {w.after.isoformat()}")
+    for problem in problems:
+        print(f"glossary-bot: not changed: {problem}", file=sys.stderr)
+    where = args.out or settings.glossary_dir
+    print(f"{len(done)} term files updated in {where}. Review the change and commit it as a pull request.")
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_reviews_send(args: argparse.Namespace, settings: Settings) -> int:
+    from .slack.app import make_client
+    from .slack.digests import instance_name, send_digests
+    from .slack.reviewers import Reviewers
+
+    settings.require("SLACK_BOT_TOKEN")
+    runtime = Runtime.open(settings)
+    client = make_client(settings)
+    run = send_digests(client, runtime, Reviewers(client, settings.reviewers).members, holder=instance_name())
+    if not run.claimed:
+        print(f"The digest for week {run.week} was already sent (or is being sent) by another instance.")
+        return EXIT_OK
+    print(f"Sent the review digest for week {run.week} to {len(run.sent_to)} owners.")
+    return EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("reviews", parents=[common], help="terms due for review; write verified dates; send digests")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_reviews)
+    reviews_sub = p.add_subparsers(dest="reviews_command", metavar="ACTION")
+    q = reviews_sub.add_parser("apply", parents=[common], help="write dates verified in Slack into last_reviewed")
+    q.add_argument("--out", metavar="DIR", help="write changed copies here instead of changing the term files")
+    q.set_defaults(func=cmd_reviews_apply)
+    q = reviews_sub.add_parser("send", parents=[common], help="send this week's review digests now")
+    q.set_defaults(func=cmd_reviews_send)

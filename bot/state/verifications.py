@@ -1,0 +1,111 @@
+"""Reviews said in Slack, and who sends each week's digest: the state database's part of governance.
+
+"Still accurate" appends a verification (who, when); the latest per term is what cards and `reviews
+apply` read. The weekly digest is sent by exactly one instance: the one whose conditional insert (or,
+once the previous holder's lease ran out, conditional update) of the week's row succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .schema import digest_deliveries, digest_leases, term_verifications
+from .store import Store, now
+
+LEASE = dt.timedelta(minutes=30)  # long enough to DM every owner; a dead sender's week is free after it
+
+
+@dataclass(frozen=True)
+class Recorded:
+    slug: str
+    by: str
+    at: dt.datetime
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for what was stored as UTC
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class Verifications:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record(self, slug: str, by: str, at: dt.datetime | None = None) -> Recorded:
+        stamp = at or now()
+        with self.store.writing() as conn:
+            conn.execute(insert(term_verifications).values(slug=slug, verified_by=by, verified_at=stamp))
+        return Recorded(slug, by, stamp)
+
+    def latest_for(self, slug: str) -> Recorded | None:
+        query = (
+            select(term_verifications)
+            .where(term_verifications.c.slug == slug)
+            .order_by(term_verifications.c.id.desc())
+            .limit(1)
+        )
+        with self.store.engine.connect() as conn:
+            r = conn.execute(query).first()
+        return Recorded(r.slug, r.verified_by, _aware(r.verified_at)) if r else None
+
+    def latest(self) -> dict[str, Recorded]:
+        """The most recent verification of each term that has one."""
+        newest = (
+            select(term_verifications.c.slug, func.max(term_verifications.c.id).label("id"))
+            .group_by(term_verifications.c.slug)
+            .subquery()
+        )
+        query = select(term_verifications).join(newest, term_verifications.c.id == newest.c.id)
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {r.slug: Recorded(r.slug, r.verified_by, _aware(r.verified_at)) for r in rows}
+
+    # --- the weekly digest ---------------------------------------------------------------------
+
+    def claim_week(self, week: str, holder: str, lease: dt.timedelta = LEASE) -> bool:
+        """True for exactly one caller per week: the first, or whoever comes after a holder whose lease ran
+        out before it finished. A finished week is never claimed again."""
+        stamp = now()
+        try:
+            with self.store.writing() as conn:
+                conn.execute(insert(digest_leases).values(week=week, holder=holder, expires_at=stamp + lease))
+            return True
+        except IntegrityError:
+            pass
+        with self.store.writing() as conn:
+            taken = conn.execute(
+                update(digest_leases)
+                .where(
+                    digest_leases.c.week == week,
+                    digest_leases.c.finished_at.is_(None),
+                    digest_leases.c.expires_at < stamp,
+                )
+                .values(holder=holder, expires_at=stamp + lease)
+            ).rowcount
+        return taken == 1
+
+    def finish_week(self, week: str, holder: str) -> None:
+        with self.store.writing() as conn:
+            conn.execute(
+                update(digest_leases)
+                .where(digest_leases.c.week == week, digest_leases.c.holder == holder)
+                .values(finished_at=now())
+            )
+
+    def week_finished(self, week: str) -> bool:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(digest_leases.c.finished_at).where(digest_leases.c.week == week)).first()
+        return bool(row and row.finished_at)
+
+    def claim_delivery(self, week: str, user_id: str) -> bool:
+        """Record one owner's digest of a week before sending it; False if it was already sent."""
+        try:
+            with self.store.writing() as conn:
+                conn.execute(insert(digest_deliveries).values(week=week, user_id=user_id, sent_at=now()))
+        except IntegrityError:
+            return False
+        return True
