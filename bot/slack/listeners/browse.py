@@ -12,6 +12,7 @@ from ...browse import ShelfKind
 from .. import ids
 from ..browse_replies import index_reply, page_reply, picked_reply
 from ..deps import Listener, deps_of
+from ..render.browse import category_from_value
 from .actions import show
 
 
@@ -21,7 +22,11 @@ def _selected(action: dict[str, Any]) -> str:
 
 def pick_category(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
     ack()
-    show(body, respond, picked_reply(deps_of(context).runtime, ShelfKind.CATEGORY, _selected(action)))
+    show(
+        body,
+        respond,
+        picked_reply(deps_of(context).runtime, ShelfKind.CATEGORY, category_from_value(_selected(action))),
+    )
 
 
 def pick_role(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:

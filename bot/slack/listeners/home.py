@@ -18,6 +18,7 @@ from ...glossary.model import Framing, LookupStatus, MatchHow
 from .. import ids
 from ..deps import Deps, Listener, deps_of
 from ..home_page import HomeState, build_home
+from ..render.browse import category_from_value
 from ..render.home import NO_ROLE, notice_modal, term_modal
 from ..render.results import TERM_GONE
 from ..views.request_detail import request_view
@@ -76,7 +77,12 @@ def reset(ack: Ack, body: dict[str, Any], client: WebClient, context: Any) -> No
 
 def pick_category(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: Any) -> None:
     ack()
-    publish(client, deps_of(context), body["user"]["id"], _state(body).picked("category", _selected(action)))
+    publish(
+        client,
+        deps_of(context),
+        body["user"]["id"],
+        _state(body).picked("category", category_from_value(_selected(action))),
+    )
 
 
 def pick_pack(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: Any) -> None:

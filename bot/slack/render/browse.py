@@ -29,8 +29,18 @@ def count_label(name: str, count: int) -> str:
 
 
 def category_select(action_id: str, categories: Sequence[tuple[str, int]], chosen: str | None = None) -> dict:
-    options = [option(count_label(name, count), name) for name, count in categories[:MAX_OPTIONS]]
-    return _select(action_id, "Browse a category", options, chosen)
+    options = [option(count_label(name, count), category_value(name)) for name, count in categories[:MAX_OPTIONS]]
+    return _select(action_id, "Browse a category", options, category_value(chosen) if chosen else None)
+
+
+def category_value(name: str) -> str:
+    """A category's name as a menu value, with < and > as entities so no `<!channel>` travels in a payload."""
+    return escape(name)
+
+
+def category_from_value(value: str) -> str:
+    """The name category_value wrote (entities back to characters, &amp; last)."""
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def role_select(action_id: str, roles: Sequence[tuple[Role, int]], chosen: str | None = None) -> dict:

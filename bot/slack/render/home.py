@@ -73,7 +73,7 @@ class HomeModel:
 def home_view(model: HomeModel) -> dict:
     blocks: list[dict] = [
         {"type": "header", "text": plain("Glossary", HEADER_MAX)},
-        context("Look up a term anywhere with `/define <term>`, or mention me in a thread. Browse below."),
+        context("Look up a term anywhere with `/define &lt;term&gt;`, or mention me in a thread. Browse below."),
     ]
     blocks += _defaults(model)
     blocks += _browse(model)
@@ -187,7 +187,9 @@ def _your_requests(page: Page[tuple[TermRequest, bool]], now: dt.datetime | None
     if not page.items:
         return [
             *blocks,
-            context("None yet. Missing a term? `/define request <term>`, or the “Request a glossary term” shortcut."),
+            context(
+                "None yet. Missing a term? `/define request &lt;term&gt;`, or the “Request a glossary term” shortcut."
+            ),
         ]
     blocks.append(context(f"The ones you asked for and the ones you voted for · {page_note(page, 'request')}"))
     blocks += [section(_request_line(r, now, mine=mine), _open_request(r)) for r, mine in page.items]
