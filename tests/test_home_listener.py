@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from unittest.mock import Mock
 
 import pytest
@@ -66,3 +67,27 @@ def test_voted_for_lists_votes_on_other_peoples_requests_newest_first(state_url)
         assert book.voted_for("U9") == []
     finally:
         store.close()
+
+
+def test_a_starter_pack_follows_the_lookup_counts_when_there_are_some(runtime, monkeypatch):
+    from bot.slack.browse_replies import picked_reply
+    from bot.slack.home_page import build_home
+
+    legal = sorted((t for t in runtime.glossary.terms.values() if "legal" in t.roles), key=lambda t: t.term.casefold())
+    last = legal[-1]
+    plain_home = build_home(runtime, "UPACK001", HomeState("role", "legal"), reviewer=False)
+    assert "most looked up first" not in json.dumps(plain_home["blocks"])
+    assert opened(plain_home)[:3] == [t.slug for t in legal[:3]]  # no lookups yet: by name
+
+    monkeypatch.setattr(runtime, "lookup_counts", lambda days=90: {last.slug: 40, legal[1].slug: 3})
+    home = build_home(runtime, "UPACK001", HomeState("role", "legal"), reviewer=False)
+    assert opened(home)[:3] == [last.slug, legal[1].slug, legal[0].slug]
+    assert "most looked up first" in json.dumps(home["blocks"])
+    message = picked_reply(runtime, "role", "legal")
+    assert "most looked up first" in message["blocks"][0]["text"]["text"]
+    assert json.loads(message["blocks"][1]["accessory"]["value"])["s"] == last.slug
+
+
+def opened(home: dict) -> list[str]:
+    """The terms the Home's Open buttons open, top to bottom (the browse list comes first)."""
+    return [b["accessory"]["value"] for b in home["blocks"] if b.get("accessory", {}).get("action_id") == "home_term"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..browse import Shelf, categories, find_shelf, page_of, roles_with_counts, shelf_from, shelf_terms
+from ..browse import Shelf, ShelfKind, categories, find_shelf, page_of, roles_with_counts, shelf_from, shelf_terms
 from ..runtime import Runtime
 from .render.blocks import read_value, safe
 from .render.browse import browse_index, shelf_message
@@ -27,9 +27,9 @@ def index_reply(runtime: Runtime, *, heading: str = "") -> dict:
 
 def shelf_reply(runtime: Runtime, shelf: Shelf, page: int) -> dict:
     # Lookup counts only order a role's starter pack; a category is alphabetical.
-    lookups = runtime.lookup_counts() if shelf.kind == "role" else {}
+    lookups = runtime.lookup_counts() if shelf.kind is ShelfKind.ROLE else {}
     terms = shelf_terms(runtime.glossary.terms.values(), shelf, lookups)
-    return shelf_message(shelf, page_of(terms, page))
+    return shelf_message(shelf, page_of(terms, page), ranked=bool(lookups))
 
 
 def picked_reply(runtime: Runtime, kind: str, key: str, page: int = 1) -> dict:

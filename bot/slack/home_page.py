@@ -77,7 +77,7 @@ def build_home(runtime: Runtime, user_id: str, state: HomeState, *, reviewer: bo
     shelf = shelf_from(state.kind, state.key, terms, runtime.roles) if state.kind else None
     if shelf is None and role is not None:
         shelf = role_shelf(role)  # a new hire with a role set sees their starter pack straight away
-    shelf_page = None
+    shelf_page, lookups = None, {}
     if shelf is not None:
         lookups = runtime.lookup_counts() if shelf.kind is ShelfKind.ROLE else {}
         shelf_page = page_of(shelf_terms(terms, shelf, lookups), state.shelf_page)
@@ -89,6 +89,7 @@ def build_home(runtime: Runtime, user_id: str, state: HomeState, *, reviewer: bo
         role_counts=roles_with_counts(terms, runtime.roles),
         shelf=shelf,
         shelf_page=shelf_page,
+        ranked=bool(lookups),
         recent=recent(terms),
         requests=page_of(_your_requests(runtime, user_id), state.mine_page, REQUESTS_PAGE),
         reviewer=_reviewer_part(runtime, state) if reviewer else None,

@@ -12,6 +12,7 @@ from ..card_state import CardState
 from .blocks import OPTION_MAX, actions, button, context, encode_value, escape, option, safe, section, truncate
 
 MAX_OPTIONS = 100  # Slack's limit for one select
+RANKED_NOTE = " · most looked up first"
 SHORT_DEF_MAX = 280  # a row's definition; the card has the whole text
 _STATUS_NOTE = {TermStatus.DRAFT: " _(draft)_", TermStatus.DEPRECATED: " _(deprecated)_"}
 
@@ -115,9 +116,10 @@ def _listing(title: str, lines: list[str]) -> list[dict]:
     return blocks[:20]
 
 
-def shelf_message(shelf: Shelf, page: Page[Term]) -> dict:
-    """One page of a shelf: each term with its short definition and a button that opens its card."""
-    title = f"*{safe(shelf.title, 300)}* · {page_note(page)}"
+def shelf_message(shelf: Shelf, page: Page[Term], *, ranked: bool = False) -> dict:
+    """One page of a shelf: each term with its short definition and a button that opens its card.
+    `ranked`: ordered by lookups (a role's starter pack once there are any), which the title says."""
+    title = f"*{safe(shelf.title, 300)}* · {page_note(page)}" + (RANKED_NOTE if ranked else "")
     blocks = [section(title)]
     if not page.items:
         blocks.append(section("No terms here yet."))

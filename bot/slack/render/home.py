@@ -28,7 +28,7 @@ from .blocks import (
     safe,
     section,
 )
-from .browse import category_select, page_buttons, page_note, role_select, shelf_value, term_row
+from .browse import RANKED_NOTE, category_select, page_buttons, page_note, role_select, shelf_value, term_row
 from .card import card_blocks
 
 HOME_BLOCKS_MAX = 100
@@ -66,6 +66,7 @@ class HomeModel:
     recent: Recent
     requests: Page[tuple[TermRequest, bool]]  # (request, filed by this person: else voted for)
     reviewer: ReviewerPart | None = None
+    ranked: bool = False  # the shelf is ordered by lookups (a role's starter pack, once there are any)
     metadata: str = ""  # the HomeState, carried to the next click
     now: dt.datetime | None = field(default=None, compare=False)
 
@@ -143,7 +144,7 @@ def _browse(model: HomeModel) -> list[dict]:
         blocks.append(context("Pick a category, or a role for its starter pack: the terms its people meet first."))
         return blocks
     page = model.shelf_page
-    ordered = " · most looked up first" if shelf.kind == "role" else ""
+    ordered = RANKED_NOTE if model.ranked else ""
     blocks.append(section(f"*{safe(shelf.title, 300)}* · {page_note(page)}{ordered}"))
     blocks += [term_row(term, _open_term(term)) for term in page.items] or [section("No terms here yet.")]
     nav = page_buttons(page, ids.HOME_PREVIOUS, ids.HOME_NEXT, {"s": "shelf", **shelf_value(shelf, page.number)})
