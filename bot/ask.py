@@ -1,7 +1,7 @@
 """What someone asked, from what they typed: `/define` text, an @-mention, a DM. No Slack here.
 
 The rules, also in the README and in `/define help`:
-- The first word picks a subcommand: help, search, set, request, requests, my (requests).
+- The first word picks a subcommand: help, search, set, request, requests, my (requests), browse.
 - A framing word as the first or last word picks the framing: exec, execs, executive(s), leadership,
   business, non-technical / engineer(s), eng, engineering, technical, tech, dev, developer(s).
   The word counts only if something is left to look up, so `/define exec` looks up "exec".
@@ -30,7 +30,7 @@ FRAMING_WORDS = {
         Framing.ENGINEER,
     ),
 }  # fmt: skip
-SUBCOMMANDS = ("help", "search", "set", "request", "requests", "my")
+SUBCOMMANDS = ("help", "search", "set", "request", "requests", "my", "browse")
 
 # Leading phrases of a question, longest first so "what is the meaning of" wins over "what is".
 _LEADING = re.compile(
@@ -63,6 +63,7 @@ class Asked(StrEnum):
     REQUEST = "request"  # file a request for a term
     REQUESTS = "requests"  # list requests (reviewers)
     MY_REQUESTS = "my_requests"
+    BROWSE = "browse"  # list categories and roles, or one of them (text)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def parse_question(text: str) -> Ask:
     if quoted:
         return Ask(Asked.DEFINE, quoted.group(1).strip(), full_text=quoted.group(1).strip())
     first = text.split(" ", 1)[0].lower() if text else ""
-    if first in ("help", "search", "set"):
+    if first in ("help", "search", "set", "browse"):
         return parse_command(text)
     full = _POLITE.sub("", text.rstrip("?!. ")).rstrip("?!. ")
     framing = None
@@ -142,6 +143,8 @@ def _subcommand(word: str, rest: str, text: str) -> Ask:
         if what in ("clear", "reset", "none"):
             return Ask(Asked.CLEAR)
         return Ask(Asked.HELP, "set")
+    if word == "browse":
+        return Ask(Asked.BROWSE, rest)
     if word == "request":
         return Ask(Asked.REQUEST, rest)
     if word == "requests":

@@ -115,3 +115,17 @@ class Runtime:
 
     def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
         """Where every lookup is reported to the lookup analytics, by surface ("mcp", …). A no-op until they land."""
+
+    def clear_role(self, user_id: str) -> None:
+        """No role takeaway any more; the framing stays as it is."""
+        self.store.set_role(user_id, None)
+
+    # Stubs until the lookup analytics land (their branch implements both): no counts yet, so a role's
+    # starter pack falls back to alphabetical order and the reviewers' Home shows no misses.
+    def lookup_counts(self, days: int = 90) -> dict[str, int]:
+        """Lookups that matched each term (slug -> count) over the last `days` days."""
+        return {}
+
+    def top_misses(self, days: int = 7, limit: int = 10) -> list[tuple[str, int]]:
+        """The normalised queries that found nothing most often over the last `days` days, with their counts."""
+        return []

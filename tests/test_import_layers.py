@@ -34,6 +34,7 @@ CORE = (
     "bot.ask",
     "bot.cards",
     "bot.runtime",
+    "bot.browse",
 )
 
 

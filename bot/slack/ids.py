@@ -17,7 +17,7 @@ SHARE = "share_card"
 MORE = "toggle_more"
 
 # Events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
-EVENTS = ("app_mention", "message.im")
+EVENTS = ("app_mention", "message.im", "app_home_opened")
 
 ACTIONS: tuple = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
 
@@ -69,3 +69,38 @@ STILL_ACCURATE = "review_still_accurate"  # value: {"s": slug}
 NEEDS_CHANGE = "review_needs_change"
 
 ACTIONS = (*ACTIONS, STILL_ACCURATE, NEEDS_CHANGE)
+# --- Browsing: `/define browse` messages ----------------------------------------------------------
+BROWSE_CATEGORY = "browse_category"  # select: a category (value: its name)
+BROWSE_ROLE = "browse_role"  # select: a role's starter pack (value: the role key)
+BROWSE_PREVIOUS = "browse_previous"  # page buttons; value: the shelf and the page to show
+BROWSE_NEXT = "browse_next"
+BROWSE_INDEX = "browse_index"  # back to every category and role
+
+# --- App Home (the bot's Home tab): state travels in the view's private_metadata ------------------
+HOME_FRAMING = "home_framing"  # select: both, exec, engineer
+HOME_ROLE = "home_role"  # select: no role, or a role key
+HOME_RESET = "home_reset"  # forget framing and role
+HOME_CATEGORY = "home_category"  # select: the category to browse
+HOME_PACK = "home_pack"  # select: the role whose starter pack to browse
+HOME_PREVIOUS = "home_previous"  # page buttons; value: which list and the page to show
+HOME_NEXT = "home_next"
+HOME_TERM = "home_term"  # open a term's card in a modal (value: slug)
+HOME_REQUEST = "home_request"  # open a request's details in a modal (value: request number)
+
+ACTIONS = (
+    *ACTIONS,
+    BROWSE_CATEGORY,
+    BROWSE_ROLE,
+    BROWSE_PREVIOUS,
+    BROWSE_NEXT,
+    BROWSE_INDEX,
+    HOME_FRAMING,
+    HOME_ROLE,
+    HOME_RESET,
+    HOME_CATEGORY,
+    HOME_PACK,
+    HOME_PREVIOUS,
+    HOME_NEXT,
+    HOME_TERM,
+    HOME_REQUEST,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..ask import Ask
 from ..runtime import Runtime
+from .browse_replies import browse_reply
 from .render.blocks import escape
 from .render.card import card_message
 from .render.results import help_message, lookup_message, notice, search_message
@@ -17,6 +18,8 @@ def privately(message: dict) -> dict:
 def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:
     if ask.action == "search":
         return search_message(ask.text, runtime.glossary.search(ask.text))
+    if ask.action == "browse":
+        return browse_reply(runtime, ask.text)
     if ask.action == "set_framing" and ask.framing:
         runtime.set_framing(user_id, ask.framing)
         return notice(

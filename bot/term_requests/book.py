@@ -322,6 +322,21 @@ class RequestBook:
             total: int = conn.execute(select(func.count()).select_from(term_requests)).scalar_one()
             return total
 
+    def voted_for(self, user_id: str) -> list[TermRequest]:
+        """Requests this person voted for without filing them (filing counts as a vote), newest first."""
+        with self.store.engine.connect() as conn:
+            numbers = (
+                conn.execute(
+                    select(votes.c.request_id)
+                    .join(term_requests, term_requests.c.id == votes.c.request_id)
+                    .where(votes.c.user_id == user_id, term_requests.c.requester != user_id)
+                    .order_by(votes.c.request_id.desc())
+                )
+                .scalars()
+                .all()
+            )
+            return [self._get(conn, n) for n in numbers]
+
     # Last in the class: below it, `list` in an annotation would name this method, not the type.
     def list(
         self,

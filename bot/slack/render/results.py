@@ -76,6 +76,8 @@ def help_message(roles: dict[str, Role], topic: str = "") -> dict:
         "Framing words: `exec`, `execs`, `executive`, `leadership`, `business` for the executive framing; "
         "`engineer`, `eng`, `technical`, `dev` for the engineering one. Put them first or last.\n\n"
         "*Search the definitions*\n`/define search make a model smaller`\n\n"
+        "*Browse*\n`/define browse` lists the categories and roles; `/define browse governance` or "
+        "`/define browse legal` pages through one. The Glossary app's Home tab has the same, and your defaults.\n\n"
         "*Missing a term?*\n`/define request vibe coding` opens a short form; the glossary reviewers answer within "
         "five business days. `/define my requests` shows yours.\n\n"
         "*Your defaults*\n`/define set exec` or `/define set engineer` picks the framing you see first. "
@@ -84,7 +86,8 @@ def help_message(roles: dict[str, Role], topic: str = "") -> dict:
         "*In a thread or a DM*\nMention me: `@glossary what is RAG?`, "
         "`@glossary explain hallucination to an engineer`. "
         "In a DM just type the term.\n\n"
-        'A term named like a command (help, search, set, request, requests, my): put it in quotes, `/define "search"`.'
+        "A term named like a command (help, search, set, request, requests, my, browse): "
+        'put it in quotes, `/define "search"`.'
     )
     blocks = [section(text)]
     if topic == "set":
