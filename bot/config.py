@@ -37,6 +37,7 @@ class Settings:
     log_level: str = "INFO"
     mcp_port: int = 8765  # `python -m bot mcp --http`
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
+    lookup_retention_days: int = 90  # lookup analytics older than this are purged
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -56,6 +57,11 @@ class Settings:
             mcp_port = int(get("MCP_PORT", "8765"))
         except ValueError:
             raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
+        retention = get("LOOKUP_RETENTION_DAYS", "90")
+        if not retention.isdigit() or int(retention) < 1:
+            raise SettingsError(
+                f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
+            )
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -77,6 +83,7 @@ class Settings:
             log_level=get("LOG_LEVEL", "INFO").upper(),
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
+            lookup_retention_days=int(retention),
         )
 
     @property

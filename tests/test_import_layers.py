@@ -26,7 +26,15 @@ GLOSSARY_STAGES = (
     ("live",),
 )
 # The core: no import from the Slack adapter, so the command line and any other front door can use it alone.
-CORE = ("bot.glossary", "bot.state", "bot.term_requests", "bot.ask", "bot.cards", "bot.runtime")
+CORE = (
+    "bot.glossary",
+    "bot.state",
+    "bot.term_requests",
+    "bot.ask",
+    "bot.cards",
+    "bot.runtime",
+    "bot.lookup_stats",
+)
 
 
 def _module_name(path: Path) -> str:
