@@ -14,7 +14,9 @@ from .state.lookups import FOUND, LookupLog
 from .state.store import now
 
 DEFAULT_DAYS = 30
+MAX_DAYS = 3650
 TOP = 10
+STATS_WORD = "stats"  # `/define stats [days]`
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,19 @@ def lookup_stats(lookups: LookupLog, glossary: Glossary, days: int = DEFAULT_DAY
 
 def _most_first(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def stats_days(text: str) -> int | None:
+    """The days `/define stats [days]` asks for, or None when the text asks for something else (a term).
+
+    Raises ValueError, with the usage in words, for `stats` followed by anything but a number of days.
+    A term called "stats" stays reachable in quotes: `/define "stats"`.
+    """
+    words = text.split()
+    if not words or words[0].lower() != STATS_WORD:
+        return None
+    if len(words) == 1:
+        return DEFAULT_DAYS
+    if len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= MAX_DAYS:
+        return int(words[1])
+    raise ValueError(f"`/define stats` or `/define stats 7`: a number of days from 1 to {MAX_DAYS}")

@@ -150,4 +150,4 @@ class Runtime:
     def lookup_stats(self, days: int = DEFAULT_DAYS) -> LookupStats:
         """The report behind `/define stats` and `python -m bot stats`, including lookups queued a moment ago."""
         self.flush_lookups()
-        return lookup_stats(self.lookups, self.glossary, days)
+        return lookup_stats(self.lookups, self.glossary, min(days, self.settings.lookup_retention_days))
