@@ -123,7 +123,10 @@ def test_related_terms_show_once_as_buttons_and_missing_ones_as_request_buttons(
         ["request_term:1"],
     ]
     labels = [e["text"]["text"] for e in request_buttons(message)]
-    assert labels == ["Request: ghost one", "Request: ghost &lt;!channel&gt; &amp; &lt;@U123&gt;"]
+    assert labels == [
+        "Request: ghost one",
+        "Request: ghost &lt;!channel&gt; & &lt;@U123&gt;",
+    ]  # plain text: only < > as entities
 
 
 def test_a_card_with_no_relations_has_no_related_blocks(tmp_path):
