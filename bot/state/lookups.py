@@ -205,6 +205,7 @@ class LookupWriter:
         thread.join(timeout)
 
     def _run(self) -> None:
+        self._purge_if_due()  # at start: a bot that restarts often still forgets old lookups
         while True:
             try:
                 first = self._queue.get(timeout=self.purge_every)
