@@ -1,5 +1,5 @@
-"""The command line: check, define, ask, search, explain, serve, mcp, db, requests, reviews (review_commands.py).
-One function per subcommand.
+"""The command line: check, define, ask, search, explain, serve, mcp, stats, db, requests, reviews
+(review_commands.py). One function per subcommand.
 
 Exit codes: 0 done, 1 a miss or a glossary with errors, 2 a usage or settings error.
 """
@@ -272,6 +272,23 @@ def cmd_requests_draft(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from .lookup_stats import MAX_DAYS
+    from .runtime import Runtime
+    from .terminal import stats_text
+
+    if not 1 <= args.days <= MAX_DAYS:
+        print(f"glossary-bot: --days must be from 1 to {MAX_DAYS}, not {args.days}", file=sys.stderr)
+        return EXIT_USAGE
+    runtime = Runtime.open(settings)
+    try:
+        stats = runtime.lookup_stats(args.days)
+    finally:
+        runtime.close()
+    print(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False) if args.json else stats_text(stats))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
@@ -318,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)"
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "stats", parents=[common], help="what people looked up: hit rate, surfaces, top terms, top misses"
+    )
+    p.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("db", parents=[common], help="the state database's schema: upgrade it, or show its revision")
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

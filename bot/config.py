@@ -67,6 +67,7 @@ class Settings:
     digest_day: int = 0  # the weekly review digest's day, Monday = 0
     digest_hour: int = 9  # …and hour, in digest_tz
     digest_tz: str = "UTC"
+    lookup_retention_days: int = 90  # lookup analytics older than this are purged
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -95,6 +96,11 @@ class Settings:
                 "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
             )
         digest_day, digest_hour, digest_tz = _digest_time(get)
+        retention = get("LOOKUP_RETENTION_DAYS", "90")
+        if not retention.isdigit() or int(retention) < 1:
+            raise SettingsError(
+                f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
+            )
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -121,6 +127,7 @@ class Settings:
             digest_day=digest_day,
             digest_hour=digest_hour,
             digest_tz=digest_tz,
+            lookup_retention_days=int(retention),
         )
 
     @property

@@ -7,6 +7,7 @@ through it, so what "clear" forgets is decided in one place.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,9 @@ from .glossary.lookup import Glossary, LookupResult
 from .glossary.model import Framing, Role, Term
 from .glossary.roles import find_role, load_roles
 from .governance.service import Governance
-from .state.store import Store
+from .lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
+from .state.lookups import LookupLog, LookupRow, LookupWriter
+from .state.store import Store, now
 from .term_requests.book import RequestBook
 
 
@@ -36,12 +39,21 @@ class Runtime:
         self.roles = roles
         self.requests = RequestBook(store)
         self.governance = Governance(settings.owners_file, store, ZoneInfo(settings.digest_tz))
+        self.lookups = LookupLog(store)
+        self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         """Build or reuse the glossary database and open the state database."""
         live = LiveGlossary(settings.glossary_dir, settings.glossary_db, settings.glossary_max_file_bytes)
-        return cls(settings, live, Store(settings.state_url), load_roles(settings.roles_file))
+        runtime = cls(settings, live, Store(settings.state_url), load_roles(settings.roles_file))
+        runtime.lookup_writer.start()  # purges lookups past their retention now, then hourly
+        return runtime
+
+    def close(self) -> None:
+        """Write the lookups still queued, then let go of the state database."""
+        self.lookup_writer.close()
+        self.store.close()
 
     @property
     def glossary(self) -> Glossary:
@@ -113,19 +125,41 @@ class Runtime:
         self.store.set_framing(user_id, None)
         self.store.set_role(user_id, None)
 
+    # --- lookup analytics: no user id, no channel id, nothing but the query (see bot/state/lookups.py) ---
+
     def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
-        """Where every lookup is reported to the lookup analytics, by surface ("mcp", …). A no-op until they land."""
+        """Report one lookup: surface is "slash", "mention", "dm", "button", "mcp", "home" or "shortcut".
+        Queued, never written on the answer's path, and it never raises."""
+        try:
+            term = result.term
+            row = LookupRow(surface, query, str(result.status), term.slug if term else None, str(result.how), now())
+        except Exception:  # a result of an unexpected shape costs the analytics a row, never the answer
+            return
+        self.lookup_writer.put(row)
 
     def clear_role(self, user_id: str) -> None:
         """No role takeaway any more; the framing stays as it is."""
         self.store.set_role(user_id, None)
 
-    # Stubs until the lookup analytics land (their branch implements both): no counts yet, so a role's
-    # starter pack falls back to alphabetical order and the reviewers' Home shows no misses.
+    def record_opened(self, surface: str, slug: str) -> None:
+        """A button that opened a term by its slug (a related term, a choice): a hit on that term."""
+        term = self.glossary.get(slug)
+        if term is not None:
+            self.lookup_writer.put(LookupRow(surface, term.term, "hit", term.slug, "button", now()))
+
+    def flush_lookups(self, timeout: float = 1.0) -> bool:
+        """Wait (at most `timeout` seconds) for the queued lookups to be written."""
+        return self.lookup_writer.flush(timeout)
+
     def lookup_counts(self, days: int = 90) -> dict[str, int]:
-        """Lookups that matched each term (slug -> count) over the last `days` days."""
-        return {}
+        """slug -> lookups that showed that term in the last `days` days, most first."""
+        return self.lookups.counts_by_slug(now() - dt.timedelta(days=days))
 
     def top_misses(self, days: int = 7, limit: int = 10) -> list[tuple[str, int]]:
-        """The normalised queries that found nothing most often over the last `days` days, with their counts."""
-        return []
+        """(normalised query, times asked) of the lookups that found nothing in the last `days` days."""
+        return self.lookups.top_misses(now() - dt.timedelta(days=days), limit)
+
+    def lookup_stats(self, days: int = DEFAULT_DAYS) -> LookupStats:
+        """The report behind `/define stats` and `python -m bot stats`, including lookups queued a moment ago."""
+        self.flush_lookups()
+        return lookup_stats(self.lookups, self.glossary, min(days, self.settings.lookup_retention_days))

@@ -7,6 +7,7 @@ import textwrap
 from .cards import Card
 from .glossary.lookup import LookupResult
 from .glossary.model import RELATION_KINDS
+from .lookup_stats import LookupStats
 
 WIDTH = 88
 
@@ -86,3 +87,22 @@ def result_text(result: LookupResult) -> str:
         return f"No term matches '{result.query}'. Try `search` with other words, or ask for it to be added."
     rows = [f"  - {m.term.term}: {m.term.short_def}" for m in result.matches]
     return "\n".join([HEADINGS[result.offer].format(q=result.query), *rows])
+
+
+def stats_text(stats: LookupStats) -> str:
+    """`python -m bot stats`: the same report as `/define stats`."""
+    lines = [f"Lookups in the last {stats.days} days: {stats.total}"]
+    if not stats.total:
+        return lines[0]
+    lines[0] += f" ({stats.hit_rate:.0%} found a term)"
+    lines.append("By surface: " + ", ".join(f"{k} {n}" for k, n in stats.by_surface.items()))
+    lines.append("By outcome: " + ", ".join(f"{k} {n}" for k, n in stats.by_outcome.items()))
+    if stats.top_terms:
+        lines += ["", "Most looked-up terms:"]
+        lines += [f"  {t.count:>5}  {t.term}" for t in stats.top_terms]
+    if stats.top_misses:
+        lines += ["", "Most asked, not in the glossary:"]
+        for m in stats.top_misses:
+            request = f"request #{m.request} ({m.request_status})" if m.request is not None else "no request yet"
+            lines.append(f"  {m.count:>5}  {m.query}  [{request}]")
+    return "\n".join(lines)

@@ -35,6 +35,7 @@ CORE = (
     "bot.cards",
     "bot.runtime",
     "bot.browse",
+    "bot.lookup_stats",
 )
 
 

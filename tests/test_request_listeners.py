@@ -40,7 +40,7 @@ def deps(tmp_path):
 def test_the_tables_register_every_request_id():
     rows = requests.LISTENERS + triage.LISTENERS
     assert {listener_id for _, listener_id, _ in rows} == {
-        ids.REQUEST_TERM,
+        ids.REQUEST_TERM_PATTERN,  # request_term, and request_term:N on a card's related names
         ids.SUGGEST_CHANGE,
         ids.TRIAGE_PATTERN,
         ids.REQUEST_SHORTCUT,

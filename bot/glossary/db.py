@@ -27,7 +27,7 @@ from .model import Citation, Problem, Relation, RelationKind, Severity, Term, Te
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 
 # Bump when the tables change: a database built by older code is then rebuilt, not misread.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: relationships.derived
 
 Row = dict[str, Any]
 
@@ -63,7 +63,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
     "nist_tags": ({**_CHILD, "tag": str}, ("slug", "position")),
     "examples": ({**_CHILD, "kind": str, "text": str}, ("slug", "position")),
     "citations": ({**_CHILD, "source": str, "url": str}, ("slug", "position")),
-    "relationships": ({**_CHILD, "kind": str, "target": str, "target_slug": str}, ("slug", "position")),
+    "relationships": (
+        {**_CHILD, "kind": str, "target": str, "target_slug": str, "derived": int},
+        ("slug", "position"),
+    ),
     "problems": ({"severity": str, "file": str, "field": str, "line": int, "message": str}, None),
     "term_search": (
         {"slug": str, **dict.fromkeys(SEARCH_COLUMNS, str)},
@@ -221,7 +224,9 @@ _CHILD_ROWS: dict[str, Callable[[Term], Iterable[Row]]] = {
         [{"kind": "do", "text": x} for x in t.examples_do] + [{"kind": "dont", "text": x} for x in t.examples_dont]
     ),
     "citations": lambda t: [{"source": c.source, "url": c.url} for c in t.citations],
-    "relationships": lambda t: [{"kind": r.kind, "target": r.target, "target_slug": r.slug} for r in t.relations],
+    "relationships": lambda t: [
+        {"kind": r.kind, "target": r.target, "target_slug": r.slug, "derived": int(r.derived)} for r in t.relations
+    ],
 }
 
 
@@ -285,7 +290,8 @@ def _term_from_rows(r: Row, kids: dict[str, list[Row]]) -> Term:
         examples_dont=tuple(k["text"] for k in examples if k["kind"] == "dont"),
         citations=tuple(Citation(k["source"], k["url"]) for k in kids["citations"]),
         relations=tuple(
-            Relation(RelationKind(k["kind"]), k["target"], k["target_slug"]) for k in kids["relationships"]
+            Relation(RelationKind(k["kind"]), k["target"], k["target_slug"], bool(k["derived"]))
+            for k in kids["relationships"]
         ),
     )
 

@@ -12,7 +12,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import RELATION_KINDS, Citation, LoadResult, Problem, Relation, Severity, Term, TermStatus, slugify
+from .model import (
+    RELATION_KINDS,
+    Citation,
+    LoadResult,
+    Problem,
+    Relation,
+    RelationKind,
+    Severity,
+    Term,
+    TermStatus,
+    slugify,
+)
 from .names import NameIndex, normalise
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, ParsedFile, parse_text, read_glossary_files
 from .rules import check_term
@@ -80,7 +91,8 @@ def load_files(directory: Path, files: list[FileText], *, keep: Mapping[str, str
             )
     result.problems = [p for problems in by_file for p in problems]
     terms = [c.term for c in accepted]
-    result.terms = _cross_check(terms, {c.term.slug: c.parsed for c in accepted}, result.problems)
+    checked = _cross_check(terms, {c.term.slug: c.parsed for c in accepted}, result.problems)
+    result.terms = derive_inverse_relations(checked)
     return result
 
 
@@ -199,3 +211,28 @@ def _resolve_relations(
             where = pf.line(("relationships", kind, i))
             problems.append(Problem(Severity.WARNING, pf.name, f"relationships.{kind}[{i}]", message, where))
     return tuple(relations)
+
+
+# The way a link reads from its other end: A lists B as broader, so B's card shows A as narrower.
+INVERSE_KIND = {
+    RelationKind.BROADER: RelationKind.NARROWER,
+    RelationKind.NARROWER: RelationKind.BROADER,
+    RelationKind.RELATED: RelationKind.RELATED,
+}
+
+
+def derive_inverse_relations(terms: list[Term]) -> list[Term]:
+    """A link written in one file shows on both cards: when A names B (broader, narrower or related) and B's file
+    names A under no kind at all, B gets the inverse link, marked `derived`. Only in memory and in the disposable
+    glossary database, never in the term files, so an editor who adds the link by hand changes nothing visible."""
+    by_slug = {t.slug: t for t in terms}
+    added: dict[str, list[Relation]] = {}
+    for t in terms:
+        for rel in t.relations:
+            other = by_slug.get(rel.slug) if rel.slug else None
+            if other is None or other.slug == t.slug or any(r.slug == t.slug for r in other.relations):
+                continue
+            extra = added.setdefault(other.slug, [])
+            if not any(r.slug == t.slug for r in extra):  # A naming B twice gives B one link back
+                extra.append(Relation(INVERSE_KIND[rel.kind], t.term, t.slug, derived=True))
+    return [replace(t, relations=t.relations + tuple(added[t.slug])) if t.slug in added else t for t in terms]

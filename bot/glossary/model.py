@@ -117,11 +117,16 @@ class Citation:
 
 @dataclass(frozen=True)
 class Relation:
-    """A link to another term by name. `slug` is the resolved target, or None when it names no term."""
+    """A link to another term by name. `slug` is the resolved target, or None when it names no term.
+
+    `derived` marks the other half of a one-sided link: the target's file names this term and this term's
+    file does not name it back; the loader adds it so both cards show the link, and nothing writes it to a file.
+    """
 
     kind: RelationKind
     target: str
     slug: str | None = None
+    derived: bool = False
 
 
 @dataclass(frozen=True)

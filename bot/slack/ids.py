@@ -28,6 +28,8 @@ def open_term_id(index: int) -> str:
 
 # --- Term requests --------------------------------------------------------------------------------
 REQUEST_TERM = "request_term"  # "Request this term" on a miss or suggestions
+# A card's related names the glossary lacks: one request button each, numbered like open_term.
+REQUEST_TERM_PATTERN = re.compile(r"^request_term(:\d+)?$")
 SUGGEST_CHANGE = "suggest_change"  # under More on a term card
 REQUEST_SHORTCUT = "request_glossary_term"  # global shortcut "Request a glossary term"
 REQUEST_VIEW = "term_request"  # the request modal
@@ -54,10 +56,14 @@ PUBLISHED_TERM = "published_term"
 PICK_TERM = "pick_term"  # external select: glossary terms
 PICK_TARGET = "pick_duplicate_target"  # external select: open requests and terms
 
-ACTIONS = (*ACTIONS, REQUEST_TERM, SUGGEST_CHANGE, TRIAGE_PATTERN)
+ACTIONS = (*ACTIONS, REQUEST_TERM_PATTERN, SUGGEST_CHANGE, TRIAGE_PATTERN)
 SHORTCUTS = (REQUEST_SHORTCUT,)
 VIEWS = (REQUEST_VIEW, DECLINE_VIEW, DUPLICATE_VIEW, PUBLISHED_VIEW)
 OPTIONS = (PICK_TERM, PICK_TARGET)
+
+
+def request_term_id(index: int) -> str:
+    return f"{REQUEST_TERM}:{index}"
 
 
 def triage_id(operation: str) -> str:

@@ -15,9 +15,12 @@ def privately(message: dict) -> dict:
     return {"response_type": "ephemeral", "replace_original": False, **message}
 
 
-def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False) -> dict:
+def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False, surface: str = "slash") -> dict:
+    """`surface` ("slash", "mention", "dm") is what the lookup analytics record beside the query: never who asked."""
     if ask.action == "search":
-        return search_message(ask.text, runtime.glossary.search(ask.text))
+        found = runtime.glossary.search(ask.text)
+        runtime.record_lookup(surface, ask.text, found)
+        return search_message(ask.text, found)
     if ask.action == "browse":
         return browse_reply(runtime, ask.text)
     if ask.action == "set_framing" and ask.framing:
@@ -37,7 +40,9 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False)
         return notice("Done: your cards show both framings again, with no role takeaway.")
     if ask.action == "define":
         answer = runtime.define(user_id, ask)
+        runtime.record_lookup(surface, answer.result.query, answer.result)
         if answer.card:
             return card_message(answer.card, public=public)
-        return lookup_message(answer.result, ask.framing)
+        # Request this term is prefilled with the words asked about, without a question's frame.
+        return lookup_message(answer.result, ask.framing, asked=ask.text)
     return help_message(runtime.roles, ask.text)

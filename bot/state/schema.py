@@ -129,3 +129,17 @@ digest_deliveries = Table(
     Column("user_id", String(32), primary_key=True),
     Column("sent_at", DateTime(timezone=True), nullable=False),
 )
+
+# Lookup analytics: what people looked up and whether the glossary had it. No user id, no channel id, no
+# message text beyond the normalised query, by design (tests/test_lookup_privacy.py holds it to that).
+lookups = Table(
+    "lookups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("surface", String(16), nullable=False),  # slash | mention | dm | button | mcp | home | shortcut
+    Column("query", Text, nullable=False),  # normalised, at most 200 characters
+    Column("outcome", String(16), nullable=False),  # hit | ambiguous | suggestions | comparison | miss
+    Column("slug", Text),  # the term a hit showed
+    Column("how", String(16), nullable=False),  # name | alias | squashed | fuzzy | search | button | ""
+)

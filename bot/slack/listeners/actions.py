@@ -36,7 +36,11 @@ def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: Card
 def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
     """A related term, a choice, the other framing, More or Less: the card as the button describes it."""
     ack()
-    redraw(deps_of(context).runtime, body, respond, CardState.decode(action.get("value")))
+    runtime = deps_of(context).runtime
+    state = CardState.decode(action.get("value"))
+    if state and ids.OPEN_TERM_PATTERN.match(action.get("action_id") or ""):
+        runtime.record_opened("button", state.slug)  # a term opened by a click: a lookup too
+    redraw(runtime, body, respond, state)
 
 
 def save_framing(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:

@@ -9,8 +9,12 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from ...ask import parse_command
+from ...lookup_stats import stats_days
 from .. import ids
-from ..deps import Listener, deps_of
+from ..deps import Deps, Listener, deps_of
+from ..render.blocks import escape
+from ..render.results import notice
+from ..render.stats import NOT_A_REVIEWER, stats_message
 from ..replies import reply_for
 from ..request_lists import requests_reply
 from ..views.request_form import request_modal
@@ -18,8 +22,10 @@ from ..views.request_form import request_modal
 
 def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -> None:
     deps = deps_of(context)
-    ask = parse_command(command.get("text") or "")
     user = command["user_id"]
+    if stats(ack, deps, user, command.get("text") or ""):
+        return
+    ask = parse_command(command.get("text") or "")
     if ask.action == "request":
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=request_modal(term=ask.text))
@@ -28,6 +34,22 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -
         ack(response_type="ephemeral", **requests_reply(deps.runtime, user, ask, reviewer=reviewer))
     else:
         ack(response_type="ephemeral", **reply_for(deps.runtime, user, ask))
+
+
+def stats(ack: Ack, deps: Deps, user: str, text: str) -> bool:
+    """`/define stats [days]`, for reviewers only; False when the text asks for something else."""
+    try:
+        days = stats_days(text)
+    except ValueError as usage:
+        ack(response_type="ephemeral", **notice(escape(str(usage))))
+        return True
+    if days is None:
+        return False
+    if user not in deps.reviewers:
+        ack(response_type="ephemeral", **notice(NOT_A_REVIEWER))
+    else:
+        ack(response_type="ephemeral", **stats_message(deps.runtime.lookup_stats(days)))
+    return True
 
 
 LISTENERS: list[Listener] = [("command", ids.COMMAND, define)]

@@ -23,7 +23,7 @@ def question_text(text: str, bot_user_id: str | None) -> str:
 
 def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True)
+    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True, surface="mention")
     say(**message, thread_ts=event.get("thread_ts") or event["ts"])
 
 
@@ -32,7 +32,7 @@ def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> 
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True)
+    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True, surface="dm")
     say(**message, thread_ts=event.get("thread_ts"))
 
 

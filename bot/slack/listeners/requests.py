@@ -62,7 +62,7 @@ def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltCon
 
 
 LISTENERS: list[Listener] = [
-    ("action", ids.REQUEST_TERM, request_button),
+    ("action", ids.REQUEST_TERM_PATTERN, request_button),
     ("action", ids.SUGGEST_CHANGE, suggest_change),
     ("shortcut", ids.REQUEST_SHORTCUT, request_shortcut),
     ("view", ids.REQUEST_VIEW, submit),

@@ -120,34 +120,29 @@ def _more_blocks(card: Card) -> list[dict]:
 
 
 def _related_blocks(card: Card) -> list[dict]:
-    if not card.related:
-        return []
-    lines = []
+    """Each related term once, as a button under its kind. A term in the glossary opens its card; a name
+    the glossary lacks yet opens the request form prefilled with that name."""
+    blocks: list[dict] = []
+    shown: set[str] = set()
+    opened = requested = 0
     for kind in RELATION_KINDS:
-        names = [
-            escape(r.name) + ("" if r.slug else " _(not in the glossary yet)_") for r in card.related if r.kind == kind
-        ]
-        if names:
-            lines.append(f"*{kind.capitalize()}:* {', '.join(names)}")
-    blocks = [context(truncate(" · ".join(lines), CONTEXT_MAX))]
-    seen: list[str] = []
-    for r in card.related:
-        if r.slug and r.slug not in seen and r.slug != card.term.slug:
-            seen.append(r.slug)
-    if seen:
-        linked = {r.slug: r.name for r in card.related if r.slug}
-        blocks.append(
-            actions(
-                *(
-                    button(
-                        truncate(linked[slug], BUTTON_MAX),
-                        ids.open_term_id(i),
-                        CardState(slug, card.single_framing).encode(),
-                    )
-                    for i, slug in enumerate(seen[:MAX_RELATED_BUTTONS])
-                )
-            )
-        )
+        buttons = []
+        for r in card.related:
+            key = r.slug or "name:" + r.name.casefold()
+            if r.kind != kind or key in shown or r.slug == card.term.slug or len(shown) >= MAX_RELATED_BUTTONS:
+                continue
+            shown.add(key)
+            if r.slug:
+                state = CardState(r.slug, card.single_framing).encode()
+                buttons.append(button(truncate(r.name, BUTTON_MAX), ids.open_term_id(opened), state))
+                opened += 1
+            else:
+                buttons.append(button(f"Request: {r.name}", ids.request_term_id(requested), {"t": r.name[:100]}))
+                requested += 1
+        if buttons:
+            blocks += [context(f"*{kind.capitalize()}*"), actions(*buttons)]
+    if requested:
+        blocks.append(context("_Request:_ names a term the glossary does not have yet; click to ask for it."))
     return blocks
 
 

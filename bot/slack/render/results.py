@@ -29,41 +29,40 @@ HEADINGS = {
 }
 
 
-def lookup_message(result: LookupResult, framing: Framing | None = None) -> dict:
-    """Ambiguous, suggestions or miss."""
+def lookup_message(result: LookupResult, framing: Framing | None = None, *, asked: str | None = None) -> dict:
+    """Ambiguous, suggestions or miss. A miss and a "did you mean" offer **Request this term**, prefilled with
+    `asked`: the words the person asked about, without a question's frame (default: the query looked up)."""
+    asked = result.query if asked is None else asked
     if result.offer not in HEADINGS:
-        return miss_message(result.query)
+        return miss_message(result.query, request=asked)
     head = HEADINGS[result.offer].format(q=safe(result.query.strip(), 200))
     blocks = [section(head), *_choices(result, framing)]
-    if result.status == "suggestions":
-        blocks.append(actions(request_button(result.query)))
+    if result.status == "suggestions" and asked.strip():
+        blocks.append(actions(request_button(asked)))
     return {"text": truncate(head, 2000), "blocks": blocks}
 
 
-def request_button(query: str) -> dict:
+def request_button(query: str, action_id: str = ids.REQUEST_TERM, label: str = "Request this term") -> dict:
     """Opens the request modal prefilled with what was typed."""
-    return button("Request this term", ids.REQUEST_TERM, {"t": query.strip()[:100]})
+    return button(label, action_id, {"t": query.strip()[:100]})
 
 
-def miss_message(query: str) -> dict:
+def miss_message(query: str, *, request: str | None = None) -> dict:
+    """Nothing found. With `request` (what to prefill), the message ends with **Request this term**."""
     shown = safe(query.strip(), 200) or "that"
     text = f"No term matches *{shown}* in the glossary yet."
-    return {
-        "text": text,
-        "blocks": [
-            section(text),
-            context(
-                "Try another spelling, an acronym, or `/define search &lt;words&gt;` to look through the definitions."
-            ),
-            # Issue 8: a miss is no dead end (a plain miss used to show no button at all).
-            actions(request_button(query)),
-        ],
-    }
+    blocks = [
+        section(text),
+        context("Try another spelling, an acronym, or `/define search &lt;words&gt;` to look through the definitions."),
+    ]
+    if request and request.strip():
+        blocks.append(actions(request_button(request)))
+    return {"text": text, "blocks": blocks}
 
 
 def search_message(query: str, result: LookupResult) -> dict:
     if not result.matches:
-        return miss_message(query)
+        return miss_message(query)  # search words are not a term name: no request to prefill
     head = f"Terms matching *{safe(query, 200)}*:"
     return {"text": head, "blocks": [section(head), *_choices(result, None)]}
 
@@ -80,6 +79,8 @@ def help_message(roles: dict[str, Role], topic: str = "") -> dict:
         "`/define browse legal` pages through one. The Glossary app's Home tab has the same, and your defaults.\n\n"
         "*Missing a term?*\n`/define request vibe coding` opens a short form; the glossary reviewers answer within "
         "five business days. `/define my requests` shows yours.\n\n"
+        "*For reviewers*\n`/define stats` or `/define stats 7`: what people looked up in the last 30 (or 7) days, "
+        "the hit rate, and the most asked terms the glossary lacks. No names are kept.\n\n"
         "*Your defaults*\n`/define set exec` or `/define set engineer` picks the framing you see first. "
         f"`/define set role legal` adds your role's takeaway to every card (roles: {role_keys}). "
         "`/define set clear` forgets both.\n\n"

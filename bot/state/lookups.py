@@ -1,0 +1,275 @@
+"""Lookup analytics: what people looked up, from where, and whether the glossary had it. No personal data.
+
+A row holds the normalised query, the outcome, the term shown, how it matched, the surface and the time:
+never a user id, a channel id or any message text beyond the query (Slack mentions and pasted ids are
+removed from it too). Rows older than LOOKUP_RETENTION_DAYS are purged.
+
+Recording never slows or fails an answer: `LookupWriter.put` only appends to an in-process queue, and one
+background thread writes what has queued up in batches, purges old rows at most hourly, and logs a failing
+database once per burst instead of once per lookup. Whatever is still queued is written at shutdown.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import logging
+import queue
+import re
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import delete, func, insert, select
+
+from ..glossary.names import normalise
+from .schema import lookups, term_requests
+from .store import Store, now
+
+log = logging.getLogger(__name__)
+
+QUERY_MAX = 200  # no glossary name is longer; the rest of a paste is not worth keeping
+FOUND = ("hit", "comparison")  # outcomes that showed the asker a term
+BATCH = 500  # rows per insert
+QUEUE_MAX = 20_000  # beyond this the database is not keeping up: new rows are dropped, answers go on
+PURGE_EVERY = 3600.0  # seconds between two purges of old rows
+CLOSE_WAIT = 5.0  # seconds a shutdown waits for the queue to be written
+
+_SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")  # <@U…>, <#C…|name>, <!here>
+_SLACK_ID = re.compile(r"\b[UWCDGT](?=[A-Z0-9]*\d)[A-Z0-9]{7,}\b")  # a user, channel or team id pasted as text
+
+
+@dataclass(frozen=True)
+class LookupRow:
+    surface: str
+    query: str
+    outcome: str
+    slug: str | None
+    how: str
+    at: dt.datetime
+
+
+def clean_query(text: str) -> str:
+    """What is stored of a query: normalised, with Slack mentions and pasted ids removed, at most 200 characters."""
+    text = _SLACK_ID.sub(" ", _SLACK_MARKUP.sub(" ", text[: QUERY_MAX * 4]))
+    return " ".join(normalise(text).split())[:QUERY_MAX]
+
+
+class LookupLog:
+    """The lookups table: written in batches, read as counts over the last N days."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def add(self, rows: Sequence[LookupRow]) -> None:
+        if rows:
+            with self.store.writing() as conn:
+                conn.execute(insert(lookups), [{**asdict(r), "query": clean_query(r.query)} for r in rows])
+
+    def purge(self, keep_days: int, *, at: dt.datetime | None = None) -> int:
+        """Delete rows older than `keep_days`; returns how many went."""
+        cutoff = (at or now()) - dt.timedelta(days=keep_days)
+        with self.store.writing() as conn:
+            return conn.execute(delete(lookups).where(lookups.c.at < cutoff)).rowcount
+
+    def counts(self, since: dt.datetime) -> dict[tuple[str, str], int]:
+        """(surface, outcome) -> lookups since then."""
+        query = (
+            select(lookups.c.surface, lookups.c.outcome, func.count())
+            .where(lookups.c.at >= since)
+            .group_by(lookups.c.surface, lookups.c.outcome)
+        )
+        with self.store.engine.connect() as conn:
+            return {(surface, outcome): n for surface, outcome, n in conn.execute(query)}
+
+    def counts_by_slug(self, since: dt.datetime) -> dict[str, int]:
+        """slug -> lookups that showed that term, most first."""
+        n = func.count().label("n")
+        query = (
+            select(lookups.c.slug, n)
+            .where(lookups.c.at >= since, lookups.c.slug.is_not(None))
+            .group_by(lookups.c.slug)
+            .order_by(n.desc(), lookups.c.slug)
+        )
+        with self.store.engine.connect() as conn:
+            return {slug: count for slug, count in conn.execute(query)}
+
+    def top_misses(self, since: dt.datetime, limit: int) -> list[tuple[str, int]]:
+        """(normalised query, times asked) of lookups that found nothing, most asked first."""
+        n = func.count().label("n")
+        query = (
+            select(lookups.c.query, n)
+            .where(lookups.c.at >= since, lookups.c.outcome == "miss", lookups.c.query != "")
+            .group_by(lookups.c.query)
+            .order_by(n.desc(), lookups.c.query)
+            .limit(limit)
+        )
+        with self.store.engine.connect() as conn:
+            return [(q, count) for q, count in conn.execute(query)]
+
+    def requests_for(self, keys: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """term key -> (number, status) of the newest request filed for that term, for the keys that have one."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        query = (
+            select(term_requests.c.term_key, term_requests.c.id, term_requests.c.status)
+            .where(term_requests.c.term_key.in_(keys), term_requests.c.kind == "new")
+            .order_by(term_requests.c.id)
+        )
+        with self.store.engine.connect() as conn:
+            return {key: (number, status) for key, number, status in conn.execute(query)}  # the newest wins
+
+
+class _Burst:
+    """Log the first failure of a run of failures, and the recovery with how many rows were lost."""
+
+    def __init__(self) -> None:
+        self.lost = 0
+        self.failing = False
+
+    def failed(self, lost: int, message: str, *args: object) -> None:
+        self.lost += lost
+        if not self.failing:
+            self.failing = True
+            log.warning(message + "; answers go on, the next failures are not logged until one works", *args)
+
+    def worked(self) -> None:
+        if self.failing:
+            log.warning("lookup analytics recording again; %d lookups were not recorded", self.lost)
+        self.failing, self.lost = False, 0
+
+
+_STOP = object()
+_OPEN_WRITERS: weakref.WeakSet[LookupWriter] = weakref.WeakSet()
+
+
+class LookupWriter:
+    """The background thread between an answer and the lookups table."""
+
+    def __init__(self, lookup_log: LookupLog, retention_days: int, *, purge_every: float = PURGE_EVERY):
+        self.log = lookup_log
+        self.retention_days = retention_days
+        self.purge_every = purge_every
+        self._queue: queue.Queue[object] = queue.Queue(QUEUE_MAX)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._last_purge: float | None = None
+        self._burst = _Burst()
+
+    def put(self, row: LookupRow) -> None:
+        """Queue one row. Never blocks and never raises: analytics must not cost an answer anything."""
+        try:
+            self.start()
+            self._queue.put_nowait(row)
+        except queue.Full:
+            self._burst.failed(
+                1, "lookup analytics queue is full (%d rows): the state database is not keeping up", QUEUE_MAX
+            )
+        except Exception:
+            log.debug("could not queue a lookup row", exc_info=True)
+
+    def start(self) -> None:
+        """Start the writer thread (the first put does it too); the first thing it does is purge old rows."""
+        if self._thread is not None:
+            return
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="lookup-analytics", daemon=True)
+                self._thread.start()
+                _OPEN_WRITERS.add(self)
+
+    def flush(self, timeout: float = CLOSE_WAIT) -> bool:
+        """Wait until every row queued so far is written (or failed); False when `timeout` ran out first."""
+        if self._thread is None or not self._thread.is_alive():
+            return True
+        done = threading.Event()
+        try:
+            self._queue.put(done, timeout=timeout)
+        except queue.Full:
+            return False
+        return done.wait(timeout)
+
+    def close(self, timeout: float = CLOSE_WAIT) -> None:
+        """Write what is queued, then stop the thread. Called at shutdown."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            return
+        try:
+            self._queue.put(_STOP, timeout=timeout)
+        except queue.Full:
+            log.warning("lookup analytics: %d queued lookups were not written at shutdown", self._queue.qsize())
+            return
+        thread.join(timeout)
+
+    def _run(self) -> None:
+        self._purge_if_due()  # at start: a bot that restarts often still forgets old lookups
+        while True:
+            try:
+                first = self._queue.get(timeout=self.purge_every)
+            except queue.Empty:
+                first = None  # an idle hour: still purge
+            rows, waiting, stop = self._drain(first)
+            self._write(rows)
+            self._purge_if_due()
+            for done in waiting:
+                done.set()
+            if stop:
+                return
+
+    def _drain(self, first: object) -> tuple[list[LookupRow], list[threading.Event], bool]:
+        """`first`, and whatever else is queued right now, up to one batch of rows."""
+        rows: list[LookupRow] = []
+        waiting: list[threading.Event] = []
+        stop = False
+        item = first
+        while True:
+            if isinstance(item, LookupRow):
+                rows.append(item)
+            elif isinstance(item, threading.Event):
+                waiting.append(item)
+            elif item is _STOP:
+                stop = True
+            if len(rows) >= BATCH and not stop:
+                break
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+        return rows, waiting, stop
+
+    def _write(self, rows: list[LookupRow]) -> None:
+        if not rows:
+            return
+        try:
+            self.log.add(rows)
+        except Exception as exc:  # any database trouble: the rows are lost, the bot goes on
+            self._burst.failed(len(rows), "could not record %d lookups (%s)", len(rows), _one_line(exc))
+        else:
+            self._burst.worked()
+
+    def _purge_if_due(self) -> None:
+        if self._last_purge is not None and time.monotonic() - self._last_purge < self.purge_every:
+            return
+        self._last_purge = time.monotonic()
+        try:
+            gone = self.log.purge(self.retention_days)
+        except Exception as exc:
+            log.warning("could not purge lookups older than %d days (%s)", self.retention_days, _one_line(exc))
+        else:
+            if gone:
+                log.info("purged %d lookups older than %d days", gone, self.retention_days)
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@atexit.register
+def _close_open_writers() -> None:
+    """Queued rows are written when the process exits normally (gunicorn worker exit, Ctrl-C in Socket Mode)."""
+    for writer in list(_OPEN_WRITERS):
+        writer.close()
