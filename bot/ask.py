@@ -1,7 +1,8 @@
 """What someone asked, from what they typed: `/define` text, an @-mention, a DM. No Slack here.
 
 The rules, also in the README and in `/define help`:
-- The first word picks a subcommand: help, search, set, request, requests, my (requests).
+- The first word picks a subcommand: help, search, set, request, requests, my (requests), in `/define`
+  and in mentions and DMs alike. `request 12` (or `request #12`) shows request 12; `request X` asks for X.
 - A framing word as the first or last word picks the framing: exec, execs, executive(s), leadership,
   business, non-technical / engineer(s), eng, engineering, technical, tech, dev, developer(s).
   The word counts only if something is left to look up, so `/define exec` looks up "exec".
@@ -47,6 +48,7 @@ _FRAMING_TAIL = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r'^\s*["“”\'‘’](.+?)["“”\'‘’]\s*$')
+_REQUEST_NUMBER = re.compile(r"^#?(\d{1,9})$")
 
 
 class Asked(StrEnum):
@@ -61,6 +63,7 @@ class Asked(StrEnum):
     REQUEST = "request"  # file a request for a term
     REQUESTS = "requests"  # list requests (reviewers)
     MY_REQUESTS = "my_requests"
+    SHOW_REQUEST = "show_request"  # one request and its history; text is its number
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,12 @@ def parse_question(text: str) -> Ask:
     if quoted:
         return Ask(Asked.DEFINE, quoted.group(1).strip(), full_text=quoted.group(1).strip())
     first = text.split(" ", 1)[0].lower() if text else ""
-    if first in ("help", "search", "set"):
-        return parse_command(text)
+    if first in SUBCOMMANDS:
+        # Mention parity: "@glossary request vibe coding" means what "/define request vibe coding" means.
+        # A question that merely starts with one of the words ("my model is slow") stays a question.
+        ask = parse_command(text)
+        if ask.action != Asked.DEFINE:
+            return ask
     full = _POLITE.sub("", text.rstrip("?!. ")).rstrip("?!. ")
     framing = None
     tail = _FRAMING_TAIL.search(full)
@@ -141,7 +148,8 @@ def _subcommand(word: str, rest: str, text: str) -> Ask:
             return Ask(Asked.CLEAR)
         return Ask(Asked.HELP, "set")
     if word == "request":
-        return Ask(Asked.REQUEST, rest)
+        number = _REQUEST_NUMBER.match(rest)
+        return Ask(Asked.SHOW_REQUEST, number.group(1)) if number else Ask(Asked.REQUEST, rest)
     if word == "requests":
         return Ask(Asked.REQUESTS, rest.lower())
     if word == "my" and rest.lower().startswith("request"):

@@ -13,9 +13,12 @@ from .ask import Ask
 from .cards import Card, attribution_line, build_card
 from .config import Settings
 from .glossary.live import LiveGlossary
-from .glossary.lookup import Glossary, LookupResult
-from .glossary.model import Framing, Role, Term
+from .glossary.lookup import Glossary, LookupResult, Match
+from .glossary.model import Framing, LookupStatus, MatchHow, Role, Term
+from .glossary.names import normalise
 from .glossary.roles import find_role, load_roles
+from .glossary.scan import Found
+from .state.feedback import FeedbackBook
 from .state.store import Store
 from .term_requests.book import RequestBook
 
@@ -26,6 +29,14 @@ class Answer:
     card: Card | None = None
 
 
+@dataclass(frozen=True)
+class Explained:
+    """The terms named in a message, in order of first appearance, and the framing the asker reads them in."""
+
+    found: list[Found]
+    framing: Framing | None
+
+
 class Runtime:
     def __init__(self, settings: Settings, live: LiveGlossary, store: Store, roles: dict[str, Role]):
         self.settings = settings
@@ -33,6 +44,7 @@ class Runtime:
         self.store = store
         self.roles = roles
         self.requests = RequestBook(store)
+        self.feedback = FeedbackBook(store)
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -90,6 +102,18 @@ class Runtime:
         term = glossary.get(slug)
         return self.card_for(user_id, term, framing=framing, expanded=expanded, glossary=glossary) if term else None
 
+    def explain(self, user_id: str, text: str, *, surface: str = "shortcut") -> Explained:
+        """Every glossary term in a message, for "Explain glossary terms". Each term found counts as one
+        lookup of that term, as written; a message with none is not a miss (it was never a query)."""
+        found = self.glossary.scan(text)
+        for f in found:
+            how = MatchHow.NAME if normalise(f.matched) == normalise(f.term.term) else MatchHow.ALIAS
+            written = f.occurrences[0].text
+            hit = LookupResult(LookupStatus.HIT, written, (Match(f.term, 100.0, f.matched),), how)
+            self.record_lookup(surface, written, hit)
+        framing, _ = self.preferred(user_id)
+        return Explained(found, framing)
+
     def set_framing(self, user_id: str, framing: Framing | None) -> None:
         """The framing this person's cards show first; None shows both again."""
         self.store.set_framing(user_id, framing.value if framing else None)
@@ -107,3 +131,11 @@ class Runtime:
 
     def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
         """Where every lookup is reported to the lookup analytics, by surface ("mcp", …). A no-op until they land."""
+
+    def record_feedback(self, user_id: str, slug: str, *, helpful: bool) -> bool | None:
+        """One "Helpful?" vote per person per term; voting again changes it. Returns the vote it replaced."""
+        return self.feedback.vote(user_id, slug, helpful=helpful)
+
+    def feedback_counts(self) -> dict[str, tuple[int, int]]:
+        """slug -> (helpful, not helpful) votes: what `/define stats` and the Home's reviewer section show."""
+        return self.feedback.counts()

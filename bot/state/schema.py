@@ -97,3 +97,14 @@ history = Table(
     Column("note", Text, nullable=False, default=""),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# "Helpful?" on a term card: one vote per person per term, changed by voting again. Only the vote is kept;
+# what a 👎 says goes to the reviewers as a change request, never here.
+term_feedback = Table(
+    "term_feedback",
+    metadata,
+    Column("slug", String(200), primary_key=True),
+    Column("user_id", String(32), primary_key=True),
+    Column("helpful", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -10,10 +10,10 @@ from types import ModuleType
 from slack_bolt import App, BoltContext
 
 from ..deps import Deps
-from . import actions, commands, events, requests, triage
+from . import actions, commands, events, explain, feedback, requests, triage
 
 # The modules whose LISTENERS tables register() reads; tests/test_manifest.py reads the same list.
-MODULES: tuple[ModuleType, ...] = (commands, events, actions, requests, triage)
+MODULES: tuple[ModuleType, ...] = (commands, events, actions, requests, triage, explain, feedback)
 
 
 def register(app: App, deps: Deps) -> None:
