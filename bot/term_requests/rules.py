@@ -265,6 +265,11 @@ def allowed_moves(current: str) -> tuple[RequestStatus, ...]:
     return tuple(s for s in RequestStatus if s in moves)
 
 
+def may_read(request: TermRequest, user_id: str, *, reviewer: bool) -> bool:
+    """Who may read a request and its history: reviewers, any; anyone else, only a request they filed."""
+    return reviewer or request.requester == user_id
+
+
 def is_reviewer(user_id: str, reviewers: Iterable[str], group_members: Callable[[str], Iterable[str]]) -> bool:
     """Reviewers are user ids (U…/W…) and user-group ids (S…) whose members count."""
     reviewers = tuple(reviewers)
