@@ -46,8 +46,8 @@ def not_helpful(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
     if term is None:
         respond(**privately(notice(TERM_GONE)))
         return
-    client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(term.slug, term.term))  # within 3 s
-    runtime.record_feedback(body["user"]["id"], term.slug, helpful=False)
+    runtime.record_feedback(body["user"]["id"], term.slug, helpful=False)  # one quick write, well within 3 s
+    client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(term.slug, term.term))
 
 
 def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
