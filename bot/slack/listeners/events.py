@@ -47,13 +47,14 @@ def answer(deps: Deps, user: str, ask: Ask) -> dict:
     return reply_for(deps.runtime, user, ask, public=True)
 
 
-def on_mention(event: dict[str, Any], say: Say, client: WebClient, context: BoltContext) -> None:
+def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
     user = event.get("user", "")
     message = answer(deps_of(context), user, ask)
     thread = event.get("thread_ts") or event["ts"]
     if ask.action in PRIVATE:
         # Ephemeral in the thread rather than a DM: the answer stays where it was asked, seen by the asker only.
+        client: WebClient = context.client
         client.chat_postEphemeral(channel=event["channel"], user=user, thread_ts=thread, **message)
     else:
         say(**message, thread_ts=thread)
