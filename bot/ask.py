@@ -1,7 +1,8 @@
 """What someone asked, from what they typed: `/define` text, an @-mention, a DM. No Slack here.
 
 The rules, also in the README and in `/define help`:
-- The first word picks a subcommand: help, search, set, request, requests, my (requests), browse.
+- The first word picks a subcommand: help, search, set, request, requests, my (requests), browse, in `/define`
+  and in mentions and DMs alike. `request 12` (or `request #12`) shows request 12; `request X` asks for X.
 - A framing word as the first or last word picks the framing: exec, execs, executive(s), leadership,
   business, non-technical / engineer(s), eng, engineering, technical, tech, dev, developer(s).
   The word counts only if something is left to look up, so `/define exec` looks up "exec".
@@ -49,6 +50,7 @@ _FRAMING_TAIL = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r'^\s*["“”\'‘’](.+?)["“”\'‘’]\s*$')
+_REQUEST_NUMBER = re.compile(r"^#?(\d{1,9})$")
 
 
 class Asked(StrEnum):
@@ -64,6 +66,7 @@ class Asked(StrEnum):
     REQUESTS = "requests"  # list requests (reviewers)
     MY_REQUESTS = "my_requests"
     BROWSE = "browse"  # list categories and roles, or one of them (text)
+    SHOW_REQUEST = "show_request"  # one request and its history; text is its number
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,12 @@ def parse_question(text: str) -> Ask:
     if quoted:
         return Ask(Asked.DEFINE, quoted.group(1).strip(), full_text=quoted.group(1).strip())
     first = text.split(" ", 1)[0].lower() if text else ""
-    if first in ("help", "search", "set", "browse"):
-        return parse_command(text)
+    if first in SUBCOMMANDS:
+        # Mention parity: "@glossary request vibe coding" means what "/define request vibe coding" means.
+        # A question that merely starts with one of the words ("my model is slow") stays a question.
+        ask = parse_command(text)
+        if ask.action != Asked.DEFINE:
+            return ask
     full = _POLITE.sub("", text.rstrip("?!. ")).rstrip("?!. ")
     framing = None
     tail = _FRAMING_TAIL.search(full)
@@ -146,7 +153,8 @@ def _subcommand(word: str, rest: str, text: str) -> Ask:
     if word == "browse":
         return Ask(Asked.BROWSE, rest)
     if word == "request":
-        return Ask(Asked.REQUEST, rest)
+        number = _REQUEST_NUMBER.match(rest)
+        return Ask(Asked.SHOW_REQUEST, number.group(1)) if number else Ask(Asked.REQUEST, rest)
     if word == "requests":
         return Ask(Asked.REQUESTS, rest.lower())
     if word == "my" and rest.lower().startswith("request"):

@@ -240,7 +240,8 @@ def cmd_requests_export(args, settings: Settings) -> int:
         return EXIT_USAGE
     book = RequestBook(Store(settings.state_url))
     found = book.list(statuses=wanted.statuses)
-    sys.stdout.write(to_csv(found) if args.format == "csv" else to_json(found) + "\n")
+    histories = {r.id: book.history(r.id) for r in found} if args.history else None
+    sys.stdout.write(to_csv(found, histories) if args.format == "csv" else to_json(found, histories) + "\n")
     return EXIT_OK
 
 
@@ -357,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--status", help='only requests with this status: open, drafting, "in review", published, …, active, all'
     )
     q.add_argument("--format", choices=["csv", "json"], default="csv")
+    q.add_argument("--history", action="store_true", help="add each request's history: who did what, when")
     q.set_defaults(func=cmd_requests_export)
     q = requests_sub.add_parser("draft", parents=[common], help="write a draft term file from request N")
     q.add_argument("number", type=int)

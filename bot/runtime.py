@@ -15,11 +15,14 @@ from .ask import Ask, answer_question, best_reading
 from .cards import Card, attribution_line, build_card
 from .config import Settings
 from .glossary.live import LiveGlossary
-from .glossary.lookup import Glossary, LookupResult
-from .glossary.model import Framing, Role, Term
+from .glossary.lookup import Glossary, LookupResult, Match
+from .glossary.model import Framing, LookupStatus, MatchHow, Role, Term
+from .glossary.names import normalise
 from .glossary.roles import find_role, load_roles
+from .glossary.scan import Found
 from .governance.service import Governance
 from .lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
+from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
 from .state.store import Store, now
 from .term_requests.book import RequestBook
@@ -29,6 +32,14 @@ from .term_requests.book import RequestBook
 class Answer:
     result: LookupResult
     card: Card | None = None
+
+
+@dataclass(frozen=True)
+class Explained:
+    """The terms named in a message, in order of first appearance, and the framing the asker reads them in."""
+
+    found: list[Found]
+    framing: Framing | None
 
 
 class Runtime:
@@ -41,6 +52,7 @@ class Runtime:
         self.governance = Governance(settings.owners_file, store, ZoneInfo(settings.digest_tz))
         self.lookups = LookupLog(store)
         self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)
+        self.feedback = FeedbackBook(store)
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -110,6 +122,18 @@ class Runtime:
         term = glossary.get(slug)
         return self.card_for(user_id, term, framing=framing, expanded=expanded, glossary=glossary) if term else None
 
+    def explain(self, user_id: str, text: str, *, surface: str = "shortcut") -> Explained:
+        """Every glossary term in a message, for "Explain glossary terms". Each term found counts as one
+        lookup of that term, as written; a message with none is not a miss (it was never a query)."""
+        found = self.glossary.scan(text)
+        for f in found:
+            how = MatchHow.NAME if normalise(f.matched) == normalise(f.term.term) else MatchHow.ALIAS
+            written = f.occurrences[0].text
+            hit = LookupResult(LookupStatus.HIT, written, (Match(f.term, 100.0, f.matched),), how)
+            self.record_lookup(surface, written, hit)
+        framing, _ = self.preferred(user_id)
+        return Explained(found, framing)
+
     def set_framing(self, user_id: str, framing: Framing | None) -> None:
         """The framing this person's cards show first; None shows both again."""
         self.store.set_framing(user_id, framing.value if framing else None)
@@ -163,3 +187,11 @@ class Runtime:
         """The report behind `/define stats` and `python -m bot stats`, including lookups queued a moment ago."""
         self.flush_lookups()
         return lookup_stats(self.lookups, self.glossary, min(days, self.settings.lookup_retention_days))
+
+    def record_feedback(self, user_id: str, slug: str, *, helpful: bool) -> bool | None:
+        """One "Helpful?" vote per person per term; voting again changes it. Returns the vote it replaced."""
+        return self.feedback.vote(user_id, slug, helpful=helpful)
+
+    def feedback_counts(self) -> dict[str, tuple[int, int]]:
+        """slug -> (helpful, not helpful) votes: what `/define stats` and the Home's reviewer section show."""
+        return self.feedback.counts()

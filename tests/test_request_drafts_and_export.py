@@ -107,3 +107,19 @@ def test_export_status_takes_the_same_words_as_slack(env, capsys):
     assert ids_for("Declined") == [2] and ids_for("all") == [1, 2]
     assert main(["requests", "export", "--status", "in reviews"]) == 2
     assert "use one of open, drafting, in_review" in capsys.readouterr().err
+
+
+def test_export_history_in_json_and_csv(env, capsys):
+    assert main(["requests", "export", "--format", "json", "--history"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    first, second = rows
+    assert [(h["actor"], h["action"]) for h in first["history"]] == [("U1", "filed"), ("U1", "voted"), ("U2", "voted")]
+    moved = second["history"][-1]
+    assert (moved["actor"], moved["from_status"], moved["to_status"]) == ("UR", "open", "declined")
+    assert moved["note"] == "Covered elsewhere." and moved["at"].startswith("20")
+    assert main(["requests", "export", "--history"]) == 0
+    cells = [r["history"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))]
+    assert cells[1].splitlines()[-1].endswith("UR status open -> declined Covered elsewhere.")
+    assert len(cells[0].splitlines()) == 3
+    assert main(["requests", "export", "--format", "json"]) == 0
+    assert "history" not in json.loads(capsys.readouterr().out)[0]  # only when asked for

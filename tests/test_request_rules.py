@@ -41,7 +41,7 @@ def test_a_complete_form_is_valid(bundled_glossary):
                 seen_where="standup",
                 audiences=("engineers", "legal"),
                 urgency="this_quarter",
-                links=("https://example.org/a", "http://b.example"),
+                links=("https://example.org/a", "https://b.example"),
             ),
             bundled_glossary,
         )
@@ -60,6 +60,8 @@ def test_a_complete_form_is_valid(bundled_glossary):
     ({"aliases": "x" * 501}, "aliases", "500 characters"),
     ({"links": ("https://ok.example", "not a url")}, "links", "not: not a url"),
     ({"links": ("ftp://files.example",)}, "links", "https://"),
+    ({"links": ("http://b.example",)}, "links", "must start with https://, not http://"),
+    ({"links": ("https://ok.example", "HTTP://b.example")}, "links", "not http://"),
     ({"links": ("javascript:alert(1)",)}, "links", "https://"),
     ({"audiences": ("martians",)}, "audiences", "from the list"),
     ({"urgency": "yesterday"}, "urgency", "from the list"),

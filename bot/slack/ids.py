@@ -57,13 +57,27 @@ PICK_TERM = "pick_term"  # external select: glossary terms
 PICK_TARGET = "pick_duplicate_target"  # external select: open requests and terms
 
 ACTIONS = (*ACTIONS, REQUEST_TERM_PATTERN, SUGGEST_CHANGE, TRIAGE_PATTERN)
-SHORTCUTS = (REQUEST_SHORTCUT,)
-VIEWS = (REQUEST_VIEW, DECLINE_VIEW, DUPLICATE_VIEW, PUBLISHED_VIEW)
+SHORTCUTS: tuple[str, ...] = (REQUEST_SHORTCUT,)
+VIEWS: tuple[str, ...] = (REQUEST_VIEW, DECLINE_VIEW, DUPLICATE_VIEW, PUBLISHED_VIEW)
 OPTIONS = (PICK_TERM, PICK_TARGET)
 
 
 def request_term_id(index: int) -> str:
     return f"{REQUEST_TERM}:{index}"
+
+
+# --- Explain glossary terms, and feedback on cards ------------------------------------------------
+EXPLAIN_SHORTCUT = "explain_glossary_terms"  # message shortcut "Explain glossary terms"
+FEEDBACK_HELPFUL = "feedback_helpful"  # 👍 on a term card
+FEEDBACK_UNHELPFUL = "feedback_unhelpful"  # 👎 on a term card: opens FEEDBACK_VIEW
+FEEDBACK_BLOCK = "feedback"  # the card's "Helpful?" actions block
+FEEDBACK_VIEW = "term_feedback"  # the 👎 modal
+FB_REASONS = "fb_reasons"  # its input blocks; each holds one element whose action_id is INPUT
+FB_NOTE = "fb_note"
+
+ACTIONS = (*ACTIONS, FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL)
+SHORTCUTS = (*SHORTCUTS, EXPLAIN_SHORTCUT)
+VIEWS = (*VIEWS, FEEDBACK_VIEW)
 
 
 def triage_id(operation: str) -> str:

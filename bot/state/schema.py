@@ -143,3 +143,14 @@ lookups = Table(
     Column("slug", Text),  # the term a hit showed
     Column("how", String(16), nullable=False),  # name | alias | squashed | fuzzy | search | button | ""
 )
+
+# "Helpful?" on a term card: one vote per person per term, changed by voting again. Only the vote is kept;
+# what a 👎 says goes to the reviewers as a change request, never here.
+term_feedback = Table(
+    "term_feedback",
+    metadata,
+    Column("slug", String(200), primary_key=True),
+    Column("user_id", String(32), primary_key=True),
+    Column("helpful", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..glossary.lookup import Glossary
@@ -343,14 +343,21 @@ class RequestBook:
         *,
         statuses: Sequence[str] | None = None,
         requester: str | None = None,
+        voter: str | None = None,
         kind: str | None = None,
         limit: int | None = None,
     ) -> list[TermRequest]:
+        """With both requester and voter: the requests this person filed or voted for."""
         query = select(term_requests).order_by(term_requests.c.id)
         if statuses:
             query = query.where(term_requests.c.status.in_(statuses))
-        if requester:
+        voted = select(votes.c.request_id).where(votes.c.user_id == voter)
+        if requester and voter:
+            query = query.where(or_(term_requests.c.requester == requester, term_requests.c.id.in_(voted)))
+        elif requester:
             query = query.where(term_requests.c.requester == requester)
+        elif voter:
+            query = query.where(term_requests.c.id.in_(voted))
         if kind:
             query = query.where(term_requests.c.kind == kind)
         if limit:

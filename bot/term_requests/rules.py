@@ -184,7 +184,7 @@ def validate(form: RequestForm, glossary: Glossary) -> dict[str, str]:
         errors["aliases"] = f"Keep the aliases to {ALIASES_MAX} characters or fewer."
     bad = [link for link in form.links if not is_web_url(link)]
     if bad:
-        errors["links"] = f"Each link must be a full web address starting with https:// (not: {bad[0][:60]})."
+        errors["links"] = link_problem(bad[0])
     unknown = [a for a in form.audiences if a not in AUDIENCES]
     if unknown:
         errors["audiences"] = "Pick audiences from the list."
@@ -210,8 +210,17 @@ def _already_in(term: str, key: str, glossary: Glossary) -> str:
 
 
 def is_web_url(text: str) -> bool:
+    """A full https:// address. Plain http:// is refused: the README promises https links only, and a
+    reviewer clicking through from the triage post should never be sent over an unencrypted link."""
     parts = urlsplit(text.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text.strip()
+    return parts.scheme == "https" and bool(parts.netloc) and " " not in text.strip()
+
+
+def link_problem(link: str) -> str:
+    """What the links field says about the first link it refuses."""
+    if urlsplit(link.strip()).scheme.lower() == "http":
+        return f"Links must start with https://, not http:// ({link[:60]}). Use the https:// address of that page."
+    return f"Each link must be a full web address starting with https:// (not: {link[:60]})."
 
 
 def split_links(text: str) -> tuple[str, ...]:
@@ -254,6 +263,11 @@ def allowed_moves(current: str) -> tuple[RequestStatus, ...]:
     except ValueError:
         return ()
     return tuple(s for s in RequestStatus if s in moves)
+
+
+def may_read(request: TermRequest, user_id: str, *, reviewer: bool) -> bool:
+    """Who may read a request and its history: reviewers, any; anyone else, only a request they filed."""
+    return reviewer or request.requester == user_id
 
 
 def is_reviewer(user_id: str, reviewers: Iterable[str], group_members: Callable[[str], Iterable[str]]) -> bool:

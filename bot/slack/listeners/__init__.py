@@ -10,10 +10,21 @@ from types import ModuleType
 from slack_bolt import App, BoltContext
 
 from ..deps import Deps
-from . import actions, browse, commands, events, home, requests, reviews, triage
+from . import actions, browse, commands, events, explain, feedback, home, requests, reviews, triage
 
 # The modules whose LISTENERS tables register() reads; tests/test_manifest.py reads the same list.
-MODULES: tuple[ModuleType, ...] = (commands, events, actions, requests, triage, reviews, browse, home)
+MODULES: tuple[ModuleType, ...] = (
+    commands,
+    events,
+    actions,
+    requests,
+    triage,
+    reviews,
+    browse,
+    home,
+    explain,
+    feedback,
+)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -16,7 +16,7 @@ from ..render.blocks import escape
 from ..render.results import notice
 from ..render.stats import NOT_A_REVIEWER, stats_message
 from ..replies import reply_for
-from ..request_lists import requests_reply
+from ..request_lists import needs_reviewer_check, requests_reply
 from ..views.request_form import request_modal
 
 
@@ -29,8 +29,8 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -
     if ask.action == "request":
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=request_modal(term=ask.text))
-    elif ask.action in ("requests", "my_requests"):
-        reviewer = ask.action == "requests" and user in deps.reviewers
+    elif ask.action in ("requests", "my_requests", "show_request"):
+        reviewer = needs_reviewer_check(ask) and user in deps.reviewers
         ack(response_type="ephemeral", **requests_reply(deps.runtime, user, ask, reviewer=reviewer))
     else:
         ack(response_type="ephemeral", **reply_for(deps.runtime, user, ask))

@@ -1,4 +1,5 @@
-"""@-mentions and DMs: public answers, in the thread they were asked in."""
+"""@-mentions and DMs: answers in the thread they were asked in. A mention can do what /define does;
+what concerns only the asker (their defaults, their requests, a request form) is answered privately."""
 
 from __future__ import annotations
 
@@ -6,12 +7,27 @@ import re
 from typing import Any
 
 from slack_bolt import BoltContext, Say
+from slack_sdk import WebClient
 
-from ...ask import parse_question
-from ..deps import Listener, deps_of
+from ...ask import Ask, Asked, parse_question
+from ..deps import Deps, Listener, deps_of
+from ..render.requests import request_offer
 from ..replies import reply_for
+from ..request_lists import needs_reviewer_check, requests_reply
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+# Answered only to the asker when asked in a channel: nobody else needs to see someone's settings or requests.
+PRIVATE = frozenset(
+    {
+        Asked.SET_FRAMING,
+        Asked.SET_ROLE,
+        Asked.CLEAR,
+        Asked.REQUEST,
+        Asked.REQUESTS,
+        Asked.MY_REQUESTS,
+        Asked.SHOW_REQUEST,
+    }
+)
 
 
 def question_text(text: str, bot_user_id: str | None) -> str:
@@ -21,10 +37,27 @@ def question_text(text: str, bot_user_id: str | None) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
+def answer(deps: Deps, user: str, ask: Ask, *, surface: str) -> dict:
+    """The same answers as /define; a request becomes a button, since only a click can open a form."""
+    if ask.action == Asked.REQUEST:
+        return request_offer(ask.text)
+    if ask.action in (Asked.REQUESTS, Asked.MY_REQUESTS, Asked.SHOW_REQUEST):
+        reviewer = needs_reviewer_check(ask) and user in deps.reviewers
+        return requests_reply(deps.runtime, user, ask, reviewer=reviewer)
+    return reply_for(deps.runtime, user, ask, public=True, surface=surface)
+
+
 def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True, surface="mention")
-    say(**message, thread_ts=event.get("thread_ts") or event["ts"])
+    user = event.get("user", "")
+    message = answer(deps_of(context), user, ask, surface="mention")
+    thread = event.get("thread_ts") or event["ts"]
+    if ask.action in PRIVATE:
+        # Ephemeral in the thread rather than a DM: the answer stays where it was asked, seen by the asker only.
+        client: WebClient = context.client
+        client.chat_postEphemeral(channel=event["channel"], user=user, thread_ts=thread, **message)
+    else:
+        say(**message, thread_ts=thread)
 
 
 def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> None:
@@ -32,7 +65,7 @@ def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> 
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True, surface="dm")
+    message = answer(deps_of(context), event.get("user", ""), ask, surface="dm")  # a DM is private already
     say(**message, thread_ts=event.get("thread_ts"))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from ...term_requests.rules import RequestKind, validate
+from ...runtime import Runtime
+from ...term_requests.rules import RequestForm, RequestKind, validate
 from .. import ids
 from ..card_state import CardState
 from ..deps import Listener, deps_of
@@ -50,7 +51,12 @@ def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltCon
     if errors:
         ack(response_action="errors", errors=field_errors(errors))
         return
-    user = body["user"]["id"]
+    file_request(ack, client, runtime, form, body["user"]["id"])
+
+
+def file_request(ack: Ack, client: WebClient, runtime: Runtime, form: RequestForm, user: str) -> None:
+    """A valid form filed, the modal turned into its confirmation, the triage post and the person told.
+    Every way of filing ends here: the request form, and the 👎 form on a card (listeners/feedback.py)."""
     filed = runtime.requests.file(form, user)  # committed before anyone is told
     text = confirmation_text(filed.request, created=filed.created, voted=filed.voted)
     ack(response_action="update", view=confirmation_view(text))

@@ -23,6 +23,7 @@ from .blocks import (
     section,
     truncate,
 )
+from .feedback import feedback_block
 
 MAX_RELATED_BUTTONS = 20
 
@@ -64,6 +65,7 @@ def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = Non
             context(truncate("Sources: " + sources, 2900) if len(sources) < 2900 else "Sources: see the glossary")
         )
     blocks.append(actions(*_buttons(card, public)))
+    blocks.append(feedback_block(t.slug))  # "Helpful?" 👍 / 👎 on every card, public or private
     footer = [safe(card.attribution, CONTEXT_MAX)] if card.attribution else []
     if card.docs_url.startswith(("https://", "http://")):
         footer.append(link(card.docs_url, "Open the glossary site"))

@@ -7,7 +7,8 @@ import datetime as dt
 
 from ...term_requests.rules import URGENCIES, TermRequest
 from ..views.inputs import MODAL_TITLE
-from .blocks import context, escape, plain, safe, section
+from .blocks import actions, context, escape, plain, safe, section
+from .results import request_button
 
 MAX_LISTED = 25
 
@@ -41,7 +42,14 @@ def confirmation_view(text: str) -> dict:
     }
 
 
-def request_list(requests: list[TermRequest], *, title: str, now: dt.datetime | None = None) -> dict:
+def request_list(
+    requests: list[TermRequest],
+    *,
+    title: str,
+    now: dt.datetime | None = None,
+    voted_for: frozenset[int] = frozenset(),
+) -> dict:
+    """`voted_for`: the requests to mark as ones the reader voted for rather than filed."""
     if not requests:
         return {"text": title, "blocks": [section(f"{escape(title)}: none.")]}
     lines = []
@@ -49,7 +57,9 @@ def request_list(requests: list[TermRequest], *, title: str, now: dt.datetime | 
         age = r.age_days(now)
         lines.append(
             f"*#{r.id} {safe(r.term, 100)}* · {r.label} · {r.votes} vote{'s' if r.votes != 1 else ''} · "
-            f"{age} day{'s' if age != 1 else ''} old" + (f" · {URGENCIES[r.urgency]}" if r.urgency in URGENCIES else "")
+            f"{age} day{'s' if age != 1 else ''} old"
+            + (f" · {URGENCIES[r.urgency]}" if r.urgency in URGENCIES else "")
+            + (" · _you voted_" if r.id in voted_for else "")
         )
     blocks = [section(f"*{escape(title)}*")]
     chunk: list[str] = []
@@ -62,6 +72,13 @@ def request_list(requests: list[TermRequest], *, title: str, now: dt.datetime | 
     if len(requests) > MAX_LISTED:
         blocks.append(context(f"…and {len(requests) - MAX_LISTED} more. `python -m bot requests export` lists all."))
     return {"text": title, "blocks": blocks}
+
+
+def request_offer(term: str) -> dict:
+    """A mention cannot open a form (it brings no trigger_id): a button that opens it, prefilled."""
+    shown = safe(term.strip(), 200)
+    text = f"Request *{shown}* from the glossary reviewers:" if shown else "Request a term from the glossary reviewers:"
+    return {"text": text, "blocks": [section(text), actions(request_button(term))]}
 
 
 def published_dm(request: TermRequest, card_blocks: list[dict], *, voter: bool) -> dict:
