@@ -13,6 +13,9 @@ from pathlib import Path
 from .glossary.model import LICENSE
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable and the fix."""
 
@@ -56,6 +59,11 @@ class Settings:
             mcp_port = int(get("MCP_PORT", "8765"))
         except ValueError:
             raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
+        log_level = get("LOG_LEVEL", "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {get('LOG_LEVEL')!r}; see .env.example"
+            )
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -74,7 +82,7 @@ class Settings:
             slack_api_url=api_url,
             requests_channel=get("REQUESTS_CHANNEL"),
             reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
-            log_level=get("LOG_LEVEL", "INFO").upper(),
+            log_level=log_level,
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
         )
