@@ -63,12 +63,13 @@ class GlossaryWSGI:
             text = inbound.check_signature(self._secret, headers, raw)
             inbound.check_shape(text, headers.get("content-type"))
         except inbound.Refused as refused:
+            declared = environ.get("CONTENT_LENGTH")
             log.warning(
-                "refused a request to %s from %s: %s (%s bytes declared)",
+                "refused a request to %s from %s: %s (%s)",
                 EVENTS_PATH,
                 environ.get("REMOTE_ADDR", "?"),
                 refused.reason,
-                environ.get("CONTENT_LENGTH") or "no length,",
+                f"Content-Length {declared[:20]}" if declared else "no Content-Length",
             )
             return _plain(start_response, refused.status)
         bolt = self.app.dispatch(BoltRequest(body=text, query=request.query_string, headers=headers))
