@@ -106,11 +106,25 @@ def _shape_problem(body: dict[str, Any]) -> str:
     if not all(isinstance(a, dict) for a in body.get("authorizations") or []):
         return "authorizations are not objects"
     event = body.get("event")
-    if isinstance(event, dict) and not isinstance(event.get("type", ""), str):
-        return "event type is not a string"
+    if isinstance(event, dict):
+        problem = _event_problem(event)
+        if problem:
+            return problem
     view = body.get("view")
     if isinstance(view, dict) and not _view_ok(view):
         return "view is malformed"
+    return ""
+
+
+_EVENT_TEXT_FIELDS = ("type", "user", "text", "channel", "ts", "thread_ts", "channel_type", "subtype", "bot_id")
+
+
+def _event_problem(event: dict[str, Any]) -> str:
+    for name in _EVENT_TEXT_FIELDS:
+        if event.get(name) is not None and not isinstance(event[name], str):
+            return f"event field {name!r} is not a string"
+    if event.get("type") in ("app_mention", "message") and not (event.get("channel") and event.get("ts")):
+        return "a message event without its channel or ts"  # Slack always sends both; replies need them
     return ""
 
 

@@ -75,7 +75,9 @@ def test_signed_but_malformed_payload_is_400(server, fake_slack):
 
 
 def test_a_bad_content_length_is_400(server):
-    answer = raw(server, b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\nConnection: close\r\n\r\n")
+    answer = raw(
+        server, b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\nConnection: close\r\n\r\n"
+    )
     assert answer.split(b" ")[1] == b"400"
 
 

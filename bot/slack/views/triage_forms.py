@@ -76,11 +76,19 @@ def modal_for(operation: str, request: TermRequest) -> dict | None:
 # --- reading them back ------------------------------------------------------------------------------
 
 
-def request_number(text: str | int | None) -> int | None:
-    try:
-        return int(text or "")
-    except (TypeError, ValueError):
+MAX_REQUEST_NUMBER = 2**31 - 1  # PostgreSQL's integer: a bigger number cannot be a request, only a tampered button
+
+
+def request_number(text: object) -> int | None:
+    """The request number a button value or modal metadata carries, or None for anything that is not one
+    (tampered, huge, negative, another type): the listener then answers privately instead of failing."""
+    if isinstance(text, bool) or not isinstance(text, str | int):
         return None
+    digits = str(text).strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 10):
+        return None
+    number = int(digits)
+    return number if 0 < number <= MAX_REQUEST_NUMBER else None
 
 
 def request_of(view: dict | None) -> int | None:
