@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .glossary.model import LICENSE
 
-
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

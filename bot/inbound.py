@@ -93,7 +93,7 @@ def _shape_problem(body: dict[str, Any]) -> str:
     """What Bolt itself reads without checking: fields that must be objects, lists or strings if present."""
     for name in ("user", "team", "enterprise", "channel", "view", "event", "container", "message", "authorizations"):
         value = body.get(name)
-        if value is not None and not isinstance(value, list if name == "authorizations" else dict | str):
+        if value is not None and not isinstance(value, list if name == "authorizations" else dict):
             return f"field {name!r} has the wrong type"
     for name in ("type", "event_id", "command", "callback_id", "trigger_id", "response_url", "api_app_id"):
         if body.get(name) is not None and not isinstance(body[name], str):

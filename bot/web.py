@@ -57,7 +57,7 @@ class GlossaryWSGI:
 
     def _slack(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = WsgiHttpRequest(environ)
-        headers = {k: str(v) for k, v in request.get_headers().items()}
+        headers: dict[str, Any] = {k: str(v) for k, v in request.get_headers().items()}
         try:
             raw = inbound.read_body(environ)
             text = inbound.check_signature(self._secret, headers, raw)
@@ -72,7 +72,7 @@ class GlossaryWSGI:
                 f"Content-Length {declared[:20]}" if declared else "no Content-Length",
             )
             return _plain(start_response, refused.status)
-        bolt = self.app.dispatch(BoltRequest(body=text, query=request.query_string, headers=headers))
+        bolt = self.app.dispatch(BoltRequest(body=text, query=request.query_string, headers=dict(headers)))
         response = WsgiHttpResponse(status=bolt.status, headers=bolt.headers, body=bolt.body)
         start_response(response.status, response.get_headers())
         return response.get_body()

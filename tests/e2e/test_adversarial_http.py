@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from adversarial import JSON, no_errors_logged
 
 from .harness import block_action, event_body, interaction_body, signed_post, view_submission
