@@ -81,3 +81,25 @@ def test_health_reports_each_part(web):
     health = http("GET", f"http://127.0.0.1:{port}/healthz").json()
     assert health["glossary"]["ok"] and health["glossary"]["terms"] >= 30
     assert health["state"] == {"ok": True, "engine": "sqlite"}
+
+
+def test_procfile_and_serve_share_one_gunicorn_config(monkeypatch):
+    """Both ways of serving HTTP read bot/gunicorn_conf.py: the Procfile names it, serve() copies its options."""
+    from gunicorn.app.base import BaseApplication
+
+    from bot import gunicorn_conf, serve
+    from bot.config import Settings
+
+    line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:"))
+    assert "-c python:bot.gunicorn_conf" in line and "bot.web:create_asgi()" in line
+    seen = {}
+
+    def run(self):
+        self.load_config()
+        seen.update({name: self.cfg.settings[name].get() for name in gunicorn_conf.options()})
+
+    monkeypatch.setattr(serve, "preflight", lambda settings: None)
+    monkeypatch.setattr(BaseApplication, "run", run)
+    serve._http(Settings(port=4321))
+    assert seen["worker_class"] == "asgi" and seen["bind"] == ["0.0.0.0:4321"]
+    assert seen["keepalive"] == gunicorn_conf.keepalive and seen["timeout"] == gunicorn_conf.timeout
