@@ -7,6 +7,7 @@ config.py never reads `.env` itself, so tests, which build Settings by hand, see
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import socket
 import sys
@@ -61,6 +62,10 @@ T = TypeVar("T")
 def check_start(step: Callable[[], T], settings: Settings) -> T:
     """Run a start-up step (open the state database, build the Slack app, …), turning the failures a bad
     or unreachable setting causes into one StartupError line; anything else propagates with its traceback."""
+    # slack_sdk logs each failed attempt at ERROR before it gives up; the one line below says it better.
+    sdk_log = logging.getLogger("slack_sdk")
+    level = sdk_log.level
+    sdk_log.setLevel(logging.CRITICAL)
     try:
         return step()
     except Exception as exc:
@@ -68,6 +73,8 @@ def check_start(step: Callable[[], T], settings: Settings) -> T:
         if known is None:
             raise
         raise known from None
+    finally:
+        sdk_log.setLevel(level)
 
 
 def explain_failure(exc: BaseException, settings: Settings) -> StartupError | None:

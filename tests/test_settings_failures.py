@@ -41,6 +41,7 @@ def one_line(proc, code: int, *words: str) -> str:
     assert "Traceback" not in err, err
     lines = [line for line in err.splitlines() if line.startswith("glossary-bot:")]
     assert len(lines) == 1, err
+    assert not [line for line in err.splitlines() if " ERROR " in line], err  # nothing else claims a failure
     for word in words:
         assert word in lines[0], lines[0]
     return lines[0]
