@@ -37,7 +37,7 @@ def _socket_mode(settings: Settings) -> int:
     from .slack.app import build_bot
 
     bot = check_start(lambda: build_bot(settings, socket_mode=True), settings)
-    handler = SocketModeHandler(bot.app, settings.slack_app_token)
+    handler = SocketModeHandler(bot.app, settings.slack_app_token, logger=logging.getLogger("bot.socket_mode"))
     check_start(handler.connect, settings)  # a refused app token is one line here, not a traceback later
     glossary = bot.runtime.glossary
     log.info("serving %d terms (glossary %s) over Socket Mode", len(glossary), glossary.version)

@@ -57,15 +57,18 @@ class StartupError(Exception):
 
 
 T = TypeVar("T")
+QUIET_DURING_START = ("slack_sdk", "bot.socket_mode")
 
 
 def check_start(step: Callable[[], T], settings: Settings) -> T:
     """Run a start-up step (open the state database, build the Slack app, …), turning the failures a bad
     or unreachable setting causes into one StartupError line; anything else propagates with its traceback."""
-    # slack_sdk logs each failed attempt at ERROR before it gives up; the one line below says it better.
-    sdk_log = logging.getLogger("slack_sdk")
-    level = sdk_log.level
-    sdk_log.setLevel(logging.CRITICAL)
+    # slack_sdk (and Socket Mode, on its own logger) log each failed attempt at ERROR before giving up;
+    # the one line below says it better. They log normally again once the step is over.
+    quiet = [logging.getLogger(name) for name in QUIET_DURING_START]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
     try:
         return step()
     except Exception as exc:
@@ -74,7 +77,8 @@ def check_start(step: Callable[[], T], settings: Settings) -> T:
             raise
         raise known from None
     finally:
-        sdk_log.setLevel(level)
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
 
 
 def explain_failure(exc: BaseException, settings: Settings) -> StartupError | None:

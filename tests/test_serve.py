@@ -150,7 +150,7 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
     started = []
 
     class Recorder:
-        def __init__(self, app, app_token):
+        def __init__(self, app, app_token, **options):
             started.append((app, app_token))
 
         def connect(self):  # serve() connects, says so, then waits forever (replaced below)
