@@ -23,7 +23,7 @@ from .glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity
 from .glossary.names import normalise
 from .governance.owners import check_names, load_owners
 from .governance.service import Governance
-from .startup import say_settings_problem, settings_or_exit
+from .startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
 from .state.migrations import StateSchemaError
 from .terminal import card_text, result_text
 
@@ -385,3 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, StateSchemaError) as exc:
         say_settings_problem(exc)
         return EXIT_USAGE
+    except StartupError as exc:
+        say_settings_problem(exc)
+        return exc.exit_code
+    except Exception as exc:
+        # A setting that names something wrong or unreachable is one line; anything else is a bug and
+        # keeps its traceback (raised once, by Python).
+        known = explain_failure(exc, settings)
+        if known is None:
+            raise
+        say_settings_problem(known)
+        return known.exit_code

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable and the fix."""
@@ -101,6 +103,11 @@ class Settings:
             raise SettingsError(
                 f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
             )
+        log_level = get("LOG_LEVEL", "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {get('LOG_LEVEL')!r}; see .env.example"
+            )
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -119,7 +126,7 @@ class Settings:
             slack_api_url=api_url,
             requests_channel=get("REQUESTS_CHANNEL"),
             reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
-            log_level=get("LOG_LEVEL", "INFO").upper(),
+            log_level=log_level,
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
             glossary_max_file_bytes=max_file_bytes,

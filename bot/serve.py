@@ -1,14 +1,17 @@
-"""`python -m bot serve`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP through gunicorn on $PORT."""
+"""`python -m bot serve`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP through gunicorn on $PORT,
+configured by bot/gunicorn_conf.py exactly as the Procfile's `web:` line is."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from typing import Any
 
 from .config import Settings
 from .logs import setup_logging
+from .startup import check_start
 
 log = logging.getLogger(__name__)
-THREADS = 8  # listeners run on Bolt's thread pool; gunicorn's threads serve the HTTP requests themselves
 
 
 def serve(settings: Settings) -> int:
@@ -23,34 +26,59 @@ def serve(settings: Settings) -> int:
     return _http(settings)
 
 
+def wait_forever() -> None:
+    """Socket Mode's connection runs on its own threads; the main thread only has to stay alive."""
+    threading.Event().wait()
+
+
 def _socket_mode(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from .slack.app import build_bot
 
-    bot = build_bot(settings, socket_mode=True)
+    bot = check_start(lambda: build_bot(settings, socket_mode=True), settings)
+    handler = SocketModeHandler(bot.app, settings.slack_app_token, logger=logging.getLogger("bot.socket_mode"))
+    check_start(handler.connect, settings)  # a refused app token is one line here, not a traceback later
     glossary = bot.runtime.glossary
     log.info("serving %d terms (glossary %s) over Socket Mode", len(glossary), glossary.version)
-    SocketModeHandler(bot.app, settings.slack_app_token).start()
+    wait_forever()
     return 0
+
+
+def preflight(settings: Settings) -> None:
+    """Before gunicorn starts: the token, Slack and the state database answer, or one line and an exit code
+    (a worker that fails to boot only tells gunicorn "exit 3", which names no setting)."""
+    from slack_sdk import WebClient
+
+    from .slack.app import make_client
+    from .state.store import Store
+
+    client: WebClient = make_client(settings)
+    check_start(client.auth_test, settings)
+    store = check_start(lambda: Store(settings.state_url), settings)
+    try:
+        check_start(store.ping, settings)
+    finally:
+        store.close()
 
 
 def _http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
-    from .web import create_wsgi
+    from . import gunicorn_conf
+    from .web import create_asgi
+
+    preflight(settings)
 
     class Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"0.0.0.0:{settings.port}")
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", THREADS)
-            self.cfg.set("workers", 1)
-            self.cfg.set("accesslog", "-")
+        def load_config(self) -> None:
+            for name, value in gunicorn_conf.options().items():
+                self.cfg.set(name, value)
+            self.cfg.set("bind", f"0.0.0.0:{settings.port}")  # PORT as read from the environment or .env
 
-        def load(self):
+        def load(self) -> Any:
             # In the worker, after the fork: the glossary watcher thread must live where requests are served.
-            return create_wsgi(settings)
+            return create_asgi(settings)
 
     log.info("serving HTTP on port %d at /slack/events (health check: /healthz)", settings.port)
     Server().run()

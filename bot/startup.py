@@ -6,8 +6,14 @@ config.py never reads `.env` itself, so tests, which build Settings by hand, see
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import socket
 import sys
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.error import URLError
 
 from dotenv import find_dotenv, load_dotenv
 
@@ -37,3 +43,107 @@ def settings_or_exit(*required: str, exit_code: int) -> Settings:
     except SettingsError as error:
         say_settings_problem(error)
         raise SystemExit(exit_code) from None
+
+
+EXIT_UNREACHABLE, EXIT_USAGE = 1, 2
+
+
+class StartupError(Exception):
+    """A setting that is wrong (exit 2) or names something unreachable (exit 1); the message is the one line."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+T = TypeVar("T")
+QUIET_DURING_START = ("slack_sdk", "bot.socket_mode")
+
+
+def check_start(step: Callable[[], T], settings: Settings) -> T:
+    """Run a start-up step (open the state database, build the Slack app, …), turning the failures a bad
+    or unreachable setting causes into one StartupError line; anything else propagates with its traceback."""
+    # slack_sdk (and Socket Mode, on its own logger) log each failed attempt at ERROR before giving up;
+    # the one line below says it better. They log normally again once the step is over.
+    quiet = [logging.getLogger(name) for name in QUIET_DURING_START]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        return step()
+    except Exception as exc:
+        known = explain_failure(exc, settings)
+        if known is None:
+            raise
+        raise known from None
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
+def explain_failure(exc: BaseException, settings: Settings) -> StartupError | None:
+    """The one line for a failure caused by a setting, or None for a failure that is a bug."""
+    from slack_sdk.errors import SlackApiError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+
+    state = "DATABASE_URL" if settings.database_url else "DATA_DIR"
+    if isinstance(exc, SlackApiError):
+        error = str(exc.response.get("error") if exc.response is not None else "") or "an error"
+        method = _slack_method(exc)
+        if method == "apps.connections.open":
+            return StartupError(
+                f"SLACK_APP_TOKEN was refused by Slack ({error}); use the app-level token (xapp-…) with "
+                "connections:write from the app's Basic Information page",
+                EXIT_USAGE,
+            )
+        return StartupError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({error}); copy the Bot User OAuth Token (xoxb-…) from the "
+            "app's OAuth & Permissions page, and reinstall the app if it was revoked",
+            EXIT_USAGE,
+        )
+    if isinstance(exc, (ArgumentError, NoSuchModuleError)):
+        return StartupError(
+            f"DATABASE_URL is not a database URL this bot can use ({_first_line(exc)}); "
+            "use postgresql://user:password@host:5432/name, or leave it empty for SQLite under DATA_DIR",
+            EXIT_USAGE,
+        )
+    if isinstance(exc, (OperationalError, ProgrammingError)):
+        detail = _first_line(exc)
+        if state == "DATA_DIR" and any(w in detail for w in ("readonly", "read-only", "unable to open")):
+            return StartupError(
+                f"DATA_DIR {settings.data_dir} is not writable ({detail}); point DATA_DIR at a writable folder",
+                EXIT_UNREACHABLE,
+            )
+        return StartupError(
+            f"{state}: the state database cannot be reached ({detail}); check that it is running and that "
+            f"{state} is right",
+            EXIT_UNREACHABLE,
+        )
+    if isinstance(exc, PermissionError | IsADirectoryError | NotADirectoryError) or (
+        isinstance(exc, OSError) and exc.errno == errno.EROFS
+    ):
+        return StartupError(
+            f"DATA_DIR {settings.data_dir} is not writable ({exc.strerror or exc}); point DATA_DIR at a writable "
+            "folder",
+            EXIT_UNREACHABLE,
+        )
+    if isinstance(exc, URLError | ConnectionError | TimeoutError | socket.gaierror):
+        where = settings.slack_api_url or "https://slack.com/api/"
+        setting = "SLACK_API_URL" if settings.slack_api_url else "the network"
+        return StartupError(
+            f"Slack cannot be reached at {where} ({getattr(exc, 'reason', None) or exc}); check {setting} and that "
+            "this machine can reach it",
+            EXIT_UNREACHABLE,
+        )
+    return None
+
+
+def _slack_method(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    url = str(getattr(response, "api_url", "") or "")
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

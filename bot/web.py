@@ -1,55 +1,95 @@
-"""The WSGI app gunicorn serves: POST /slack/events to Bolt, GET /healthz, 404 for the rest.
+"""The WSGI app behind the server: POST /slack/events to Bolt, GET /healthz, 404 for the rest.
 
-    gunicorn 'bot.web:create_wsgi()'
+    gunicorn -c python:bot.gunicorn_conf 'bot.web:create_asgi()'     # the Procfile; see bot/gunicorn_conf.py
 
-Built by a factory, so importing this module reads no setting and opens nothing.
+Built by a factory, so importing this module reads no setting and opens nothing. Every request to
+/slack/events passes bot/inbound.py's checks (size, signature, shape) before Bolt parses a byte of it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as PingTimeout
 from typing import Any
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import BoltRequest
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk import WebClient
 
+from . import inbound
 from .config import Settings
 from .logs import setup_logging
 from .runtime import Runtime
 from .slack.app import Bot, build_bot
-from .startup import settings_or_exit
+from .startup import StartupError, check_start, settings_or_exit
 from .state.migrations import StateSchemaError
 
+log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 EXIT_WORKER_FAILED = 3  # gunicorn's "worker failed to boot": it stops instead of restarting forever
+STATE_PING_SECONDS = 2.0  # /healthz answers within this even when the state database hangs
+REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 413: "Content Too Large"}
 
 
 class GlossaryWSGI:
     """Slack's requests to Bolt, a health check beside them; `runtime` is there for tests and the serve command."""
 
-    def __init__(self, bot: Bot):
+    def __init__(self, bot: Bot, signing_secret: str):
         self.runtime = bot.runtime
-        self._slack = SlackRequestHandler(bot.app, path=EVENTS_PATH)
+        self.app = bot.app
+        self._secret = signing_secret
+        # One ping at a time: a hung database must not collect a thread per health check.
+        self._pinger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-ping")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        method = environ.get("REQUEST_METHOD")
+        if path == "/healthz" and method in ("GET", "HEAD"):
             return self._health(start_response)
-        if path == EVENTS_PATH:
+        if path == EVENTS_PATH and method == "POST":
             return self._slack(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-        return [b"Not Found"]
+        return _plain(start_response, 404)
+
+    def _slack(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = WsgiHttpRequest(environ)
+        headers: dict[str, Any] = {k: str(v) for k, v in request.get_headers().items()}
+        try:
+            raw = inbound.read_body(environ)
+            text = inbound.check_signature(self._secret, headers, raw)
+            inbound.check_shape(text, headers.get("content-type"))
+        except inbound.Refused as refused:
+            declared = environ.get("CONTENT_LENGTH")
+            log.warning(
+                "refused a request to %s from %s: %s (%s)",
+                EVENTS_PATH,
+                environ.get("REMOTE_ADDR", "?"),
+                refused.reason,
+                f"Content-Length {declared[:20]}" if declared else "no Content-Length",
+            )
+            return _plain(start_response, refused.status)
+        bolt = self.app.dispatch(BoltRequest(body=text, query=request.query_string, headers=dict(headers)))
+        response = WsgiHttpResponse(status=bolt.status, headers=bolt.headers, body=bolt.body)
+        start_response(response.status, response.get_headers())
+        return response.get_body()
 
     def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
         glossary = self.runtime.glossary
-        ok = len(glossary) > 0
+        glossary_ok = len(glossary) > 0
+        state = self._state_health()
+        ok = glossary_ok and state["ok"]
+        status = "ok" if ok else ("no glossary loaded" if not glossary_ok else "state database unreachable")
         body = json.dumps(
             {
-                "status": "ok" if ok else "no glossary loaded",
+                "status": status,
                 "glossary_version": glossary.version,
                 "terms": len(glossary),
+                "glossary": {"ok": glossary_ok, "version": glossary.version, "terms": len(glossary)},
+                "state": state,
             }
         ).encode()
         start_response(
@@ -57,6 +97,26 @@ class GlossaryWSGI:
             [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
         )
         return [body]
+
+    def _state_health(self) -> dict[str, Any]:
+        store = self.runtime.store
+        try:
+            self._pinger.submit(store.ping).result(timeout=STATE_PING_SECONDS)
+        except PingTimeout:
+            return {"ok": False, "engine": store.dialect, "error": f"no answer within {STATE_PING_SECONDS:g} s"}
+        except Exception as exc:  # any driver error means "unreachable" to a health check; say which
+            first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            return {"ok": False, "engine": store.dialect, "error": first[0] if first else type(exc).__name__}
+        return {"ok": True, "engine": store.dialect}
+
+
+def _plain(start_response: Callable[..., Any], status: int) -> Iterable[bytes]:
+    body = REASONS.get(status, "Error").encode()
+    start_response(
+        f"{status} {REASONS.get(status, 'Error')}",
+        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
 
 
 def create_wsgi(
@@ -70,7 +130,17 @@ def create_wsgi(
         settings = settings_or_exit("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", exit_code=EXIT_WORKER_FAILED)
         setup_logging(settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret))
     try:
-        return GlossaryWSGI(build_bot(settings, runtime=runtime, client=client, watch=watch))
-    except StateSchemaError as error:  # e.g. PostgreSQL behind: `db upgrade` first, never a restart loop
+        return GlossaryWSGI(
+            check_start(lambda: build_bot(settings, runtime=runtime, client=client, watch=watch), settings),
+            settings.slack_signing_secret,
+        )
+    except (StateSchemaError, StartupError) as error:  # e.g. PostgreSQL behind: never a restart loop
         print(f"glossary-bot: {error}", file=sys.stderr)
         raise SystemExit(EXIT_WORKER_FAILED) from None
+
+
+def create_asgi(settings: Settings | None = None) -> Any:
+    """The Procfile's app: create_wsgi() behind a layer that reads each request whole before a thread sees it."""
+    from .asgi import BufferedWSGI
+
+    return BufferedWSGI(create_wsgi(settings))

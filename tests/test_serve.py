@@ -150,13 +150,14 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
     started = []
 
     class Recorder:
-        def __init__(self, app, app_token):
+        def __init__(self, app, app_token, **options):
             started.append((app, app_token))
 
-        def start(self):
+        def connect(self):  # serve() connects, says so, then waits forever (replaced below)
             started.append("started")
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", Recorder)
+    monkeypatch.setattr("bot.serve.wait_forever", lambda: None)
     monkeypatch.chdir(tmp_path)
     for k, v in {
         "SLACK_BOT_TOKEN": BOT_TOKEN,

@@ -8,6 +8,7 @@ generous busy timeout, and BEGIN IMMEDIATE so a transaction takes the write lock
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from .schema import preferences, processed_events
 EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
 PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
 SQLITE_BUSY_SECONDS = 30
+EVENT_ID_LENGTH = 64  # processed_events.event_id's length
+PG_CONNECT_SECONDS = 5  # an unreachable PostgreSQL fails a request (and /healthz) instead of hanging it
 
 
 def now() -> dt.datetime:
@@ -38,7 +41,8 @@ class Preference:
 
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, future=True)
+        connect_args = {"connect_timeout": PG_CONNECT_SECONDS} if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, future=True, connect_args=connect_args)
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +63,14 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
     return engine
+
+
+def event_key(event_id: str) -> str:
+    """The id as stored: Slack's are about 11 characters, the column holds 64; a longer one (forged, or a
+    future format) is stored as its SHA-256, so it still deduplicates instead of failing the insert."""
+    if len(event_id) <= EVENT_ID_LENGTH:
+        return event_id
+    return "sha256:" + hashlib.sha256(event_id.encode("utf-8", "replace")).hexdigest()[: EVENT_ID_LENGTH - 7]
 
 
 class Store:
@@ -110,8 +122,14 @@ class Store:
 
     # --- processed events --------------------------------------------------------------------
 
+    def ping(self) -> None:
+        """A cheap round trip to the database; raises whatever the driver raises when it cannot answer."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen, by any instance, ever (within EVENT_MEMORY)."""
+        event_id = event_key(event_id)
         self._claims += 1
         if self._claims % PRUNE_EVERY == 1:  # the first claim after start, then every thousandth
             self.forget_old_events()

@@ -53,3 +53,12 @@ def make_server(settings):
 @pytest.fixture
 def server(make_server):
     return make_server()
+
+
+@pytest.fixture
+def free_tcp_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -20,6 +20,7 @@ from ..replies import privately
 from ..views import triage_forms as forms
 
 log = logging.getLogger(__name__)
+STALE_BUTTON = "That button does not point at a request any more. Use the buttons on the request's latest post."
 NOT_A_REVIEWER = "Only glossary reviewers can triage requests. Ask one of them, or the admin who sets REVIEWERS."
 
 
@@ -50,7 +51,11 @@ def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClie
     operation = match.group(1) if match else ""
     book = deps.runtime.requests
     try:
-        request = book.get(forms.request_number(action.get("value")) or 0)
+        number = forms.request_number(action.get("value"))
+        if number is None:
+            _private(respond, STALE_BUTTON)
+            return
+        request = book.get(number)
         modal = forms.modal_for(operation, request)
         if modal is not None:
             client.views_open(trigger_id=body["trigger_id"], view=modal)

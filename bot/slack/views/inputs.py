@@ -46,15 +46,28 @@ def option(text: str, value: str) -> dict:
     return blocks.option(truncate(text, OPTION_MAX), value)
 
 
+def element_state(view: dict, block_id: str) -> dict:
+    """The submitted state of one input's element; {} when the submission lacks it or is not shaped like
+    Slack's (a tampered or stale submission then reads as an empty field, which the modal already refuses)."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get(ids.INPUT) if isinstance(block, dict) else None
+    return element if isinstance(element, dict) else {}
+
+
 def typed_value(view: dict, block_id: str) -> str:
     """What was typed into a text input, or "" when left empty."""
-    return (view["state"]["values"].get(block_id, {}).get(ids.INPUT, {}).get("value")) or ""
+    value = element_state(view, block_id).get("value")
+    return value if isinstance(value, str) else ""
 
 
 def chosen_values(view: dict, block_id: str) -> list[str]:
     """The values picked in a select, checkboxes or radio buttons, in order."""
-    element = view["state"]["values"].get(block_id, {}).get(ids.INPUT, {})
+    element = element_state(view, block_id)
     options = element.get("selected_options") or (
         [element["selected_option"]] if element.get("selected_option") else []
     )
-    return [o["value"] for o in options]
+    if not isinstance(options, list):
+        return []
+    return [o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)]

@@ -9,7 +9,7 @@ from ...glossary.model import Term
 from ...term_requests.rules import TermRequest
 from .. import ids
 from ..render.blocks import plain, read_value, safe, section
-from .inputs import MODAL_TITLE, input_block, option, text_input
+from .inputs import MODAL_TITLE, chosen_values, input_block, option, text_input, typed_value
 
 MAX_OPTIONS = 100
 
@@ -76,11 +76,19 @@ def modal_for(operation: str, request: TermRequest) -> dict | None:
 # --- reading them back ------------------------------------------------------------------------------
 
 
-def request_number(text: str | int | None) -> int | None:
-    try:
-        return int(text or "")
-    except (TypeError, ValueError):
+MAX_REQUEST_NUMBER = 2**31 - 1  # PostgreSQL's integer: a bigger number cannot be a request, only a tampered button
+
+
+def request_number(text: object) -> int | None:
+    """The request number a button value or modal metadata carries, or None for anything that is not one
+    (tampered, huge, negative, another type): the listener then answers privately instead of failing."""
+    if isinstance(text, bool) or not isinstance(text, str | int):
         return None
+    digits = str(text).strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 10):
+        return None
+    number = int(digits)
+    return number if 0 < number <= MAX_REQUEST_NUMBER else None
 
 
 def request_of(view: dict | None) -> int | None:
@@ -90,15 +98,19 @@ def request_of(view: dict | None) -> int | None:
 
 def first_input(view: dict) -> str:
     """Where a refusal shows when it concerns the whole modal."""
-    return next(b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input")
+    blocks = view.get("blocks")
+    inputs = [b for b in blocks if isinstance(b, dict) and b.get("type") == "input"] if isinstance(blocks, list) else []
+    found = [b.get("block_id") for b in inputs]
+    return next((b for b in found if isinstance(b, str) and b), ids.DECLINE_REASON)
 
 
 def reason(view: dict) -> str:
-    return (view["state"]["values"][ids.DECLINE_REASON][ids.INPUT].get("value") or "").strip()
+    return typed_value(view, ids.DECLINE_REASON).strip()
 
 
 def _picked(view: dict, block_id: str) -> str:
-    return str((view["state"]["values"][block_id][ids.INPUT].get("selected_option") or {}).get("value", ""))
+    chosen = chosen_values(view, block_id)
+    return chosen[0] if chosen else ""
 
 
 def duplicate_pick(view: dict) -> tuple[int | None, str | None]:

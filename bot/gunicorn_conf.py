@@ -1,0 +1,32 @@
+"""The one gunicorn configuration, used by the Procfile's `web:` line (`gunicorn -c python:bot.gunicorn_conf`)
+and by `python -m bot serve` over HTTP. Measured and explained in README "Running it safely".
+
+The asyncio worker with bot/asgi.py's buffering layer: slow or idle clients wait on the event loop and
+cost no thread; only whole requests reach the WSGI app's threads.
+"""
+
+from __future__ import annotations
+
+import os
+
+worker_class = "asgi"
+workers = 1  # one process: the glossary watcher and Bolt's listener pool live in it; threads scale it
+bind = f"0.0.0.0:{os.environ.get('PORT') or '3000'}"  # Procfile platforms hand out $PORT
+worker_connections = 1000  # open connections per worker (slow ones included) before new ones wait
+keepalive = 5  # seconds an idle kept-alive connection stays open
+timeout = 30  # a body that stops arriving is dropped after this; bot/asgi.py refuses one after 10 s first
+graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
+limit_request_line = 4094  # Slack's request line is short; these bound what a header trickle can buffer
+limit_request_fields = 100
+limit_request_field_size = 8190
+asgi_lifespan = "off"  # nothing to start or stop per worker beyond what create_asgi() builds
+accesslog = "-"
+
+
+def options() -> dict[str, object]:
+    """The settings above, for `python -m bot serve` to hand to gunicorn the same way `-c` does."""
+    names = (
+        "worker_class workers bind worker_connections keepalive timeout graceful_timeout limit_request_line "
+        "limit_request_fields limit_request_field_size asgi_lifespan accesslog"
+    ).split()
+    return {name: globals()[name] for name in names}

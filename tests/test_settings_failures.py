@@ -1,0 +1,112 @@
+"""Every bad or unreachable setting, at start or in a command: one line naming the setting and the fix, exit 2
+(a wrong setting) or 1 (something unreachable), never a traceback. Real processes, as a person runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
+from test_serve import free_port
+
+
+@pytest.fixture
+def fake_slack():
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+def run(tmp_path, args, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and k != "DATABASE_URL"}
+    base.update(
+        PORT=str(free_port()),
+        DATA_DIR=str(tmp_path / "var"),
+        GLOSSARY_DIR=str(BUNDLED_TERMS),
+        ROLES_FILE=str(BUNDLED_ROLES),
+        GLOSSARY_RELOAD_SECONDS="0",
+    )
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=base, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+
+def one_line(proc, code: int, *words: str) -> str:
+    err = proc.stderr
+    assert proc.returncode == code, err
+    assert "Traceback" not in err, err
+    lines = [line for line in err.splitlines() if line.startswith("glossary-bot:")]
+    assert len(lines) == 1, err
+    assert not [line for line in err.splitlines() if " ERROR " in line], err  # nothing else claims a failure
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def slack(fake, **more):
+    return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url} | more
+
+
+def test_rejected_bot_token(tmp_path, fake_slack):
+    fake_slack.fail_methods["auth.test"] = "invalid_auth"
+    one_line(run(tmp_path, ["serve"], **slack(fake_slack)), 2, "SLACK_BOT_TOKEN", "invalid_auth", "OAuth")
+
+
+def test_unreachable_slack(tmp_path):
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"
+    one_line(run(tmp_path, ["serve"], **env), 1, "SLACK_API_URL", "cannot be reached")
+
+
+def test_bad_database_url(tmp_path, fake_slack):
+    one_line(run(tmp_path, ["serve"], **slack(fake_slack, DATABASE_URL="not a url")), 2, "DATABASE_URL")
+
+
+def test_unreachable_database_url(tmp_path, fake_slack):
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/gone"
+    one_line(run(tmp_path, ["serve"], **slack(fake_slack, DATABASE_URL=url)), 1, "DATABASE_URL", "cannot be reached")
+
+
+def test_data_dir_that_cannot_be_written(tmp_path, fake_slack):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = slack(fake_slack, DATA_DIR=str(blocker / "var"))
+    one_line(run(tmp_path, ["serve"], **env), 1, "DATA_DIR", "not writable")
+
+
+def test_bogus_log_level(tmp_path, fake_slack):
+    one_line(run(tmp_path, ["serve"], **slack(fake_slack, LOG_LEVEL="bogus")), 2, "LOG_LEVEL", "'bogus'")
+
+
+def test_socket_mode_with_a_refused_app_token(tmp_path, fake_slack):
+    fake_slack.fail_methods["apps.connections.open"] = "invalid_auth"
+    env = slack(fake_slack, SLACK_APP_TOKEN="xapp-not-real")
+    proc = run(tmp_path, ["serve"], **env)
+    one_line(proc, 2, "SLACK_APP_TOKEN", "invalid_auth")
+    assert "over Socket Mode" not in proc.stderr  # it never claimed to be serving
+
+
+def test_requests_export_with_a_bad_database_url(tmp_path):
+    one_line(run(tmp_path, ["requests", "export"], DATABASE_URL="nonsense://"), 2, "DATABASE_URL")
+
+
+def test_requests_export_with_an_unreachable_database(tmp_path):
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/gone"
+    one_line(run(tmp_path, ["requests", "export"], DATABASE_URL=url), 1, "DATABASE_URL")
+
+
+def test_an_unexpected_error_is_not_dressed_up_as_a_setting(tmp_path, monkeypatch):
+    """A bug keeps its traceback (Python prints it once): main() lets it through instead of a made-up line."""
+    from bot import cli
+
+    def broken(args, settings):
+        raise RuntimeError("a bug, not a setting")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "cmd_check", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.main(["check"])
