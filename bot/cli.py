@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -381,13 +382,19 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        return args.func(args, settings)
+        code: int = args.func(args, settings)
+        sys.stdout.flush()  # here, so a reader that went away is met inside this try, not at exit
+        return code
     except (SettingsError, StateSchemaError) as exc:
         say_settings_problem(exc)
         return EXIT_USAGE
     except StartupError as exc:
         say_settings_problem(exc)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`define … | head`): nothing of ours failed, and nothing is left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         # A setting that names something wrong or unreachable is one line; anything else is a bug and
         # keeps its traceback (raised once, by Python).

@@ -127,7 +127,10 @@ def explain_failure(exc: BaseException, settings: Settings) -> StartupError | No
             "folder",
             EXIT_UNREACHABLE,
         )
-    if isinstance(exc, URLError | ConnectionError | TimeoutError | socket.gaierror):
+    if isinstance(exc, URLError | ConnectionError | TimeoutError | socket.gaierror) and not isinstance(
+        exc,
+        BrokenPipeError,  # our own stdout's reader went away (`… | head`): not Slack
+    ):
         where = settings.slack_api_url or "https://slack.com/api/"
         setting = "SLACK_API_URL" if settings.slack_api_url else "the network"
         return StartupError(

@@ -148,3 +148,25 @@ def test_python_dash_m_bot_runs(tmp_path):
     assert json.loads(proc.stdout)["terms"][0]["slug"] == "fine-tuning"
     assert (tmp_path / "var" / "glossary.db").exists()
     assert ROOT.joinpath("pyproject.toml").exists()
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """`python -m bot search … | head`: the closed pipe is neither a traceback nor blamed on Slack."""
+    import os
+    import subprocess
+    import sys
+
+    from paths import ROOT
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: every write meets a broken pipe
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "search", "model", "--json"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATA_DIR": str(tmp_path)},
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0, done.stderr
+    assert "Slack" not in done.stderr and "Traceback" not in done.stderr

@@ -70,3 +70,31 @@ def test_acronym_keys():
     assert {"cot", "cotp", "ctp"} <= acronyms("chain of thought prompting")
     assert {"kv", "kc"} <= acronyms("kv cache")
     assert "moe" in acronyms("mixture of experts") and acronyms("transformer") == set()
+
+
+@pytest.fixture(scope="module")
+def written_in_text(tmp_path_factory):
+    """No name spells SFT or GPU; one term's definition writes SFT, five write GPU."""
+    tmp = tmp_path_factory.mktemp("text_acronyms")
+    gpu = "Runs on a GPU cluster for speed and cost reasons that matter to every serving team."
+    terms = write_glossary(
+        tmp / "t",
+        term_data("instruction tuning", aliases=["instruction following"], short_def="SFT on instructions."),
+        *(term_data(f"serving topic {n}", aliases=[f"topic alias {n}"], short_def=gpu) for n in range(5)),
+    )
+    g, _ = open_glossary(terms, tmp / "g.db")
+    return g
+
+
+def test_an_acronym_only_a_definition_writes_is_offered_not_hit(written_in_text):
+    r = written_in_text.find("SFT")
+    assert r.status == "suggestions" and r.matches[0].term.slug == "instruction-tuning"
+
+
+def test_an_acronym_many_definitions_write_is_not_taken_for_one_term(written_in_text):
+    r = written_in_text.find("GPU")
+    assert r.how != "acronym"
+
+
+def test_typed_in_lower_case_a_text_acronym_is_not_offered_as_one(written_in_text):
+    assert written_in_text.find("sft").how != "acronym"

@@ -146,6 +146,9 @@ class Glossary:
         acronym = self.ranker.acronym(key, strict=not confident)
         if acronym:
             return self._result(query, acronym, MatchHow.ACRONYM, confident=confident)
+        mentioned = self.ranker.acronym_in_text(key) if confident else []
+        if mentioned:
+            return self._result(query, mentioned, MatchHow.ACRONYM, confident=False)
         return self._open_ended(query, key)
 
     def ask(self, question: str) -> LookupResult:

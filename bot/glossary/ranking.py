@@ -32,6 +32,10 @@ COVERAGE_SHARE = 0.3  # how much of the score is "how much of the term's own nam
 MAX_WORDS = 16  # a pasted paragraph is judged on its first words
 
 _ACRONYM_CASE = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z][^\s]*$")  # LoRA, RLHF: written as an acronym
+# An acronym written in a definition (PEFT, SFT): two capitals or more, at most eight characters.
+_WRITTEN_ACRONYM = re.compile(r"(?<![\w-])[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
+# An acronym that several definitions use is common vocabulary (API, GPU), not a pointer to one term.
+TEXT_ACRONYM_TERMS = 3
 
 
 def typo_allowance(length: int) -> int:
@@ -51,6 +55,7 @@ class Ranker:
         self._variants: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # key -> (slug, key, spelling)
         self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
+        self._text_acronyms: dict[str, list[str]] = defaultdict(list)  # written in a term's text -> slugs
         self._fields: dict[str, dict[str, frozenset[str]]] = {}
         self._coverage: dict[str, list[frozenset[str]]] = {}
         self._phrases = 1
@@ -94,6 +99,10 @@ class Ranker:
             if len(key) > 3 and not acronym_case:
                 by_length[len(key)].append((key, t.slug, spelling))
         fields["short"] = _stems(normalise(t.short_def))
+        prose = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing))
+        for written in set(_WRITTEN_ACRONYM.findall(prose)):
+            if len(written) <= 8:
+                self._text_acronyms[written.lower()].append(t.slug)
         self._fields[t.slug] = fields
         self._coverage[t.slug] = coverage
 
@@ -121,6 +130,14 @@ class Ranker:
         supported = [s for s in slugs if self._uses_acronym(s, key)]
         chosen = supported if strict else supported + [s for s in slugs if s not in supported]
         return [(s, 95.0 if s in supported else 90.0, self.terms[s].term) for s in chosen]
+
+    def acronym_in_text(self, key: str) -> list[tuple[str, float, str]]:
+        """Terms whose definitions write the key as an acronym (PEFT in low-rank adaptation's text) when no
+        name spells it: worth offering, never a hit. Left out when many terms use it (API, GPU)."""
+        slugs = self._text_acronyms.get(key, [])
+        if not slugs or len(slugs) > TEXT_ACRONYM_TERMS or key in CHAT_ABBREVIATIONS:
+            return []
+        return [(s, 80.0, self.terms[s].term) for s in slugs]
 
     def _uses_acronym(self, slug: str, key: str) -> bool:
         t = self.terms[slug]
