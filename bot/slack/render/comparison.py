@@ -19,7 +19,7 @@ def _status(term: Term) -> str:
     if term.status not in UNSETTLED:
         return ""
     label = TERM_STATUS_LABELS.get(term.status, term.status)
-    return f" · {STATUS_MARKS.get(term.status, '')} _{safe(label, 40)}_"
+    return f" · {STATUS_MARKS.get(term.status, '')} _{safe(label, 80)}_"
 
 
 def _field(term: Term) -> dict:
