@@ -201,7 +201,8 @@ class Runtime:
     def lookup_stats(self, days: int = DEFAULT_DAYS) -> LookupStats:
         """The report behind `/define stats` and `python -m bot stats`, including lookups queued a moment ago."""
         self.flush_lookups()
-        return lookup_stats(self.lookups, self.glossary, min(days, self.settings.lookup_retention_days))
+        days = min(days, self.settings.lookup_retention_days)
+        return lookup_stats(self.lookups, self.glossary, days, feedback=self.feedback_counts())
 
     def record_feedback(self, user_id: str, slug: str, *, helpful: bool) -> bool | None:
         """One "Helpful?" vote per person per term; voting again changes it. Returns the vote it replaced."""
