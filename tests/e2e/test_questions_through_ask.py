@@ -150,3 +150,14 @@ def test_define_answers_a_comparison_too(server, text):
     assert opened_slugs(message) == [RAG, "fine-tuning"]
     assert surfaces(server) == {"slash": 1}
     assert server.runtime.lookup_stats(1).by_outcome == {"comparison": 1}
+
+
+def test_define_stats_shows_the_cards_with_the_most_thumbs_down(server):
+    for user in ("UVOTER01", "UVOTER02"):
+        server.runtime.record_feedback(user, "fine-tuning", helpful=False)
+    server.runtime.record_feedback("UVOTER03", "fine-tuning", helpful=True)
+    reply = signed_post(server.url + "/slack/events", command_body("stats", user="UREVIEW01"), FORM).json()
+    assert_valid_message(reply)
+    shown = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert "*fine-tuning*: 👍 1 · 👎 2" in shown
+    assert "UVOTER01" not in shown  # counts only, never who voted
