@@ -170,6 +170,15 @@ class Reply:
     result: LookupResult
     framing: Framing | None = None
 
+    @property
+    def asked(self) -> str:
+        """The words the question asked about, without its frame: what **Request this term** is prefilled with
+        and what the lookup analytics record. The reading that answered ("promt engineering", whose framing-
+        looking last word belongs to the name), except on a miss, where the framing word is not the term."""
+        if self.result.status == LookupStatus.MISS or not self.ask.full_text:
+            return self.ask.text
+        return self.result.query
+
 
 def answer_question(glossary: Glossary, text: str) -> Reply:
     """The one function behind mentions, DMs and `ask`: question frames, framing words, comparisons.

@@ -91,6 +91,8 @@ def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.term)
     glossary = _glossary(settings)
     result = glossary.find(query)
+    if result.term is None:  # as /define: "RAG vs fine-tuning" names two terms, compared side by side
+        result = glossary.compare(query) or result
     governance = _governance(settings)
     review = governance.state(result.term) if result.term else None
     if args.json:

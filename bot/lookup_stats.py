@@ -1,4 +1,5 @@
-"""What `/define stats` and `python -m bot stats` report: lookups, hit rate, surfaces, top terms, top misses.
+"""What `/define stats` and `python -m bot stats` report: lookups, hit rate, surfaces, top terms, top misses,
+and how helpful people found each card (the "Helpful?" votes, the terms with the most 👎 first).
 
 One function computes it for both, so Slack and the terminal never disagree. A miss is listed with how
 often it was asked and the request filed for it, if any: the glossary's to-do list, with no personal data.
@@ -35,6 +36,16 @@ class MissCount:
 
 
 @dataclass(frozen=True)
+class TermFeedback:
+    """The "Helpful?" votes on one term's card, all time: one vote per person, their latest."""
+
+    slug: str
+    term: str  # the term's name, or its slug when it has left the glossary since
+    helpful: int
+    not_helpful: int
+
+
+@dataclass(frozen=True)
 class LookupStats:
     days: int
     since: dt.datetime
@@ -44,6 +55,7 @@ class LookupStats:
     by_surface: dict[str, int]
     top_terms: tuple[TermCount, ...]
     top_misses: tuple[MissCount, ...]
+    feedback: tuple[TermFeedback, ...] = ()  # the terms with the most 👎 first; all time, not `days`
 
     @property
     def hit_rate(self) -> float:
@@ -63,10 +75,32 @@ class LookupStats:
                 {"query": m.query, "count": m.count, "request": m.request, "request_status": m.request_status}
                 for m in self.top_misses
             ],
+            "feedback": [
+                {"slug": f.slug, "term": f.term, "helpful": f.helpful, "not_helpful": f.not_helpful}
+                for f in self.feedback
+            ],
         }
 
 
-def lookup_stats(lookups: LookupLog, glossary: Glossary, days: int = DEFAULT_DAYS, limit: int = TOP) -> LookupStats:
+def helpfulness(counts: dict[str, tuple[int, int]], glossary: Glossary, limit: int = TOP) -> tuple[TermFeedback, ...]:
+    """The terms people voted on, those with the most 👎 first (then the most votes): the cards to fix first."""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1][1], -(kv[1][0] + kv[1][1]), kv[0]))
+    found = []
+    for slug, (helpful, not_helpful) in ranked:
+        if helpful + not_helpful == 0:
+            continue
+        term = glossary.get(slug)
+        found.append(TermFeedback(slug, term.term if term else slug, helpful, not_helpful))
+    return tuple(found[:limit])
+
+
+def lookup_stats(
+    lookups: LookupLog,
+    glossary: Glossary,
+    days: int = DEFAULT_DAYS,
+    limit: int = TOP,
+    feedback: dict[str, tuple[int, int]] | None = None,
+) -> LookupStats:
     since = now() - dt.timedelta(days=days)
     by_outcome: dict[str, int] = {}
     by_surface: dict[str, int] = {}
@@ -89,6 +123,7 @@ def lookup_stats(lookups: LookupLog, glossary: Glossary, days: int = DEFAULT_DAY
         by_surface=_most_first(by_surface),
         top_terms=tuple(top_terms),
         top_misses=top_misses,
+        feedback=helpfulness(feedback or {}, glossary, limit),
     )
 
 

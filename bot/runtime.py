@@ -32,6 +32,8 @@ from .term_requests.book import RequestBook
 class Answer:
     result: LookupResult
     card: Card | None = None
+    framing: Framing | None = None  # the framing asked for: cards opened from choices or a comparison use it
+    asked: str = ""  # the words asked about, without a question's frame: Request this term's prefill
 
 
 @dataclass(frozen=True)
@@ -100,20 +102,33 @@ class Runtime:
         )
 
     def define(self, user_id: str, ask: Ask) -> Answer:
-        """The text read whole wins if it names a term ("prompt engineering"); else the framing words apply."""
+        """The text read whole wins if it names a term ("prompt engineering"); else the framing words apply.
+
+        `/define` looks up names, not questions; but text shaped as a comparison ("RAG vs fine-tuning",
+        "difference between X and Y") whose sides both name terms is answered as one, as a mention would be,
+        once no term is found under the whole text."""
         glossary = self.glossary
         result, framing = best_reading(ask, glossary.find)
-        if result.term is None:
-            return Answer(result)
-        return Answer(result, self.card_for(user_id, result.term, framing=framing, glossary=glossary))
+        if result.term is not None:
+            card = self.card_for(user_id, result.term, framing=framing, glossary=glossary)
+            return Answer(result, card, framing, ask.text)
+        readings = [(ask.text, ask.framing)]
+        if ask.full_text and ask.full_text != ask.text:
+            readings.append((ask.full_text, ask.full_framing))
+        for text, reading_framing in readings:
+            compared = glossary.compare(text) if text else None
+            if compared is not None:
+                return Answer(compared, None, reading_framing, ask.text)
+        return Answer(result, None, ask.framing, ask.text)
 
     def ask(self, user_id: str, text: str) -> Answer:
         """A mention or a DM: the same answer as `python -m bot ask`, with the person's card on a hit."""
         glossary = self.glossary
         reply = answer_question(glossary, text)
-        if reply.result.term is None:
-            return Answer(reply.result)
-        return Answer(reply.result, self.card_for(user_id, reply.result.term, framing=reply.framing, glossary=glossary))
+        card = None
+        if reply.result.term is not None:
+            card = self.card_for(user_id, reply.result.term, framing=reply.framing, glossary=glossary)
+        return Answer(reply.result, card, reply.framing, reply.asked)
 
     def open_term(
         self, user_id: str, slug: str, *, framing: Framing | None = None, expanded: bool = False
@@ -186,7 +201,8 @@ class Runtime:
     def lookup_stats(self, days: int = DEFAULT_DAYS) -> LookupStats:
         """The report behind `/define stats` and `python -m bot stats`, including lookups queued a moment ago."""
         self.flush_lookups()
-        return lookup_stats(self.lookups, self.glossary, min(days, self.settings.lookup_retention_days))
+        days = min(days, self.settings.lookup_retention_days)
+        return lookup_stats(self.lookups, self.glossary, days, feedback=self.feedback_counts())
 
     def record_feedback(self, user_id: str, slug: str, *, helpful: bool) -> bool | None:
         """One "Helpful?" vote per person per term; voting again changes it. Returns the vote it replaced."""

@@ -93,7 +93,7 @@ def stats_text(stats: LookupStats) -> str:
     """`python -m bot stats`: the same report as `/define stats`."""
     lines = [f"Lookups in the last {stats.days} days: {stats.total}"]
     if not stats.total:
-        return lines[0]
+        return "\n".join(lines + _feedback_lines(stats))
     lines[0] += f" ({stats.hit_rate:.0%} found a term)"
     lines.append("By surface: " + ", ".join(f"{k} {n}" for k, n in stats.by_surface.items()))
     lines.append("By outcome: " + ", ".join(f"{k} {n}" for k, n in stats.by_outcome.items()))
@@ -105,4 +105,11 @@ def stats_text(stats: LookupStats) -> str:
         for m in stats.top_misses:
             request = f"request #{m.request} ({m.request_status})" if m.request is not None else "no request yet"
             lines.append(f"  {m.count:>5}  {m.query}  [{request}]")
-    return "\n".join(lines)
+    return "\n".join(lines + _feedback_lines(stats))
+
+
+def _feedback_lines(stats: LookupStats) -> list[str]:
+    if not stats.feedback:
+        return []
+    lines = ["", "Helpful? votes on cards, all time, most 'not helpful' first:", "  helpful  not helpful  term"]
+    return lines + [f"  {f.helpful:>7}  {f.not_helpful:>11}  {f.term}" for f in stats.feedback]

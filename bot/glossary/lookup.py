@@ -153,10 +153,8 @@ class Glossary:
 
     def ask(self, question: str) -> LookupResult:
         """What a mention, a DM or `ask` answers: frames dropped, comparisons, a term named inside first."""
-        text = question[:MAX_QUESTION]
-        key = normalise(text)
-        pair = comparison(key)
-        compared = self._compare(question, pair) if pair else None
+        key = normalise(question[:MAX_QUESTION])
+        compared = self.compare(question)
         if compared:
             return compared
         subject = strip_frame(key)
@@ -182,6 +180,12 @@ class Glossary:
         if found.status == LookupStatus.SUGGESTIONS:
             return LookupResult(found.status, question, found.matches, found.how)
         return self._open_ended(question, subject)
+
+    def compare(self, text: str) -> LookupResult | None:
+        """ "X vs Y", "difference between X and Y", "compare X and Y": a comparison when both sides name a
+        term (and not the same one), else None. `ask` tries it first; `/define` after its own lookup."""
+        pair = comparison(normalise(text[:MAX_QUESTION]))
+        return self._compare(text, pair) if pair else None
 
     def search(self, query: str, limit: int = SEARCH_LIMIT) -> LookupResult:
         """Terms whose text mentions the words, best first; an exact name comes first of all."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..browse import ShelfKind, categories, page_of, recent, role_shelf, roles_with_counts, shelf_from, shelf_terms
 from ..glossary.names import normalise
+from ..lookup_stats import helpfulness
 from ..runtime import Runtime
 from ..term_requests.rules import ACTIVE, TermRequest
 from .render.blocks import encode_value, read_value
@@ -108,4 +109,5 @@ def _reviewer_part(runtime: Runtime, state: HomeState) -> ReviewerPart:
     active = sorted(runtime.requests.list(statuses=ACTIVE), key=lambda r: (r.created_at, r.id))  # oldest first
     by_key = {r.term_key: r for r in active if r.kind == "new"}
     misses = [Miss(query, count, by_key.get(normalise(query))) for query, count in runtime.top_misses(days=7)]
-    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses)
+    feedback = helpfulness(runtime.feedback_counts(), runtime.glossary)
+    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses, feedback)

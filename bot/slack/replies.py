@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ..ask import Ask
-from ..runtime import Runtime
+from ..glossary.model import Framing
+from ..runtime import Answer, Runtime
 from .browse_replies import browse_reply
 from .render.blocks import escape
 from .render.card import card_message
+from .render.comparison import comparison_message
 from .render.results import help_message, lookup_message, notice, search_message
 
 
@@ -41,8 +43,25 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False,
     if ask.action == "define":
         answer = runtime.define(user_id, ask)
         runtime.record_lookup(surface, answer.result.query, answer.result)
-        if answer.card:
-            return card_message(answer.card, public=public)
-        # Request this term is prefilled with the words asked about, without a question's frame.
-        return lookup_message(answer.result, ask.framing, asked=ask.text)
+        return answer_message(answer, public=public, asked=ask.text, framing=ask.framing)
     return help_message(runtime.roles, ask.text)
+
+
+def question_reply(runtime: Runtime, user_id: str, text: str, *, surface: str) -> dict:
+    """A mention or a DM that asks about a term: `Runtime.ask`, the function behind `python -m bot ask`, so
+    Slack and the command line give the same answer. Recorded once, as the words asked about."""
+    answer = runtime.ask(user_id, text)
+    runtime.record_lookup(surface, answer.asked, answer.result)
+    return answer_message(answer, public=True)
+
+
+def answer_message(answer: Answer, *, public: bool, asked: str = "", framing: Framing | None = None) -> dict:
+    """A card, a comparison, or what was found instead. Request this term is prefilled with the words
+    asked about (`Answer.asked`, else `asked`): without a question's frame, nor a framing word that was
+    not the term. `framing` is the one to use when the answer carries none."""
+    framing = answer.framing or framing
+    if answer.card:
+        return card_message(answer.card, public=public)
+    if answer.result.compared:
+        return comparison_message(answer.result, framing)
+    return lookup_message(answer.result, framing, asked=answer.asked or asked)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from ...ask import Ask, Asked, parse_question
 from ..deps import Deps, Listener, deps_of
 from ..render.requests import request_offer
-from ..replies import reply_for
+from ..replies import question_reply, reply_for
 from ..request_lists import needs_reviewer_check, requests_reply
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -37,8 +37,12 @@ def question_text(text: str, bot_user_id: str | None) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
-def answer(deps: Deps, user: str, ask: Ask, *, surface: str) -> dict:
-    """The same answers as /define; a request becomes a button, since only a click can open a form."""
+def answer(deps: Deps, user: str, ask: Ask, *, surface: str, text: str) -> dict:
+    """A question about a term is answered as `python -m bot ask` answers `text` (frames, framing words,
+    comparisons); a subcommand as /define answers it, except that a request becomes a button, since only a
+    click can open a form."""
+    if ask.action == Asked.DEFINE:
+        return question_reply(deps.runtime, user, text, surface=surface)
     if ask.action == Asked.REQUEST:
         return request_offer(ask.text)
     if ask.action in (Asked.REQUESTS, Asked.MY_REQUESTS, Asked.SHOW_REQUEST):
@@ -48,9 +52,10 @@ def answer(deps: Deps, user: str, ask: Ask, *, surface: str) -> dict:
 
 
 def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
-    ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
+    text = question_text(event.get("text") or "", context.bot_user_id)
+    ask = parse_question(text)
     user = event.get("user", "")
-    message = answer(deps_of(context), user, ask, surface="mention")
+    message = answer(deps_of(context), user, ask, surface="mention", text=text)
     thread = event.get("thread_ts") or event["ts"]
     if ask.action in PRIVATE:
         # Ephemeral in the thread rather than a DM: the answer stays where it was asked, seen by the asker only.
@@ -64,8 +69,9 @@ def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> 
     # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = answer(deps_of(context), event.get("user", ""), ask, surface="dm")  # a DM is private already
+    text = question_text(event.get("text") or "", context.bot_user_id)
+    ask = parse_question(text)
+    message = answer(deps_of(context), event.get("user", ""), ask, surface="dm", text=text)  # a DM is private
     say(**message, thread_ts=event.get("thread_ts"))
 
 

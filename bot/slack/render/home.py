@@ -2,8 +2,8 @@
 
 Sections, top to bottom: your defaults (framing and role menus that save at once), browse (a category or a
 role's starter pack, paged), recently added or changed terms, your requests and the ones you voted for, and
-for reviewers the open requests by age and this week's top misses. Every list is paged or capped so the
-whole tab stays within Slack's 100 blocks (worst case: about 70).
+for reviewers the open requests by age, this week's top misses and the cards with the most 👎. Every list is
+paged or capped so the whole tab stays within Slack's 100 blocks (worst case: about 75).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ...browse import Page, Recent, Shelf
 from ...cards import Card
 from ...glossary.model import Framing, Role, Term
+from ...lookup_stats import TermFeedback
 from ...term_requests.rules import TermRequest
 from .. import ids
 from .blocks import (
@@ -33,6 +34,7 @@ from .card import card_blocks
 
 HOME_BLOCKS_MAX = 100
 MISSES_SHOWN = 10
+UNHELPFUL_SHOWN = 5
 MODAL_TITLE_MAX = 24
 
 _FRAMING_CHOICES = (("both", "Both framings"), ("exec", "For executives first"), ("engineer", "For engineers first"))
@@ -52,6 +54,7 @@ class Miss:
 class ReviewerPart:
     open_requests: Page[TermRequest]  # oldest first
     misses: Sequence[Miss] = ()
+    feedback: Sequence[TermFeedback] = ()  # Helpful? votes per term, the most 👎 first (lookup_stats.helpfulness)
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,18 @@ def _reviewer(part: ReviewerPart, now: dt.datetime | None) -> list[dict]:
         else:
             text = f"*{safe(miss.query, 200)}* · {times} · not requested yet"
             blocks.append(section(text, button("File a request", ids.REQUEST_TERM, {"t": miss.query[:100]})))
+    return blocks + _unhelpful(part.feedback)
+
+
+def _unhelpful(feedback: Sequence[TermFeedback]) -> list[dict]:
+    """The cards people voted 👎 on most, with both counts: what to rewrite first. Who voted is never shown."""
+    blocks = [section("*Least helpful cards* · Helpful? votes, all time, most 👎 first")]
+    down = [f for f in feedback if f.not_helpful][:UNHELPFUL_SHOWN]
+    if not down:
+        return [*blocks, context("No card has a 👎 yet.")]
+    for f in down:
+        text = f"*{safe(f.term, 150)}* · 👎 {f.not_helpful} · 👍 {f.helpful}"
+        blocks.append(section(text, button("Open", ids.HOME_TERM, f.slug[:150])))
     return blocks
 
 

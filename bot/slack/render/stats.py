@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...lookup_stats import LookupStats
+from ...lookup_stats import LookupStats, TermFeedback
 from .. import ids
 from .blocks import context, safe, section
 from .results import request_button
@@ -10,7 +10,7 @@ from .results import request_button
 NOT_A_REVIEWER = "Only glossary reviewers can see lookup statistics. Ask one of them, or the admin who sets REVIEWERS."
 PRIVACY = (
     "Recorded: the words looked up, the answer, the term shown, where (command, mention, DM, button, MCP) and "
-    "when. Never who asked, nor in which channel."
+    "when. Never who asked, nor in which channel. Helpful? votes are counted per term; who voted is never shown."
 )
 
 
@@ -24,7 +24,7 @@ def stats_message(stats: LookupStats) -> dict:
         head += f" · {stats.hit_rate:.0%} found a term"
     blocks = [section(head)]
     if not stats.total:
-        blocks.append(context(PRIVACY))
+        blocks += [*feedback_blocks(stats.feedback), context(PRIVACY)]
         return {"text": f"Lookups in the last {stats.days} days: none", "blocks": blocks}
     blocks.append(context(f"*By surface:* {_counts(stats.by_surface)}", f"*By outcome:* {_counts(stats.by_outcome)}"))
     if stats.top_terms:
@@ -40,5 +40,19 @@ def stats_message(stats: LookupStats) -> dict:
                 blocks.append(section(text))
             else:
                 blocks.append(section(text, request_button(miss.query, ids.request_term_id(i))))
+    blocks += feedback_blocks(stats.feedback)
     blocks.append(context(PRIVACY))
     return {"text": f"Lookups in the last {stats.days} days: {stats.total}", "blocks": blocks}
+
+
+def helpfulness_line(feedback: TermFeedback) -> str:
+    """ "*RAG*: 👍 3 · 👎 5", escaped: one term's Helpful? votes."""
+    return f"*{safe(feedback.term, 150)}*: 👍 {feedback.helpful} · 👎 {feedback.not_helpful}"
+
+
+def feedback_blocks(feedback: tuple[TermFeedback, ...]) -> list[dict]:
+    """The terms with the most 👎 first: the cards people found least helpful, to fix first."""
+    if not feedback:
+        return []
+    lines = "\n".join(helpfulness_line(f) for f in feedback)
+    return [section(f"*Helpful? votes on cards* · all time, most 👎 first\n{lines}")]
