@@ -6,7 +6,7 @@ environment they build.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,10 @@ class Settings:
     log_level: str = "INFO"
     mcp_port: int = 8765  # `python -m bot mcp --http`
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
+    # The outbox (bot/state/outbox.py): how long a worker holds a letter, how many tries, the first retry's wait.
+    outbox_lease_seconds: float = 60.0
+    outbox_max_attempts: int = 8
+    outbox_retry_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -56,6 +60,7 @@ class Settings:
             mcp_port = int(get("MCP_PORT", "8765"))
         except ValueError:
             raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
+        outbox = _outbox_settings(get)
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -77,6 +82,9 @@ class Settings:
             log_level=get("LOG_LEVEL", "INFO").upper(),
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
+            outbox_lease_seconds=float(outbox["outbox_lease_seconds"]),
+            outbox_max_attempts=int(outbox["outbox_max_attempts"]),
+            outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
         )
 
     @property
@@ -101,3 +109,21 @@ class Settings:
                 raise SettingsError(
                     f"{name} is not set; copy .env.example to .env and fill it in (see README, 'Connect to Slack')"
                 )
+
+
+def _outbox_settings(get: Callable[[str, str], str]) -> dict[str, float | int]:
+    """OUTBOX_LEASE_SECONDS, OUTBOX_MAX_ATTEMPTS and OUTBOX_RETRY_SECONDS: positive numbers, or their defaults."""
+    found: dict[str, float | int] = {}
+    for name, key, kind, default in (
+        ("OUTBOX_LEASE_SECONDS", "outbox_lease_seconds", float, "60"),
+        ("OUTBOX_MAX_ATTEMPTS", "outbox_max_attempts", int, "8"),
+        ("OUTBOX_RETRY_SECONDS", "outbox_retry_seconds", float, "2"),
+    ):
+        try:
+            value = kind(get(name, default))
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise SettingsError(f"{name} must be a positive number, not {get(name, default)!r}; see .env.example")
+        found[key] = value
+    return found

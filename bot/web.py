@@ -31,6 +31,7 @@ class GlossaryWSGI:
 
     def __init__(self, bot: Bot):
         self.runtime = bot.runtime
+        self.bot = bot
         self._slack = SlackRequestHandler(bot.app, path=EVENTS_PATH)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -41,6 +42,10 @@ class GlossaryWSGI:
             return self._slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not Found"]
+
+    def close(self) -> None:
+        """Stop the outbox's delivery worker (letters not yet sent stay in the table for the next start)."""
+        self.bot.stop()
 
     def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
         glossary = self.runtime.glossary

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import BoltContext, Say
+from slack_bolt import BoltContext
 
 from ...ask import parse_question
 from ..deps import Listener, deps_of
+from ..notify import reply
 from ..replies import reply_for
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -21,19 +22,22 @@ def question_text(text: str, bot_user_id: str | None) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
-def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+def on_mention(event: dict[str, Any], context: BoltContext) -> None:
+    """The answer is a letter in the outbox: a slow Slack never holds a listener thread."""
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True)
-    say(**message, thread_ts=event.get("thread_ts") or event["ts"])
+    runtime = deps_of(context).runtime
+    message = reply_for(runtime, event.get("user", ""), ask, public=True)
+    reply(runtime.requests.outbox, event["channel"], message, thread_ts=event.get("thread_ts") or event["ts"])
 
 
-def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
     # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
     ask = parse_question(question_text(event.get("text") or "", context.bot_user_id))
-    message = reply_for(deps_of(context).runtime, event.get("user", ""), ask, public=True)
-    say(**message, thread_ts=event.get("thread_ts"))
+    runtime = deps_of(context).runtime
+    message = reply_for(runtime, event.get("user", ""), ask, public=True)
+    reply(runtime.requests.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
 
 
 # The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and

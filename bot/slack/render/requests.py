@@ -10,6 +10,7 @@ from ..views.inputs import MODAL_TITLE
 from .blocks import context, escape, plain, safe, section
 
 MAX_LISTED = 25
+NOT_POSTED = ":warning: not in the requests channel: its post failed (`python -m bot outbox --retry` resends it)"
 
 
 def confirmation_text(request: TermRequest, *, created: bool, voted: bool) -> str:
@@ -41,7 +42,10 @@ def confirmation_view(text: str) -> dict:
     }
 
 
-def request_list(requests: list[TermRequest], *, title: str, now: dt.datetime | None = None) -> dict:
+def request_list(
+    requests: list[TermRequest], *, title: str, now: dt.datetime | None = None, unposted: frozenset[int] = frozenset()
+) -> dict:
+    """`unposted`: requests whose triage post could not be sent (dead in the outbox); each is marked."""
     if not requests:
         return {"text": title, "blocks": [section(f"{escape(title)}: none.")]}
     lines = []
@@ -49,7 +53,9 @@ def request_list(requests: list[TermRequest], *, title: str, now: dt.datetime | 
         age = r.age_days(now)
         lines.append(
             f"*#{r.id} {safe(r.term, 100)}* · {r.label} · {r.votes} vote{'s' if r.votes != 1 else ''} · "
-            f"{age} day{'s' if age != 1 else ''} old" + (f" · {URGENCIES[r.urgency]}" if r.urgency in URGENCIES else "")
+            f"{age} day{'s' if age != 1 else ''} old"
+            + (f" · {URGENCIES[r.urgency]}" if r.urgency in URGENCIES else "")
+            + (f" · {NOT_POSTED}" if r.id in unposted else "")
         )
     blocks = [section(f"*{escape(title)}*")]
     chunk: list[str] = []
@@ -70,17 +76,21 @@ def published_dm(request: TermRequest, card_blocks: list[dict], *, voter: bool) 
     return {"text": text, "blocks": [section(text), *card_blocks[:45]]}
 
 
-def declined_dm(request: TermRequest) -> dict:
+def _whose(request: TermRequest, voter: bool) -> str:
+    return f"The request you voted for, #{request.id}," if voter else f"Your request #{request.id}"
+
+
+def declined_dm(request: TermRequest, *, voter: bool = False) -> dict:
     text = (
-        f"Your request #{request.id} for *{safe(request.term, 200)}* was declined by the glossary reviewers.\n"
+        f"{_whose(request, voter)} for *{safe(request.term, 200)}* was declined by the glossary reviewers.\n"
         f"*Their reason:* {safe(request.resolution, 2500)}"
     )
     return {"text": text, "blocks": [section(text)]}
 
 
-def duplicate_dm(request: TermRequest) -> dict:
+def duplicate_dm(request: TermRequest, *, voter: bool = False) -> dict:
     text = (
-        f"Your request #{request.id} for *{safe(request.term, 200)}* was closed as a duplicate: "
+        f"{_whose(request, voter)} for *{safe(request.term, 200)}* was closed as a duplicate: "
         f"{safe(request.resolution, 2500)}"
     )
     return {"text": text, "blocks": [section(text)]}
