@@ -182,13 +182,14 @@ class Delivery:
             self._redraw(request.id, request.channel_id, request.message_ts)
             self.outbox.sent(letter.id, worker)
             return
-        found = self._find(channel, letter) if letter.unsure else None
+        found = earlier = self._find(channel, letter) if letter.unsure else None
         if found is None:
             message = letters.triage(self.runtime, request)
             reply = self.client.chat_postMessage(channel=channel, metadata=letters.metadata(letter.id), **message)
             found = (str(reply["channel"]), str(reply["ts"]))
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
-        if letter.unsure or letters.triage(self.runtime, now) != letters.triage(self.runtime, request):
+        # A post an earlier try made shows the request as it was then; one made now misses what changed since.
+        if earlier or letters.triage(self.runtime, now) != letters.triage(self.runtime, request):
             self.outbox.send(TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
 
     def _triage_update(self, letter: Letter, worker: str) -> None:

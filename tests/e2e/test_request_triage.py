@@ -20,7 +20,7 @@ from .requests_helpers import post, submit_request, triage_click, triage_view_su
 
 def NOT_THE_POST(call) -> bool:  # noqa: N802 - read as a phrase where it is used
     """Requests filed through the core get their triage post too (the outbox sends it): DMs are the rest."""
-    return call.body["channel"] != "CREQUESTS"
+    return call.body.get("channel") != "CREQUESTS"
 
 
 def file_request(server, term="vibe coding", user="UASKER01"):
