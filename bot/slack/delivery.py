@@ -9,7 +9,7 @@ What happens after a try:
 - 429: tried again after Retry-After; a 5xx, a timeout or a lost connection: tried again with backoff;
 - `ok: false` that cannot succeed (channel_not_found, not_in_channel, invalid_blocks, …): dead at once;
 - after the last try: dead. Dead letters are listed by `python -m bot outbox` and requeued by `--retry`.
-A try that may have reached Slack (a timeout, a 5xx, a process killed mid-call) is followed by a look in the
+A try that may have reached Slack (a timeout, a lost connection, a process killed mid-call) is followed by a look in the
 channel for the message the letter carries in its metadata, so a resend never posts it twice.
 """
 
@@ -71,6 +71,7 @@ class Delivery:
             threading.Thread(target=self._run, args=(f"{self.name}/{k}",), daemon=True) for k in range(threads)
         ]
         self._stop = threading.Event()
+        self._dm_channels: dict[str, str] = {}  # user id -> the id of the app's DM with them
 
     def start(self) -> Delivery:
         for thread in self._threads:
@@ -127,7 +128,8 @@ class Delivery:
             wait = _retry_after(exc.response.headers) or self._backoff(letter.attempts)
             self._again(letter, worker, f"rate limited (Retry-After {wait:g}s)", unsure=False, delay=wait)
         elif status >= 500 or error in TRANSIENT:
-            self._again(letter, worker, error, unsure=True)  # a 5xx may still have posted
+            # Slack answered, and said it failed: nothing was posted. (A timeout is the case with no answer.)
+            self._again(letter, worker, error, unsure=False)
         else:
             log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
             self._dead(letter, worker, error, unsure=False)
@@ -213,8 +215,9 @@ class Delivery:
             self.outbox.sent(letter.id, worker)
             return
         if letter.unsure:
-            channel = self.client.conversations_open(users=user)["channel"]["id"]
-            if self._find(channel, letter) is not None:
+            if user not in self._dm_channels:  # each one costs a call, and never changes
+                self._dm_channels[user] = self.client.conversations_open(users=user)["channel"]["id"]
+            if self._find(self._dm_channels[user], letter) is not None:
                 self.outbox.sent(letter.id, worker)
                 return
         # Posting to a user id lands in the app's DM with that person (chat:write is enough).
