@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
@@ -111,7 +110,8 @@ def test_kill_9_mid_burst_loses_no_triage_post_and_sends_no_dm_twice(tmp_path):
             w.join(300)
         assert killed.is_set() and KILL_AFTER <= len(acknowledged) < SUBMISSIONS  # killed mid-burst
 
-        server = Process(env, port, tmp_path / "server.log")  # the restart: its worker claims what the dead one held once leases run out
+        # The restart: its worker claims what the dead one held once their leases run out.
+        server = Process(env, port, tmp_path / "server.log")
         store = Store(f"sqlite:///{tmp_path / 'var' / 'state.db'}")
 
         def all_sent() -> bool:
@@ -122,8 +122,9 @@ def test_kill_9_mid_burst_loses_no_triage_post_and_sends_no_dm_twice(tmp_path):
         if not wait_until(all_sent, timeout=240):
             with store.engine.connect() as conn:
                 rows = conn.execute(
-                    select(outbox.c.id, outbox.c.kind, outbox.c.status, outbox.c.claimed_until, outbox.c.due_at)
-                    .where(outbox.c.status != "sent")
+                    select(outbox.c.id, outbox.c.kind, outbox.c.status, outbox.c.claimed_until, outbox.c.due_at).where(
+                        outbox.c.status != "sent"
+                    )
                 ).all()
             log = (tmp_path / "server.log").read_text()[-3000:]
             raise AssertionError(f"letters still waiting after recovery: {rows[-10:]}\n{log}")
