@@ -21,6 +21,7 @@ import os
 import random
 import socket
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -48,11 +49,19 @@ class Later(Exception):  # noqa: N818 - a decision, not a failure
         self.delay = delay
 
 
+class OutOfTime(Exception):  # noqa: N818 - a decision, not a failure
+    """The lease is nearly over: another worker may claim the letter now, so this one must not call Slack."""
+
+
+def call_timeout(settings: Settings) -> int:
+    return max(1, int(min(10.0, settings.outbox_lease_seconds / 4)))  # a try always ends inside its lease
+
+
 def delivery_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url or WebClient.BASE_URL,
-        timeout=max(1, int(min(10.0, settings.outbox_lease_seconds / 4))),  # a try always ends inside its lease
+        timeout=call_timeout(settings),
         retry_handlers=[],
     )
 
@@ -72,6 +81,9 @@ class Delivery:
         ]
         self._stop = threading.Event()
         self._dm_channels: dict[str, str] = {}  # user id -> the id of the app's DM with them
+        # A call may start only while it would end inside the lease (a slow database can eat the lease first).
+        self._margin = float(call_timeout(settings)) + 0.5
+        self._deadline = threading.local()
 
     def start(self) -> Delivery:
         for thread in self._threads:
@@ -106,8 +118,11 @@ class Delivery:
         letter = self.outbox.claim(worker, self.lease)
         if letter is None:
             return False
+        self._deadline.at = time.monotonic() + self.lease.total_seconds() - self._margin
         try:
             self._send(letter, worker)
+        except OutOfTime:  # leave it: the lease runs out, and whoever claims it next looks before resending
+            log.warning("outbox letter %d (%s): lease nearly over before sending; leaving it", letter.id, letter.kind)
         except Later as wait:
             self.outbox.retry(letter.id, worker, wait.delay, "waiting for its triage post", unsure=False, count=False)
         except SlackApiError as exc:
@@ -139,7 +154,10 @@ class Delivery:
             log.error("outbox letter %d (%s) failed %d times: %s", letter.id, letter.kind, letter.attempts, error)
             self._dead(letter, worker, error, unsure=unsure)
             return
-        self.outbox.retry(letter.id, worker, delay or self._backoff(letter.attempts), error, unsure=unsure)
+        wait = delay or self._backoff(letter.attempts)
+        if unsure:  # a call that timed out may still land: look for it only once it surely has, or never will
+            wait = max(wait, self._margin)
+        self.outbox.retry(letter.id, worker, wait, error, unsure=unsure)
 
     def _dead(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
         self.outbox.dead(letter.id, worker, error, unsure=unsure)
@@ -166,7 +184,7 @@ class Delivery:
         elif letter.kind == MESSAGE:
             message = {**payload["message"], "metadata": letters.metadata(letter.id)}
             thread = {"thread_ts": payload["thread_ts"]} if payload.get("thread_ts") else {}
-            self.client.chat_postMessage(channel=payload["channel"], **message, **thread)
+            self._slack().chat_postMessage(channel=payload["channel"], **message, **thread)
             self.outbox.sent(letter.id, worker)
         else:
             raise LookupError(f"unknown letter kind {letter.kind!r}")
@@ -187,7 +205,7 @@ class Delivery:
         found = earlier = self._find(channel, letter) if letter.unsure else None
         if found is None:
             message = letters.triage(self.runtime, request)
-            reply = self.client.chat_postMessage(channel=channel, metadata=letters.metadata(letter.id), **message)
+            reply = self._slack().chat_postMessage(channel=channel, metadata=letters.metadata(letter.id), **message)
             found = (str(reply["channel"]), str(reply["ts"]))
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
@@ -206,7 +224,7 @@ class Delivery:
 
     def _redraw(self, request_id: int, channel: str, ts: str) -> None:
         request = self.runtime.requests.get(request_id)  # drawn now: the latest state wins
-        self.client.chat_update(channel=channel, ts=ts, **letters.triage(self.runtime, request))
+        self._slack().chat_update(channel=channel, ts=ts, **letters.triage(self.runtime, request))
 
     def _dm(self, letter: Letter, worker: str) -> None:
         user = str(letter.payload.get("user") or "")
@@ -216,21 +234,27 @@ class Delivery:
             return
         if letter.unsure:
             if user not in self._dm_channels:  # each one costs a call, and never changes
-                self._dm_channels[user] = self.client.conversations_open(users=user)["channel"]["id"]
+                self._dm_channels[user] = self._slack().conversations_open(users=user)["channel"]["id"]
             if self._find(self._dm_channels[user], letter) is not None:
                 self.outbox.sent(letter.id, worker)
                 return
         # Posting to a user id lands in the app's DM with that person (chat:write is enough).
-        self.client.chat_postMessage(channel=user, metadata=letters.metadata(letter.id), **message)
+        self._slack().chat_postMessage(channel=user, metadata=letters.metadata(letter.id), **message)
         self.outbox.sent(letter.id, worker)
+
+    def _slack(self) -> WebClient:
+        """The client, for one call that must start while it can still end inside this thread's lease."""
+        if time.monotonic() > getattr(self._deadline, "at", float("inf")):
+            raise OutOfTime
+        return self.client
 
     def _find(self, channel: str, letter: Letter) -> tuple[str, str] | None:
         """The message an earlier try of this letter posted, if it did: (channel, ts)."""
         oldest = f"{letter.created_at.timestamp() - 60:.6f}"
         try:
-            history: dict[str, Any] = self.client.conversations_history(
+            answer = self._slack().conversations_history(
                 channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-            ).data  # type: ignore[assignment]
+            )
         except SlackApiError as exc:
             error = exc.response.get("error")
             if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in TRANSIENT:
@@ -238,7 +262,7 @@ class Delivery:
             # Cannot look (a missing history scope, say): sending twice beats never sending.
             log.warning("cannot read %s to check letter %d was not sent already: %s", channel, letter.id, error)
             return None
-        for message in history.get("messages") or ():
+        for message in answer.get("messages") or ():
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])
         return None
