@@ -93,7 +93,8 @@ def test_every_allowed_move_through_slack(server, fake_slack, start, target):
     book = server.runtime.requests
     other = file_request(server, term="other thing", user="UOTHER01")
     request = file_request(server)
-    book.set_message(request.id, "CREQUESTS", "1700000000.000100")
+    assert _wait(lambda: book.get(request.id).message_ts is not None)  # the outbox has posted it
+    book.set_message(request.id, "CREQUESTS", "1700000000.000100")  # and the test names the post it acts on
     _reach(book, request.id, start)
     triage_click(server, fake_slack, target, request.id)
     if target == "declined":
