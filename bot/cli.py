@@ -293,6 +293,48 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_outbox(args, settings: Settings) -> int:
+    """Letters waiting or dead in the outbox; --retry sends the dead ones again."""
+    from .state.outbox import Outbox
+    from .state.store import Store
+
+    store = Store(settings.state_url)
+    try:
+        outbox = Outbox(store)
+        requeued = outbox.requeue_dead() if args.retry else 0
+        letters = outbox.letters()
+    finally:
+        store.close()
+    if args.json:
+        rows = [
+            {
+                "id": x.id,
+                "kind": x.kind,
+                "request": x.request_id,
+                "status": x.status,
+                "attempts": x.attempts,
+                "last_error": x.last_error,
+                "created_at": x.created_at.isoformat(),
+                "due_at": x.due_at.isoformat(),
+            }
+            for x in letters
+        ]
+        print(json.dumps({"requeued": requeued, "letters": rows}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if args.retry:
+        print(f"Requeued {requeued} dead letter{'s' if requeued != 1 else ''}; the running bot sends them shortly.")
+    for x in letters:
+        about = f" request #{x.request_id}" if x.request_id else ""
+        error = f": {x.last_error}" if x.last_error else ""
+        print(f"#{x.id} {x.status} {x.kind}{about}, {x.attempts} tries{error}".replace("\n", " "))
+    dead = sum(x.status == "dead" for x in letters)
+    print(
+        f"{len(letters) - dead} waiting, {dead} dead."
+        + (" `outbox --retry` sends the dead ones again." if dead else "")
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
@@ -368,6 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--out", metavar="DIR", help="folder to write into (default: the glossary folder)")
     q.set_defaults(func=cmd_requests_draft)
 
+    p = sub.add_parser("outbox", parents=[common], help="Slack messages waiting to be sent, or dead; --retry resends")
+    p.add_argument("--retry", action="store_true", help="send every dead letter again (their tries start over)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_outbox)
     review_commands.add_parser(sub, common)
     return parser
 

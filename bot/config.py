@@ -70,6 +70,10 @@ class Settings:
     digest_hour: int = 9  # …and hour, in digest_tz
     digest_tz: str = "UTC"
     lookup_retention_days: int = 90  # lookup analytics older than this are purged
+    # The outbox (bot/state/outbox.py): how long a worker holds a letter, how many tries, the first retry's wait.
+    outbox_lease_seconds: float = 60.0
+    outbox_max_attempts: int = 8
+    outbox_retry_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -108,6 +112,7 @@ class Settings:
             raise SettingsError(
                 f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {get('LOG_LEVEL')!r}; see .env.example"
             )
+        outbox = _outbox_settings(get)
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -135,6 +140,9 @@ class Settings:
             digest_hour=digest_hour,
             digest_tz=digest_tz,
             lookup_retention_days=int(retention),
+            outbox_lease_seconds=float(outbox["outbox_lease_seconds"]),
+            outbox_max_attempts=int(outbox["outbox_max_attempts"]),
+            outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
         )
 
     @property
@@ -159,3 +167,21 @@ class Settings:
                 raise SettingsError(
                     f"{name} is not set; copy .env.example to .env and fill it in (see README, 'Connect to Slack')"
                 )
+
+
+def _outbox_settings(get: Callable[[str, str], str]) -> dict[str, float | int]:
+    """OUTBOX_LEASE_SECONDS, OUTBOX_MAX_ATTEMPTS and OUTBOX_RETRY_SECONDS: positive numbers, or their defaults."""
+    found: dict[str, float | int] = {}
+    for name, key, kind, default in (
+        ("OUTBOX_LEASE_SECONDS", "outbox_lease_seconds", float, "60"),
+        ("OUTBOX_MAX_ATTEMPTS", "outbox_max_attempts", int, "8"),
+        ("OUTBOX_RETRY_SECONDS", "outbox_retry_seconds", float, "2"),
+    ):
+        try:
+            value = kind(get(name, default))
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise SettingsError(f"{name} must be a positive number, not {get(name, default)!r}; see .env.example")
+        found[key] = value
+    return found

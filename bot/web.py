@@ -41,6 +41,7 @@ class GlossaryWSGI:
 
     def __init__(self, bot: Bot, signing_secret: str):
         self.runtime = bot.runtime
+        self.bot = bot
         self.app = bot.app
         self._secret = signing_secret
         # One ping at a time: a hung database must not collect a thread per health check.
@@ -76,6 +77,10 @@ class GlossaryWSGI:
         response = WsgiHttpResponse(status=bolt.status, headers=bolt.headers, body=bolt.body)
         start_response(response.status, response.get_headers())
         return response.get_body()
+
+    def close(self) -> None:
+        """Stop the outbox's delivery worker (letters not yet sent stay in the table for the next start)."""
+        self.bot.stop()
 
     def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
         glossary = self.runtime.glossary

@@ -7,7 +7,7 @@ from unittest.mock import Mock
 
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
-from slack_bolt import Ack, BoltContext, Respond, Say
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -106,12 +106,23 @@ def test_a_tampered_save_stores_nothing(context, runtime):
     assert only_call(respond)["text"] == TERM_GONE
 
 
-def test_a_mention_is_answered_in_its_thread(context):
-    say = Mock(Say)
-    event = {"text": f"<@{BOT}> what is RAG?", "user": "UASK0001", "ts": "1.5"}
-    events.on_mention(event=event, say=say, context=context)
-    reply = only_call(say)
-    assert reply["thread_ts"] == "1.5" and reply["blocks"][0]["text"]["text"] == "retrieval-augmented generation"
+def _new_letters(runtime, before: int) -> list:
+    return [x for x in runtime.requests.outbox.letters() if x.id > before]
+
+
+def _last_letter(runtime) -> int:
+    return max((x.id for x in runtime.requests.outbox.letters()), default=0)
+
+
+def test_a_mention_is_answered_in_its_thread(context, runtime):
+    """The answer is an outbox letter (never a Web API call on the listener's thread), ready to send as it is."""
+    before = _last_letter(runtime)
+    event = {"text": f"<@{BOT}> what is RAG?", "user": "UASK0001", "ts": "1.5", "channel": "C0000001"}
+    events.on_mention(event=event, context=context)
+    [letter] = _new_letters(runtime, before)
+    reply = letter.payload["message"]
+    assert letter.payload["thread_ts"] == "1.5" and letter.payload["channel"] == "C0000001"
+    assert reply["blocks"][0]["text"]["text"] == "retrieval-augmented generation"
 
 
 @pytest.mark.parametrize(
@@ -122,10 +133,10 @@ def test_a_mention_is_answered_in_its_thread(context):
         {"channel_type": "channel", "user": "U1", "text": "rag"},
     ],
 )
-def test_only_a_persons_own_dm_is_answered(context, event):
-    say = Mock(Say)
-    events.on_direct_message(event={"ts": "1.1", **event}, say=say, context=context)
-    say.assert_not_called()
+def test_only_a_persons_own_dm_is_answered(context, runtime, event):
+    before = _last_letter(runtime)
+    events.on_direct_message(event={"ts": "1.1", "channel": "D1", **event}, context=context)
+    assert _new_letters(runtime, before) == []
 
 
 def test_card_state_survives_the_round_trip_and_refuses_what_we_did_not_write():

@@ -113,11 +113,9 @@ def test_a_decline_without_a_reason_is_refused_by_the_core_on_its_field(deps):
         "state": {"values": {ids.DECLINE_REASON: {ids.INPUT: {"value": "  "}}}},
     }
     ack = Recorder()
-    triage.decline(ack=ack, body={"user": {"id": "UREV"}, "view": view}, view=view, client=None, context={"deps": deps})
+    triage.decline(ack=ack, body={"user": {"id": "UREV"}, "view": view}, view=view, context={"deps": deps})
     assert ack.calls == [{"response_action": "errors", "errors": {ids.DECLINE_REASON: "Give the requester a reason."}}]
     ack = Recorder()
-    triage.decline(
-        ack=ack, body={"user": {"id": "UNOBODY"}, "view": view}, view=view, client=None, context={"deps": deps}
-    )
+    triage.decline(ack=ack, body={"user": {"id": "UNOBODY"}, "view": view}, view=view, context={"deps": deps})
     assert "Only glossary reviewers" in ack.calls[0]["errors"][ids.DECLINE_REASON]
     assert deps.runtime.requests.get(request.id).status == "open"

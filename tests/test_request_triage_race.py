@@ -1,6 +1,6 @@
 """A vote that arrives while the first request's triage post is still being recorded shows on the post.
 
-The race as Slack delivers it: the first submission is acked, then (on a Bolt worker) the triage post
+The race as Slack delivers it: the first submission is acked, then (by the outbox's worker) the triage post
 is sent and its ts recorded. A second person's submission that runs to the end in between finds no
 message to redraw. Here the fake Slack runs that second submission *inside* chat.postMessage, before
 it answers, so the interleaving happens every time instead of on a busy machine now and then."""
@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.glossary.live import LiveGlossary
 from bot.glossary.roles import load_roles
 from bot.runtime import Runtime
+from bot.slack.delivery import Delivery
 from bot.slack.deps import Deps
 from bot.slack.listeners.requests import submit
 from bot.slack.reviewers import Reviewers
@@ -58,7 +59,7 @@ def runtime(state_url, tmp_path):
     store.close()
 
 
-def file_through_slack(runtime: Runtime, slack: FakeSlack, user: str) -> None:
+def file_through_slack(runtime: Runtime, slack: FakeSlack, user: str, *, send: bool = True) -> None:
     view = {
         "private_metadata": '{"k":"new","s":""}',
         "state": {
@@ -70,13 +71,23 @@ def file_through_slack(runtime: Runtime, slack: FakeSlack, user: str) -> None:
     }
     acks: list[dict] = []
     context = {"deps": Deps(runtime, Reviewers(slack, ()))}  # type: ignore[arg-type]
-    submit(ack=lambda **kw: acks.append(kw), body={"user": {"id": user}}, view=view, client=slack, context=context)
+    submit(ack=lambda **kw: acks.append(kw), body={"user": {"id": user}}, view=view, context=context)
     assert acks and acks[0]["response_action"] == "update", acks
+    if send:
+        deliver(runtime, slack)
+
+
+def deliver(runtime: Runtime, slack: FakeSlack) -> None:
+    """The outbox's worker, one letter at a time, until nothing is due: the post (and any redraw) is sent."""
+    delivery = Delivery(runtime, slack)  # type: ignore[arg-type]
+    while delivery.deliver_one():
+        pass
 
 
 def test_a_vote_filed_before_the_triage_post_is_recorded_shows_on_the_post(runtime):
     slack = FakeSlack()
-    slack.while_posting = lambda: file_through_slack(runtime, slack, "UVOTER01")
+    # The vote commits (with its redraw letter) while the post is on its way; the worker sends what follows.
+    slack.while_posting = lambda: file_through_slack(runtime, slack, "UVOTER01", send=False)
     file_through_slack(runtime, slack, "UASKER01")
 
     request = runtime.requests.get(1)

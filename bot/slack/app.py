@@ -6,36 +6,43 @@ create_app() makes the Bolt app, its client and its listeners. Nothing happens a
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from logging import Logger
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from ..config import Settings
 from ..runtime import Runtime
 from . import listeners
+from .delivery import Delivery, delivery_client
 from .deps import Deps, deps_of
 from .digests import DigestSchedule
-from .notify import announce_published
+from .notify import route
 from .reviewers import Reviewers
 
 log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
+LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
 
 
 def make_client(settings: Settings) -> WebClient:
-    """The Web API client; SLACK_API_URL points it elsewhere (a proxy, GovSlack, a test's fake Slack)."""
+    """The listeners' Web API client; SLACK_API_URL points it elsewhere (a proxy, GovSlack, a test's fake Slack).
+
+    Listeners make only calls that cannot wait for the outbox (views.open, a user group's members): a short
+    timeout and no waiting out a rate limit, so a slow Slack never holds a listener thread for long. Everything
+    else goes through the outbox, whose worker has its own client (delivery.delivery_client)."""
     return WebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url or WebClient.BASE_URL,
-        # slack_sdk retries connection errors once by default; rate limits are worth waiting for too.
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2)],
+        timeout=LISTENER_TIMEOUT,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
     )
 
 
@@ -89,10 +96,15 @@ def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | No
 
 @dataclass(frozen=True)
 class Bot:
-    """A Bolt app wired to its runtime; the runtime is what a health check and a shutdown need."""
+    """A Bolt app wired to its runtime and its outbox's delivery worker; stop() ends the worker cleanly."""
 
     app: App
     runtime: Runtime
+    delivery: Delivery | None = field(default=None, compare=False)
+
+    def stop(self) -> None:
+        if self.delivery is not None:
+            self.delivery.stop()
 
 
 def build_bot(
@@ -102,24 +114,32 @@ def build_bot(
     client: WebClient | None = None,
     socket_mode: bool = False,
     watch: bool = True,
+    deliver: bool = True,
 ) -> Bot:
-    """Open the glossary and state (unless given a runtime), build the app, publish the requests the
-    glossary now answers, and watch the term files when GLOSSARY_RELOAD_SECONDS asks for it."""
+    """Open the glossary and state (unless given a runtime), build the app, start the outbox's delivery
+    worker, publish the requests the glossary now answers, and watch the term files when
+    GLOSSARY_RELOAD_SECONDS asks for it. deliver=False: no worker (another process delivers)."""
     runtime = runtime or Runtime.open(settings)
     app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
-    close_requests_on_reload(app, runtime)
+    route(app.client, runtime.requests.outbox)
+    delivery = None
+    if deliver:
+        delivery = Delivery(runtime, delivery_client(settings)).start()
+        atexit.register(delivery.stop)  # a clean stop when the process exits normally
+    close_requests_on_reload(runtime)
     if watch and settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
-    return Bot(app, runtime)
+    return Bot(app, runtime, delivery)
 
 
-def close_requests_on_reload(app: App, runtime: Runtime) -> None:
-    """Requests whose term now exists are published, and their people told: now, and at every reload."""
+def close_requests_on_reload(runtime: Runtime) -> None:
+    """Requests whose term now exists are published, and their people told (the book queues the DMs): now,
+    and at every reload."""
 
     def publish(_old, new) -> None:
-        announce_published(app.client, runtime, runtime.requests.publish_matching(new))
+        runtime.requests.publish_matching(new)
 
     runtime.live.on_change(publish)
     publish(None, runtime.glossary)

@@ -1,89 +1,61 @@
-"""Messages the bot sends on its own about requests: triage posts, their updates, and DMs to people."""
+"""Messages the bot sends on its own: every one goes through the outbox, never from a listener's thread.
+
+The core queues triage posts, redraws and request DMs itself (bot/term_requests/announce.py). What is left
+here is for the Slack layer's own messages: `dm()` and `reply()` write a letter carrying a finished message,
+and the delivery worker (delivery.py) sends it with retries.
+
+Bolt hands each listener a copy of the app's client, so `dm(client, …)` finds its bot's outbox by the
+client's token and API address, which build_bot registers with route().
+"""
 
 from __future__ import annotations
 
 import logging
+import weakref
+from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from ..runtime import Runtime
-from ..term_requests.rules import TermRequest
-from .render.card import card_blocks
-from .render.requests import declined_dm, duplicate_dm, published_dm
-from .render.triage_post import triage_message
+from ..state.outbox import DM, MESSAGE, Outbox, is_slack_user
 
 log = logging.getLogger(__name__)
+_OUTBOXES: weakref.WeakValueDictionary[tuple[str, str], Outbox] = weakref.WeakValueDictionary()
 
 
-def _term_name(runtime: Runtime, request: TermRequest) -> str | None:
-    term = runtime.glossary.get(request.linked_slug) if request.linked_slug else None
-    return term.term if term else None
+def route(client: WebClient, outbox: Outbox) -> None:
+    """Messages sent "through" this client (or any copy of it) become letters in this outbox."""
+    _OUTBOXES[_key(client)] = outbox
 
 
-def _triage(runtime: Runtime, request: TermRequest) -> dict:
-    owners = runtime.governance.owners_for_request(runtime.glossary, request)
-    return triage_message(request, _term_name(runtime, request), owners)
+def outbox_of(client: WebClient) -> Outbox | None:
+    return _OUTBOXES.get(_key(client))
 
 
-def post_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> None:
-    channel = runtime.settings.requests_channel
-    if not channel:
-        log.info("request #%d filed; REQUESTS_CHANNEL is not set, so no triage post", request.id)
-        return
-    posted = _triage(runtime, request)
-    try:
-        reply = client.chat_postMessage(channel=channel, **posted)
-    except SlackApiError as exc:
-        log.error(
-            "could not post request #%d to %s: %s (is the bot in that channel?)",
-            request.id,
-            channel,
-            exc.response.get("error"),
-        )
-        return
-    # Until the post is recorded, a vote cannot redraw it (it has no message to update). So whatever
-    # changed between filing and now is drawn here: the book re-reads the request as it records the post.
-    now = runtime.requests.set_message(request.id, reply["channel"], reply["ts"])
-    if _triage(runtime, now) != posted:
-        update_triage(client, runtime, now)
-
-
-def update_triage(client: WebClient, runtime: Runtime, request: TermRequest) -> None:
-    if not (request.channel_id and request.message_ts):
-        return  # not posted yet: post_triage draws the latest state once it records the post
-    try:
-        client.chat_update(channel=request.channel_id, ts=request.message_ts, **_triage(runtime, request))
-    except SlackApiError as exc:
-        log.error("could not update the triage post of request #%d: %s", request.id, exc.response.get("error"))
+def _key(client: WebClient) -> tuple[str, str]:
+    return (str(getattr(client, "base_url", "")), str(getattr(client, "token", "") or ""))
 
 
 def dm(client: WebClient, user_id: str, message: dict) -> None:
-    """Posting to a user id lands in the app's DM with that person (chat:write is enough)."""
-    try:
-        client.chat_postMessage(channel=user_id, **message)
-    except SlackApiError as exc:
-        log.error("could not DM %s: %s", user_id, exc.response.get("error"))
+    """A direct message to a person, sent by the outbox. "mcp:…" requesters are nobody in Slack: skipped."""
+    if not is_slack_user(user_id):
+        log.info("not sending a DM to %s: not a Slack user", user_id)
+        return
+    _letter(client, DM, {"user": user_id, "message": message})
 
 
-def announce_published(client: WebClient, runtime: Runtime, requests: list[TermRequest]) -> None:
-    """Each triage post redrawn, and the requester and every voter told that their term shipped."""
-    for request in requests:
-        update_triage(client, runtime, request)
-        tell_published(client, runtime, request)
+def dm_by(outbox: Outbox, user_id: str, message: dict) -> None:
+    """dm(), for a listener that has the runtime's outbox at hand."""
+    if is_slack_user(user_id):
+        outbox.send(DM, {"user": user_id, "message": message})
 
 
-def tell_published(client: WebClient, runtime: Runtime, request: TermRequest) -> None:
-    """The requester and every voter hear that their term shipped, with its card."""
-    for user in dict.fromkeys((request.requester, *request.voters)):
-        card = runtime.open_term(user, request.linked_slug or "")
-        blocks = card_blocks(card, public=True) if card else []
-        dm(client, user, published_dm(request, blocks, voter=user != request.requester))
+def reply(outbox: Outbox, channel: str, message: dict, *, thread_ts: str | None = None) -> None:
+    """A message in a channel or thread (an answer to a mention or a DM), sent by the outbox."""
+    outbox.send(MESSAGE, {"channel": channel, "thread_ts": thread_ts, "message": message})
 
 
-def announce_declined(client: WebClient, request: TermRequest) -> None:
-    dm(client, request.requester, declined_dm(request))
-
-
-def announce_duplicate(client: WebClient, request: TermRequest) -> None:
-    dm(client, request.requester, duplicate_dm(request))
+def _letter(client: WebClient, kind: str, payload: dict[str, Any]) -> None:
+    outbox = outbox_of(client)
+    if outbox is None:  # an app built without build_bot (a unit test): nobody would deliver a letter
+        raise RuntimeError("this Slack client has no outbox; build the bot with build_bot()")
+    outbox.send(kind, payload)

@@ -154,3 +154,26 @@ term_feedback = Table(
     Column("helpful", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# Slack side effects waiting to be sent, written in the same transaction as the change that calls for them.
+# A row carries intent ({"request_id": 7} for a triage post) or a message rendered where it was asked for;
+# bot/slack/delivery.py sends it. See bot/state/outbox.py for the life of a row.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # triage_post | triage_update | dm | message
+    Column("request_id", Integer, index=True),  # the term request it is about, if any
+    Column("payload", Text, nullable=False),  # JSON
+    Column("status", String(16), nullable=False),  # pending | sending | sent | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("unsure", Boolean, nullable=False, default=False),  # a try began whose outcome is unknown
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_outbox_status_due_at", outbox.c.status, outbox.c.due_at)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +21,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..glossary.lookup import Glossary
 from ..glossary.model import Term
+from ..state.outbox import Outbox
 from ..state.schema import history, term_requests, votes
 from ..state.store import Store, now
+from .announce import announce_change, announce_filing
 from .rules import (
     ACTIVE,
     NEEDS_A_TERM,
@@ -67,14 +70,33 @@ class Filed:
 class RequestBook:
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Slack side effects of every change below are letters written in the change's own transaction.
+        self.outbox = Outbox(store)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.store.writing() as conn:
+            yield conn
+        self.outbox.wake()  # after the commit: the letters exist now
 
     # --- filing ------------------------------------------------------------------------------
 
-    def file(self, form: RequestForm, requester: str) -> Filed:
+    def file(self, form: RequestForm, requester: str, *, confirm: bool = False) -> Filed:
+        """File (or vote); the triage post and, with confirm=True, the requester's DM are queued with it."""
         for attempt in range(3):
             try:
-                with self.store.writing() as conn:
-                    return self._file(conn, form, requester)
+                with self._writing() as conn:
+                    filed = self._file(conn, form, requester)
+                    announce_filing(
+                        self.outbox,
+                        conn,
+                        filed.request,
+                        requester,
+                        created=filed.created,
+                        voted=filed.voted,
+                        confirm=confirm,
+                    )
+                    return filed
             except IntegrityError:
                 if attempt == 2:
                     raise
@@ -151,7 +173,7 @@ class RequestBook:
         if duplicate_of == request_id:
             raise MoveRefused("A request cannot be a duplicate of itself; pick another request or a term.")
         check_closing(target, note=note, linked_slug=linked_slug)
-        with self.store.writing() as conn:
+        with self._writing() as conn:
             current = self._get(conn, request_id)
             check_move(current.status, target)
             values: dict[str, Any] = {"status": target, "updated_at": now()}
@@ -165,7 +187,9 @@ class RequestBook:
                 values["reviewer"] = actor  # whoever first moves a request owns it, unless assigned
             conn.execute(update(term_requests).where(term_requests.c.id == request_id).values(**values))
             self._history(conn, request_id, actor, "status", current.status, target, note)
-            return self._get(conn, request_id)
+            changed = self._get(conn, request_id)
+            announce_change(self.outbox, conn, changed, actor)
+            return changed
 
     def decline(self, request_id: int, actor: str, reason: str) -> TermRequest:
         """Close with the reason the requester is told; an empty reason is refused."""
@@ -205,7 +229,7 @@ class RequestBook:
 
     def assign(self, request_id: int, actor: str, reviewer: str) -> TermRequest:
         """Give an active request its reviewer; a closed one is refused (reopen it first)."""
-        with self.store.writing() as conn:
+        with self._writing() as conn:
             current = self._get(conn, request_id)
             check_assign(current)
             conn.execute(
@@ -214,15 +238,20 @@ class RequestBook:
                 .values(reviewer=reviewer, updated_at=now())
             )
             self._history(conn, request_id, actor, "assigned", current.status, current.status, reviewer)
-            return self._get(conn, request_id)
+            changed = self._get(conn, request_id)
+            announce_change(self.outbox, conn, changed, actor)
+            return changed
 
-    def set_message(self, request_id: int, channel_id: str, message_ts: str) -> TermRequest:
+    def set_message(
+        self, request_id: int, channel_id: str, message_ts: str, *, letter: tuple[int, str] | None = None
+    ) -> TermRequest:
         """Record the request's triage post, and return the request as it is now.
 
         Read in the same transaction as the write: a vote that committed before it shows in what this
         returns, and a vote that commits after it reads the message back and redraws the post itself,
         because both write the request's row and so take turns (row lock on PostgreSQL, BEGIN IMMEDIATE
         on SQLite). Either way no vote is left off the post.
+        `letter` (id, worker): the outbox letter that made the post, marked sent in this same transaction.
         """
         request_id = known_id(request_id)
         with self.store.writing() as conn:
@@ -231,13 +260,15 @@ class RequestBook:
                 .where(term_requests.c.id == request_id)
                 .values(channel_id=channel_id, message_ts=message_ts)
             )
+            if letter is not None:
+                self.outbox.sent(*letter, conn=conn)
             return self._get(conn, request_id)
 
     def publish_matching(self, glossary: Glossary) -> list[TermRequest]:
         """Active new requests the glossary now answers (rules.now_in_glossary) become published."""
         published = []
         for request, term in now_in_glossary(self.list(statuses=ACTIVE, kind=RequestKind.NEW), glossary):
-            with self.store.writing() as conn:
+            with self._writing() as conn:
                 # Conditional on the status we read: of several instances reloading at once, one wins.
                 changed = conn.execute(
                     update(term_requests)
@@ -253,7 +284,9 @@ class RequestBook:
                     self._history(
                         conn, request.id, SYSTEM, "status", request.status, RequestStatus.PUBLISHED, term.slug
                     )
-                    published.append(self._get(conn, request.id))
+                    now_published = self._get(conn, request.id)
+                    announce_change(self.outbox, conn, now_published, SYSTEM)
+                    published.append(now_published)
         return published
 
     def _history(

@@ -41,12 +41,14 @@ def make_server(settings):
         wsgi = create_wsgi(replace(settings, **changes), watch=False)
         server = Server(wsgi)
         server.runtime = wsgi.runtime
+        server.wsgi = wsgi
         servers.append(server)
         return server
 
     yield start
     for server in servers:
         server.stop()
+        server.wsgi.close()
         server.runtime.store.close()
 
 

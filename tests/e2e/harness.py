@@ -22,11 +22,19 @@ BOT_USER = "UBOT0001"
 TEAM = "T0000001"
 
 
+HANG_LIMIT = 30.0  # a hung call is released at stop(), or after this long at most
+
+
 @dataclass
 class Call:
     path: str  # "/api/chat.postMessage" or "/respond/<name>"
     body: dict
     headers: dict
+    outcome: str = "ok"  # ok | hang | 429 | 500 | the error of an `ok: false` answer
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
 
     @property
     def method(self) -> str:
@@ -40,11 +48,29 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     fail_methods: dict[str, str] = field(default_factory=dict)
+    # Faults by method ("*": every Web API method but auth.test): (mode, every Nth call, times left or None).
+    # Modes: "hang" (until stop() or HANG_LIMIT), "429" (with Retry-After), "500", or an error for `ok: false`.
+    faults: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
+    retry_after: int = 1
+    posted: dict[str, list[dict]] = field(default_factory=dict)  # channel -> messages that were posted
+
+    def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
+        """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
+        with self._lock:
+            self.faults[method] = (mode, every, times)
+            self._counts[method] = 0
+        return self
+
+    def heal(self) -> None:
+        with self._lock:
+            self.faults.clear()
 
     def start(self) -> FakeSlack:
         fake = self
         self._lock = threading.Lock()
         self._ts = 1700000000
+        self._counts: dict[str, int] = {}
+        self._released = threading.Event()
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # keep test output quiet
@@ -59,9 +85,16 @@ class FakeSlack:
                 call = Call(self.path, body, dict(self.headers))
                 with fake._lock:
                     fake.calls.append(call)
-                    reply = fake._answer(call)
+                    call.outcome = fake._fault(call)
+                    reply = fake._answer(call) if call.ok else {"ok": False, "error": call.outcome}
+                if call.outcome == "hang":
+                    fake._released.wait(HANG_LIMIT)
+                    return  # no answer at all: the client times out
+                status = {"429": 429, "500": 500}.get(call.outcome, 200)
                 data = json.dumps(reply).encode()
-                self.send_response(200)
+                self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", str(fake.retry_after))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -73,6 +106,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self._released.set()  # hung calls end now
         self.server.shutdown()
         self.server.server_close()
 
@@ -87,6 +121,25 @@ class FakeSlack:
     def response_url(self, name: str = "r1") -> str:
         return f"{self.base}/respond/{name}"
 
+    def _fault(self, call: Call) -> str:
+        method = call.method
+        if not call.path.startswith("/api/") or method == "auth.test":
+            return "ok"
+        key = method if method in self.faults else "*" if "*" in self.faults else None
+        if key is None:
+            return "ok"
+        mode, every, times = self.faults[key]
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if self._counts[key] % every or times == 0:
+            return "ok"
+        if times is not None:
+            self.faults[key] = (mode, every, times - 1)
+        return mode
+
+    def _posted_to(self, channel: str) -> str:
+        # Posting to a user id lands in the DM with them: the same channel conversations.open names.
+        return "D" + channel[:10] if channel[:1] in ("U", "W") else channel
+
     def _answer(self, call: Call) -> dict:
         method = call.method
         if method in self.fail_methods:
@@ -97,6 +150,14 @@ class FakeSlack:
         ts = f"{self._ts}.000100"
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "B0001", "team_id": TEAM, "user": "glossary"}
+        if method == "chat.postMessage":
+            message = {**call.body, "ts": ts}
+            if isinstance(message.get("metadata"), str):
+                message["metadata"] = json.loads(message["metadata"])
+            self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
+        if method == "conversations.history":
+            messages = self.posted.get(str(call.body.get("channel")), [])
+            return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
         if method in ("chat.postMessage", "chat.update"):
             return {
                 "ok": True,
@@ -124,13 +185,19 @@ class FakeSlack:
         with self._lock:
             return len(self.calls)
 
-    def wait_for(self, method_or_path: str, count: int = 1, timeout: float = 10.0, *, since: int = 0) -> list[Call]:
-        """Listeners finish on worker threads after the HTTP reply: poll until `count` calls made after the
-        mark `since` arrive (0: since the start), and return those calls."""
+    def wait_for(
+        self, method_or_path: str, count: int = 1, timeout: float = 10.0, *, since: int = 0, where=None
+    ) -> list[Call]:
+        """Listeners and the outbox finish on other threads after the HTTP reply: poll until `count` calls made
+        after the mark `since` arrive (0: since the start), and return those calls. `where(call)`: only those."""
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
-                found = [c for c in self.calls[since:] if c.method == method_or_path or c.path == method_or_path]
+                found = [
+                    c
+                    for c in self.calls[since:]
+                    if (c.method == method_or_path or c.path == method_or_path) and (where is None or where(c))
+                ]
             if len(found) >= count:
                 return found
             if time.monotonic() >= deadline:
@@ -139,6 +206,11 @@ class FakeSlack:
         raise AssertionError(
             f"expected {count} {method_or_path} calls after call #{since}, got {[c.path for c in self.calls]}"
         )
+
+    def delivered(self, method: str, where=None) -> list[Call]:
+        """Calls of `method` that Slack carried out (answered ok), optionally only those `where(call)` holds."""
+        with self._lock:
+            return [c for c in self.calls if c.method == method and c.ok and (where is None or where(c))]
 
     def api_calls(self) -> list[str]:
         with self._lock:
@@ -345,3 +417,13 @@ def block_suggestion(action_id: str, value: str, *, user: str = "UREVIEW01", blo
         "token": "legacy",
         "view": {"id": "V0001", "type": "modal", "callback_id": "x", "private_metadata": "", "blocks": []},
     }
+
+
+def wait_until(predicate, timeout: float = 15.0) -> bool:
+    """Poll `predicate` until it holds (True) or `timeout` runs out (False): the outbox delivers on its own threads."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return bool(predicate())

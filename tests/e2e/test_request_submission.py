@@ -7,6 +7,7 @@ import json
 import pytest
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 
+from .harness import wait_until
 from .requests_helpers import submit_request
 
 
@@ -50,6 +51,7 @@ def test_a_valid_submission(server, fake_slack):
         "triage:duplicate",
     }
     assert "request #1" in dm.body["text"]
+    assert wait_until(lambda: book.get(1).message_ts is not None)  # recorded once Slack has answered
     stored = book.get(1)
     assert stored.channel_id == "CREQUESTS" and stored.message_ts  # the post is remembered for updates
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from ...ask import parse_command
 from ...lookup_stats import stats_days
 from .. import ids
 from ..deps import Deps, Listener, deps_of
+from ..modals import open_modal
 from ..render.blocks import escape
 from ..render.results import notice
 from ..render.stats import NOT_A_REVIEWER, stats_message
@@ -20,7 +21,7 @@ from ..request_lists import needs_reviewer_check, requests_reply
 from ..views.request_form import request_modal
 
 
-def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -> None:
+def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, respond: Respond | None = None) -> None:
     deps = deps_of(context)
     user = command["user_id"]
     if stats(ack, deps, user, command.get("text") or ""):
@@ -28,7 +29,9 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -
     ask = parse_command(command.get("text") or "")
     if ask.action == "request":
         ack()
-        client.views_open(trigger_id=command["trigger_id"], view=request_modal(term=ask.text))
+        modal = request_modal(term=ask.text)
+        outbox = deps.runtime.requests.outbox
+        open_modal(client, command["trigger_id"], modal, respond=respond, user=user, outbox=outbox)
     elif ask.action in ("requests", "my_requests", "show_request"):
         reviewer = needs_reviewer_check(ask) and user in deps.reviewers
         ack(response_type="ephemeral", **requests_reply(deps.runtime, user, ask, reviewer=reviewer))

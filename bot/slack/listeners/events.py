@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import BoltContext, Say
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from ...ask import Ask, Asked, parse_question
 from ..deps import Deps, Listener, deps_of
+from ..notify import reply
 from ..render.requests import request_offer
 from ..replies import question_reply, reply_for
 from ..request_lists import needs_reviewer_check, requests_reply
@@ -51,7 +52,9 @@ def answer(deps: Deps, user: str, ask: Ask, *, surface: str, text: str) -> dict:
     return reply_for(deps.runtime, user, ask, public=True, surface=surface)
 
 
-def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+def on_mention(event: dict[str, Any], context: BoltContext) -> None:
+    """A public answer is a letter in the outbox: a slow Slack never holds a listener thread. A private one
+    (settings, requests) is an ephemeral message, which Slack cannot take later: sent now, with a short timeout."""
     text = question_text(event.get("text") or "", context.bot_user_id)
     ask = parse_question(text)
     user = event.get("user", "")
@@ -62,17 +65,17 @@ def on_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
         client: WebClient = context.client
         client.chat_postEphemeral(channel=event["channel"], user=user, thread_ts=thread, **message)
     else:
-        say(**message, thread_ts=thread)
+        reply(deps_of(context).runtime.requests.outbox, event["channel"], message, thread_ts=thread)
 
 
-def on_direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
     # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
     text = question_text(event.get("text") or "", context.bot_user_id)
     ask = parse_question(text)
     message = answer(deps_of(context), event.get("user", ""), ask, surface="dm", text=text)  # a DM is private
-    say(**message, thread_ts=event.get("thread_ts"))
+    reply(deps_of(context).runtime.requests.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
 
 
 # The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and

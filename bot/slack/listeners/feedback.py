@@ -65,7 +65,7 @@ def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltCon
         return
     user = body["user"]["id"]
     runtime.record_feedback(user, term.slug, helpful=False)  # a 👍 given since the click is replaced again
-    file_request(ack, client, runtime, form, user)
+    file_request(ack, runtime, form, user)
 
 
 LISTENERS: list[Listener] = [

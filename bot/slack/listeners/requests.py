@@ -10,7 +10,7 @@ from ...term_requests.rules import RequestForm, RequestKind, validate
 from .. import ids
 from ..card_state import CardState
 from ..deps import Listener, deps_of
-from ..notify import dm, post_triage, update_triage
+from ..modals import open_modal
 from ..render.blocks import read_value
 from ..render.requests import confirmation_text, confirmation_view
 from ..render.results import TERM_GONE, notice
@@ -18,10 +18,14 @@ from ..replies import privately
 from ..views.request_form import field_errors, form_from_view, request_modal
 
 
-def request_button(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+def request_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
     ack()
     term = read_value(action.get("value")).get("t", "")
-    client.views_open(trigger_id=body["trigger_id"], view=request_modal(term=str(term)))
+    outbox = deps_of(context).runtime.requests.outbox
+    view = request_modal(term=str(term))
+    open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
 
 
 def suggest_change(
@@ -33,38 +37,36 @@ def suggest_change(
     if term is None:
         respond(**privately(notice(TERM_GONE)))
         return
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term),
-    )
+    view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
+    outbox = deps_of(context).runtime.requests.outbox
+    open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
 
 
-def request_shortcut(ack: Ack, shortcut: dict, client: WebClient) -> None:
+def request_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltContext) -> None:
+    """A global shortcut has no response_url: if the modal cannot open, the person is told by DM."""
     ack()
-    client.views_open(trigger_id=shortcut["trigger_id"], view=request_modal())
+    outbox = deps_of(context).runtime.requests.outbox
+    user = shortcut["user"]["id"]
+    open_modal(client, shortcut["trigger_id"], request_modal(), respond=None, user=user, outbox=outbox)
 
 
-def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+def submit(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     runtime = deps_of(context).runtime
     form = form_from_view(view)
     errors = validate(form, runtime.glossary)
     if errors:
         ack(response_action="errors", errors=field_errors(errors))
         return
-    file_request(ack, client, runtime, form, body["user"]["id"])
+    file_request(ack, runtime, form, body["user"]["id"])
 
 
-def file_request(ack: Ack, client: WebClient, runtime: Runtime, form: RequestForm, user: str) -> None:
-    """A valid form filed, the modal turned into its confirmation, the triage post and the person told.
-    Every way of filing ends here: the request form, and the 👎 form on a card (listeners/feedback.py)."""
-    filed = runtime.requests.file(form, user)  # committed before anyone is told
+def file_request(ack: Ack, runtime: Runtime, form: RequestForm, user: str) -> None:
+    """A valid form filed and the modal turned into its confirmation; the triage post and the confirmation DM are
+    outbox letters committed with the request, sent by the delivery worker. Every way of filing ends here: the
+    request form, and the 👎 form on a card (listeners/feedback.py)."""
+    filed = runtime.requests.file(form, user, confirm=True)
     text = confirmation_text(filed.request, created=filed.created, voted=filed.voted)
     ack(response_action="update", view=confirmation_view(text))
-    if filed.created:
-        post_triage(client, runtime, filed.request)
-    elif filed.voted:
-        update_triage(client, runtime, filed.request)
-    dm(client, user, notice(text))
 
 
 LISTENERS: list[Listener] = [

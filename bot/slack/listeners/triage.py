@@ -14,7 +14,7 @@ from ...runtime import Runtime
 from ...term_requests.rules import MoveRefused, TermRequest
 from .. import ids
 from ..deps import Deps, Listener, deps_of
-from ..notify import announce_declined, announce_duplicate, tell_published, update_triage
+from ..modals import open_modal
 from ..render.results import notice
 from ..replies import privately
 from ..views import triage_forms as forms
@@ -57,12 +57,13 @@ def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClie
             return
         request = book.get(number)
         modal = forms.modal_for(operation, request)
+        # The book queues the post's redraw with the change; a modal is the one call made from here.
         if modal is not None:
-            client.views_open(trigger_id=body["trigger_id"], view=modal)
+            open_modal(client, body["trigger_id"], modal, respond=respond, user=user, outbox=book.outbox)
         elif operation == "assign":
-            update_triage(client, deps.runtime, book.assign(request.id, user, user))
+            book.assign(request.id, user, user)
         else:
-            update_triage(client, deps.runtime, book.move(request.id, user, operation))
+            book.move(request.id, user, operation)
     except (LookupError, MoveRefused) as exc:
         _private(respond, str(exc))
 
@@ -70,36 +71,28 @@ def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClie
 Change = Callable[[Runtime, int, str], TermRequest]  # (runtime, request number, reviewer) -> the request after
 
 
-def _close(
-    ack: Ack, body: dict, client: WebClient, context: BoltContext, field: str, change: Change
-) -> TermRequest | None:
-    """The shape every triage modal shares: reviewer check, core call, its refusal shown on the field,
-    ack, triage post redrawn. Returns the changed request for the caller to announce, or None."""
+def _close(ack: Ack, body: dict, context: BoltContext, field: str, change: Change) -> None:
+    """The shape every triage modal shares: reviewer check, core call, its refusal shown on the field, ack.
+    The core queues the post's redraw and the DMs to the requester and voters with the change itself."""
     deps = deps_of(context)
     user = body["user"]["id"]
     if not _may_triage(deps, user, forms.request_of(body["view"]) or 0):
         ack(response_action="errors", errors={forms.first_input(body["view"]): NOT_A_REVIEWER})
-        return None
+        return
     try:
-        request = change(deps.runtime, forms.request_of(body["view"]) or 0, user)
+        change(deps.runtime, forms.request_of(body["view"]) or 0, user)
     except (LookupError, MoveRefused) as exc:
         ack(response_action="errors", errors={field: str(exc)})
-        return None
+        return
     ack()
-    update_triage(client, deps.runtime, request)
-    return request
 
 
-def decline(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+def decline(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     reason = forms.reason(view)
-    request = _close(
-        ack, body, client, context, ids.DECLINE_REASON, lambda rt, n, who: rt.requests.decline(n, who, reason)
-    )
-    if request:
-        announce_declined(client, request)
+    _close(ack, body, context, ids.DECLINE_REASON, lambda rt, n, who: rt.requests.decline(n, who, reason))
 
 
-def duplicate(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+def duplicate(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     of_request, slug = forms.duplicate_pick(view)
 
     def mark(runtime: Runtime, number: int, who: str) -> TermRequest:
@@ -107,20 +100,16 @@ def duplicate(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
         of_term = (term.slug, term.term) if term else None
         return runtime.requests.mark_duplicate(number, who, of_request=of_request, of_term=of_term)
 
-    request = _close(ack, body, client, context, ids.DUPLICATE_TARGET, mark)
-    if request:
-        announce_duplicate(client, request)
+    _close(ack, body, context, ids.DUPLICATE_TARGET, mark)
 
 
-def published(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+def published(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     slug = forms.published_slug(view)
 
     def publish(runtime: Runtime, number: int, who: str) -> TermRequest:
         return runtime.requests.publish(number, who, runtime.glossary.get(slug))
 
-    request = _close(ack, body, client, context, ids.PUBLISHED_TERM, publish)
-    if request:
-        tell_published(client, deps_of(context).runtime, request)
+    _close(ack, body, context, ids.PUBLISHED_TERM, publish)
 
 
 def term_options(ack: Ack, payload: dict, context: BoltContext) -> None:

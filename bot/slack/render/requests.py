@@ -11,6 +11,7 @@ from .blocks import actions, context, escape, plain, safe, section
 from .results import request_button
 
 MAX_LISTED = 25
+NOT_POSTED = ":warning: not in the requests channel: its post failed (`python -m bot outbox --retry` resends it)"
 
 
 def confirmation_text(request: TermRequest, *, created: bool, voted: bool) -> str:
@@ -48,8 +49,10 @@ def request_list(
     title: str,
     now: dt.datetime | None = None,
     voted_for: frozenset[int] = frozenset(),
+    unposted: frozenset[int] = frozenset(),
 ) -> dict:
-    """`voted_for`: the requests to mark as ones the reader voted for rather than filed."""
+    """`voted_for`: the requests to mark as ones the reader voted for rather than filed. `unposted`: requests
+    whose triage post could not be sent (dead in the outbox); each is marked."""
     if not requests:
         return {"text": title, "blocks": [section(f"{escape(title)}: none.")]}
     lines = []
@@ -60,6 +63,7 @@ def request_list(
             f"{age} day{'s' if age != 1 else ''} old"
             + (f" · {URGENCIES[r.urgency]}" if r.urgency in URGENCIES else "")
             + (" · _you voted_" if r.id in voted_for else "")
+            + (f" · {NOT_POSTED}" if r.id in unposted else "")
         )
     blocks = [section(f"*{escape(title)}*")]
     chunk: list[str] = []
@@ -87,17 +91,21 @@ def published_dm(request: TermRequest, card_blocks: list[dict], *, voter: bool) 
     return {"text": text, "blocks": [section(text), *card_blocks[:45]]}
 
 
-def declined_dm(request: TermRequest) -> dict:
+def _whose(request: TermRequest, voter: bool) -> str:
+    return f"The request you voted for, #{request.id}," if voter else f"Your request #{request.id}"
+
+
+def declined_dm(request: TermRequest, *, voter: bool = False) -> dict:
     text = (
-        f"Your request #{request.id} for *{safe(request.term, 200)}* was declined by the glossary reviewers.\n"
+        f"{_whose(request, voter)} for *{safe(request.term, 200)}* was declined by the glossary reviewers.\n"
         f"*Their reason:* {safe(request.resolution, 2500)}"
     )
     return {"text": text, "blocks": [section(text)]}
 
 
-def duplicate_dm(request: TermRequest) -> dict:
+def duplicate_dm(request: TermRequest, *, voter: bool = False) -> dict:
     text = (
-        f"Your request #{request.id} for *{safe(request.term, 200)}* was closed as a duplicate: "
+        f"{_whose(request, voter)} for *{safe(request.term, 200)}* was closed as a duplicate: "
         f"{safe(request.resolution, 2500)}"
     )
     return {"text": text, "blocks": [section(text)]}

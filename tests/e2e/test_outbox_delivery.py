@@ -1,0 +1,266 @@
+"""The outbox's delivery worker against a fake Slack that fails on purpose: each failure is retried or
+dead-lettered as specified, nothing is sent twice, and reviewers can see (and requeue) what died.
+
+The worker is driven one letter at a time (deliver_one) so each test says exactly which try did what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+from paths import BUNDLED_ROLES, BUNDLED_TERMS
+
+from bot.ask import parse_command
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.slack.delivery import Delivery, delivery_client
+from bot.slack.render.requests import NOT_POSTED
+from bot.slack.request_lists import requests_reply
+from bot.state.outbox import DEAD, PENDING, SENT, TRIAGE_UPDATE
+from bot.state.schema import outbox
+from bot.term_requests.rules import RequestForm
+
+from .harness import BOT_TOKEN
+
+
+@pytest.fixture
+def bot(tmp_path, fake_slack):
+    settings = Settings(
+        glossary_dir=BUNDLED_TERMS,
+        roles_file=BUNDLED_ROLES,
+        data_dir=tmp_path / "var",
+        slack_bot_token=BOT_TOKEN,
+        slack_api_url=fake_slack.api_url,
+        requests_channel="CREQUESTS",
+        outbox_lease_seconds=4.0,  # a try times out after 1 s
+        outbox_retry_seconds=0.01,
+        outbox_max_attempts=3,
+    )
+    runtime = Runtime.open(settings)
+    yield Delivery(runtime, delivery_client(settings))
+    runtime.store.close()
+
+
+def file(delivery, term="vibe coding", user="UASKER01", **kw):
+    return delivery.runtime.requests.file(RequestForm(term=term, why="because"), user, **kw).request
+
+
+def letters(delivery, status=None):
+    found = delivery.outbox.letters((PENDING, "sending", SENT, DEAD))
+    return [x for x in found if status is None or x.status == status]
+
+
+def make_due(delivery):
+    """Every waiting letter due now: the backoff itself is checked by due_at, never by waiting it out."""
+    with delivery.runtime.store.writing() as conn:
+        conn.execute(outbox.update().where(outbox.c.status == PENDING).values(due_at=dt.datetime.now(dt.UTC)))
+
+
+def deliver_all(delivery, rounds=20):
+    for _ in range(rounds):
+        make_due(delivery)
+        if not delivery.deliver_one():
+            return
+
+
+def posts(fake_slack, channel="CREQUESTS"):
+    return fake_slack.delivered("chat.postMessage", lambda c: c.body["channel"] == channel)
+
+
+def test_a_failed_triage_post_is_retried_until_it_lands(bot, fake_slack):
+    request = file(bot)
+    fake_slack.fail("chat.postMessage", "500", times=2)
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1
+    assert bot.runtime.requests.get(request.id).message_ts is not None
+    [letter] = letters(bot)
+    assert (letter.status, letter.attempts) == (SENT, 3)
+
+
+def test_a_rate_limited_letter_waits_for_retry_after(bot, fake_slack):
+    fake_slack.retry_after = 7
+    file(bot)
+    fake_slack.fail("chat.postMessage", "429", times=1)
+    before = dt.datetime.now(dt.UTC)
+    assert bot.deliver_one()
+    [letter] = letters(bot)
+    assert letter.status == PENDING and "Retry-After 7" in letter.last_error
+    assert letter.due_at >= before + dt.timedelta(seconds=7)  # honoured, not the 0.01 s backoff
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1
+
+
+def test_a_hung_post_is_retried_and_looked_for_before_posting_again(bot, fake_slack):
+    file(bot)
+    fake_slack.fail("chat.postMessage", "hang", times=1)
+    assert bot.deliver_one()  # times out after 1 s
+    [letter] = letters(bot)
+    assert letter.status == PENDING and letter.unsure
+    deliver_all(bot)
+    assert fake_slack.of("conversations.history")  # it looked before posting again
+    assert len(posts(fake_slack)) == 1
+
+
+def test_a_post_made_before_a_crash_is_found_not_posted_again(bot, fake_slack):
+    """kill -9 after Slack posted but before the ts was recorded: the next claim finds the post by its metadata."""
+    request = file(bot)
+    letter = bot.outbox.claim("dead-process", dt.timedelta(seconds=-1))  # its lease has already run out
+    bot.client.chat_postMessage(
+        channel="CREQUESTS",
+        text="x",
+        metadata={"event_type": "glossary_outbox", "event_payload": {"letter": letter.id}},
+    )
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1
+    assert bot.runtime.requests.get(request.id).message_ts is not None
+    assert fake_slack.of("chat.update")  # the found post is redrawn with the request's own text
+
+
+def test_a_dm_made_before_a_crash_is_not_sent_twice(bot, fake_slack):
+    request = file(bot, confirm=True)
+    bot.runtime.requests.outbox.forget_sent()
+    deliver_all(bot)  # the post, and the DM
+    with bot.runtime.store.writing() as conn:  # as if the DM's try died after Slack took it
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.kind == "dm")
+            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1))
+        )
+    deliver_all(bot)
+    assert len(posts(fake_slack, "UASKER01")) == 1 and request.id == 1
+
+
+def test_an_error_that_cannot_succeed_is_dead_at_once_and_reviewers_see_it(bot, fake_slack, tmp_path):
+    request = file(bot)
+    fake_slack.fail("chat.postMessage", "channel_not_found")
+    deliver_all(bot)
+    [letter] = letters(bot)
+    assert (letter.status, letter.attempts, letter.last_error) == (DEAD, 1, "channel_not_found")
+    listed = requests_reply(bot.runtime, "UREVIEW01", parse_command("requests"), reviewer=True)
+    assert NOT_POSTED in json.dumps(listed) and f"#{request.id} vibe coding" in json.dumps(listed)
+
+    env = {"DATA_DIR": str(bot.runtime.settings.data_dir), "PATH": "/usr/bin:/bin"}
+    shown = subprocess.run([sys.executable, "-m", "bot", "outbox", "--json"], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert [x["status"] for x in json.loads(shown.stdout)["letters"]] == ["dead"]
+    fake_slack.heal()
+    again = subprocess.run([sys.executable, "-m", "bot", "outbox", "--retry"], capture_output=True, text=True, env=env)
+    assert "Requeued 1 dead letter" in again.stdout
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1 and letters(bot)[0].status == SENT
+    assert NOT_POSTED not in json.dumps(requests_reply(bot.runtime, "U", parse_command("requests"), reviewer=True))
+
+
+def test_after_the_last_try_a_letter_is_dead(bot, fake_slack):
+    file(bot)
+    fake_slack.fail("chat.postMessage", "500")
+    deliver_all(bot)
+    [letter] = letters(bot)
+    assert (letter.status, letter.attempts) == (DEAD, 3)
+    assert len(fake_slack.of("chat.postMessage")) == 3 and posts(fake_slack) == []
+
+
+def test_a_request_that_has_a_post_is_redrawn_never_posted_twice(bot, fake_slack):
+    request = file(bot)
+    bot.runtime.requests.set_message(request.id, "CREQUESTS", "1700000000.000100")
+    deliver_all(bot)
+    assert posts(fake_slack) == [] and len(fake_slack.delivered("chat.update")) == 1
+
+
+def test_redraws_coalesce_and_draw_the_latest_state(bot, fake_slack):
+    book = bot.runtime.requests
+    request = file(bot)
+    deliver_all(bot)
+    for target in ("drafting", "in_review"):
+        book.move(request.id, "UREVIEW01", target)
+    book.assign(request.id, "UREVIEW01", "UREVIEW02")
+    assert len([x for x in letters(bot, PENDING) if x.kind == TRIAGE_UPDATE]) == 1
+    deliver_all(bot)
+    [update] = fake_slack.delivered("chat.update")
+    assert "In review" in json.dumps(update.body) and "UREVIEW02" in json.dumps(update.body)
+
+
+def test_mcp_requests_get_a_triage_post_and_no_dm(bot, fake_slack):
+    request = file(bot, user="mcp:agent", confirm=True)
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1
+    assert [c.body["channel"] for c in fake_slack.delivered("chat.postMessage")] == ["CREQUESTS"]
+    bot.runtime.requests.decline(request.id, "UREVIEW01", "Out of scope.")
+    deliver_all(bot)
+    assert [c.body["channel"] for c in fake_slack.delivered("chat.postMessage")] == ["CREQUESTS"]
+
+
+def test_a_decline_and_a_duplicate_tell_the_voters_too(bot, fake_slack):
+    book = bot.runtime.requests
+    first = file(bot, user="UASKER01")
+    file(bot, user="UVOTER01")  # a vote
+    book.decline(first.id, "UREVIEW01", "Too narrow.")
+    second = file(bot, term="agent washing", user="UASKER02")
+    file(bot, term="agent washing", user="UVOTER02")
+    book.mark_duplicate(second.id, "UREVIEW01", of_term=("fine-tuning", "fine-tuning"))
+    deliver_all(bot, rounds=40)
+    told = {c.body["channel"]: c.body["text"] for c in fake_slack.delivered("chat.postMessage")}
+    assert "Your request #1" in told["UASKER01"] and "declined" in told["UASKER01"]
+    assert "The request you voted for, #1," in told["UVOTER01"] and "declined" in told["UVOTER01"]
+    assert "duplicate" in told["UASKER02"] and "The request you voted for" in told["UVOTER02"]
+
+
+def test_a_failed_triage_update_tells_the_reviewer_who_clicked(bot, fake_slack):
+    request = file(bot)
+    deliver_all(bot)
+    bot.runtime.requests.move(request.id, "UREVIEW01", "drafting")
+    fake_slack.fail("chat.update", "message_not_found")
+    deliver_all(bot)
+    [told] = posts(fake_slack, "UREVIEW01")
+    assert f"change to request #{request.id} is saved" in told.body["text"] and "message_not_found" in told.body["text"]
+
+
+def test_the_worker_starts_and_stops_cleanly(bot, fake_slack):
+    file(bot)
+    bot.start()
+    assert fake_slack.wait_for("chat.postMessage")
+    bot.stop(timeout=5)
+    assert not any(t.is_alive() for t in bot._threads)
+
+
+def test_two_stores_on_postgresql_claim_each_letter_exactly_once(postgres_url):
+    """Two instances (two engines, four threads each) claim 200 letters at once: each is held by one, once."""
+    import threading
+
+    from bot.state.outbox import MESSAGE, Outbox
+    from bot.state.store import Store
+
+    stores = [Store(postgres_url), Store(postgres_url)]
+    boxes = [Outbox(s) for s in stores]
+    for i in range(200):
+        boxes[0].send(MESSAGE, {"channel": "C1", "message": {"text": str(i)}})
+    claimed: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def claimer(box, name):
+        while (letter := box.claim(name, dt.timedelta(minutes=5))) is not None:
+            with lock:
+                claimed.append((name, letter.id))
+
+    threads = [threading.Thread(target=claimer, args=(b, f"{n}/{k}")) for n, b in enumerate(boxes) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    for s in stores:
+        s.close()
+    ids = [letter_id for _, letter_id in claimed]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 200
+    assert len({name.split("/")[0] for name, _ in claimed}) == 2  # both instances took part
+
+
+def test_settings_reject_a_bad_outbox_value():
+    from bot.config import SettingsError
+
+    with pytest.raises(SettingsError, match="OUTBOX_MAX_ATTEMPTS"):
+        Settings.from_env({"OUTBOX_MAX_ATTEMPTS": "0"})
+    assert replace(Settings(), outbox_max_attempts=5).outbox_max_attempts == 5
