@@ -279,3 +279,13 @@ def _retry_after(headers: Any) -> float | None:
             except ValueError:
                 return None
     return None
+
+
+def deliver_pending(runtime: Runtime, client: WebClient, *, limit: int = 1000) -> int:
+    """Send the letters due now on this thread, for a command that runs without a server (`reviews send`):
+    what fails stays in the outbox for a serving bot's worker to retry. Returns how many were tried."""
+    delivery = Delivery(runtime, client, threads=0)
+    tried = 0
+    while tried < limit and delivery.deliver_one():
+        tried += 1
+    return tried

@@ -38,7 +38,8 @@ def send(server, fake_slack, holder="test"):
 
 
 def digest_to(fake_slack, user):
-    [dm] = [c for c in fake_slack.of("chat.postMessage") if c.body["channel"] == user]
+    """The digest DM to `user`: an outbox letter, sent by the server's delivery worker a moment later."""
+    [dm] = fake_slack.wait_for("chat.postMessage", where=lambda c: c.body["channel"] == user)
     return dm.body
 
 
