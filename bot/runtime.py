@@ -16,6 +16,7 @@ from .glossary.live import LiveGlossary
 from .glossary.lookup import Glossary, LookupResult
 from .glossary.model import Framing, Role, Term
 from .glossary.roles import find_role, load_roles
+from .state.preference_cache import PreferenceCache
 from .state.store import Store
 from .term_requests.book import RequestBook
 
@@ -33,6 +34,8 @@ class Runtime:
         self.store = store
         self.roles = roles
         self.requests = RequestBook(store)
+        # Read on every card; writes below forget the person's copy (see preference_cache for the bound).
+        self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -45,7 +48,7 @@ class Runtime:
         return self.live.current
 
     def preferred(self, user_id: str) -> tuple[Framing | None, Role | None]:
-        pref = self.store.preference(user_id)
+        pref = self.preferences.get(user_id)
         framing = Framing.parse(pref.framing)
         return framing, self.roles.get(pref.role or "")
 
@@ -93,17 +96,20 @@ class Runtime:
     def set_framing(self, user_id: str, framing: Framing | None) -> None:
         """The framing this person's cards show first; None shows both again."""
         self.store.set_framing(user_id, framing.value if framing else None)
+        self.preferences.forget(user_id)
 
     def set_role(self, user_id: str, text: str) -> Role | None:
         role = find_role(self.roles, text)
         if role:
             self.store.set_role(user_id, role.key)
+            self.preferences.forget(user_id)
         return role
 
     def clear_preferences(self, user_id: str) -> None:
         """Both framings again, and no role takeaway."""
         self.store.set_framing(user_id, None)
         self.store.set_role(user_id, None)
+        self.preferences.forget(user_id)
 
     def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
         """Where every lookup is reported to the lookup analytics, by surface ("mcp", …). A no-op until they land."""

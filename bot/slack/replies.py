@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..ask import Ask
+from ..cards import Card
 from ..runtime import Runtime
 from .render.blocks import escape
 from .render.card import card_message
@@ -35,6 +38,18 @@ def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False)
     if ask.action == "define":
         answer = runtime.define(user_id, ask)
         if answer.card:
-            return card_message(answer.card, public=public)
+            return rendered_card(answer.card, public=public)
         return lookup_message(answer.result, ask.framing)
     return help_message(runtime.roles, ask.text)
+
+
+# A card model is a frozen value (term, framings, role, …): equal cards render to equal messages, so the
+# rendering of the cards asked for most is kept. A new glossary version brings new Term values, which
+# are new keys; old ones age out. About 10 KB each.
+_render = lru_cache(maxsize=1024)(card_message)
+
+
+def rendered_card(card: Card, *, public: bool = False) -> dict:
+    """card_message(card), rendered once per distinct card; a fresh outer dict and list for each caller."""
+    message = _render(card, public=public)
+    return {**message, "blocks": list(message["blocks"])}

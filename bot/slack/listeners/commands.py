@@ -30,4 +30,11 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any) -
         ack(response_type="ephemeral", **reply_for(deps.runtime, user, ask))
 
 
+def answers_in_ack(body: dict[str, Any]) -> bool:
+    """Whether this request is a /define answered in the ack alone (no Web API call): run it inline."""
+    if body.get("command") != ids.COMMAND:
+        return False
+    return parse_command(body.get("text") or "").action != "request"
+
+
 LISTENERS: list[Listener] = [("command", ids.COMMAND, define)]
