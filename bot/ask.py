@@ -12,10 +12,12 @@ The rules, also in the README and in `/define help`:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .glossary.model import Framing
+from .glossary.lookup import Glossary, LookupResult
+from .glossary.model import Framing, LookupStatus
 
 FRAMING_WORDS = {
     **dict.fromkeys(
@@ -147,3 +149,44 @@ def _subcommand(word: str, rest: str, text: str) -> Ask:
     if word == "my" and rest.lower().startswith("request"):
         return Ask(Asked.MY_REQUESTS)
     return _define(text)  # "my" followed by anything else is a term ("my term")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a mention, a DM or `python -m bot ask` answers: the lookup and the framing that applies."""
+
+    ask: Ask
+    result: LookupResult
+    framing: Framing | None = None
+
+
+def answer_question(glossary: Glossary, text: str) -> Reply:
+    """The one function behind mentions, DMs and `ask`: question frames, framing words, comparisons.
+
+    The text read whole (framing words and all) and the text with its framing word dropped both go
+    through the whole pipeline; the better answer wins, the whole reading on a tie ("prompt engineering").
+    """
+    ask = parse_question(text)
+    if ask.action == Asked.SEARCH:
+        return Reply(ask, glossary.search(ask.text))
+    if ask.action != Asked.DEFINE:
+        return Reply(ask, LookupResult(LookupStatus.MISS, text))
+    return Reply(ask, *best_reading(ask, glossary.ask))
+
+
+def best_reading(ask: Ask, lookup: Callable[[str], LookupResult]) -> tuple[LookupResult, Framing | None]:
+    """The better of the whole text and the text with its framing word dropped, with its framing."""
+    whole = lookup(ask.full_text or ask.text)
+    if not ask.full_text or ask.full_text == ask.text:
+        return whole, ask.framing
+    dropped = lookup(ask.text)
+    if _strength(dropped) > _strength(whole):
+        return dropped, ask.framing
+    return whole, ask.full_framing
+
+
+_RANK = {LookupStatus.HIT: 3, LookupStatus.COMPARISON: 3, LookupStatus.AMBIGUOUS: 2, LookupStatus.SUGGESTIONS: 1}
+
+
+def _strength(result: LookupResult) -> tuple[int, float]:
+    return _RANK.get(result.status, 0), result.matches[0].score if result.matches else 0.0

@@ -1,4 +1,4 @@
-"""The command line: check, define, search, explain, serve, mcp, db, requests. One function per subcommand.
+"""The command line: check, define, ask, search, explain, serve, mcp, db, requests. One function per subcommand.
 
 Exit codes: 0 done, 1 a miss or a glossary with errors, 2 a usage or settings error.
 """
@@ -80,6 +80,30 @@ def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
             result.term,
             framing=framing,
             expanded=args.more,
+            attribution=attribution_line(settings.glossary_name, settings.license),
+            docs_url=settings.glossary_url,
+        )
+        print(card_text(card))
+    else:
+        print(result_text(result))
+    return EXIT_FAILED if result.status == LookupStatus.MISS else EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """What an @-mention or a DM would answer: the define JSON plus the framing, or a comparison."""
+    from .ask import answer_question
+
+    glossary = _glossary(settings)
+    reply = answer_question(glossary, " ".join(args.text))
+    result = reply.result
+    if args.json:
+        out = {**result.as_dict(), "framing": reply.framing.value if reply.framing else None}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    elif result.term:
+        card = build_card(
+            glossary,
+            result.term,
+            framing=reply.framing,
             attribution=attribution_line(settings.glossary_name, settings.license),
             docs_url=settings.glossary_url,
         )
@@ -243,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--more", action="store_true", help="include the long definition, examples and governance")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_define)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question as a mention or DM would")
+    p.add_argument("text", nargs="+", help='a question: "what is a kv cache", "rag vs fine-tuning", "lora for execs"')
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("search", parents=[common], help="list terms whose text mentions the words")
     p.add_argument("query", nargs="+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ask import Ask
+from .ask import Ask, answer_question, best_reading
 from .cards import Card, attribution_line, build_card
 from .config import Settings
 from .glossary.live import LiveGlossary
@@ -76,15 +76,18 @@ class Runtime:
     def define(self, user_id: str, ask: Ask) -> Answer:
         """The text read whole wins if it names a term ("prompt engineering"); else the framing words apply."""
         glossary = self.glossary
-        framing = ask.framing
-        result = glossary.resolve(ask.full_text) if ask.full_text and ask.full_text != ask.text else None
-        if result is not None and result.status == "hit":
-            framing = ask.full_framing
-        else:
-            result = glossary.find(ask.text)
+        result, framing = best_reading(ask, glossary.find)
         if result.term is None:
             return Answer(result)
         return Answer(result, self.card_for(user_id, result.term, framing=framing, glossary=glossary))
+
+    def ask(self, user_id: str, text: str) -> Answer:
+        """A mention or a DM: the same answer as `python -m bot ask`, with the person's card on a hit."""
+        glossary = self.glossary
+        reply = answer_question(glossary, text)
+        if reply.result.term is None:
+            return Answer(reply.result)
+        return Answer(reply.result, self.card_for(user_id, reply.result.term, framing=reply.framing, glossary=glossary))
 
     def open_term(
         self, user_id: str, slug: str, *, framing: Framing | None = None, expanded: bool = False

@@ -71,6 +71,9 @@ HEADINGS = {
 
 def result_text(result: LookupResult) -> str:
     """Anything but a hit: the choices, the suggestions or the plain miss."""
+    if result.compared:
+        rows = [f"  - {t.term}: {t.short_def}" for t in result.compared]
+        return "\n".join([f"'{result.query}' compares two terms:", *rows])
     if result.offer not in HEADINGS:
         return f"No term matches '{result.query}'. Try `search` with other words, or ask for it to be added."
     rows = [f"  - {m.term.term}: {m.term.short_def}" for m in result.matches]

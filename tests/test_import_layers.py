@@ -17,10 +17,10 @@ BOT = ROOT / "bot"
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
     ("model",),
-    ("names", "parse", "roles"),
-    ("rules",),
+    ("names", "parse", "roles", "questions"),
+    ("rules", "variants"),
     ("load",),
-    ("db",),
+    ("db", "ranking"),
     ("scan",),
     ("lookup",),
     ("live",),

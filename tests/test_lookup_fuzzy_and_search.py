@@ -11,8 +11,6 @@ import pytest
         ("fine tunnig", "fine-tuning"),
         ("retreival augmented generation", "retrieval-augmented-generation"),
         ("halucination", "hallucination"),
-        ("quantisation", "quantization"),
-        ("embeddings", "embedding"),
     ],
 )
 def test_typos_put_the_right_term_first(bundled_glossary, typed, expected):

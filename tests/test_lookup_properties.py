@@ -43,3 +43,13 @@ def test_find_and_search_never_raise(bundled_glossary, text):
     assert (r.status == "hit") == (r.term is not None)
     assert r.status != "miss" or r.matches == ()
     assert bundled_glossary.search(text).status in {"suggestions", "miss"}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=300), NASTY, st.lists(NASTY, max_size=5).map(" ".join)))
+def test_ask_never_raises(bundled_glossary, text):
+    r = bundled_glossary.ask(text)
+    assert r.status in STATUSES | {"comparison"}
+    assert (r.status == "hit") == (r.term is not None)
+    assert r.status != "comparison" or len(r.matches) == 2
+    assert r.status != "miss" or r.matches == ()

@@ -290,20 +290,30 @@ def _term_from_rows(r: Row, kids: dict[str, list[Row]]) -> Term:
     )
 
 
-def search(db_path: Path, words: list[str], limit: int) -> list[tuple[str, float]]:
-    """(slug, relevance) of the terms whose text has any of the words, most relevant first.
+def connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection for one thread to keep: lookups on that thread reuse it (no open per query).
+
+    It reads the file it opened even after a rebuild swaps a new one in, so it must belong to one
+    glossary version: `lookup.Glossary` keeps one per thread per version.
+    """
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+
+def search(
+    conn: sqlite3.Connection, words: list[str], limit: int, *, every_word: bool = True
+) -> list[tuple[str, float]]:
+    """(slug, relevance) of the terms whose text has every word (or any word), most relevant first.
 
     Raises sqlite3.Error when the database cannot be read.
     """
     weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-    with read_only(db_path) as db:
-        # Each word quoted by sqlite-utils, so FTS syntax typed by a person is only ever text.
-        match = " OR ".join(db.quote_fts(w) for w in words)
-        rows = db.execute(
-            f"select t.slug, bm25(term_search_fts, {weights}) as rank "
-            "from term_search_fts join term_search t on t.rowid = term_search_fts.rowid "
-            "where term_search_fts match ? order by rank limit ?",
-            [match, limit],
-        ).fetchall()
+    # Each word quoted, so FTS syntax typed by a person is only ever text.
+    match = (" AND " if every_word else " OR ").join('"' + w.replace('"', '""') + '"' for w in words)
+    rows = conn.execute(
+        f"select t.slug, bm25(term_search_fts, {weights}) as rank "
+        "from term_search_fts join term_search t on t.rowid = term_search_fts.rowid "
+        "where term_search_fts match ? order by rank limit ?",
+        [match, limit],
+    ).fetchall()
     # bm25 is lower for better matches; relevance reads the other way round.
-    return [(slug, round(-rank, 2)) for slug, rank in rows]
+    return [(str(slug), round(-float(rank), 2)) for slug, rank in rows]

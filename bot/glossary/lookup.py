@@ -1,14 +1,21 @@
-"""Finding the term someone means: exact names, aliases, typos, then the words of the definitions.
+"""Finding the term someone means: one ranking pipeline for `/define` (`find`) and for questions (`ask`).
 
-The exact-name rules are `names.NameIndex` (shared with the loader); the full-text query is
-`db.search`, beside the table it reads. This module ranks: exact, then fuzzy, then search.
+In order, each step only when the ones before found nothing:
+1. exact: name or slug, alias, separators removed (`names.NameIndex`, shared with the loader);
+2. inflections and British spellings of a name or alias (`variants.variant_key`): a hit when one term
+   is clearly the closest, else a choice;
+3. an acronym the name spells (`variants.acronyms`): typed in capitals (KV, CoT) a hit, else offered;
+4. candidates from typo matching of names and aliases AND from full-text search of every text field,
+   scored by `ranking.Ranker`; typos are offered as "did you mean", search results above a floor as
+   matching definitions; below every floor the text names nothing and is a miss.
+`ask` first drops question frames, answers comparisons, and puts a term named inside a question first.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,28 +25,23 @@ from rapidfuzz import fuzz, process
 from . import db
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
+from .questions import comparison, either, strip_frame
+from .ranking import Ranker
 from .scan import Found, Scanner
+from .variants import looks_like_acronym
 
 log = logging.getLogger(__name__)
 
-_WORD = re.compile(r"\w+")
-
 MAX_QUERY = 200  # no glossary name is longer; longer input is a question or a paste, not a name
-FUZZY_CUTOFF = 75  # below this rapidfuzz's ratio pairs unrelated words (pizza, kubernetes)
-FUZZY_LIMIT = 5
+MAX_QUESTION = 1000  # a pasted paragraph is read this far
+SUGGESTION_LIMIT = 5
 SEARCH_LIMIT = 10
-
-# Words that carry no meaning in a question; left in, they make every definition match.
-STOPWORDS = frozenset(
-    """a an and are as at be by can do does for from how i in is it me my of on or our so that the
-    their them this to us was we what when where which who why will with you your""".split()
-)
 
 
 @dataclass(frozen=True)
 class Match:
     term: Term
-    score: float  # 100 for an exact match; rapidfuzz's ratio for a typo; relevance for a search
+    score: float  # 100 for an exact match; lower for a typo, an inflection or a search
     matched: str  # the name or alias that matched, as the glossary writes it
 
 
@@ -55,11 +57,20 @@ class LookupResult:
         return self.matches[0].term if self.status == LookupStatus.HIT else None
 
     @property
+    def compared(self) -> tuple[Term, Term] | None:
+        """Both terms of a comparison ("X vs Y"), else None."""
+        if self.status == LookupStatus.COMPARISON and len(self.matches) == 2:
+            return self.matches[0].term, self.matches[1].term
+        return None
+
+    @property
     def offer(self) -> str:
         """What a non-hit offers the asker: "choice" (ambiguous), "did_you_mean" (typos),
-        "matching_definitions" (a question answered by search) or "nothing" (a miss)."""
+        "matching_definitions" (a question answered by search), "comparison" or "nothing" (a miss)."""
         if self.status == LookupStatus.AMBIGUOUS:
             return "choice"
+        if self.status == LookupStatus.COMPARISON:
+            return "comparison"
         if self.status == LookupStatus.SUGGESTIONS:
             return "matching_definitions" if self.how == MatchHow.SEARCH else "did_you_mean"
         return "nothing"
@@ -77,14 +88,20 @@ class LookupResult:
 
 
 class Glossary:
-    """The loaded glossary, indexed for lookup. Built once per glossary version; read-only after."""
+    """The loaded glossary, indexed for lookup. Built once per glossary version; read-only after.
+
+    Safe to share between threads: the indexes are never written after __init__, and each thread
+    gets its own read-only connection to this version's database.
+    """
 
     def __init__(self, terms: list[Term], *, version: str = "", db_path: Path | None = None):
         self.terms: dict[str, Term] = {t.slug: t for t in terms}
         self.version = version
         self.db_path = db_path
         self.names = NameIndex(terms)
-        # Fuzzy choices prepared once: every name and alias, normalised, with the term it points to.
+        self.ranker = Ranker(terms, self.names)
+        self._local = threading.local()
+        # For type-ahead: every name and alias, normalised, with the term it points to.
         pairs = sorted({(key, slug) for (key, slug) in self.names.spelling})
         self._choice_keys = [key for key, _ in pairs]
         self._choice_slugs = [slug for _, slug in pairs]
@@ -109,38 +126,69 @@ class Glossary:
         how, slugs, key = self.names.resolve(name[:MAX_QUERY])
         if not slugs:
             return LookupResult(LookupStatus.MISS, name)
-        matches = tuple(
-            Match(self.terms[s], 100.0, self.names.spelling.get((key, s), self.terms[s].term)) for s in slugs
+        return self._result(
+            name, [(s, 100.0, self.names.spelling.get((key, s), self.terms[s].term)) for s in slugs], how
         )
-        status = LookupStatus.HIT if len(slugs) == 1 else LookupStatus.AMBIGUOUS
-        return LookupResult(status, name, matches, how)
 
     def find(self, query: str) -> LookupResult:
-        """hit | ambiguous | suggestions | miss, for anything a person might type."""
+        """hit | ambiguous | suggestions | miss, for anything a person might type as a name."""
         exact = self.resolve(query)
         if exact.status != LookupStatus.MISS:
             return exact
         key = normalise(query[:MAX_QUERY])
         if not key:
             return LookupResult(LookupStatus.MISS, query)
-        fuzzy = self._fuzzy(key)
-        if fuzzy:
-            return LookupResult(LookupStatus.SUGGESTIONS, query, fuzzy, MatchHow.FUZZY)
-        if len(_WORD.findall(key)) > 1:
-            found = self._fts(query, FUZZY_LIMIT)
-            if found:
-                return LookupResult(LookupStatus.SUGGESTIONS, query, found, MatchHow.SEARCH)
-        return LookupResult(LookupStatus.MISS, query)
+        # Typed in capitals, a person names an acronym; typed in lower case it may be any word ("mad").
+        confident = looks_like_acronym(query)
+        variant = self.ranker.variant(key, acronym=confident)
+        if variant:
+            return self._decided(query, variant, MatchHow.VARIANT)
+        acronym = self.ranker.acronym(key, strict=not confident)
+        if acronym:
+            return self._result(query, acronym, MatchHow.ACRONYM, confident=confident)
+        return self._open_ended(query, key)
+
+    def ask(self, question: str) -> LookupResult:
+        """What a mention, a DM or `ask` answers: frames dropped, comparisons, a term named inside first."""
+        text = question[:MAX_QUESTION]
+        key = normalise(text)
+        pair = comparison(key)
+        compared = self._compare(question, pair) if pair else None
+        if compared:
+            return compared
+        subject = strip_frame(key)
+        if not subject:
+            return LookupResult(LookupStatus.MISS, question)
+        found = self.find(subject) if len(subject) <= MAX_QUERY else LookupResult(LookupStatus.MISS, question)
+        if found.status in (LookupStatus.HIT, LookupStatus.AMBIGUOUS):
+            return LookupResult(found.status, question, found.matches, found.how)
+        pair = either(key)
+        compared = self._compare(question, pair) if pair else None
+        if compared:
+            return compared
+        named = self.ranker.named_inside(subject)
+        if named:
+            slug, spelling, whole = named
+            first = Match(self.terms[slug], 100.0 if whole else 90.0, spelling)
+            if whole:  # the question names this term and nothing else
+                return LookupResult(LookupStatus.HIT, question, (first,), MatchHow.QUESTION)
+            rest = [m for m in self._open_ended(question, subject).matches if m.term.slug != slug]
+            return LookupResult(
+                LookupStatus.SUGGESTIONS, question, (first, *rest)[:SUGGESTION_LIMIT], MatchHow.QUESTION
+            )
+        if found.status == LookupStatus.SUGGESTIONS:
+            return LookupResult(found.status, question, found.matches, found.how)
+        return self._open_ended(question, subject)
 
     def search(self, query: str, limit: int = SEARCH_LIMIT) -> LookupResult:
         """Terms whose text mentions the words, best first; an exact name comes first of all."""
         exact = self.resolve(query)
         found = list(exact.matches)
         seen = {m.term.slug for m in found}
-        for m in self._fts(query, limit):
-            if m.term.slug not in seen:
-                found.append(m)
-                seen.add(m.term.slug)
+        for slug, score in self._fts(normalise(query[:MAX_QUESTION]), limit, floor=0.0):
+            if slug not in seen:
+                found.append(Match(self.terms[slug], score, self.terms[slug].term))
+                seen.add(slug)
         found = found[:limit]
         status = LookupStatus.SUGGESTIONS if found else LookupStatus.MISS
         return LookupResult(status, query, tuple(found), MatchHow.SEARCH)
@@ -157,27 +205,78 @@ class Glossary:
         found += [m.term for m in self.find(text).matches]
         return list({t.slug: t for t in found}.values())[:limit]
 
-    def _fuzzy(self, key: str) -> tuple[Match, ...]:
-        # One rapidfuzz call over all names and aliases; several keys may point at one term.
-        hits = process.extract(
-            key, self._choice_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT * 4
-        )
-        best: dict[str, Match] = {}
-        for choice, score, index in hits:
-            slug = self._choice_slugs[index]
-            if slug not in best:
-                best[slug] = Match(self.terms[slug], float(score), self.names.spelling[(choice, slug)])
-        return tuple(sorted(best.values(), key=lambda m: -m.score)[:FUZZY_LIMIT])
+    # -- the steps ---------------------------------------------------------------------------------
 
-    def _fts(self, query: str, limit: int) -> tuple[Match, ...]:
-        words = [w for w in _WORD.findall(normalise(query[:1000])) if w not in STOPWORDS][:16]
+    def _open_ended(self, query: str, key: str) -> LookupResult:
+        """Typos and full-text search, ranked together; a miss below every floor."""
+        typos = self.ranker.typos(key)
+        # With a close spelling found, only terms holding every word may join it: any-word search is for
+        # text that names no term, and would only add noise (and time) to a typo.
+        searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
+        if not typos and not searched:
+            return LookupResult(LookupStatus.MISS, query)
+        seen: set[str] = set()
+        matches: list[Match] = []
+        for slug, score, spelling in typos:
+            seen.add(slug)
+            matches.append(Match(self.terms[slug], score, spelling))
+        for slug, score in searched:
+            if slug not in seen:
+                seen.add(slug)
+                matches.append(Match(self.terms[slug], score, self.terms[slug].term))
+        # A close spelling of a name outranks a term whose definition merely shares words.
+        how = MatchHow.FUZZY if typos else MatchHow.SEARCH
+        return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
+
+    def _fts(self, key: str, limit: int, *, floor: float, any_word: bool = True) -> list[tuple[str, float]]:
+        words = self.ranker.content_words(key)
         if not words or self.db_path is None:
-            return ()
+            return []
         try:
-            found = db.search(self.db_path, words, limit)
+            conn = self._connection()
+            found = db.search(conn, words, self.ranker.candidate_limit)
+            if not found and len(words) > 1 and any_word:
+                found = db.search(conn, words, self.ranker.candidate_limit, every_word=False)
         except sqlite3.Error:
-            log.exception("full-text search failed for %r", query[:100])
-            return ()
-        return tuple(
-            Match(self.terms[slug], score, self.terms[slug].term) for slug, score in found if slug in self.terms
-        )
+            log.exception("full-text search failed for %r", key[:100])
+            return []
+        scored = self.ranker.score_search(words, [slug for slug, _ in found if slug in self.terms])
+        return [(slug, score) for slug, score in scored if score >= floor][:limit]
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            assert self.db_path is not None
+            conn = db.connect_read_only(self.db_path)
+            self._local.conn = conn
+        return conn
+
+    def _compare(self, question: str, pair: tuple[str, str]) -> LookupResult | None:
+        """Both sides must name a term (exactly, or as an inflection or acronym), and not the same one."""
+        sides = []
+        for side in pair:
+            found = self.find(side)
+            if found.status != LookupStatus.HIT:
+                named = self.ranker.named_inside(normalise(side))
+                if not named or not named[2]:
+                    return None
+                sides.append(Match(self.terms[named[0]], 100.0, named[1]))
+            else:
+                sides.append(found.matches[0])
+        if sides[0].term.slug == sides[1].term.slug:
+            return None
+        return LookupResult(LookupStatus.COMPARISON, question, tuple(sides), MatchHow.QUESTION)
+
+    def _decided(self, query: str, ranked: list[tuple[str, float, str]], how: MatchHow) -> LookupResult:
+        """Several terms on one key: a hit only when the closest is clearly closer than the next."""
+        clear = len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= self.ranker.variant_margin
+        return self._result(query, ranked[:1] if clear else ranked, how)
+
+    def _result(
+        self, query: str, found: list[tuple[str, float, str]], how: MatchHow, *, confident: bool = True
+    ) -> LookupResult:
+        matches = tuple(Match(self.terms[slug], score, spelling) for slug, score, spelling in found)
+        if not confident:
+            return LookupResult(LookupStatus.SUGGESTIONS, query, matches[:SUGGESTION_LIMIT], how)
+        status = LookupStatus.HIT if len(matches) == 1 else LookupStatus.AMBIGUOUS
+        return LookupResult(status, query, matches, how)

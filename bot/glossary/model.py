@@ -57,6 +57,7 @@ class LookupStatus(StrEnum):
     HIT = "hit"
     AMBIGUOUS = "ambiguous"  # several terms share the name or alias
     SUGGESTIONS = "suggestions"  # close spellings, or terms whose text mentions the words
+    COMPARISON = "comparison"  # "X vs Y": two terms side by side
     MISS = "miss"
 
 
@@ -68,7 +69,10 @@ class MatchHow(StrEnum):
     ALIAS = "alias"
     SQUASHED = "squashed"  # separators removed: "finetuning" for "fine-tuning"
     FUZZY = "fuzzy"
+    VARIANT = "variant"  # an inflection or British spelling of a name or alias: "quantised", "LLMs"
+    ACRONYM = "acronym"  # the initials of a name the file does not list: "KV", "CoT"
     SEARCH = "search"
+    QUESTION = "question"  # a term named inside a question, or the two terms of a comparison
 
 
 ROLE_KEYS = ("product", "engineering", "data_science", "policy", "legal", "security", "communications")

@@ -11,7 +11,7 @@ from typing import Literal, NotRequired
 # pydantic (under the MCP SDK) reads TypedDicts from typing_extensions only, on Python before 3.12.
 from typing_extensions import TypedDict
 
-LookupStatusWord = Literal["hit", "ambiguous", "suggestions", "miss"]
+LookupStatusWord = Literal["hit", "ambiguous", "suggestions", "comparison", "miss"]
 ReviewStatus = Literal["draft", "reviewed", "approved", "deprecated"]
 
 

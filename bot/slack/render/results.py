@@ -55,6 +55,8 @@ def miss_message(query: str) -> dict:
             context(
                 "Try another spelling, an acronym, or `/define search &lt;words&gt;` to look through the definitions."
             ),
+            # Issue 8: a miss is no dead end (a plain miss used to show no button at all).
+            actions(request_button(query)),
         ],
     }
 

@@ -1,0 +1,218 @@
+"""How close a glossary term is to what someone typed: the indexes and the one scoring function of lookup.
+
+Built once per glossary version, read-only after, so threads share it. The thresholds at the top are
+calibrated on the labelled queries in bench/quality/ (`python -m bench.quality`); tests/test_lookup_quality.py
+holds the rates they reach, so a change that moves them has to show its figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from .model import Term
+from .names import NameIndex, normalise
+from .questions import FILLER
+from .variants import CHAT_ABBREVIATIONS, acronyms, stem, variant_key, words
+
+# -- calibrated on bench/quality (see RESULTS.md there) --------------------------------------------
+SEARCH_FLOOR = 42.0  # a search result scoring below this names nothing the person asked about
+VARIANT_MARGIN = 8.0  # an inflection is a hit only when its term is this much closer than the next
+CANDIDATES = 30  # full-text candidates rescored per query
+# Weights of where a query word is found in a term; the whole text counts least.
+FIELD_WEIGHTS = {"name": 1.0, "alias": 0.85, "short": 0.6, "text": 0.35}
+COVERAGE_SHARE = 0.3  # how much of the score is "how much of the term's own name did they type"
+MAX_WORDS = 16  # a pasted paragraph is judged on its first words
+
+_ACRONYM_CASE = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z][^\s]*$")  # LoRA, RLHF: written as an acronym
+
+
+def typo_allowance(length: int) -> int:
+    """Edits a typo of a name this long may have: none for three letters or fewer, then 1, 2, 3."""
+    if length <= 3:
+        return 0
+    return 1 if length <= 7 else 2 if length <= 15 else 3
+
+
+class Ranker:
+    def __init__(self, terms: Iterable[Term], names: NameIndex):
+        self.names = names
+        self.search_floor = SEARCH_FLOOR
+        self.variant_margin = VARIANT_MARGIN
+        self.candidate_limit = CANDIDATES
+        self.terms = {t.slug: t for t in terms}
+        self._variants: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # key -> (slug, key, spelling)
+        self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        self._acronyms: dict[str, list[str]] = defaultdict(list)
+        self._fields: dict[str, dict[str, frozenset[str]]] = {}
+        self._coverage: dict[str, list[frozenset[str]]] = {}
+        self._phrases = 1
+        by_length: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        df: Counter[str] = Counter()
+        for t in self.terms.values():
+            self._index_term(t, by_length)
+            df.update(set().union(*self._fields[t.slug].values()) - {""})
+        self._idf_n = len(self.terms) + 1
+        self._df = df
+        # Every name and alias a typo may be of, shortest first: a typo's reach in length is one slice.
+        self._typo_choices = [c for n in sorted(by_length) for c in sorted(set(by_length[n]))]
+        self._typo_keys = [key for key, _, _ in self._typo_choices]
+        self._typo_lengths = [len(key) for key in self._typo_keys]
+        self.text_stems = lru_cache(maxsize=4096)(self._text_stems)
+
+    def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> None:
+        spellings = [(t.term, t.term), (t.slug, t.term)] + [(a, a) for a in t.aliases]
+        fields = {"name": _stems(normalise(t.term)) | _stems(normalise(t.slug)), "alias": frozenset[str]()}
+        coverage = []
+        for written, spelling in spellings:
+            key = normalise(written)
+            if not key:
+                continue
+            acronym_case = written in t.aliases and bool(_ACRONYM_CASE.match(written))
+            if not acronym_case:  # an acronym has no stem: "HEPS" is not an inflection of "HEP"
+                self._variants[variant_key(key)].append((t.slug, key, spelling))
+            if " " not in key and key.isalpha() and len(key) <= 5:
+                # LLMs, GPUs: the plural of a short name, exactly (the stemmer would fold "sses" to "ss")
+                self._plurals[key + "s"].append((t.slug, key, spelling))
+            for acronym in acronyms(key):
+                if t.slug not in self._acronyms[acronym]:
+                    self._acronyms[acronym].append(t.slug)
+            self._phrases = max(self._phrases, len(words(key)))
+            content = frozenset(stem(w) for w in words(key) if w not in FILLER)
+            if content:
+                coverage.append(content)
+            if written in t.aliases:
+                fields["alias"] = fields["alias"] | _stems(key)
+            # Short names and acronyms match exactly only: "pia" must not be a typo of "pizza".
+            if len(key) > 3 and not acronym_case:
+                by_length[len(key)].append((key, t.slug, spelling))
+        fields["short"] = _stems(normalise(t.short_def))
+        self._fields[t.slug] = fields
+        self._coverage[t.slug] = coverage
+
+    # -- exact steps ---------------------------------------------------------------------------
+
+    def variant(self, key: str, *, acronym: bool = False) -> list[tuple[str, float, str]]:
+        """Terms whose name or alias is an inflection of the key, closest spelling first. What was typed as
+        an acronym (`acronym`) only meets the plural of a short name: LLMs."""
+        found = self._plurals.get(key) or (None if acronym else self._variants.get(variant_key(key)))
+        if not found:
+            return []
+        best: dict[str, tuple[str, float, str]] = {}
+        for slug, original, spelling in found:
+            score = float(fuzz.ratio(key, original))
+            if slug not in best or score > best[slug][1]:
+                best[slug] = (slug, score, spelling)
+        return sorted(best.values(), key=lambda f: -f[1])
+
+    def acronym(self, key: str, *, strict: bool) -> list[tuple[str, float, str]]:
+        """Terms whose name spells the key. `strict` (typed in lower case): only those whose own text uses
+        the acronym or whose name has it as a word, since a lower-case word is more often just a word."""
+        if " " in key or not key.isalnum() or not 2 <= len(key) <= 8 or key in CHAT_ABBREVIATIONS:
+            return []
+        slugs = self._acronyms.get(key, [])
+        supported = [s for s in slugs if self._uses_acronym(s, key)]
+        chosen = supported if strict else supported + [s for s in slugs if s not in supported]
+        return [(s, 95.0 if s in supported else 90.0, self.terms[s].term) for s in chosen]
+
+    def _uses_acronym(self, slug: str, key: str) -> bool:
+        t = self.terms[slug]
+        return key in words(normalise(t.term)) or stem(key) in self.text_stems(slug)
+
+    def named_inside(self, subject: str) -> tuple[str, str, bool] | None:
+        """The longest name, alias or inflected name written as whole words inside a question:
+        (slug, spelling, whether it is all the question names)."""
+        said = words(subject)
+        content = {stem(w) for w in said if w not in FILLER}
+        for n in range(min(len(said), self._phrases), 0, -1):
+            for i in range(len(said) - n + 1):
+                phrase = " ".join(said[i : i + n])
+                if n == 1 and (phrase in FILLER or len(phrase) < 2):
+                    continue
+                slug, spelling = self._one_term(phrase)
+                if slug:
+                    rest = content - {stem(w) for w in said[i : i + n]}
+                    return slug, spelling, not rest
+        return None
+
+    def _one_term(self, phrase: str) -> tuple[str, str]:
+        how, slugs, key = self.names.resolve(phrase)
+        if len(slugs) == 1:
+            return slugs[0], self.names.spelling.get((key, slugs[0]), self.terms[slugs[0]].term)
+        if slugs:
+            return "", ""
+        ranked = self.variant(phrase)
+        if len(ranked) == 1 or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] >= self.variant_margin):
+            return ranked[0][0], ranked[0][2]
+        return "", ""
+
+    # -- typos and search ----------------------------------------------------------------------
+
+    def typos(self, key: str, limit: int = 5) -> list[tuple[str, float, str]]:
+        """Names and aliases within a typo's reach (edits allowed grow with length), closest first."""
+        allowed = typo_allowance(len(key))
+        if not allowed:
+            return []
+        # Each edit changes the length by one at most: only names within `allowed` of its length can match.
+        lo = bisect_left(self._typo_lengths, len(key) - allowed)
+        hi = bisect_right(self._typo_lengths, len(key) + allowed)
+        best: dict[str, tuple[int, float, str]] = {}
+        # Levenshtein with a small cutoff is rapidfuzz's fastest path; a swap of two letters costs it 2, so
+        # it casts one edit wider, and the true (OSA, a swap is one edit) distance sorts out the rest.
+        wide = process.extract(
+            key, self._typo_keys[lo:hi], scorer=Levenshtein.distance, score_cutoff=allowed + 1, limit=limit * 8
+        )
+        found = [(c, OSA.distance(key, c), i) for c, _, i in wide]
+        for choice, distance, index in found:
+            if distance > allowed:
+                continue
+            _, slug, spelling = self._typo_choices[lo + index]
+            score = 100.0 * (1 - distance / max(len(key), len(choice)))
+            if slug not in best or (distance, -score) < (best[slug][0], -best[slug][1]):
+                best[slug] = (int(distance), score, spelling)
+        ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
+        return [(slug, round(score, 1), spelling) for slug, (_, score, spelling) in ranked[:limit]]
+
+    def content_words(self, key: str) -> list[str]:
+        """The words of a query that can name something: question filler and punctuation left out."""
+        return [w for w in words(key) if w not in FILLER and len(w) > 1][:MAX_WORDS]
+
+    def score_search(self, query_words: list[str], slugs: list[str]) -> list[tuple[str, float]]:
+        """0..100 for each candidate: how much of what was asked (rare words counting most) its name, aliases
+        or text cover, and how much of its own name was typed. Sorted best first."""
+        stems = list(dict.fromkeys(stem(w) for w in query_words))
+        if not stems:
+            return []
+        idf = {s: math.log(self._idf_n / (self._df.get(s, 0) + 0.5)) for s in stems}
+        total = sum(idf.values())
+        asked = set(stems)
+        scored = []
+        for slug in dict.fromkeys(slugs):
+            fields = self._fields[slug]
+            text = self.text_stems(slug)
+            covered = 0.0
+            for s in stems:
+                for field, weight in FIELD_WEIGHTS.items():
+                    if s in (text if field == "text" else fields[field]):
+                        covered += idf[s] * weight
+                        break
+            named = max((len(c & asked) / len(c) for c in self._coverage[slug]), default=0.0)
+            score = 100.0 * ((1 - COVERAGE_SHARE) * covered / total + COVERAGE_SHARE * named)
+            scored.append((slug, round(score, 1)))
+        return sorted(scored, key=lambda s: -s[1])
+
+    def _text_stems(self, slug: str) -> frozenset[str]:
+        t = self.terms[slug]
+        text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
+        return _stems(normalise(text))
+
+
+def _stems(key: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(key) if w not in FILLER)
