@@ -1,7 +1,8 @@
-"""Glossaries and queries for the benchmark: bench/generate.py's realistic ones when present.
+"""Glossaries and queries for the benchmark: bench/generate.py's realistic glossaries, and the labelled
+queries of bench/quality (typos, questions, exact names, junk) that apply to a glossary of that size.
 
-Kept apart so that every part of `python -m bench` asks for the same glossary of a size and the same
-queries, cached on disk under the work folder (generating 50,000 files takes a while).
+Every part of `python -m bench` asks here, so all see the same glossary of a size and the same queries.
+Glossaries are written once per work folder (50,000 files take a while).
 """
 
 from __future__ import annotations
@@ -9,6 +10,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
+
+from . import generate
+
+QUALITY = Path(__file__).parent / "quality"
 
 
 @dataclass
@@ -19,47 +26,33 @@ class Queries:
     junk: list[str] = field(default_factory=list)
 
 
-def glossary(work: Path, terms: int, seed: int = 7) -> Path:
-    """A folder of `terms` realistic term files (written once per work folder)."""
+def glossary(work: Path, terms: int) -> Path:
+    """A folder of `terms` generated term files (the first N of any bigger one, see generate.py)."""
     folder = work / f"terms-{terms}"
     done = folder / ".complete"
-    if done.exists():
-        return folder
-    try:
-        from . import generate  # the lookup work's realistic generator
-
-        generate.write_glossary(folder, terms, seed=seed)
-    except ImportError:
-        from .bench_glossary import generate as simple
-
-        simple(folder, terms, seed=seed)
-    done.write_text("ok")
+    if not done.exists():
+        generate.write(folder, terms)
+        done.write_text("ok")
     return folder
 
 
-def queries(folder: Path, names: list[tuple[str, tuple[str, ...]]], count: int, seed: int = 1) -> Queries:
-    """Queries for a glossary: generate.py's when it has them, else typos and questions built from the names."""
-    try:
-        from . import generate
+def _labelled(file: str) -> list[dict]:
+    return yaml.safe_load((QUALITY / file).read_text(encoding="utf-8")) or []
 
-        q = generate.queries(folder, count, seed=seed)
-        return Queries(list(q["exact"]), list(q["typo"]), list(q["question"]), list(q["junk"]))
-    except (ImportError, AttributeError, KeyError, TypeError):
-        pass
+
+def queries(slugs: set[str], count: int, seed: int = 1) -> Queries:
+    """Up to `count` labelled queries of each kind whose expected term is in the glossary (junk for any)."""
     rng = random.Random(seed)
-    picked = [rng.choice(names) for _ in range(count)]
-    return Queries(
-        exact=[n for n, _ in picked],
-        typo=[_typo(n, rng) for n, _ in picked],
-        question=[f"what is the {n.split()[0]} used for in {n.split()[-1]}" for n, _ in picked],
-        junk=[rng.choice(["kubernetes", "pizza recipe", "zzqx wibble", "how do I reset my password"]) for _ in picked],
-    )
+    by_kind: dict[str, list[str]] = {"exact": [], "typos": [], "questions": []}
+    for item in _labelled("generated.yaml"):
+        if item["category"] in by_kind and set(item.get("expected") or ()) <= slugs:
+            by_kind[item["category"]].append(str(item["query"]))
+    junk = [str(i["query"]) for i in _labelled("common.yaml") if i["category"] in ("junk", "lacks")]
 
+    def pick(items: list[str]) -> list[str]:
+        # Repeat a short list (a small glossary has few labelled terms) rather than time a handful of queries.
+        return [items[i % len(items)] for i in range(count)] if items else []
 
-def _typo(text: str, rng: random.Random) -> str:
-    if len(text) < 4:
-        return text + "x"
-    i = rng.randrange(1, len(text) - 2)
-    if rng.random() < 0.5:
-        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
-    return text[:i] + text[i + 1 :]
+    for items in (*by_kind.values(), junk):
+        rng.shuffle(items)
+    return Queries(pick(by_kind["exact"]), pick(by_kind["typos"]), pick(by_kind["questions"]), pick(junk))

@@ -22,8 +22,7 @@ def bodies_for(folder: Path, count: int = 200) -> list[bytes]:
 
     from .corpus import queries
 
-    terms = load_glossary(folder).terms
-    q = queries(folder, [(t.term, t.aliases) for t in terms], count)
+    q = queries({t.slug for t in load_glossary(folder).terms}, count)
     texts = [x for trio in zip(q.exact, q.typo, q.exact, strict=False) for x in trio]
     return [command_body(text, f"U{i % 50:07d}").encode() for i, text in enumerate(texts)]
 
