@@ -11,6 +11,7 @@ query, whose column weights follow the column order of `term_search`.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import tempfile
@@ -24,7 +25,7 @@ from sqlite_utils import Database
 
 from .load import load_files
 from .model import Citation, Problem, Relation, RelationKind, Severity, Term, TermStatus
-from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
+from .parse import DEFAULT_MAX_FILE_BYTES, FileStats, FileText, file_stats, read_glossary_files
 
 # Bump when the tables change: a database built by older code is then rebuilt, not misread.
 SCHEMA_VERSION = "1"
@@ -120,6 +121,16 @@ def stored_version(db_path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
+def stored_stats(db_path: Path) -> FileStats | None:
+    """The stat of each term file the database was built from (see parse.file_stats), if it kept them."""
+    try:
+        with read_only(db_path) as db:
+            row = db.execute("select value from meta where key = 'files'").fetchone()
+        return {path: tuple(stat) for path, stat in json.loads(row[0]).items()} if row else None
+    except (sqlite3.Error, ValueError, TypeError, AttributeError):
+        return None
+
+
 def ensure_built(
     glossary_dir: Path,
     db_path: Path,
@@ -127,12 +138,20 @@ def ensure_built(
     force: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     files: list[FileText] | None = None,
+    stats: FileStats | None = None,
 ) -> BuildReport:
     """Build the database unless it already holds this exact glossary.
 
     The files are read once (or handed in, already read): the version stored is that of the bytes loaded.
+    When every term file has the size, times and inode it had at the last build, nothing is read: a
+    warm start costs one stat per file instead of reading and hashing them all. `stats` are taken
+    before the files are read, so a file that changes meanwhile shows as changed at the next check.
     """
     if files is None:
+        stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
+        version = stored_version(db_path)
+        if not force and stats and version is not None and stored_stats(db_path) == stats:
+            return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
         files = read_glossary_files(glossary_dir, max_file_bytes) if glossary_dir.is_dir() else []
     version = version_of(files, glossary_dir)
     if not force and stored_version(db_path) == version:
@@ -142,7 +161,7 @@ def ensure_built(
     fd, tmp = tempfile.mkstemp(prefix=".glossary-", suffix=".db", dir=db_path.parent)
     os.close(fd)
     try:
-        _write(Path(tmp), result.terms, result.problems, version)
+        _write(Path(tmp), result.terms, result.problems, version, stats or {})
         os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -161,7 +180,7 @@ def _serving(db_path: Path) -> dict[str, str]:
         return {}
 
 
-def _write(path: Path, terms: list[Term], problems: list[Problem], version: str) -> None:
+def _write(path: Path, terms: list[Term], problems: list[Problem], version: str, stats: FileStats) -> None:
     db = Database(path, recreate=True)
     # A file nobody reads until it is renamed into place: no journal and no fsync per statement (a crash
     # leaves only a temporary file, deleted or rebuilt). One executemany per table, one transaction:
@@ -173,7 +192,10 @@ def _write(path: Path, terms: list[Term], problems: list[Problem], version: str)
     for table, (columns, pk) in TABLES.items():
         db.table(table).create(columns, pk=pk)
     with db.conn:
-        _insert(db, "meta", [{"key": "version", "value": version}, {"key": "schema", "value": SCHEMA_VERSION}])
+        meta = {"version": version, "schema": SCHEMA_VERSION}
+        if stats:
+            meta["files"] = json.dumps(stats)
+        _insert(db, "meta", ({"key": k, "value": v} for k, v in meta.items()))
         _insert(db, "terms", (_term_row(n, t) for n, t in enumerate(terms)))
         for table, rows in _CHILD_ROWS.items():
             _rows(db, table, terms, rows)
