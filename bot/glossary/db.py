@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+
+if sys.platform != "win32":
+    import fcntl
+else:  # no advisory locks there: concurrent first builds are merely wasteful, never wrong (atomic rename)
+    fcntl = None
 
 from .load import load_files
 from .model import Citation, Problem, Relation, RelationKind, Severity, Term, TermStatus
@@ -148,11 +154,32 @@ def ensure_built(
     before the files are read, so a file that changes meanwhile shows as changed at the next check.
     """
     if files is None:
-        stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
-        version = stored_version(db_path)
-        if not force and stats and version is not None and stored_stats(db_path) == stats:
-            return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
-        files = read_glossary_files(glossary_dir, max_file_bytes) if glossary_dir.is_dir() else []
+        with _building(db_path):
+            return _ensure_built_from_disk(glossary_dir, db_path, force, max_file_bytes)
+    return _build(glossary_dir, db_path, force, files, stats or {})
+
+
+@contextmanager
+def _building(db_path: Path) -> Iterator[None]:
+    """One builder at a time per database: gunicorn's workers start together, and without this each
+    would parse every file at once on the same cores. The others wait, then find it built."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(db_path.with_name(db_path.name + ".lock"), "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def _ensure_built_from_disk(glossary_dir: Path, db_path: Path, force: bool, max_file_bytes: int) -> BuildReport:
+    stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
+    version = stored_version(db_path)
+    if not force and stats and version is not None and stored_stats(db_path) == stats:
+        return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
+    files = read_glossary_files(glossary_dir, max_file_bytes) if glossary_dir.is_dir() else []
+    return _build(glossary_dir, db_path, force, files, stats)
+
+
+def _build(glossary_dir: Path, db_path: Path, force: bool, files: list[FileText], stats: FileStats) -> BuildReport:
     version = version_of(files, glossary_dir)
     if not force and stored_version(db_path) == version:
         return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
@@ -161,7 +188,7 @@ def ensure_built(
     fd, tmp = tempfile.mkstemp(prefix=".glossary-", suffix=".db", dir=db_path.parent)
     os.close(fd)
     try:
-        _write(Path(tmp), result.terms, result.problems, version, stats or {})
+        _write(Path(tmp), result.terms, result.problems, version, stats)
         os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
