@@ -22,7 +22,7 @@ from tests.e2e.harness import FakeSlack
 
 from . import dispatch_cpu, lookups, serving
 from .corpus import glossary
-from .report import Table
+from .report import table_from
 
 SIZES = (40, 1_000, 10_000, 50_000)
 SERVED = (40, 10_000)  # sizes served over HTTP
@@ -42,7 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or [s for s in SIZES if not (args.quick and s > 10_000)]
     rounds, seconds = (3, 2.0) if args.quick else (6, 3.0)
     figures: dict[str, object] = {"machine": machine(), "command": " ".join(["python -m bench", *sys.argv[1:]])}
-    table = Table()
     fake = FakeSlack().start()
     began = time.perf_counter()
     try:
@@ -50,25 +49,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"… {size} terms", file=sys.stderr, flush=True)
             found = lookups.measure(work, size, 300 if args.quick else 600)
             figures[f"lookup_{size}"] = found
-            table.lookups(size, found)
             if size == 40:
                 folder = glossary(work, size)
                 names = _names(folder)
                 cpu = dispatch_cpu.cpu_per_hit(folder, work / "cpu-data", fake.api_url, names)
                 figures["cpu_40"] = cpu
-                table.cpu(cpu)
             if size in SERVED:
                 served = serve(work, size, fake.api_url, args, rounds, seconds)
                 figures[f"served_{size}"] = served
-                table.served(size, served)
             elif size == 50_000:
                 cold = start_only(work, size, fake.api_url, args)
                 figures[f"start_{size}"] = cold
-                table.start_only(size, cold)
     finally:
         fake.stop()
     figures["total_s"] = round(time.perf_counter() - began, 1)
-    print(table.render(figures["machine"], figures["command"]))  # type: ignore[arg-type]
+    print(table_from(figures).render(str(figures["machine"]), str(figures["command"])))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=float))
     return 0

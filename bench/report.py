@@ -13,6 +13,13 @@ def _f(x: object, unit: str = "", digits: int = 2) -> str:
     return f"{x:,.{digits}f}{unit}"
 
 
+def _faster(ours: object, base: object) -> str:
+    """How many times faster than the baseline (baseline time / ours)."""
+    if not isinstance(ours, (int, float)) or not isinstance(base, (int, float)) or not ours:
+        return "–"
+    return f"{base / ours:,.0f}x faster" if base / ours >= 10 else f"{base / ours:.1f}x faster"
+
+
 def _ratio(a: object, b: object) -> str:
     if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or not b or math.isnan(a):
         return "–"
@@ -35,20 +42,20 @@ class Table:
             f"{n}: typo median / p99 (vs difflib)",
             f"{_f(f['typo_median_ms'], ' ms')} / {_f(f['typo_p99_ms'], ' ms')}",
             _f(f["typo_difflib_median_ms"], " ms"),
-            _ratio(f["typo_median_ms"], f["typo_difflib_median_ms"]),
+            _faster(f["typo_median_ms"], f["typo_difflib_median_ms"]),
             "≤ 2 ms at 10k, ≤ 10 ms at 50k",
         )
         self.add(
             f"{n}: typo median (vs per-row fuzzy loop)",
             _f(f["typo_median_ms"], " ms"),
             _f(f["typo_rowloop_median_ms"], " ms"),
-            _ratio(f["typo_median_ms"], f["typo_rowloop_median_ms"]),
+            _faster(f["typo_median_ms"], f["typo_rowloop_median_ms"]),
         )
         self.add(
             f"{n}: question median / p99 (vs LIKE scan)",
             f"{_f(f['question_median_ms'], ' ms')} / {_f(f['question_p99_ms'], ' ms')}",
             _f(f["question_like_median_ms"], " ms"),
-            _ratio(f["question_median_ms"], f["question_like_median_ms"]),
+            _faster(f["question_median_ms"], f["question_like_median_ms"]),
             "≤ 10 ms at 10k, ≤ 40 ms at 50k",
         )
         self.add(f"{n}: junk median", _f(f["junk_median_ms"], " ms"))
@@ -137,3 +144,30 @@ class Table:
         lines.append("|" + "|".join(" --- " for _ in head) + "|")
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
+
+
+def table_from(figures: dict) -> Table:
+    """The table for a run's figures (also for a JSON written by an earlier run)."""
+    table = Table()
+    for key, value in figures.items():
+        if not isinstance(value, dict):
+            continue
+        kind, _, size = key.partition("_")
+        if kind == "lookup":
+            table.lookups(int(size), value)
+        elif kind == "cpu":
+            table.cpu(value)
+        elif kind == "served":
+            table.served(int(size), value)
+        elif kind == "start":
+            table.start_only(int(size), value)
+    return table
+
+
+def before_after(before: dict, after: dict) -> str:
+    """One table with both runs' figures side by side: figure | before | after | after's baseline | target."""
+    old = {row[0]: row for row in table_from(before).rows}
+    lines = ["| figure | before | after | baseline (after run) | after vs baseline | target |", "|" + " --- |" * 6]
+    for figure, ours, base, ratio, target in table_from(after).rows:
+        lines.append(f"| {figure} | {old.get(figure, ('', '–'))[1]} | {ours} | {base} | {ratio} | {target} |")
+    return "\n".join(lines)
