@@ -7,8 +7,8 @@ import os
 from termfactory import term_data, write_glossary
 
 from bot.glossary.db import ensure_built, stored_stats
+from bot.glossary.files import file_stats
 from bot.glossary.live import LiveGlossary
-from bot.glossary.parse import file_stats
 
 
 def test_a_same_size_edit_is_picked_up(tmp_path):

@@ -29,9 +29,10 @@ if sys.platform != "win32":
 else:  # no advisory locks there: concurrent first builds are merely wasteful, never wrong (atomic rename)
     fcntl = None
 
+from .files import FileStats, file_stats
 from .load import load_files
 from .model import Citation, Problem, Relation, RelationKind, Severity, Term, TermStatus
-from .parse import DEFAULT_MAX_FILE_BYTES, FileStats, FileText, file_stats, read_glossary_files
+from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 
 # Bump when the tables change: a database built by older code is then rebuilt, not misread.
 SCHEMA_VERSION = "1"

@@ -14,9 +14,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .db import BuildReport, ensure_built, read_terms, version_of
+from .files import FileStats, file_stats
 from .lookup import Glossary
 from .model import Severity
-from .parse import DEFAULT_MAX_FILE_BYTES, FileStats, FileText, file_stats, read_glossary_files
+from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 
 log = logging.getLogger(__name__)
 
