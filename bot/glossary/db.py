@@ -313,19 +313,35 @@ def read_problems(db_path: Path) -> list[Problem]:
 
 
 def read_terms(db_path: Path) -> list[Term]:
-    """Every term, rebuilt from the database in glossary order."""
+    """Every term, rebuilt from the database in glossary order.
+
+    Rows are read as plain tuples, and short texts that many terms share (license, categories, roles,
+    citations, file folders…) are kept once: a 10,000-term glossary is held by every worker.
+    """
+    shared: dict[str, str] = {}
+
+    def once(value: Any) -> Any:
+        return shared.setdefault(value, value) if isinstance(value, str) and len(value) <= 120 else value
+
     with read_only(db_path) as db:
-        children = {table: _rows_by_slug(db, table) for table in _CHILD_ROWS}
+        children = {table: _rows_by_slug(db, table, once) for table in _CHILD_ROWS}
+        cursor = db.conn.execute("select * from terms order by position")
+        names = [d[0] for d in cursor.description]
         return [
-            _term_from_rows(r, {table: rows.get(r["slug"], []) for table, rows in children.items()})
-            for r in db["terms"].rows_where(order_by="position")
+            _term_from_rows(
+                {name: once(value) for name, value in zip(names, row, strict=True)},
+                {table: rows.get(row[0], []) for table, rows in children.items()},
+            )
+            for row in cursor
         ]
 
 
-def _rows_by_slug(db: Database, table: str) -> dict[str, list[Row]]:
+def _rows_by_slug(db: Database, table: str, once: Callable[[Any], Any]) -> dict[str, list[Row]]:
     per_term: dict[str, list[Row]] = {}
-    for row in db[table].rows_where(order_by="slug, position"):
-        per_term.setdefault(row["slug"], []).append(row)
+    cursor = db.conn.execute(f"select * from [{table}] order by slug, position")
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        per_term.setdefault(row[0], []).append({name: once(value) for name, value in zip(names, row, strict=True)})
     return per_term
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from .db import BuildReport, ensure_built, read_terms, version_of
@@ -44,6 +46,22 @@ def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> B
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
         future = builder.submit(ensure_built, glossary_dir, db_path, max_file_bytes=max_file_bytes)
         return future.result()
+
+
+# While a new glossary's index is built on the watcher thread (seconds at 10,000 terms, all Python),
+# request threads would wait up to the interpreter's 5 ms switch interval at each of their GIL
+# handoffs. A 0.5 ms interval for those seconds cut a probe's p99 from ~100 to ~40-60 ms here.
+REBUILD_SWITCH_INTERVAL = 0.0005
+
+
+@contextmanager
+def _sharing_the_gil() -> Iterator[None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, REBUILD_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 class LiveGlossary:
@@ -81,7 +99,8 @@ class LiveGlossary:
             old = self.current
             if elsewhere:
                 report = build_elsewhere(self.glossary_dir, self.db_path, self.max_file_bytes)
-                new = Glossary(read_terms(self.db_path), version=report.version, db_path=self.db_path)
+                with _sharing_the_gil():
+                    new = Glossary(read_terms(self.db_path), version=report.version, db_path=self.db_path)
             else:
                 new, report = open_glossary(self.glossary_dir, self.db_path, files=files, stats=stats)
             self.current, self.report, self._stats = new, report, stats
