@@ -60,11 +60,17 @@ def served_figures(
     env_for: EnvFor,
 ) -> dict:
     folder = glossary(work, size)
-    out: dict = cold_and_warm(work, size, api_url, workers, threads, env_for, timeout=240)
-    env = env_for(work / f"data-{size}", folder, api_url)
-    bodies = bodies_for(folder)
-    bot = serving.Server(serving.BOT_APP, env, workers, threads).start()
+    data = work / f"data-{size}"
+    shutil.rmtree(data, ignore_errors=True)
+    env = env_for(data, folder, api_url)
+    out: dict = {}
+    with serving.Server(serving.BOT_APP, env, workers, threads).start(240) as cold:
+        out["cold_s"] = cold.ready_s
+    # The warm server and the bare one stay up for the load figures.
+    bot = serving.Server(serving.BOT_APP, env, workers, threads).start(240)
     bare = serving.Server(serving.BARE_APP, env, workers, threads).start()
+    out["warm_s"], out["bare_s"] = bot.ready_s, bare.ready_s
+    bodies = bodies_for(folder)
     try:
         runs = serving.interleaved({"bot": bot.port, "bare": bare.port}, bodies, 8, rounds, seconds)
         for name, run in runs.items():
@@ -104,6 +110,8 @@ def rebuild_under_load(
     shutil.rmtree(copy, ignore_errors=True)
     shutil.rmtree(serving_dir, ignore_errors=True)
     shutil.copytree(folder, copy, copy_function=shutil.copy2)
+    serving_dir.mkdir(parents=True)
+    shutil.copy2(work / f"data-{size}" / "glossary.db", serving_dir / "glossary.db")  # same version: no build
     env = env_for(serving_dir, copy, api_url, reload_seconds=1)
     with serving.Server(serving.BOT_APP, env, workers, threads).start(240) as bot:
         before = serving.open_loop(bot.port, bodies, 100, 5)
