@@ -24,6 +24,7 @@ from .governance.service import Governance
 from .lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
+from .state.preference_cache import PreferenceCache
 from .state.store import Store, now
 from .term_requests.book import RequestBook
 
@@ -55,6 +56,8 @@ class Runtime:
         self.lookups = LookupLog(store)
         self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)
         self.feedback = FeedbackBook(store)
+        # Read on every card; writes below forget the person's copy (see preference_cache for the bound).
+        self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -74,7 +77,7 @@ class Runtime:
         return self.live.current
 
     def preferred(self, user_id: str) -> tuple[Framing | None, Role | None]:
-        pref = self.store.preference(user_id)
+        pref = self.preferences.get(user_id)
         framing = Framing.parse(pref.framing)
         return framing, self.roles.get(pref.role or "")
 
@@ -152,17 +155,20 @@ class Runtime:
     def set_framing(self, user_id: str, framing: Framing | None) -> None:
         """The framing this person's cards show first; None shows both again."""
         self.store.set_framing(user_id, framing.value if framing else None)
+        self.preferences.forget(user_id)
 
     def set_role(self, user_id: str, text: str) -> Role | None:
         role = find_role(self.roles, text)
         if role:
             self.store.set_role(user_id, role.key)
+            self.preferences.forget(user_id)
         return role
 
     def clear_preferences(self, user_id: str) -> None:
         """Both framings again, and no role takeaway."""
         self.store.set_framing(user_id, None)
         self.store.set_role(user_id, None)
+        self.preferences.forget(user_id)
 
     # --- lookup analytics: no user id, no channel id, nothing but the query (see bot/state/lookups.py) ---
 

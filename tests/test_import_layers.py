@@ -17,7 +17,7 @@ BOT = ROOT / "bot"
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
     ("model",),
-    ("names", "parse", "roles", "questions"),
+    ("names", "parse", "files", "roles", "questions"),
     ("rules", "variants"),
     ("load",),
     ("db", "ranking"),

@@ -38,6 +38,10 @@ _EDGE_PUNCTUATION = " '\"()[]{}<>?!.,;:*"
 
 def normalise(text: str) -> str:
     """Fold case, Unicode compatibility forms, quotes and dashes; treat - _ and spaces alike."""
+    if text.isascii() and text.isprintable():
+        # The common case, same result 10x faster: for printable ASCII, NFKC changes nothing, the quote
+        # table only "`", casefold() is lower(), and there is no control character to drop.
+        return _SEPARATORS.sub(" ", text.replace("`", "'").lower()).strip(_EDGE_PUNCTUATION)
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
     text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C") or ch.isspace())
     text = _SEPARATORS.sub(" ", text)

@@ -162,8 +162,14 @@ def parse_text(file: FileText, problems: list[Problem], name: str | None = None)
         return None
     loader = None
     try:
-        loader = _Loader((file.raw or b"").decode("utf-8-sig"))  # libyaml reads the first bytes here
+        text = (file.raw or b"").decode("utf-8-sig")
+        # Small files (every real term) are composed by libyaml in C, its nesting capped at 1000 levels,
+        # and _walk then applies our limits; a big one is composed in Python, refused as early as it can be.
+        loader = (_CLoader if _CLoader and len(text) <= C_COMPOSE_MAX_CHARS else _Loader)(text)
         node = loader.get_single_node()
+        lines: dict[FieldPath, int] = {}
+        if node is not None:
+            _walk(node, lines, name, problems)  # before constructing: it refuses cycles and expansions
         data = loader.construct_document(node) if node is not None else None
     except _Refused as exc:
         problems.append(Problem(Severity.ERROR, name, "", exc.message, exc.line))
@@ -184,9 +190,6 @@ def parse_text(file: FileText, problems: list[Problem], name: str | None = None)
     finally:
         if loader is not None:
             loader.dispose()
-    lines: dict[FieldPath, int] = {}
-    if node is not None:
-        _record_lines(node, lines, name, problems)
     return ParsedFile(name, data, lines)
 
 
@@ -312,28 +315,79 @@ class _Loader(_BoundedComposer, _Events, _SafeValues, Resolver):  # type: ignore
         Resolver.__init__(self)
 
 
-def _record_lines(root: yaml.Node, lines: dict[FieldPath, int], name: str, problems: list[Problem]) -> None:
-    """The line of every field path, visiting each node once: an alias names a node, it is not walked again."""
-    visited: set[int] = set()
-    stack: list[tuple[yaml.Node, FieldPath]] = [(root, ())]
+# Composing in C is most of the speed of a build; a file this size holds at most ~16,000 nodes.
+C_COMPOSE_MAX_CHARS = 64_000
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+
+
+_CLoader: Any = None
+if _CParser is not None:
+
+    class _CComposed(_CParser, _SafeValues, Resolver):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)
+            _SafeValues.__init__(self)
+            Resolver.__init__(self)
+
+    _CLoader = _CComposed
+
+
+def _walk(root: yaml.Node, lines: dict[FieldPath, int], name: str, problems: list[Problem]) -> None:
+    """One pass over the composed nodes: the line of every field path, duplicate keys, and the limits
+    (depth, values written, values with aliases expanded, an alias inside what it names). Each node is
+    walked once: an alias names a node, it is not walked again."""
+    expanded: dict[int, int] = {}  # id(node) -> values it stands for, once its children are done
+    ancestors: set[int] = set()
+    written = 0
+    stack: list[tuple[yaml.Node, FieldPath, bool]] = [(root, (), False)]
     while stack:
-        node, path = stack.pop()
-        lines.setdefault(path, node.start_mark.line + 1)
-        if id(node) in visited:
+        node, path, done = stack.pop()
+        if done:
+            ancestors.discard(id(node))
+            expanded[id(node)] = 1 + sum(expanded[id(child)] for child, _ in _children(node))
+            if expanded[id(node)] > MAX_VALUES:
+                message = (
+                    f"its aliases (*name) repeat its anchors (&name) into more than {MAX_VALUES} values; "
+                    "write the values out instead of using anchors and aliases"
+                )
+                raise _Refused(message, node.start_mark)
             continue
-        visited.add(id(node))
-        children: list[tuple[yaml.Node, FieldPath]] = []
+        lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in expanded:
+            continue
+        if id(node) in ancestors:
+            raise _Refused("has an alias (*name) inside the value it names (&name); remove the alias", node.start_mark)
+        written += 1
+        if written > MAX_VALUES:
+            raise _Refused(f"has more than {MAX_VALUES} values; a term file needs a few dozen", node.start_mark)
+        if len(ancestors) >= MAX_DEPTH:
+            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a term file needs four", node.start_mark)
+        if isinstance(node, yaml.ScalarNode):  # most nodes: no children, stands for one value
+            expanded[id(node)] = 1
+            continue
+        ancestors.add(id(node))
+        stack.append((node, path, True))
         if isinstance(node, yaml.MappingNode):
-            seen: set[object] = set()
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                if key is not None and key in seen:
-                    # PyYAML keeps the last silently; an editor would not expect that.
-                    field = ".".join(str(p) for p in (*path, key))
-                    line = key_node.start_mark.line + 1
-                    problems.append(Problem(Severity.ERROR, name, field, "appears twice; keep one", line))
-                seen.add(key)
-                children.append((value_node, (*path, key)))
-        elif isinstance(node, yaml.SequenceNode):
-            children = [(item, (*path, i)) for i, item in enumerate(node.value)]
-        stack.extend(reversed(children))
+            _duplicate_keys(node, path, name, problems)
+        stack.extend((child, (*path, key), False) for child, key in reversed(_children(node)))
+
+
+def _children(node: yaml.Node) -> list[tuple[yaml.Node, Any]]:
+    if isinstance(node, yaml.MappingNode):
+        return [(v, k.value if isinstance(k, yaml.ScalarNode) else None) for k, v in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return list(zip(node.value, range(len(node.value)), strict=True))
+    return []
+
+
+def _duplicate_keys(node: yaml.MappingNode, path: FieldPath, name: str, problems: list[Problem]) -> None:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key is not None and key in seen:
+            # PyYAML keeps the last silently; an editor would not expect that.
+            field = ".".join(str(p) for p in (*path, key))
+            problems.append(
+                Problem(Severity.ERROR, name, field, "appears twice; keep one", key_node.start_mark.line + 1)
+            )
+        seen.add(key)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from logging import Logger
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -24,6 +22,8 @@ from . import listeners
 from .delivery import Delivery, delivery_client
 from .deps import Deps, deps_of
 from .digests import DigestSchedule
+from .inline import InlineExecutor, answer_inline
+from .listeners.commands import answers_in_ack
 from .notify import route
 from .reviewers import Reviewers
 
@@ -54,6 +54,7 @@ def create_app(
     socket_mode: bool = False,
     process_before_response: bool = False,  # True only for benchmarks and FaaS; a server keeps it off
 ) -> App:
+    executor = InlineExecutor()
     app = App(
         client=client or make_client(settings),
         signing_secret=settings.slack_signing_secret,
@@ -61,26 +62,26 @@ def create_app(
         request_verification_enabled=not socket_mode,
         process_before_response=process_before_response,
         logger=logging.getLogger("bot.slack.bolt"),
+        # /define answers run on the request thread (no 10 ms ack poll); everything else on the pool.
+        listener_executor=executor,
     )
     app.error(on_error)
     reviewers = Reviewers(app.client, settings.reviewers)
     listeners.register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
-    app.middleware(act_once_per_event)
+    # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
+    # marking the request inline must be the last thing before Bolt picks its listener.
+    app.middleware(answer_inline(executor, answers_in_ack, before=act_once_per_event))
     return app
 
 
-def act_once_per_event(
-    body: dict[str, Any],
-    context: BoltContext,
-    next: Callable[[], None],  # noqa: A002 - Bolt passes `next` by name
-    logger: Logger,
-) -> BoltResponse | None:
-    """Slack retries an event it thinks went unanswered; the state database remembers event ids."""
+def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+    """Slack retries an event it thinks went unanswered; the state database remembers event ids.
+
+    A response here stops the request (already handled); None lets it through."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if event_id and not deps_of(context).runtime.store.claim_event(event_id):
-        logger.info("event %s already handled; ignoring Slack's retry", event_id)
+        log.info("event %s already handled; ignoring Slack's retry", event_id)
         return BoltResponse(status=200, body="")
-    next()
     return None
 
 

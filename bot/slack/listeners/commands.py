@@ -55,4 +55,11 @@ def stats(ack: Ack, deps: Deps, user: str, text: str) -> bool:
     return True
 
 
+def answers_in_ack(body: dict[str, Any]) -> bool:
+    """Whether this request is a /define answered in the ack alone (no Web API call): run it inline."""
+    if body.get("command") != ids.COMMAND:
+        return False
+    return parse_command(body.get("text") or "").action != "request"
+
+
 LISTENERS: list[Listener] = [("command", ids.COMMAND, define)]

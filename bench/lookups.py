@@ -1,0 +1,100 @@
+"""Build and lookup figures in this process, each beside its baseline on the same queries.
+
+Baselines: difflib.get_close_matches and a per-row rapidfuzz loop for typos (what a bot without an
+index does), and a LIKE scan of the built database for questions (what peers' SQL lookups do).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from bot.glossary.db import ensure_built
+from bot.glossary.live import LiveGlossary, open_glossary
+from bot.glossary.names import normalise
+
+from .corpus import glossary, queries
+from .quality import asker
+
+
+def timed(fn: Callable[[str], object], items: list[str]) -> list[float]:
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples) if samples else 0.0
+
+
+def p99(samples: list[float]) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(len(s) * 0.99))] if s else 0.0
+
+
+def like_scan(db_path: Path) -> Callable[[str], object]:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+
+    def scan(query: str) -> object:
+        words = [w for w in normalise(query).split() if len(w) > 2][:8] or [query]
+        where = " or ".join("term like ? or short_def like ? or long_def like ?" for _ in words)
+        args = [f"%{w}%" for w in words for _ in range(3)]
+        return conn.execute(f"select slug from terms where {where} limit 5", args).fetchall()
+
+    return scan
+
+
+def measure(work: Path, size: int, count: int) -> dict[str, float]:
+    """Every in-process figure for a glossary of `size` terms."""
+    folder = glossary(work, size)
+    db_path = work / f"glossary-{size}.db"
+    db_path.unlink(missing_ok=True)
+    start = time.perf_counter()
+    ensure_built(folder, db_path)
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    g, _ = open_glossary(folder, db_path)
+    open_warm_s = time.perf_counter() - start
+    live = LiveGlossary(folder, db_path)
+    checks = timed(lambda _: live.reload(), ["."] * 5)
+    q = queries(set(g.terms), count)
+    ask = asker(g)  # questions take the path a mention takes (bot.ask), as in bench/quality.py
+    out: dict[str, float] = {
+        "terms": len(g),
+        "build_s": build_s,
+        "open_warm_s": open_warm_s,
+        "reload_check_ms": median(checks),
+    }
+    for kind in ("exact", "typo", "question", "junk"):
+        samples = timed(ask if kind == "question" else g.find, getattr(q, kind))
+        out[f"{kind}_median_ms"] = median(samples)
+        out[f"{kind}_p99_ms"] = p99(samples)
+    keys = sorted({normalise(n) for t in g.terms.values() for n in (t.term, *t.aliases)})
+    few = q.typo[: max(5, min(len(q.typo), 3000 // max(1, size // 100)))]
+    out["typo_difflib_median_ms"] = median(
+        timed(lambda s: difflib.get_close_matches(normalise(s), keys, n=5, cutoff=0.75), few)
+    )
+    out["typo_rowloop_median_ms"] = median(
+        timed(lambda s: sorted((fuzz.ratio(normalise(s), k), k) for k in keys)[-5:], few)
+    )
+    out["question_like_median_ms"] = median(timed(like_scan(db_path), q.question[: len(few)]))
+    return out
+
+
+def copy_unchanged(src: Path, dst: Path) -> None:
+    """A second copy of a glossary (files, times kept) for a warm start elsewhere."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst, copy_function=shutil.copy2)
+    os.sync()

@@ -1,0 +1,63 @@
+"""Reload checks compare each file's stat before reading anything; a rebuild can run in another process."""
+
+from __future__ import annotations
+
+import os
+
+from termfactory import term_data, write_glossary
+
+from bot.glossary.db import ensure_built, stored_stats
+from bot.glossary.files import file_stats
+from bot.glossary.live import LiveGlossary
+
+
+def test_a_same_size_edit_is_picked_up(tmp_path):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha", short_def="The first meaning."))
+    live = LiveGlossary(terms, tmp_path / "g.db")
+    path = next(terms.glob("*.yml"))
+    text = path.read_text()
+    edited = text.replace("The first meaning.", "The other meaning.")  # same length, new content
+    assert len(edited) == len(text) and edited != text
+    stat = path.stat()
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a newer time, same size
+    assert live.reload() is True
+    assert live.current.get("alpha").short_def == "The other meaning."
+
+
+def test_a_touched_but_unchanged_file_is_read_once_and_not_rebuilt(tmp_path):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
+    live = LiveGlossary(terms, tmp_path / "g.db")
+    first = live.current
+    path = next(terms.glob("*.yml"))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert live.reload() is False and live.current is first
+    assert live._stats == file_stats(terms)  # remembered: the next check reads nothing
+
+
+def test_a_warm_start_reads_no_file_when_every_stat_matches(tmp_path, monkeypatch):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
+    db = tmp_path / "g.db"
+    built = ensure_built(terms, db)
+    assert built.rebuilt and stored_stats(db) == file_stats(terms)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a warm start with unchanged files must not read them")
+
+    monkeypatch.setattr("bot.glossary.db.read_glossary_files", no_reading)
+    again = ensure_built(terms, db)
+    assert not again.rebuilt and again.version == built.version and again.terms == 2
+
+
+def test_a_rebuild_in_another_process_is_swapped_in_whole(tmp_path):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
+    live = LiveGlossary(terms, tmp_path / "g.db")
+    heard = []
+    live.on_change(lambda old, new: heard.append((old.version, new.version)))
+    old = live.current
+    write_glossary(terms, term_data("beta"))
+    assert live.reload(elsewhere=True) is True
+    new = live.current
+    assert new is not old and new.find("beta").status == "hit" and old.find("beta").status == "miss"
+    assert heard == [(old.version, new.version)] and new.version != old.version
+    assert live.reload(elsewhere=True) is False  # the stats of the new build are remembered
