@@ -21,7 +21,7 @@ GLOSSARY_STAGES = (
     ("rules", "variants"),
     ("load",),
     ("db", "ranking"),
-    ("scan",),
+    ("scan", "readback"),
     ("lookup",),
     ("live",),
 )

@@ -15,11 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .db import BuildReport, ensure_built, read_terms, version_of
+from .db import BuildReport, ensure_built, version_of
 from .files import FileStats, file_stats
 from .lookup import Glossary
 from .model import Severity
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
+from .readback import read_terms
 
 log = logging.getLogger(__name__)
 

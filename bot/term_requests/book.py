@@ -9,14 +9,13 @@ never looks a term up itself (rules.now_in_glossary does).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..glossary.lookup import Glossary
@@ -25,6 +24,7 @@ from ..state.outbox import Outbox
 from ..state.schema import history, term_requests, votes
 from ..state.store import Store, now
 from .announce import announce_change, announce_filing
+from .rows import known_id, request_from_row
 from .rules import (
     ACTIVE,
     NEEDS_A_TERM,
@@ -42,21 +42,6 @@ from .rules import (
 
 log = logging.getLogger(__name__)
 SYSTEM = "glossary"  # the actor recorded when the bot itself changes a request
-# Request ids are the state schema's Integer column: PostgreSQL's int4, 1 to 2**31 - 1.
-LARGEST_ID = 2**31 - 1
-
-
-def known_id(request_id: object) -> int:
-    """The id as a request number the database can hold, or LookupError worded like a missing request.
-
-    Ids come from button values, modal metadata and the command line: a huge number would overflow
-    SQLite's integer (OverflowError) and a string or a float is no id at all. None of them names a request.
-    """
-    if isinstance(request_id, bool) or not isinstance(request_id, int) or not 1 <= request_id <= LARGEST_ID:
-        shown = str(request_id)
-        shown = shown if len(shown) <= 24 else shown[:23] + "…"
-        raise LookupError(f"There is no request #{shown}.")
-    return request_id
 
 
 @dataclass(frozen=True)
@@ -332,7 +317,7 @@ class RequestBook:
             .scalars()
             .all()
         )
-        return _request(row, tuple(voters))
+        return request_from_row(row, tuple(voters))
 
     def backlog(self, statuses: Sequence[str] | None = None) -> list[TermRequest]:
         """Requests with these statuses (None: all), most votes first, then oldest: what a triage meeting reads."""
@@ -406,37 +391,4 @@ class RequestBook:
                     .order_by(votes.c.created_at)
                 ):
                     voters.setdefault(v.request_id, []).append(v.user_id)
-        return [_request(r, tuple(voters.get(r.id, ()))) for r in rows]
-
-
-def _request(row: Row[Any], voters: tuple[str, ...]) -> TermRequest:
-    return TermRequest(
-        id=row.id,
-        kind=RequestKind(row.kind),
-        term=row.term,
-        term_key=row.term_key,
-        requester=row.requester,
-        status=RequestStatus(row.status),
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
-        aliases=row.aliases,
-        seen_where=row.seen_where,
-        why=row.why,
-        audiences=tuple(a for a in row.audiences.split(",") if a),
-        urgency=row.urgency,
-        links=tuple(x for x in row.links.split("\n") if x),
-        anonymous=bool(row.anonymous),
-        votes=row.votes,
-        reviewer=row.reviewer,
-        resolution=row.resolution,
-        linked_slug=row.linked_slug,
-        duplicate_of=row.duplicate_of,
-        channel_id=row.channel_id,
-        message_ts=row.message_ts,
-        voters=voters,
-    )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes for what was stored as UTC
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return [request_from_row(r, tuple(voters.get(r.id, ()))) for r in rows]
