@@ -7,10 +7,10 @@ import threading
 
 from termfactory import term_data, write_glossary, write_term
 
-from bot.glossary.db import ensure_built, stored_version
+from bot.glossary.db import ensure_built, read_problems, stored_version
 from bot.glossary.live import open_glossary
 from bot.glossary.load import load_glossary
-from bot.glossary.readback import read_problems, read_terms
+from bot.glossary.readback import read_terms
 
 
 def _dump(db_path):
