@@ -26,6 +26,8 @@ from bot.glossary.names import normalise
 from tests.paths import BUNDLED_TERMS
 from tests.termfactory import term_data
 
+from .lookups import timed
+
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # 10,000 files: the C dumper saves most of a minute
 
 VOCAB = """adaptive sparse dense latent causal contrastive federated hierarchical probabilistic robust
@@ -63,15 +65,6 @@ def generate(directory: Path, count: int, seed: int = 7) -> list[str]:
 def typo(text: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(text) - 1)
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :] if rng.random() < 0.5 else text[:i] + text[i + 1 :]
-
-
-def timed(fn, items) -> list[float]:
-    out = []
-    for item in items:
-        start = time.perf_counter()
-        fn(item)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def summary(samples: list[float]) -> str:
