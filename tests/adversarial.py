@@ -102,6 +102,7 @@ def build_app(tmp_path, api_url: str, **changes):
     from bot.config import Settings
     from bot.runtime import Runtime
     from bot.slack.app import Bot, close_requests_on_reload, create_app
+    from bot.slack.notify import route
     from bot.web import GlossaryWSGI
 
     settings = Settings(
@@ -117,7 +118,8 @@ def build_app(tmp_path, api_url: str, **changes):
     )
     runtime = Runtime.open(settings)
     app = create_app(settings, runtime, process_before_response=True)
-    close_requests_on_reload(app, runtime)
+    route(app.client, runtime.requests.outbox)  # what build_bot does; no delivery worker: letters stay queued
+    close_requests_on_reload(runtime)
     return GlossaryWSGI(Bot(app, runtime), SIGNING_SECRET)
 
 
