@@ -76,7 +76,10 @@ def test_kill_9_mid_burst_loses_no_triage_post_and_sends_no_dm_twice(tmp_path):
         "REQUESTS_CHANNEL": "CREQUESTS",
         "PORT": str(port),
         "GLOSSARY_RELOAD_SECONDS": "0",
-        "OUTBOX_LEASE_SECONDS": "4",
+        # The lease sets each call's timeout (a quarter of it). With 4 s that is 1 s, and on a starved machine the
+        # fake Slack can record a post after the client gave up on it: an outcome nobody can know, which the
+        # worker then sends again. 20 s (a 5 s timeout) keeps the test about crashes, not about a slow fake.
+        "OUTBOX_LEASE_SECONDS": "20",
         "OUTBOX_RETRY_SECONDS": "0.2",
         "OUTBOX_MAX_ATTEMPTS": "30",
         "LOG_LEVEL": "WARNING",
