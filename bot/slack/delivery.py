@@ -83,7 +83,7 @@ class Delivery:
         self._dm_channels: dict[str, str] = {}  # user id -> the id of the app's DM with them
         # A call may start only while it would end inside the lease (a slow database can eat the lease first).
         self._margin = float(call_timeout(settings)) + 0.5
-        self._deadline = threading.local()
+        self._try = threading.local()  # this thread's try: its deadline, and whether it has looked in the channel
 
     def start(self) -> Delivery:
         for thread in self._threads:
@@ -118,7 +118,8 @@ class Delivery:
         letter = self.outbox.claim(worker, self.lease)
         if letter is None:
             return False
-        self._deadline.at = time.monotonic() + self.lease.total_seconds() - self._margin
+        self._try.deadline = time.monotonic() + self.lease.total_seconds() - self._margin
+        self._try.looked = False
         try:
             self._send(letter, worker)
         except OutOfTime:  # leave it: the lease runs out, and whoever claims it next looks before resending
@@ -139,15 +140,18 @@ class Delivery:
     def _refused(self, letter: Letter, worker: str, exc: SlackApiError) -> None:
         status = getattr(exc.response, "status_code", 200)
         error = str(exc.response.get("error") or f"HTTP {status}")
+        # Slack answered and said no, so this try posted nothing. (A timeout is the case with no answer.) But an
+        # earlier try's unknown outcome still stands unless this one looked first: the refused call may have been
+        # the look itself, and the next try must look again rather than post blind.
+        unsure = letter.unsure and not self._try.looked
         if status == 429 or error == "ratelimited":
             wait = _retry_after(exc.response.headers) or self._backoff(letter.attempts)
-            self._again(letter, worker, f"rate limited (Retry-After {wait:g}s)", unsure=False, delay=wait)
+            self._again(letter, worker, f"rate limited (Retry-After {wait:g}s)", unsure=unsure, delay=wait)
         elif status >= 500 or error in TRANSIENT:
-            # Slack answered, and said it failed: nothing was posted. (A timeout is the case with no answer.)
-            self._again(letter, worker, error, unsure=False)
+            self._again(letter, worker, error, unsure=unsure)
         else:
             log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
-            self._dead(letter, worker, error, unsure=False)
+            self._dead(letter, worker, error, unsure=unsure)
 
     def _again(self, letter: Letter, worker: str, error: str, *, unsure: bool, delay: float | None = None) -> None:
         if letter.attempts >= self.max_attempts:
@@ -244,7 +248,7 @@ class Delivery:
 
     def _slack(self) -> WebClient:
         """The client, for one call that must start while it can still end inside this thread's lease."""
-        if time.monotonic() > getattr(self._deadline, "at", float("inf")):
+        if time.monotonic() > getattr(self._try, "deadline", float("inf")):
             raise OutOfTime
         return self.client
 
@@ -262,6 +266,7 @@ class Delivery:
             # Cannot look (a missing history scope, say): sending twice beats never sending.
             log.warning("cannot read %s to check letter %d was not sent already: %s", channel, letter.id, error)
             return None
+        self._try.looked = True
         for message in answer.get("messages") or ():
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])

@@ -120,6 +120,42 @@ def test_a_post_made_before_a_crash_is_found_not_posted_again(bot, fake_slack):
     assert fake_slack.of("chat.update")  # the found post is redrawn with the request's own text
 
 
+@pytest.mark.parametrize("refusal", ["500", "429", "internal_error"])
+def test_a_refused_look_keeps_the_letter_unsure_so_the_next_try_looks_again(bot, fake_slack, refusal):
+    """After a crash the look itself can fail: the try posted nothing, but the crashed try may have, so the next
+    try must look again, not post blind (the kill -9 test caught a second triage post this way)."""
+    fake_slack.retry_after = 0
+    request = file(bot)
+    letter = bot.outbox.claim("dead-process", dt.timedelta(seconds=-1))  # its lease has already run out
+    bot.client.chat_postMessage(
+        channel="CREQUESTS",
+        text="x",
+        metadata={"event_type": "glossary_outbox", "event_payload": {"letter": letter.id}},
+    )
+    fake_slack.fail("conversations.history", refusal, times=1)
+    make_due(bot)
+    assert bot.deliver_one()
+    [waiting] = letters(bot)
+    assert waiting.status == PENDING and waiting.unsure
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1
+    assert bot.runtime.requests.get(request.id).message_ts is not None
+
+
+def test_a_dm_whose_channel_cannot_be_opened_stays_unsure(bot, fake_slack):
+    file(bot, confirm=True)
+    deliver_all(bot)  # the post, and the DM
+    with bot.runtime.store.writing() as conn:  # as if the DM's try died after Slack took it
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.kind == "dm")
+            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1))
+        )
+    fake_slack.fail("conversations.open", "500", times=1)
+    deliver_all(bot)
+    assert len(posts(fake_slack, "UASKER01")) == 1
+
+
 def test_a_dm_made_before_a_crash_is_not_sent_twice(bot, fake_slack):
     request = file(bot, confirm=True)
     bot.runtime.requests.outbox.forget_sent()
