@@ -1,6 +1,6 @@
 """The baseline: a bare Bolt app that only acks /define, served exactly like the bot (same gunicorn line).
 
-    gunicorn 'bench.bare_app:create_wsgi()'
+    gunicorn -c python:bot.gunicorn_conf 'bench.bare_app:create_asgi()'
 
 It reads the same SLACK_* variables, verifies the same signatures and answers /healthz, so the only
 difference in a side-by-side run is what the glossary bot does per request.
@@ -34,3 +34,10 @@ def create_wsgi() -> Callable[..., Iterable[bytes]]:
         return slack(environ, start_response)
 
     return wsgi
+
+
+def create_asgi() -> Any:
+    """The same app behind the bot's buffering layer, as the Procfile's web line serves the bot."""
+    from bot.asgi import BufferedWSGI
+
+    return BufferedWSGI(create_wsgi())
