@@ -16,13 +16,14 @@ BOT = ROOT / "bot"
 
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
-    ("model",),
+    ("model", "collector"),
     ("names", "parse", "files", "roles", "questions"),
     ("rules", "variants"),
     ("load",),
     ("db", "ranking"),
     ("scan", "readback"),
     ("lookup",),
+    ("snapshot",),
     ("live",),
 )
 # The core: no import from the Slack adapter, so the command line and any other front door can use it alone.

@@ -29,6 +29,7 @@ if sys.platform != "win32":
 else:  # no advisory locks there: concurrent first builds are merely wasteful, never wrong (atomic rename)
     fcntl = None
 
+from . import collector
 from .files import FileStats, file_stats
 from .load import load_files
 from .model import Problem, Severity, Term
@@ -187,7 +188,8 @@ def _build(glossary_dir: Path, db_path: Path, force: bool, files: list[FileText]
     version = version_of(files, glossary_dir)
     if not force and stored_version(db_path) == version:
         return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
-    result = load_files(glossary_dir, files, keep=_serving(db_path))
+    with collector.paused():
+        result = load_files(glossary_dir, files, keep=_serving(db_path))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".glossary-", suffix=".db", dir=db_path.parent)
     os.close(fd)

@@ -21,6 +21,7 @@ from .lookup import Glossary
 from .model import Severity
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 from .readback import read_terms
+from .snapshot import indexed
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +36,24 @@ def open_glossary(
     files: list[FileText] | None = None,
     stats: FileStats | None = None,
 ) -> tuple[Glossary, BuildReport]:
-    """Build if needed, then load the terms into the in-memory lookup."""
+    """Build if needed, then load the terms into the in-memory lookup (from its saved index when it has one)."""
     report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, files=files, stats=stats)
-    return Glossary(read_terms(db_path), version=report.version, db_path=db_path), report
+    return indexed(db_path, report.version, read_terms), report
 
 
 def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
-    """ensure_built in a fresh process: parsing and checking 10,000 files holds a GIL for many seconds,
-    and it must not be the serving process's. The new database is swapped in by rename as usual."""
+    """Build and index in a fresh process: parsing and checking 10,000 files, then indexing them, holds a GIL
+    for many seconds, and it must not be the serving process's. The new database is swapped in by rename as
+    usual, and its index saved beside it, so the serving process only loads it (snapshot.py)."""
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
-        future = builder.submit(ensure_built, glossary_dir, db_path, max_file_bytes=max_file_bytes)
-        return future.result()
+        return builder.submit(_build_and_index, glossary_dir, db_path, max_file_bytes).result()
+
+
+def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
+    report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+    indexed(db_path, report.version, read_terms)
+    return report
 
 
 # While a new glossary's index is built on the watcher thread (seconds at 10,000 terms, all Python),
@@ -101,7 +108,7 @@ class LiveGlossary:
             if elsewhere:
                 report = build_elsewhere(self.glossary_dir, self.db_path, self.max_file_bytes)
                 with _sharing_the_gil():
-                    new = Glossary(read_terms(self.db_path), version=report.version, db_path=self.db_path)
+                    new = indexed(self.db_path, report.version, read_terms)
             else:
                 new, report = open_glossary(self.glossary_dir, self.db_path, files=files, stats=stats)
             self.current, self.report, self._stats = new, report, stats

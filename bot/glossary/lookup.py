@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -94,17 +95,33 @@ class Glossary:
     gets its own read-only connection to this version's database.
     """
 
-    def __init__(self, terms: list[Term], *, version: str = "", db_path: Path | None = None):
+    def __init__(
+        self, terms: list[Term], *, version: str = "", db_path: Path | None = None, state: dict[str, Any] | None = None
+    ):
+        """Indexes `terms`, or takes the indexes `state()` returned for these same terms (see snapshot.py)."""
         self.terms: dict[str, Term] = {t.slug: t for t in terms}
         self.version = version
         self.db_path = db_path
+        self._local = threading.local()
+        if state is not None:
+            self.names = NameIndex.from_state(state["names"])
+            self.ranker = Ranker.from_state(terms, self.names, state["ranker"])
+            self._choice_keys, self._choice_slugs = state["choices"]
+            return
         self.names = NameIndex(terms)
         self.ranker = Ranker(terms, self.names)
-        self._local = threading.local()
         # For type-ahead: every name and alias, normalised, with the term it points to.
         pairs = sorted({(key, slug) for (key, slug) in self.names.spelling})
         self._choice_keys = [key for key, _ in pairs]
         self._choice_slugs = [slug for _, slug in pairs]
+
+    def state(self) -> dict[str, Any]:
+        """Every index built for these terms, as plain values: what a Glossary(terms, state=…) starts from."""
+        return {
+            "names": self.names.state(),
+            "ranker": self.ranker.state(),
+            "choices": (self._choice_keys, self._choice_slugs),
+        }
 
     def __len__(self) -> int:
         return len(self.terms)

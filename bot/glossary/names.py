@@ -79,6 +79,20 @@ class NameIndex:
                 self.spelling.setdefault((key, t.slug), alias)
                 _add(self.by_squashed_alias, squash(key), t.slug)
 
+    SAVED = ("by_name", "by_alias", "by_squashed_name", "by_squashed_alias", "spelling")
+
+    @classmethod
+    def from_state(cls, state: dict[str, object]) -> NameIndex:
+        """An index from what `state()` returned: nothing is normalised again."""
+        index = cls.__new__(cls)
+        for name in cls.SAVED:
+            setattr(index, name, state[name])
+        return index
+
+    def state(self) -> dict[str, object]:
+        """The keys as plain dicts (saved with the glossary's index, see snapshot.py)."""
+        return {name: getattr(self, name) for name in self.SAVED}
+
     def resolve(self, text: str) -> tuple[MatchHow, list[str], str]:
         """(how, slugs, key): slugs is empty when nothing matches exactly, several when ambiguous."""
         key = normalise(text)

@@ -12,7 +12,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -36,6 +35,7 @@ _ACRONYM_CASE = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z][^\s]*$")  # LoRA, RLHF: wri
 _WRITTEN_ACRONYM = re.compile(r"(?<![\w-])[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
 # An acronym that several definitions use is common vocabulary (API, GPU), not a pointer to one term.
 TEXT_ACRONYM_TERMS = 3
+TEXT_STEMS_KEPT = 4096  # terms whose whole-text stems are kept once worked out
 
 
 def typo_allowance(length: int) -> int:
@@ -46,12 +46,23 @@ def typo_allowance(length: int) -> int:
 
 
 class Ranker:
+    # The indexes __init__ builds, saved with the glossary's index (snapshot.py) so a start with unchanged
+    # files loads them instead of building them again.
+    SAVED = (
+        "_variants",
+        "_plurals",
+        "_acronyms",
+        "_text_acronyms",
+        "_fields",
+        "_coverage",
+        "_phrases",
+        "_df",
+        "_idf_n",
+        "_typo_choices",
+    )
+
     def __init__(self, terms: Iterable[Term], names: NameIndex):
-        self.names = names
-        self.search_floor = SEARCH_FLOOR
-        self.variant_margin = VARIANT_MARGIN
-        self.candidate_limit = CANDIDATES
-        self.terms = {t.slug: t for t in terms}
+        self._setup(terms, names)
         self._variants: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # key -> (slug, key, spelling)
         self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
@@ -65,12 +76,38 @@ class Ranker:
             self._index_term(t, by_length)
             df.update(set().union(*self._fields[t.slug].values()) - {""})
         self._idf_n = len(self.terms) + 1
-        self._df = df
+        self._df: dict[str, int] = df
         # Every name and alias a typo may be of, shortest first: a typo's reach in length is one slice.
         self._typo_choices = [c for n in sorted(by_length) for c in sorted(set(by_length[n]))]
+        self._derive()
+
+    @classmethod
+    def from_state(cls, terms: Iterable[Term], names: NameIndex, state: dict[str, object]) -> Ranker:
+        """A ranker from what `state()` returned for the same terms: nothing is indexed again."""
+        ranker = cls.__new__(cls)
+        ranker._setup(terms, names)
+        for name in cls.SAVED:
+            setattr(ranker, name, state[name])
+        ranker._derive()
+        return ranker
+
+    def state(self) -> dict[str, object]:
+        """The indexes as plain values (dicts, lists, tuples, strings, numbers, frozensets)."""
+        return {name: _plain(getattr(self, name)) for name in self.SAVED}
+
+    def _setup(self, terms: Iterable[Term], names: NameIndex) -> None:
+        self.names = names
+        self.search_floor = SEARCH_FLOOR
+        self.variant_margin = VARIANT_MARGIN
+        self.candidate_limit = CANDIDATES
+        self.terms = {t.slug: t for t in terms}
+        # A plain dict, not an lru_cache bound to self: that would be a reference cycle, and a glossary
+        # replaced by a reload must be freed the moment nothing uses it (see snapshot.py on the collector).
+        self._text_stem_cache: dict[str, frozenset[str]] = {}
+
+    def _derive(self) -> None:
         self._typo_keys = [key for key, _, _ in self._typo_choices]
         self._typo_lengths = [len(key) for key in self._typo_keys]
-        self.text_stems = lru_cache(maxsize=4096)(self._text_stems)
 
     def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> None:
         spellings = [(t.term, t.term), (t.slug, t.term)] + [(a, a) for a in t.aliases]
@@ -225,11 +262,22 @@ class Ranker:
             scored.append((slug, round(score, 1)))
         return sorted(scored, key=lambda s: -s[1])
 
-    def _text_stems(self, slug: str) -> frozenset[str]:
-        t = self.terms[slug]
-        text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
-        return _stems(normalise(text))
+    def text_stems(self, slug: str) -> frozenset[str]:
+        """The stems of a term's whole text: worked out when first asked for (most terms never are), then kept."""
+        found = self._text_stem_cache.get(slug)
+        if found is None:
+            if len(self._text_stem_cache) >= TEXT_STEMS_KEPT:
+                self._text_stem_cache.clear()  # a bound on memory; what is asked for again comes back quickly
+            t = self.terms[slug]
+            text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
+            found = self._text_stem_cache[slug] = _stems(normalise(text))
+        return found
 
 
 def _stems(key: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(key) if w not in FILLER)
+
+
+def _plain(value: object) -> object:
+    """defaultdict and Counter as the plain dict they are (what marshal can save)."""
+    return dict(value) if isinstance(value, dict) else value

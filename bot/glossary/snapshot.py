@@ -1,0 +1,184 @@
+"""The lookup index of one glossary version, saved beside its database: a start with unchanged files, or a
+reload whose database another process built, loads it instead of indexing every term again.
+
+At 10,000 terms, reading the terms back and indexing them takes about 2.5 s of one core (it was most of a
+warm start, and all of a reload's stall inside the serving process); loading this file takes about 0.2 s.
+
+- Saved with marshal, not pickle: the file holds plain values only (strings, numbers, tuples, lists, dicts,
+  frozensets), so a damaged or planted file can fail to load, never make the bot call anything.
+- It is used only for the database it was made from (its inode, size and modification time, which a rebuild's
+  atomic rename always changes) and only by the code that made it (a fingerprint of the modules that build the
+  index, and the stemmer's version): an upgrade that changes how names are normalised or stemmed rebuilds it.
+- Anything wrong with it (missing, truncated, another format) means it is built again; saving it is best
+  effort: a read-only data folder costs the speed-up, nothing else.
+
+The collector is paused while the index is built or loaded (collector.py), and what a load made is then
+frozen (gc.freeze): those objects live until the next reload, and a full collection at 10,000 terms walks a
+quarter of a million of them (about 150 ms holding the GIL) for nothing. A glossary replaced by a reload is
+still freed as soon as nothing uses it: its objects form no reference cycles, so reference counting frees
+them, frozen or not (tests/test_glossary_snapshot.py holds this).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import marshal
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import collector, model, names, questions, ranking, variants
+from .lookup import Glossary
+from .model import Citation, Relation, RelationKind, Term, TermStatus
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the layout of the saved values changes
+# The modules whose code decides what the index holds.
+_BUILDERS = (model, names, questions, ranking, variants)
+
+
+def index_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".index")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for module in _BUILDERS:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    for package in ("snowballstemmer", "rapidfuzz"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()[:16]
+
+
+def database_identity(db_path: Path) -> tuple[int, int, int]:
+    s = db_path.stat()
+    return (s.st_ino, s.st_size, s.st_mtime_ns)
+
+
+def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]]) -> Glossary:
+    """The glossary of this database: loaded from its saved index, else read (`read`), indexed and saved."""
+    loaded = load(db_path, version)
+    if loaded is not None:
+        return loaded
+    with collector.paused():
+        glossary = Glossary(read(db_path), version=version, db_path=db_path)
+    save(glossary, db_path)
+    return glossary
+
+
+def save(glossary: Glossary, db_path: Path) -> bool:
+    """Write the glossary's index beside its database (atomically); False, logged, when it cannot."""
+    assert glossary.db_path == db_path
+    try:
+        data = marshal.dumps(
+            {
+                "format": FORMAT,
+                "code": code_fingerprint(),
+                "database": database_identity(db_path),
+                "version": glossary.version,
+                "terms": [_term_values(t) for t in glossary.terms.values()],
+                "index": glossary.state(),
+            }
+        )
+        fd, tmp = tempfile.mkstemp(prefix=".index-", dir=db_path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, index_path(db_path))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError) as exc:
+        log.warning("cannot save the glossary's lookup index beside %s (%s); starts index it again", db_path, exc)
+        return False
+    return True
+
+
+def load(db_path: Path, version: str) -> Glossary | None:
+    """The glossary saved for this very database and version by this code; None when there is none."""
+    try:
+        data = index_path(db_path).read_bytes()
+        identity = database_identity(db_path)
+    except OSError:
+        return None
+    try:
+        with collector.paused():
+            saved = marshal.loads(data)
+            if not (
+                isinstance(saved, dict)
+                and saved.get("format") == FORMAT
+                and saved.get("code") == code_fingerprint()
+                and saved.get("database") == identity
+                and saved.get("version") == version
+            ):
+                return None
+            terms = [_term(values) for values in saved["terms"]]
+            glossary = Glossary(terms, version=version, db_path=db_path, state=saved["index"])
+            gc.freeze()  # see the module's docstring
+    except Exception as exc:  # a damaged file, whatever shape the damage takes: index again
+        log.warning("the glossary's saved lookup index %s is unusable (%r); indexing again", index_path(db_path), exc)
+        return None
+    return glossary
+
+
+def _term_values(t: Term) -> tuple[Any, ...]:
+    return (
+        t.slug,
+        t.term,
+        t.aliases,
+        t.categories,
+        t.roles,
+        t.part_of_speech,
+        t.short_def,
+        t.long_def,
+        t.exec_framing,
+        t.engineer_framing,
+        t.examples_do,
+        t.examples_dont,
+        t.nist_tags,
+        t.risk_notes,
+        tuple((r.kind.value, r.target, r.slug, r.derived) for r in t.relations),
+        tuple((c.source, c.url) for c in t.citations),
+        t.license,
+        t.status.value,
+        t.last_reviewed,
+        t.source_file,
+    )
+
+
+def _term(v: tuple[Any, ...]) -> Term:
+    (slug, term, aliases, categories, roles, pos, short, long, exec_, eng, do, dont, nist, risk, rels, cites) = v[:16]
+    license_, status, reviewed, source = v[16:]
+    return Term(
+        slug=slug,
+        term=term,
+        aliases=aliases,
+        categories=categories,
+        roles=roles,
+        part_of_speech=pos,
+        short_def=short,
+        long_def=long,
+        exec_framing=exec_,
+        engineer_framing=eng,
+        examples_do=do,
+        examples_dont=dont,
+        nist_tags=nist,
+        risk_notes=risk,
+        relations=tuple(Relation(RelationKind(k), target, to, derived) for k, target, to, derived in rels),
+        citations=tuple(Citation(source_, url) for source_, url in cites),
+        license=license_,
+        status=TermStatus(status),
+        last_reviewed=reviewed,
+        source_file=source,
+    )

@@ -1,0 +1,172 @@
+"""The lookup index saved beside the glossary database: a start with unchanged files loads it and answers
+exactly as a freshly indexed glossary does; anything wrong with the file means indexing again, never a
+wrong answer or a failed start."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import logging
+import os
+import weakref
+
+import pytest
+from paths import BUNDLED_TERMS
+from termfactory import term_data, write_glossary, write_term
+
+from bot.glossary import snapshot
+from bot.glossary.db import ensure_built
+from bot.glossary.live import LiveGlossary, open_glossary
+from bot.glossary.lookup import Glossary
+from bot.glossary.model import Term
+from bot.glossary.readback import read_terms
+
+QUERIES = [
+    "retrieval augmented generation",
+    "RAG",
+    "LLMs",
+    "halucination",
+    "what is a context window?",
+    "rag vs fine-tuning",
+    "how do we stop prompt injection",
+    "tokens",
+    "zxqv blorp",
+    "",
+]
+
+
+def answers(glossary: Glossary) -> list[object]:
+    out: list[object] = []
+    for q in QUERIES:
+        out += [glossary.find(q).as_dict(), glossary.ask(q).as_dict(), glossary.search(q).as_dict()]
+        out.append([t.slug for t in glossary.complete(q[:4])] if q else [])
+    out.append([(f.term.slug, f.matched) for f in glossary.scan("We use RAG and LoRA with a long context window.")])
+    return out
+
+
+@pytest.fixture
+def built(tmp_path):
+    db_path = tmp_path / "glossary.db"
+    report = ensure_built(BUNDLED_TERMS, db_path)
+    return db_path, report.version
+
+
+def test_a_loaded_index_answers_exactly_like_a_fresh_one(built):
+    db_path, version = built
+    fresh = Glossary(read_terms(db_path), version=version, db_path=db_path)
+    assert snapshot.save(fresh, db_path)
+    loaded = snapshot.load(db_path, version)
+    assert loaded is not None and loaded is not fresh
+    assert list(loaded.terms.values()) == list(fresh.terms.values())  # every field of every term, in order
+    assert answers(loaded) == answers(fresh)
+
+
+def test_every_field_of_a_term_is_saved():
+    assert len(snapshot._term_values(Term(*[""] * 12))) == len(dataclasses.fields(Term))
+
+
+def test_open_glossary_saves_the_index_then_loads_it(built, tmp_path):
+    db_path, version = built
+    first, _ = open_glossary(BUNDLED_TERMS, db_path)
+    assert snapshot.index_path(db_path).is_file()
+    again, report = open_glossary(BUNDLED_TERMS, db_path)
+    assert not report.rebuilt and again is not first
+    assert answers(again) == answers(first)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"not marshal at all",
+        lambda data: b"",
+        lambda data: __import__("marshal").dumps(["a list, not the saved dict"]),
+        lambda data: __import__("marshal").dumps({"format": snapshot.FORMAT}),  # a dict with nothing in it
+    ],
+)
+def test_a_damaged_index_is_indexed_again(built, damage, caplog):
+    db_path, version = built
+    good, _ = open_glossary(BUNDLED_TERMS, db_path)
+    path = snapshot.index_path(db_path)
+    path.write_bytes(damage(path.read_bytes()))
+    assert snapshot.load(db_path, version) is None
+    again, _ = open_glossary(BUNDLED_TERMS, db_path)  # indexes again, and saves a good one
+    assert answers(again) == answers(good)
+    assert snapshot.load(db_path, version) is not None
+
+
+def test_a_planted_index_for_a_matching_database_runs_nothing(built):
+    """marshal holds values only: even a file with a code object in it just fails to be a glossary."""
+    db_path, version = built
+    import marshal
+
+    planted = {
+        "format": snapshot.FORMAT,
+        "code": snapshot.code_fingerprint(),
+        "database": snapshot.database_identity(db_path),
+        "version": version,
+        "terms": [compile("open('/tmp/pwned', 'w')", "x", "exec")],
+        "index": {},
+    }
+    snapshot.index_path(db_path).write_bytes(marshal.dumps(planted))
+    assert snapshot.load(db_path, version) is None
+    assert not os.path.exists("/tmp/pwned")
+
+
+def test_an_index_is_used_only_for_its_own_database_version_and_code(built, monkeypatch):
+    db_path, version = built
+    open_glossary(BUNDLED_TERMS, db_path)
+    assert snapshot.load(db_path, version) is not None
+    assert snapshot.load(db_path, "another-version") is None
+    monkeypatch.setattr(snapshot, "code_fingerprint", lambda: "other-code")
+    assert snapshot.load(db_path, version) is None  # an upgrade that changes how the index is built
+    monkeypatch.undo()
+    ensure_built(BUNDLED_TERMS, db_path, force=True)  # the same files, a database built again
+    assert snapshot.load(db_path, version) is None
+
+
+def test_a_folder_that_cannot_be_written_costs_the_speed_up_only(built, monkeypatch, caplog):
+    db_path, version = built
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(snapshot.tempfile, "mkstemp", refuse)
+    with caplog.at_level(logging.WARNING):
+        glossary, _ = open_glossary(BUNDLED_TERMS, db_path)
+    assert glossary.find("RAG").status == "hit"
+    assert "cannot save the glossary's lookup index" in caplog.text
+    assert not snapshot.index_path(db_path).exists()
+
+
+def test_a_replaced_glossary_is_freed_without_the_cycle_collector(built):
+    """Loaded glossaries are frozen out of the collector's sight (gc.freeze), so one that a reload replaces
+    must be freed by reference counting alone: no reference cycle may hold it, used or not."""
+    db_path, version = built
+    for make in (
+        lambda: snapshot.indexed(db_path, version, read_terms),  # saved, then indexed afresh
+        lambda: snapshot.load(db_path, version),  # loaded
+    ):
+        glossary = make()
+        assert glossary is not None
+        answers(glossary)  # lookups fill the per-thread connection, the text-stem cache and the scanner
+        refs = [weakref.ref(glossary), weakref.ref(glossary.ranker), weakref.ref(glossary.names)]
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            del glossary
+            assert [r() for r in refs] == [None, None, None]
+        finally:
+            if was:
+                gc.enable()
+
+
+def test_a_reload_built_elsewhere_leaves_the_index_for_the_server_to_load(tmp_path):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
+    db_path = tmp_path / "g.db"
+    live = LiveGlossary(terms, db_path)
+    write_term(terms, term_data("beta"))
+    assert live.reload(elsewhere=True) is True
+    assert live.current.find("beta").status == "hit"
+    saved = snapshot.load(db_path, live.current.version)  # the builder process indexed the new database
+    assert saved is not None and sorted(saved.terms) == sorted(live.current.terms)
