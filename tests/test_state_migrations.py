@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.state.migrations import (
     FIRST_REVISION,
+    HEAD,
     UPGRADE_HINT,
     StateSchemaBehind,
     StateSchemaError,
@@ -362,3 +363,22 @@ def test_migrations_run_from_the_package_without_an_ini_file():
     assert config.config_file_name is None
     assert Path(config.get_main_option("script_location") or "").is_relative_to(ROOT / "bot" / "state" / "migrations")
     assert not (ROOT / "alembic.ini").exists()
+
+
+def test_head_names_the_newest_revision_alembic_knows():
+    """HEAD lets a start with an up-to-date database skip Alembic: it must move with every new revision."""
+    assert head() == HEAD
+
+
+def test_a_start_on_an_up_to_date_database_never_imports_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    Store(url).close()  # created and upgraded: this one needs Alembic
+    probe = (
+        "import sys\n"
+        "from bot.state.store import Store\n"
+        f"Store({url!r}).close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
