@@ -56,6 +56,15 @@ def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> 
     return report
 
 
+SAFETY_NET_INTERVALS = 10  # with the kernel watching, a full check every 10 intervals (5 minutes by default)
+
+
+def _term_file_changed(change: object, path: str) -> bool:
+    """What can change the glossary: a term file (editors' swap and backup files are not)."""
+    name = Path(path).name
+    return name.endswith((".yml", ".yaml")) and not name.startswith(".")
+
+
 # While a new glossary's index is built on the watcher thread (seconds at 10,000 terms, all Python),
 # request threads would wait up to the interpreter's 5 ms switch interval at each of their GIL
 # handoffs. A 0.5 ms interval for those seconds cut a probe's p99 from ~100 to ~40-60 ms here.
@@ -121,19 +130,50 @@ class LiveGlossary:
         return True
 
     def watch(self, interval: float, stop: threading.Event | None = None) -> threading.Thread:
-        """Check the files every `interval` seconds on a daemon thread."""
+        """Reload on a daemon thread when the files change.
+
+        The kernel says when they change (inotify and its kin, through watchfiles), so with nothing changed
+        no check runs at all, where a stat of every file costs ~35 ms at 10,000 files here. An edit is picked
+        up about two seconds after it is saved (watchfiles waits for a burst of writes, a `git pull`, to
+        end). A full check still runs every SAFETY_NET_INTERVALS × `interval`, for the filesystems whose
+        changes the kernel cannot see (some network and container mounts). Where watching cannot start
+        at all, every `interval` seconds is a full check, as before.
+        """
         stop = stop or threading.Event()
-
-        def loop() -> None:
-            while not stop.wait(interval):
-                try:
-                    self.reload(elsewhere=True)
-                except Exception:
-                    log.exception("glossary reload failed; still answering from version %s", self.current.version)
-
-        thread = threading.Thread(target=loop, name="glossary-watch", daemon=True)
+        thread = threading.Thread(target=self._watch, args=(interval, stop), name="glossary-watch", daemon=True)
         thread.start()
         return thread
+
+    def _watch(self, interval: float, stop: threading.Event) -> None:
+        try:
+            self._watch_by_kernel(interval, stop)
+            return
+        except Exception as exc:  # no inotify, too many watches, a folder that is not there yet…
+            if stop.is_set():
+                return
+            log.warning("cannot watch %s (%s); checking it every %gs instead", self.glossary_dir, exc, interval)
+        while not stop.wait(interval):
+            self._check()
+
+    def _watch_by_kernel(self, interval: float, stop: threading.Event) -> None:
+        import watchfiles  # here: only a serving bot watches, and a CLI command need not load it
+
+        safety_net_ms = max(1, int(interval * SAFETY_NET_INTERVALS * 1000))
+        for _changes in watchfiles.watch(
+            self.glossary_dir,
+            watch_filter=_term_file_changed,
+            stop_event=stop,
+            rust_timeout=safety_net_ms,
+            yield_on_timeout=True,  # an empty set: the safety net's turn
+            raise_interrupt=False,
+        ):
+            self._check()  # a change, or the safety net: either way the stat comparison decides
+
+    def _check(self) -> None:
+        try:
+            self.reload(elsewhere=True)
+        except Exception:
+            log.exception("glossary reload failed; still answering from version %s", self.current.version)
 
     @staticmethod
     def _log_report(report: BuildReport) -> None:
