@@ -36,6 +36,9 @@ BATCH = 500  # rows per insert
 QUEUE_MAX = 20_000  # beyond this the database is not keeping up: new rows are dropped, answers go on
 PURGE_EVERY = 3600.0  # seconds between two purges of old rows
 CLOSE_WAIT = 5.0  # seconds a shutdown waits for the queue to be written
+# After the first row of a quiet spell, the writer waits this long for more: under load that is one commit
+# for a few hundred lookups instead of one per answer (each commit costs the serving process CPU).
+GATHER_SECONDS = 0.25
 
 _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")  # <@U…>, <#C…|name>, <!here>
 _SLACK_ID = re.compile(r"\b[UWCDGT](?=[A-Z0-9]*\d)[A-Z0-9]{7,}\b")  # a user, channel or team id pasted as text
@@ -211,6 +214,8 @@ class LookupWriter:
                 first = self._queue.get(timeout=self.purge_every)
             except queue.Empty:
                 first = None  # an idle hour: still purge
+            if isinstance(first, LookupRow) and self._queue.qsize() < BATCH:
+                time.sleep(GATHER_SECONDS)  # a flush or a stop queued meanwhile waits this long at most
             rows, waiting, stop = self._drain(first)
             self._write(rows)
             self._purge_if_due()

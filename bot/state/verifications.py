@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .preference_cache import ShortCache
 from .schema import digest_deliveries, digest_leases, term_verifications
 from .store import Store, now
 
@@ -34,14 +35,22 @@ def _aware(value: dt.datetime) -> dt.datetime:
 class Verifications:
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Every card shows its term's review state: a query per /define (most of one's CPU) without this copy.
+        # A review recorded by another instance shows here within the cache's few seconds.
+        self._latest: ShortCache[Recorded | None] = ShortCache(self._read_latest_for)
 
     def record(self, slug: str, by: str, at: dt.datetime | None = None) -> Recorded:
         stamp = at or now()
         with self.store.writing() as conn:
             conn.execute(insert(term_verifications).values(slug=slug, verified_by=by, verified_at=stamp))
+        self._latest.forget(slug)
         return Recorded(slug, by, stamp)
 
     def latest_for(self, slug: str) -> Recorded | None:
+        """The term's latest review, or None (kept a few seconds: see preference_cache.ShortCache)."""
+        return self._latest.get(slug)
+
+    def _read_latest_for(self, slug: str) -> Recorded | None:
         query = (
             select(term_verifications)
             .where(term_verifications.c.slug == slug)
