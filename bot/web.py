@@ -8,6 +8,7 @@ Built by a factory, so importing this module reads no setting and opens nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -135,13 +136,19 @@ def create_wsgi(
         settings = settings_or_exit("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", exit_code=EXIT_WORKER_FAILED)
         setup_logging(settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret))
     try:
-        return GlossaryWSGI(
+        app = GlossaryWSGI(
             check_start(lambda: build_bot(settings, runtime=runtime, client=client, watch=watch), settings),
             settings.slack_signing_secret,
         )
     except (StateSchemaError, StartupError) as error:  # e.g. PostgreSQL behind: never a restart loop
         print(f"glossary-bot: {error}", file=sys.stderr)
         raise SystemExit(EXIT_WORKER_FAILED) from None
+    # Everything made so far (modules, Bolt, the glossary) lives as long as the process: out of the cycle
+    # collector's sight, each full collection walks only what requests make, not a quarter of a million
+    # long-lived objects (~150 ms holding the GIL at 10,000 terms: a p99 spike each time).
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def create_asgi(settings: Settings | None = None) -> Any:

@@ -73,6 +73,7 @@ def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]]) -> 
         return loaded
     with collector.paused():
         glossary = Glossary(read(db_path), version=version, db_path=db_path)
+        gc.freeze()  # as after a load (see the module's docstring)
     save(glossary, db_path)
     return glossary
 
