@@ -7,7 +7,10 @@ cost no thread; only whole requests reach the WSGI app's threads.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+from typing import Any
 
 worker_class = "asgi"
 workers = 1  # one process: the glossary watcher and Bolt's listener pool live in it; threads scale it
@@ -23,10 +26,22 @@ asgi_lifespan = "off"  # nothing to start or stop per worker beyond what create_
 accesslog = "-"
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter number
+MALLOC_ARENAS = 2
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Each worker: at most two malloc arenas. glibc gives each new thread its own, up to eight per core, and
+    the request threads' large allocations then sit in many half-empty arenas (~5 MB per worker at 10,000
+    terms, measured by bench). The same as MALLOC_ARENA_MAX=2, without relying on the platform's environment."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl, macOS): nothing to limit
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
 def options() -> dict[str, object]:
     """The settings above, for `python -m bot serve` to hand to gunicorn the same way `-c` does."""
     names = (
         "worker_class workers bind worker_connections keepalive timeout graceful_timeout limit_request_line "
-        "limit_request_fields limit_request_field_size asgi_lifespan accesslog"
+        "limit_request_fields limit_request_field_size asgi_lifespan accesslog post_fork"
     ).split()
     return {name: globals()[name] for name in names}
