@@ -61,3 +61,18 @@ def test_a_rebuild_in_another_process_is_swapped_in_whole(tmp_path):
     assert new is not old and new.find("beta").status == "hit" and old.find("beta").status == "miss"
     assert heard == [(old.version, new.version)] and new.version != old.version
     assert live.reload(elsewhere=True) is False  # the stats of the new build are remembered
+
+
+def test_a_touched_file_rebuilt_elsewhere_is_not_a_change_and_is_remembered(tmp_path, monkeypatch):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
+    live = LiveGlossary(terms, tmp_path / "g.db")
+    first = live.current
+    path = next(terms.glob("*.yml"))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert live.reload(elsewhere=True) is False and live.current is first
+
+    def no_builder(*args, **kwargs):
+        raise AssertionError("unchanged stats must not start a builder")
+
+    monkeypatch.setattr("bot.glossary.live.build_elsewhere", no_builder)
+    assert live.reload(elsewhere=True) is False
