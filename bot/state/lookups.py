@@ -20,7 +20,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select
 
@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 QUERY_MAX = 200  # no glossary name is longer; the rest of a paste is not worth keeping
 FOUND = ("hit", "comparison")  # outcomes that showed the asker a term
-BATCH = 500  # rows per insert
+BATCH = 500  # rows per transaction
+WRITE_CHUNK = 20  # rows per statement within it
 QUEUE_MAX = 20_000  # beyond this the database is not keeping up: new rows are dropped, answers go on
 PURGE_EVERY = 3600.0  # seconds between two purges of old rows
 CLOSE_WAIT = 5.0  # seconds a shutdown waits for the queue to be written
@@ -54,6 +55,17 @@ class LookupRow:
     at: dt.datetime
 
 
+def _values(r: LookupRow) -> dict[str, object]:
+    return {
+        "surface": r.surface,
+        "query": clean_query(r.query),
+        "outcome": r.outcome,
+        "slug": r.slug,
+        "how": r.how,
+        "at": r.at,
+    }
+
+
 def clean_query(text: str) -> str:
     """What is stored of a query: normalised, with Slack mentions and pasted ids removed, at most 200 characters."""
     text = _SLACK_ID.sub(" ", _SLACK_MARKUP.sub(" ", text[: QUERY_MAX * 4]))
@@ -67,9 +79,15 @@ class LookupLog:
         self.store = store
 
     def add(self, rows: Sequence[LookupRow]) -> None:
-        if rows:
-            with self.store.writing() as conn:
-                conn.execute(insert(lookups), [{**asdict(r), "query": clean_query(r.query)} for r in rows])
+        """In one transaction, a few rows at a time: this runs beside the request threads, and a few hundred
+        rows cleaned and bound in one go held the GIL long enough to show in /define's p99 (17 ms with the
+        analytics on, 11 ms off, at concurrency 8). Between chunks the thread steps aside."""
+        if not rows:
+            return
+        with self.store.writing() as conn:
+            for start in range(0, len(rows), WRITE_CHUNK):
+                conn.execute(insert(lookups), [_values(r) for r in rows[start : start + WRITE_CHUNK]])
+                time.sleep(0)  # a waiting request thread takes the GIL now, not at the next 5 ms switch
 
     def purge(self, keep_days: int, *, at: dt.datetime | None = None) -> int:
         """Delete rows older than `keep_days`; returns how many went."""
