@@ -21,6 +21,7 @@ from bot.glossary.lookup import Glossary
 from bot.glossary.model import Term
 from bot.glossary.readback import read_terms
 
+END = snapshot._framed(snapshot._END)
 QUERIES = [
     "retrieval augmented generation",
     "RAG",
@@ -51,13 +52,16 @@ def built(tmp_path):
     return db_path, report.version
 
 
-def test_a_loaded_index_answers_exactly_like_a_fresh_one(built):
+@pytest.mark.parametrize("part", [snapshot.PART, 7])  # 7: every big dict and list is saved in many parts
+def test_a_loaded_index_answers_exactly_like_a_fresh_one(built, part, monkeypatch):
+    monkeypatch.setattr(snapshot, "PART", part)
     db_path, version = built
     fresh = Glossary(read_terms(db_path), version=version, db_path=db_path)
     assert snapshot.save(fresh, db_path)
     loaded = snapshot.load(db_path, version)
     assert loaded is not None and loaded is not fresh
     assert list(loaded.terms.values()) == list(fresh.terms.values())  # every field of every term, in order
+    assert loaded.state() == fresh.state()  # every index, whole
     assert answers(loaded) == answers(fresh)
 
 
@@ -80,8 +84,11 @@ def test_open_glossary_saves_the_index_then_loads_it(built, tmp_path):
         lambda data: data[: len(data) // 2],  # cut short
         lambda data: b"not marshal at all",
         lambda data: b"",
-        lambda data: __import__("marshal").dumps(["a list, not the saved dict"]),
-        lambda data: __import__("marshal").dumps({"format": snapshot.FORMAT}),  # a dict with nothing in it
+        lambda data: snapshot._framed(["a list, not the saved dict"]) + END,
+        lambda data: snapshot._framed({"format": snapshot.FORMAT}) + END,  # a header with nothing in it
+        lambda data: b"\xff" * 8 + data[8:],  # a length past the end of the file
+        lambda data: data[: -len(END)],  # the end marker cut off
+        lambda data: data[: -len(END)] + snapshot._framed(("names", "x", "rename", 1)) + END,  # a part of no kind
     ],
 )
 def test_a_damaged_index_is_indexed_again(built, damage, caplog):
@@ -98,17 +105,15 @@ def test_a_damaged_index_is_indexed_again(built, damage, caplog):
 def test_a_planted_index_for_a_matching_database_runs_nothing(built):
     """marshal holds values only: even a file with a code object in it just fails to be a glossary."""
     db_path, version = built
-    import marshal
-
-    planted = {
+    header = {
         "format": snapshot.FORMAT,
         "code": snapshot.code_fingerprint(),
         "database": snapshot.database_identity(db_path),
         "version": version,
-        "terms": [compile("open('/tmp/pwned', 'w')", "x", "exec")],
-        "index": {},
     }
-    snapshot.index_path(db_path).write_bytes(marshal.dumps(planted))
+    code = compile("open('/tmp/pwned', 'w')", "x", "exec")
+    planted = snapshot._framed(header) + snapshot._framed(("terms", "", "", [code])) + END
+    snapshot.index_path(db_path).write_bytes(planted)
     assert snapshot.load(db_path, version) is None
     assert not os.path.exists("/tmp/pwned")
 

@@ -26,8 +26,10 @@ import hashlib
 import logging
 import marshal
 import os
+import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -39,7 +41,7 @@ from .model import Citation, Relation, RelationKind, Term, TermStatus
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the layout of the saved values changes
+FORMAT = 2  # bump when the layout of the saved values changes
 # The modules whose code decides what the index holds.
 _BUILDERS = (model, names, questions, ranking, variants)
 
@@ -82,21 +84,21 @@ def save(glossary: Glossary, db_path: Path) -> bool:
     """Write the glossary's index beside its database (atomically); False, logged, when it cannot."""
     assert glossary.db_path == db_path
     memo: dict[str, str] = {}
+    header = {
+        "format": FORMAT,
+        "code": code_fingerprint(),
+        "database": database_identity(db_path),
+        "version": glossary.version,
+    }
     try:
-        data = marshal.dumps(
-            {
-                "format": FORMAT,
-                "code": code_fingerprint(),
-                "database": database_identity(db_path),
-                "version": glossary.version,
-                "terms": _shared([_term_values(t) for t in glossary.terms.values()], memo),
-                "index": _shared(glossary.state(), memo),
-            }
-        )
+        chunks = [_framed(header)]
+        terms = _shared([_term_values(t) for t in glossary.terms.values()], memo)
+        chunks += [_framed(part) for part in _parts(terms, _shared(glossary.state(), memo))]
+        chunks.append(_framed(_END))
         fd, tmp = tempfile.mkstemp(prefix=".index-", dir=db_path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.writelines(chunks)
             os.replace(tmp, index_path(db_path))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -116,17 +118,16 @@ def load(db_path: Path, version: str) -> Glossary | None:
         return None
     try:
         with collector.paused():
-            saved = marshal.loads(data)
-            if not (
-                isinstance(saved, dict)
-                and saved.get("format") == FORMAT
-                and saved.get("code") == code_fingerprint()
-                and saved.get("database") == identity
-                and saved.get("version") == version
-            ):
+            parts = _unframed(data)
+            header = next(parts)
+            if header != {"format": FORMAT, "code": code_fingerprint(), "database": identity, "version": version}:
                 return None
-            terms = [_term(values) for values in saved["terms"]]
-            glossary = Glossary(terms, version=version, db_path=db_path, state=saved["index"])
+            terms: list[Term] = []
+            state: dict[str, Any] = {"names": {}, "ranker": {}}
+            while (part := next(parts)) != _END:
+                _take(part, terms, state)
+                time.sleep(0)  # a reload loads this beside request threads: they go between the parts
+            glossary = Glossary(terms, version=version, db_path=db_path, state=state)
             gc.freeze()  # see the module's docstring
     except Exception as exc:  # a damaged file, whatever shape the damage takes: index again
         log.warning("the glossary's saved lookup index %s is unusable (%r); indexing again", index_path(db_path), exc)
@@ -134,11 +135,74 @@ def load(db_path: Path, version: str) -> Glossary | None:
     return glossary
 
 
+def _framed(value: Any) -> bytes:
+    data = marshal.dumps(value)
+    return len(data).to_bytes(8, "little") + data
+
+
+def _unframed(data: bytes) -> Iterator[Any]:
+    """Each value in turn (marshal.load on a file object reads in small pieces: many times slower)."""
+    view = memoryview(data)
+    at = 0
+    while at + 8 <= len(view):
+        size = int.from_bytes(view[at : at + 8], "little")
+        at += 8
+        if at + size > len(view):
+            raise ValueError("the index file is cut short")
+        yield marshal.loads(view[at : at + size])
+        at += size
+    raise ValueError("the index file ends without its end marker")
+
+
+# The file is a header, then parts of at most PART values each, then _END. One marshal.loads of the whole
+# index held the GIL for ~100 ms at 10,000 terms, which a reload's requests all waited for; a part takes
+# a few milliseconds. Strings up to INTERN_UP_TO characters are saved interned, so the parts (loaded one by
+# one) still share one copy of each name and word.
+PART = 1000
+INTERN_UP_TO = 200
+_END = "end"
+
+
+def _parts(terms: list[tuple[Any, ...]], state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    for start in range(0, len(terms), PART):
+        yield ("terms", "", "", terms[start : start + PART])
+    yield ("choices", "", "", state["choices"])
+    for section in ("names", "ranker"):
+        for name, value in state[section].items():
+            if isinstance(value, dict) and len(value) > PART:
+                items = list(value.items())
+                yield (section, name, "dict", {})
+                for start in range(0, len(items), PART):
+                    yield (section, name, "merge", dict(items[start : start + PART]))
+            elif isinstance(value, list) and len(value) > PART:
+                yield (section, name, "list", [])
+                for start in range(0, len(value), PART):
+                    yield (section, name, "extend", value[start : start + PART])
+            else:
+                yield (section, name, "set", value)
+
+
+def _take(part: tuple[Any, ...], terms: list[Term], state: dict[str, Any]) -> None:
+    section, name, how, value = part
+    if section == "terms":
+        terms.extend(_term(values) for values in value)
+    elif section == "choices":
+        state["choices"] = value
+    elif how in ("set", "dict", "list"):
+        state[section][name] = value
+    elif how == "merge":
+        state[section][name].update(value)
+    elif how == "extend":
+        state[section][name].extend(value)
+    else:
+        raise ValueError(f"unknown part {how!r}")
+
+
 def _shared(value: Any, memo: dict[str, str]) -> Any:
     """The value with every equal string one object: marshal then saves each once, and a load makes each once.
     The index repeats the terms' names and words many times over (about 4 MB at 10,000 terms)."""
     if isinstance(value, str):
-        return memo.setdefault(value, value)
+        return memo.setdefault(value, sys.intern(value) if len(value) <= INTERN_UP_TO else value)
     if isinstance(value, dict):
         return {_shared(k, memo): _shared(v, memo) for k, v in value.items()}
     if isinstance(value, (list, tuple, frozenset)):
