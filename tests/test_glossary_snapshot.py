@@ -8,6 +8,8 @@ import dataclasses
 import gc
 import logging
 import os
+import threading
+import time
 import weakref
 
 import pytest
@@ -175,3 +177,23 @@ def test_a_reload_built_elsewhere_leaves_the_index_for_the_server_to_load(tmp_pa
     assert live.current.find("beta").status == "hit"
     saved = snapshot.load(db_path, live.current.version)  # the builder process indexed the new database
     assert saved is not None and sorted(saved.terms) == sorted(live.current.terms)
+
+
+def test_an_index_saved_later_is_for_the_database_its_terms_came_from(built):
+    """A cold start saves on the side; a rebuild that swaps in another database meanwhile must not get it."""
+    db_path, version = built
+
+    def read_while_rebuilt(path):
+        terms = read_terms(path)
+        ensure_built(BUNDLED_TERMS, db_path, force=True)  # same version, another database file
+        return terms
+
+    glossary = snapshot.indexed(db_path, version, read_while_rebuilt, save_later=True)
+    deadline = time.monotonic() + 30
+    while not snapshot.index_path(db_path).is_file() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert snapshot.index_path(db_path).is_file()  # saved, on its thread
+    for saver in [t for t in threading.enumerate() if t.name == "save-index"]:
+        saver.join(30)  # the rename is its last step: done once the file is there, but be sure
+    assert snapshot.load(db_path, version) is None  # but never taken for the new database
+    assert glossary.find("RAG").status == "hit"

@@ -37,10 +37,11 @@ def open_glossary(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     files: list[FileText] | None = None,
     stats: FileStats | None = None,
+    save_later: bool = False,
 ) -> tuple[Glossary, BuildReport]:
     """Build if needed, then load the terms into the in-memory lookup (from its saved index when it has one)."""
     report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, files=files, stats=stats)
-    return indexed(db_path, report.version, read_terms), report
+    return indexed(db_path, report.version, read_terms, save_later=save_later), report
 
 
 def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
@@ -62,7 +63,7 @@ def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> 
     return report
 
 
-BUILDER_NICENESS = 10
+BUILDER_NICENESS = 19
 SAFETY_NET_INTERVALS = 10  # with the kernel watching, a full check every 10 intervals (5 minutes by default)
 
 
@@ -96,7 +97,8 @@ class LiveGlossary:
         self._lock = threading.Lock()
         self._listeners: list[OnChange] = []
         self._stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
-        self.current, self.report = open_glossary(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+        # A server's cold start saves the new lookup index on the side: it is for the next start.
+        self.current, self.report = open_glossary(glossary_dir, db_path, max_file_bytes=max_file_bytes, save_later=True)
         self._log_report(self.report)
 
     def on_change(self, listener: OnChange) -> None:

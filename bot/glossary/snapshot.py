@@ -28,6 +28,7 @@ import marshal
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -68,26 +69,48 @@ def database_identity(db_path: Path) -> tuple[int, int, int]:
     return (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
-def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]]) -> Glossary:
-    """The glossary of this database: loaded from its saved index, else read (`read`), indexed and saved."""
+def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]], *, save_later: bool = False) -> Glossary:
+    """The glossary of this database: loaded from its saved index, else read (`read`), indexed and saved.
+
+    save_later: saved on a daemon thread, for a server's cold start, which has no use for the file until its
+    next start and should not wait most of a second for it (a crash meanwhile leaves no index, or a stray
+    temporary file, never a half-written index)."""
     loaded = load(db_path, version)
     if loaded is not None:
         return loaded
+    # Taken before reading: the index is for the database these terms came from, even if a rebuild has
+    # swapped in another by the time it is saved.
+    identity = database_identity(db_path)
     with collector.paused():
         glossary = Glossary(read(db_path), version=version, db_path=db_path)
         gc.freeze()  # as after a load (see the module's docstring)
-    save(glossary, db_path)
+    if save_later:
+        saving = threading.Thread(target=save, args=(glossary, db_path, identity), name="save-index", daemon=True)
+        saving.start()
+    else:
+        save(glossary, db_path, identity)
     return glossary
 
 
-def save(glossary: Glossary, db_path: Path) -> bool:
-    """Write the glossary's index beside its database (atomically); False, logged, when it cannot."""
+def save(glossary: Glossary, db_path: Path, identity: tuple[int, int, int] | None = None) -> bool:
+    """Write the glossary's index beside its database (atomically); False, logged, when it cannot.
+    `identity`: the database's, when its terms were read (default: the database's now)."""
+    try:
+        identity = identity or database_identity(db_path)
+    except OSError as exc:
+        log.warning("cannot save the glossary's lookup index beside %s (%s)", db_path, exc)
+        return False
+    with collector.paused():  # the copies made here are garbage at once: nothing for the collector to find
+        return _save(glossary, db_path, identity)
+
+
+def _save(glossary: Glossary, db_path: Path, identity: tuple[int, int, int]) -> bool:
     assert glossary.db_path == db_path
     memo: dict[str, str] = {}
     header = {
         "format": FORMAT,
         "code": code_fingerprint(),
-        "database": database_identity(db_path),
+        "database": identity,
         "version": glossary.version,
     }
     try:
@@ -158,7 +181,7 @@ def _unframed(data: bytes) -> Iterator[Any]:
 # index held the GIL for ~100 ms at 10,000 terms, which a reload's requests all waited for; a part takes
 # a few milliseconds. Strings up to INTERN_UP_TO characters are saved interned, so the parts (loaded one by
 # one) still share one copy of each name and word.
-PART = 1000
+PART = 250
 INTERN_UP_TO = 200
 _END = "end"
 
