@@ -179,6 +179,9 @@ class LiveGlossary:
             self.glossary_dir,
             watch_filter=_term_file_changed,
             stop_event=stop,
+            # How often the watcher wakes to look at `stop` while nothing changes: watchfiles' default 50 ms
+            # cost ~0.7 ms of CPU a second here; 500 ms costs a tenth of that and ends a watch within 0.5 s.
+            step=500,
             rust_timeout=safety_net_ms,
             yield_on_timeout=True,  # an empty set: the safety net's turn
             raise_interrupt=False,
