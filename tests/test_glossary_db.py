@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+from paths import BUNDLED_TERMS
 from termfactory import term_data, write_glossary, write_term
 
 from bot.glossary.db import ensure_built, read_problems, stored_version
@@ -28,6 +29,33 @@ def test_read_back_equals_loaded(tmp_path):
     write_glossary(terms, term_data("alpha", relationships={"related": ["beta", "nowhere"]}), term_data("beta"))
     ensure_built(terms, tmp_path / "g.db")
     assert read_terms(tmp_path / "g.db") == load_glossary(terms).terms
+
+
+def test_a_build_hands_over_exactly_the_terms_read_back(tmp_path):
+    """A cold start indexes the terms the build just wrote instead of reading them back: they must be equal,
+    field for field and in order, or the first start would answer from a different glossary than the next."""
+    terms = tmp_path / "terms"
+    write_glossary(
+        terms,
+        term_data("alpha", relationships={"related": ["beta", "nowhere"], "broader": [], "narrower": []}),
+        term_data("beta"),
+        term_data("gamma", aliases=["GMA", "alpha"]),  # an alias that is another term's name: a warning
+    )
+    for glossary in (terms, BUNDLED_TERMS):
+        db_path = tmp_path / f"{glossary.name}-{len(list(glossary.iterdir()))}.db"
+        report = ensure_built(glossary, db_path)
+        assert report.rebuilt and report.built is not None
+        assert report.built == read_terms(db_path)
+        again = ensure_built(glossary, db_path)
+        assert not again.rebuilt and again.built is None  # nothing built: nothing to hand over
+
+
+def test_a_cold_start_answers_like_a_warm_one(tmp_path):
+    cold, report = open_glossary(BUNDLED_TERMS, tmp_path / "g.db")
+    assert report.rebuilt and report.built is None  # handed over to the index, then let go
+    warm, again = open_glossary(BUNDLED_TERMS, tmp_path / "g.db")
+    assert not again.rebuilt
+    assert list(cold.terms.values()) == list(warm.terms.values())
 
 
 def test_same_files_same_rows(tmp_path):

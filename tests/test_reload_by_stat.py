@@ -76,3 +76,25 @@ def test_a_touched_file_rebuilt_elsewhere_is_not_a_change_and_is_remembered(tmp_
 
     monkeypatch.setattr("bot.glossary.live.build_elsewhere", no_builder)
     assert live.reload(elsewhere=True) is False
+
+
+def test_a_big_glossary_is_built_in_another_process_even_at_start(tmp_path, monkeypatch):
+    """Its build's garbage must never land in the server's heap; a warm start then starts no builder."""
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
+    monkeypatch.setattr("bot.glossary.live.BUILD_ELSEWHERE_FROM", 2)  # "big" from two files
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("a big glossary must not be built in the serving process")
+
+    monkeypatch.setattr("bot.glossary.live.ensure_built", not_here)  # the builder process is a fresh one
+    cold = LiveGlossary(terms, tmp_path / "g.db")
+    assert cold.report.rebuilt and cold.current.find("beta").status == "hit"
+
+    def no_builder(*args, **kwargs):
+        raise AssertionError("a warm start has nothing to build")
+
+    monkeypatch.undo()
+    monkeypatch.setattr("bot.glossary.live.BUILD_ELSEWHERE_FROM", 2)
+    monkeypatch.setattr("bot.glossary.live.build_elsewhere", no_builder)
+    warm = LiveGlossary(terms, tmp_path / "g.db")
+    assert not warm.report.rebuilt and list(warm.current.terms) == list(cold.current.terms)

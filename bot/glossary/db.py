@@ -91,6 +91,10 @@ class BuildReport:
     terms: int
     problems: list[Problem] = field(default_factory=list)
     path: Path | None = None
+    # The terms just written, when this build wrote them: the same terms, in the same order, that reading the
+    # database back gives (tests/test_glossary_db.py holds this), so a cold start can index them without a
+    # second read. Whoever indexes them drops them (they are not sent between processes).
+    built: list[Term] | None = field(default=None, repr=False, compare=False)
 
 
 def content_hash(directory: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
@@ -130,6 +134,11 @@ def stored_version(db_path: Path) -> str | None:
     except sqlite3.Error:
         return None  # unreadable or foreign: rebuild it
     return str(row[0]) if row else None
+
+
+def is_current(db_path: Path, stats: FileStats) -> bool:
+    """Whether the database was built from term files with exactly these stats: a warm start, nothing to build."""
+    return bool(stats) and stored_version(db_path) is not None and stored_stats(db_path) == stats
 
 
 def stored_stats(db_path: Path) -> FileStats | None:
@@ -199,7 +208,7 @@ def _build(glossary_dir: Path, db_path: Path, force: bool, files: list[FileText]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return BuildReport(version, True, len(result.terms), result.problems, db_path)
+    return BuildReport(version, True, len(result.terms), result.problems, db_path, built=result.terms)
 
 
 def _serving(db_path: Path) -> dict[str, str]:

@@ -17,10 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .db import BuildReport, ensure_built, version_of
+from .db import BuildReport, ensure_built, is_current, version_of
 from .files import FileStats, file_stats
 from .lookup import Glossary
-from .model import Severity
+from .model import Severity, Term
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 from .readback import read_terms
 from .snapshot import indexed
@@ -41,7 +41,15 @@ def open_glossary(
 ) -> tuple[Glossary, BuildReport]:
     """Build if needed, then load the terms into the in-memory lookup (from its saved index when it has one)."""
     report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, files=files, stats=stats)
-    return indexed(db_path, report.version, read_terms, save_later=save_later), report
+    return _indexed(report, db_path, save_later=save_later), report
+
+
+def _indexed(report: BuildReport, db_path: Path, *, save_later: bool = False) -> Glossary:
+    """The glossary of the database the report is about; a build that just wrote the terms hands them over
+    instead of their being read back (a second or more of a cold start at 10,000 terms)."""
+    built, report.built = report.built, None
+    read: Callable[[Path], list[Term]] = (lambda _path: built) if built is not None else read_terms
+    return indexed(db_path, report.version, read, save_later=save_later)
 
 
 def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
@@ -59,11 +67,12 @@ def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> 
     with contextlib.suppress(OSError, AttributeError):
         os.nice(BUILDER_NICENESS)
     report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
-    indexed(db_path, report.version, read_terms)
+    _indexed(report, db_path)
     return report
 
 
 BUILDER_NICENESS = 19
+BUILD_ELSEWHERE_FROM = 1000  # term files; a smaller glossary builds in a blink, where it is opened
 SAFETY_NET_INTERVALS = 10  # with the kernel watching, a full check every 10 intervals (5 minutes by default)
 
 
@@ -97,8 +106,17 @@ class LiveGlossary:
         self._lock = threading.Lock()
         self._listeners: list[OnChange] = []
         self._stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
-        # A server's cold start saves the new lookup index on the side: it is for the next start.
-        self.current, self.report = open_glossary(glossary_dir, db_path, max_file_bytes=max_file_bytes, save_later=True)
+        if len(self._stats) >= BUILD_ELSEWHERE_FROM and not is_current(db_path, self._stats):
+            # A big glossary's cold start builds in a separate process too: the build's garbage (YAML nodes,
+            # half a million short-lived objects) would otherwise stay in this process's heap for good, ~100 MB
+            # at 10,000 terms; the server then loads the index the builder saved, as on a warm start.
+            report = build_elsewhere(glossary_dir, db_path, max_file_bytes)
+            self.current, self.report = indexed(db_path, report.version, read_terms), report
+        else:
+            # A cold start of a small glossary saves its new index on the side: it is for the next start.
+            self.current, self.report = open_glossary(
+                glossary_dir, db_path, max_file_bytes=max_file_bytes, save_later=True
+            )
         self._log_report(self.report)
 
     def on_change(self, listener: OnChange) -> None:

@@ -83,7 +83,10 @@ def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]], *, 
     identity = database_identity(db_path)
     with collector.paused():
         glossary = Glossary(read(db_path), version=version, db_path=db_path)
-        gc.freeze()  # as after a load (see the module's docstring)
+    # A build just before (a cold start) leaves reference cycles behind (YAML's loaders and nodes), made while
+    # the collector was paused: collected now, or freezing would keep them for the life of the process.
+    gc.collect()
+    gc.freeze()  # as after a load (see the module's docstring)
     if save_later:
         saving = threading.Thread(target=save, args=(glossary, db_path, identity), name="save-index", daemon=True)
         saving.start()
