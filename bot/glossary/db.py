@@ -136,9 +136,13 @@ def stored_version(db_path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
-def is_current(db_path: Path, stats: FileStats) -> bool:
-    """Whether the database was built from term files with exactly these stats: a warm start, nothing to build."""
-    return bool(stats) and stored_version(db_path) is not None and stored_stats(db_path) == stats
+def current_report(db_path: Path, stats: FileStats) -> BuildReport | None:
+    """The database's report when it was built from term files with exactly these stats (a warm start:
+    nothing to read or build), else None."""
+    version = stored_version(db_path)
+    if not stats or version is None or stored_stats(db_path) != stats:
+        return None
+    return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
 
 
 def stored_stats(db_path: Path) -> FileStats | None:
@@ -159,6 +163,7 @@ def ensure_built(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     files: list[FileText] | None = None,
     stats: FileStats | None = None,
+    parallel: bool = False,
 ) -> BuildReport:
     """Build the database unless it already holds this exact glossary.
 
@@ -166,11 +171,12 @@ def ensure_built(
     When every term file has the size, times and inode it had at the last build, nothing is read: a
     warm start costs one stat per file instead of reading and hashing them all. `stats` are taken
     before the files are read, so a file that changes meanwhile shows as changed at the next check.
+    `parallel`: a big glossary is parsed on two cores; only for a process with one thread (see load._checked).
     """
     if files is None:
         with _building(db_path):
-            return _ensure_built_from_disk(glossary_dir, db_path, force, max_file_bytes)
-    return _build(glossary_dir, db_path, force, files, stats or {})
+            return _ensure_built_from_disk(glossary_dir, db_path, force, max_file_bytes, parallel)
+    return _build(glossary_dir, db_path, force, files, stats or {}, parallel)
 
 
 @contextmanager
@@ -184,21 +190,25 @@ def _building(db_path: Path) -> Iterator[None]:
         yield  # closing the file releases the lock
 
 
-def _ensure_built_from_disk(glossary_dir: Path, db_path: Path, force: bool, max_file_bytes: int) -> BuildReport:
+def _ensure_built_from_disk(
+    glossary_dir: Path, db_path: Path, force: bool, max_file_bytes: int, parallel: bool
+) -> BuildReport:
     stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
-    version = stored_version(db_path)
-    if not force and stats and version is not None and stored_stats(db_path) == stats:
-        return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
+    current = None if force else current_report(db_path, stats)
+    if current is not None:
+        return current
     files = read_glossary_files(glossary_dir, max_file_bytes) if glossary_dir.is_dir() else []
-    return _build(glossary_dir, db_path, force, files, stats)
+    return _build(glossary_dir, db_path, force, files, stats, parallel)
 
 
-def _build(glossary_dir: Path, db_path: Path, force: bool, files: list[FileText], stats: FileStats) -> BuildReport:
+def _build(
+    glossary_dir: Path, db_path: Path, force: bool, files: list[FileText], stats: FileStats, parallel: bool = False
+) -> BuildReport:
     version = version_of(files, glossary_dir)
     if not force and stored_version(db_path) == version:
         return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
     with collector.paused():
-        result = load_files(glossary_dir, files, keep=_serving(db_path))
+        result = load_files(glossary_dir, files, keep=_serving(db_path), parallel=parallel)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".glossary-", suffix=".db", dir=db_path.parent)
     os.close(fd)

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .db import BuildReport, ensure_built, is_current, version_of
+from .db import BuildReport, current_report, ensure_built, version_of
 from .files import FileStats, file_stats
 from .lookup import Glossary
 from .model import Severity, Term
@@ -44,12 +44,12 @@ def open_glossary(
     return _indexed(report, db_path, save_later=save_later), report
 
 
-def _indexed(report: BuildReport, db_path: Path, *, save_later: bool = False) -> Glossary:
+def _indexed(report: BuildReport, db_path: Path, *, save_later: bool = False, serving: bool = True) -> Glossary:
     """The glossary of the database the report is about; a build that just wrote the terms hands them over
     instead of their being read back (a second or more of a cold start at 10,000 terms)."""
     built, report.built = report.built, None
     read: Callable[[Path], list[Term]] = (lambda _path: built) if built is not None else read_terms
-    return indexed(db_path, report.version, read, save_later=save_later)
+    return indexed(db_path, report.version, read, save_later=save_later, serving=serving)
 
 
 def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
@@ -66,8 +66,9 @@ def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> 
     # the requests answered meanwhile, for the ten seconds a 10,000-term build takes.
     with contextlib.suppress(OSError, AttributeError):
         os.nice(BUILDER_NICENESS)
-    report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
-    _indexed(report, db_path)
+    # A spawned process of one thread: the one place a build may fork to parse on two cores (load._checked).
+    report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, parallel=True)
+    _indexed(report, db_path, serving=False)
     return report
 
 
@@ -106,7 +107,10 @@ class LiveGlossary:
         self._lock = threading.Lock()
         self._listeners: list[OnChange] = []
         self._stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
-        if len(self._stats) >= BUILD_ELSEWHERE_FROM and not is_current(db_path, self._stats):
+        warm = current_report(db_path, self._stats)
+        if warm is not None:  # nothing to read or build: the saved index, or the terms read back
+            self.current, self.report = _indexed(warm, db_path, save_later=True), warm
+        elif len(self._stats) >= BUILD_ELSEWHERE_FROM:
             # A big glossary's cold start builds in a separate process too: the build's garbage (YAML nodes,
             # half a million short-lived objects) would otherwise stay in this process's heap for good, ~100 MB
             # at 10,000 terms; the server then loads the index the builder saved, as on a warm start.

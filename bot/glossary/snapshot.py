@@ -69,12 +69,20 @@ def database_identity(db_path: Path) -> tuple[int, int, int]:
     return (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
-def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]], *, save_later: bool = False) -> Glossary:
+def indexed(
+    db_path: Path,
+    version: str,
+    read: Callable[[Path], list[Term]],
+    *,
+    save_later: bool = False,
+    serving: bool = True,
+) -> Glossary:
     """The glossary of this database: loaded from its saved index, else read (`read`), indexed and saved.
 
     save_later: saved on a daemon thread, for a server's cold start, which has no use for the file until its
     next start and should not wait most of a second for it (a crash meanwhile leaves no index, or a stray
-    temporary file, never a half-written index)."""
+    temporary file, never a half-written index). serving=False: a builder process, which only saves the index
+    and exits, so nothing is collected or frozen for the long run."""
     loaded = load(db_path, version)
     if loaded is not None:
         return loaded
@@ -83,10 +91,11 @@ def indexed(db_path: Path, version: str, read: Callable[[Path], list[Term]], *, 
     identity = database_identity(db_path)
     with collector.paused():
         glossary = Glossary(read(db_path), version=version, db_path=db_path)
-    # A build just before (a cold start) leaves reference cycles behind (YAML's loaders and nodes), made while
-    # the collector was paused: collected now, or freezing would keep them for the life of the process.
-    gc.collect()
-    gc.freeze()  # as after a load (see the module's docstring)
+    if serving:
+        # A build just before (a cold start) leaves reference cycles behind (YAML's loaders and nodes), made
+        # while the collector was paused: collected now, or freezing would keep them for the life of the process.
+        gc.collect()
+        gc.freeze()  # as after a load (see the module's docstring)
     if save_later:
         saving = threading.Thread(target=save, args=(glossary, db_path, identity), name="save-index", daemon=True)
         saving.start()
