@@ -35,3 +35,12 @@ def test_the_answers_kept_are_bounded(tmp_path, monkeypatch):
         assert len(glossary._found) <= 10
     glossary.forget_answers()
     assert glossary._found == {}
+
+
+def test_a_paste_is_answered_but_never_kept(tmp_path):
+    """An agent or a paste can send a megabyte: answered as any query, but kept answers stay small."""
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
+    glossary = LiveGlossary(terms, tmp_path / "g.db").current
+    paste = "alpha " * 200_000
+    assert glossary.find(paste).status in ("miss", "suggestions", "hit")
+    assert glossary._found == {}

@@ -98,3 +98,16 @@ def test_a_big_glossary_is_built_in_another_process_even_at_start(tmp_path, monk
     monkeypatch.setattr("bot.glossary.live.build_elsewhere", no_builder)
     warm = LiveGlossary(terms, tmp_path / "g.db")
     assert not warm.report.rebuilt and list(warm.current.terms) == list(cold.current.terms)
+
+
+def test_a_builder_that_cannot_start_means_building_here(tmp_path, monkeypatch, caplog):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
+    monkeypatch.setattr("bot.glossary.live.BUILD_ELSEWHERE_FROM", 2)
+
+    def cannot(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")  # no process can be started
+
+    monkeypatch.setattr("bot.glossary.live.build_elsewhere", cannot)
+    live = LiveGlossary(terms, tmp_path / "g.db")
+    assert live.report.rebuilt and live.current.find("beta").status == "hit"
+    assert "building it here" in caplog.text

@@ -110,18 +110,26 @@ class LiveGlossary:
         warm = current_report(db_path, self._stats)
         if warm is not None:  # nothing to read or build: the saved index, or the terms read back
             self.current, self.report = _indexed(warm, db_path, save_later=True), warm
-        elif len(self._stats) >= BUILD_ELSEWHERE_FROM:
-            # A big glossary's cold start builds in a separate process too: the build's garbage (YAML nodes,
-            # half a million short-lived objects) would otherwise stay in this process's heap for good, ~100 MB
-            # at 10,000 terms; the server then loads the index the builder saved, as on a warm start.
-            report = build_elsewhere(glossary_dir, db_path, max_file_bytes)
-            self.current, self.report = indexed(db_path, report.version, read_terms), report
+        elif len(self._stats) >= BUILD_ELSEWHERE_FROM and (built := self._built_elsewhere()) is not None:
+            self.current, self.report = built
         else:
             # A cold start of a small glossary saves its new index on the side: it is for the next start.
             self.current, self.report = open_glossary(
                 glossary_dir, db_path, max_file_bytes=max_file_bytes, save_later=True
             )
         self._log_report(self.report)
+
+    def _built_elsewhere(self) -> tuple[Glossary, BuildReport] | None:
+        """A big glossary's cold start builds in the builder process too: the build's garbage (YAML nodes, half
+        a million short-lived objects) would otherwise stay in this process's heap for good, ~100 MB at 10,000
+        terms; this process then loads the index the builder saved, as on a warm start. None when the builder
+        cannot run (no way to start a process here, say): the build then runs here, as for a small glossary."""
+        try:
+            report = build_elsewhere(self.glossary_dir, self.db_path, self.max_file_bytes)
+        except Exception as exc:
+            log.warning("could not build the glossary in a separate process (%r); building it here", exc)
+            return None
+        return indexed(self.db_path, report.version, read_terms), report
 
     def on_change(self, listener: OnChange) -> None:
         """Called with (old, new) after each reload that changed the glossary."""

@@ -155,6 +155,8 @@ class Glossary:
         Answers are kept per glossary version (a reload makes a new Glossary, so nothing kept goes stale):
         people ask for the same few terms all day, and a typo's answer at 10,000 terms costs a millisecond of
         the GIL that every other request then waits for."""
+        if len(query) > MAX_QUERY:  # no name is this long; and keeping answers to pastes would cost memory
+            return self._find(query)
         kept = self._found.get(query)
         if kept is None:
             kept = self._find(query)
