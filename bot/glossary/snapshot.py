@@ -2,7 +2,7 @@
 reload whose database another process built, loads it instead of indexing every term again.
 
 At 10,000 terms, reading the terms back and indexing them takes about 2.5 s of one core (it was most of a
-warm start, and all of a reload's stall inside the serving process); loading this file takes about 0.2 s.
+warm start, and all of a reload's stall inside the serving process); loading this file takes about 0.4 s.
 
 - Saved with marshal, not pickle: the file holds plain values only (strings, numbers, tuples, lists, dicts,
   frozensets), so a damaged or planted file can fail to load, never make the bot call anything.
@@ -36,7 +36,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import collector, model, names, questions, ranking, variants
+from . import collector, lookup, model, names, questions, ranking, variants
 from .lookup import Glossary
 from .model import Citation, Relation, RelationKind, Term, TermStatus
 
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 2  # bump when the layout of the saved values changes
 # The modules whose code decides what the index holds.
-_BUILDERS = (model, names, questions, ranking, variants)
+_BUILDERS = (model, names, questions, ranking, variants, lookup)
 
 
 def index_path(db_path: Path) -> Path:
