@@ -24,7 +24,7 @@ from .governance.service import Governance
 from .lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
-from .state.preference_cache import PreferenceCache
+from .state.short_cache import PreferenceCache
 from .state.store import Store, now
 from .term_requests.book import RequestBook
 
@@ -56,7 +56,7 @@ class Runtime:
         self.lookups = LookupLog(store)
         self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)
         self.feedback = FeedbackBook(store)
-        # Read on every card; writes below forget the person's copy (see preference_cache for the bound).
+        # Read on every card; writes below forget the person's copy (see short_cache for the bound).
         self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
 
     @classmethod

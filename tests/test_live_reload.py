@@ -31,17 +31,24 @@ def test_a_failing_listener_does_not_stop_the_swap(tmp_path):
     assert live.reload() is True and len(live.current) == 2
 
 
-def test_watch_reloads_on_its_own(tmp_path):
+def assert_reloads_on_its_own(tmp_path, interval: float) -> None:
+    """A watched glossary picks up a new term file without anyone calling reload()."""
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
     live = LiveGlossary(terms, tmp_path / "g.db")
     changed = threading.Event()
     live.on_change(lambda old, new: changed.set())
     stop = threading.Event()
-    live.watch(0.05, stop)
-    write_term(terms, term_data("beta"))
-    assert changed.wait(10)
-    stop.set()
+    live.watch(interval, stop)
+    try:
+        write_term(terms, term_data("beta"))
+        assert changed.wait(30)
+    finally:
+        stop.set()
     assert len(live.current) == 2
+
+
+def test_watch_reloads_on_its_own(tmp_path):
+    assert_reloads_on_its_own(tmp_path, interval=0.05)
 
 
 def poke_until(done: threading.Event, write, timeout: float = 60) -> None:
@@ -107,17 +114,7 @@ def test_where_the_kernel_cannot_watch_every_interval_is_a_full_check(tmp_path, 
         raise OSError(28, "inotify watch limit reached")
 
     monkeypatch.setattr(watchfiles, "watch", cannot)
-    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
-    live = LiveGlossary(terms, tmp_path / "g.db")
-    changed = threading.Event()
-    live.on_change(lambda old, new: changed.set())
-    stop = threading.Event()
-    live.watch(0.05, stop)
-    try:
-        write_term(terms, term_data("beta"))
-        assert changed.wait(30)
-    finally:
-        stop.set()
+    assert_reloads_on_its_own(tmp_path, interval=0.05)
     assert "checking it every 0.05s instead" in caplog.text
 
 
@@ -132,14 +129,4 @@ def test_the_safety_net_checks_even_when_the_kernel_reports_nothing(tmp_path, mo
             yield set()  # a timeout, nothing reported
 
     monkeypatch.setattr(watchfiles, "watch", silent)
-    terms = write_glossary(tmp_path / "terms", term_data("alpha"))
-    live = LiveGlossary(terms, tmp_path / "g.db")
-    changed = threading.Event()
-    live.on_change(lambda old, new: changed.set())
-    stop = threading.Event()
-    live.watch(0.05, stop)
-    try:
-        write_term(terms, term_data("beta"))
-        assert changed.wait(30)
-    finally:
-        stop.set()
+    assert_reloads_on_its_own(tmp_path, interval=0.05)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .preference_cache import ShortCache
 from .schema import digest_deliveries, digest_leases, term_verifications
+from .short_cache import ShortCache
 from .store import Store, now
 
 LEASE = dt.timedelta(minutes=30)  # long enough to DM every owner; a dead sender's week is free after it
@@ -47,7 +47,7 @@ class Verifications:
         return Recorded(slug, by, stamp)
 
     def latest_for(self, slug: str) -> Recorded | None:
-        """The term's latest review, or None (kept a few seconds: see preference_cache.ShortCache)."""
+        """The term's latest review, or None (kept a few seconds: see short_cache.ShortCache)."""
         return self._latest.get(slug)
 
     def _read_latest_for(self, slug: str) -> Recorded | None:

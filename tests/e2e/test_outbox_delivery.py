@@ -18,6 +18,7 @@ from bot.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.delivery import Delivery, delivery_client
+from bot.slack.letters import metadata as letter_metadata
 from bot.slack.render.requests import NOT_POSTED
 from bot.slack.request_lists import requests_reply
 from bot.state.outbox import DEAD, PENDING, SENT, TRIAGE_UPDATE
@@ -71,6 +72,22 @@ def posts(fake_slack, channel="CREQUESTS"):
     return fake_slack.delivered("chat.postMessage", lambda c: c.body["channel"] == channel)
 
 
+def posted_by_a_crashed_try(delivery):
+    """kill -9 after Slack posted but before the ts was recorded: the letter is held by a dead process whose
+    lease has run out, and its post, marked as the worker marks it, is in the channel."""
+    letter = delivery.outbox.claim("dead-process", dt.timedelta(seconds=-1))
+    delivery.client.chat_postMessage(channel="CREQUESTS", text="x", metadata=letter_metadata(letter.id))
+
+
+def dm_try_died_after_slack_took_it(delivery):
+    with delivery.runtime.store.writing() as conn:
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.kind == "dm")
+            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1))
+        )
+
+
 def test_a_failed_triage_post_is_retried_until_it_lands(bot, fake_slack):
     request = file(bot)
     fake_slack.fail("chat.postMessage", "500", times=2)
@@ -108,12 +125,7 @@ def test_a_hung_post_is_retried_and_looked_for_before_posting_again(bot, fake_sl
 def test_a_post_made_before_a_crash_is_found_not_posted_again(bot, fake_slack):
     """kill -9 after Slack posted but before the ts was recorded: the next claim finds the post by its metadata."""
     request = file(bot)
-    letter = bot.outbox.claim("dead-process", dt.timedelta(seconds=-1))  # its lease has already run out
-    bot.client.chat_postMessage(
-        channel="CREQUESTS",
-        text="x",
-        metadata={"event_type": "glossary_outbox", "event_payload": {"letter": letter.id}},
-    )
+    posted_by_a_crashed_try(bot)
     deliver_all(bot)
     assert len(posts(fake_slack)) == 1
     assert bot.runtime.requests.get(request.id).message_ts is not None
@@ -126,12 +138,7 @@ def test_a_refused_look_keeps_the_letter_unsure_so_the_next_try_looks_again(bot,
     try must look again, not post blind (the kill -9 test caught a second triage post this way)."""
     fake_slack.retry_after = 0
     request = file(bot)
-    letter = bot.outbox.claim("dead-process", dt.timedelta(seconds=-1))  # its lease has already run out
-    bot.client.chat_postMessage(
-        channel="CREQUESTS",
-        text="x",
-        metadata={"event_type": "glossary_outbox", "event_payload": {"letter": letter.id}},
-    )
+    posted_by_a_crashed_try(bot)
     fake_slack.fail("conversations.history", refusal, times=1)
     make_due(bot)
     assert bot.deliver_one()
@@ -145,12 +152,7 @@ def test_a_refused_look_keeps_the_letter_unsure_so_the_next_try_looks_again(bot,
 def test_a_dm_whose_channel_cannot_be_opened_stays_unsure(bot, fake_slack):
     file(bot, confirm=True)
     deliver_all(bot)  # the post, and the DM
-    with bot.runtime.store.writing() as conn:  # as if the DM's try died after Slack took it
-        conn.execute(
-            outbox.update()
-            .where(outbox.c.kind == "dm")
-            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1))
-        )
+    dm_try_died_after_slack_took_it(bot)
     fake_slack.fail("conversations.open", "500", times=1)
     deliver_all(bot)
     assert len(posts(fake_slack, "UASKER01")) == 1
@@ -160,12 +162,7 @@ def test_a_dm_made_before_a_crash_is_not_sent_twice(bot, fake_slack):
     request = file(bot, confirm=True)
     bot.runtime.requests.outbox.forget_sent()
     deliver_all(bot)  # the post, and the DM
-    with bot.runtime.store.writing() as conn:  # as if the DM's try died after Slack took it
-        conn.execute(
-            outbox.update()
-            .where(outbox.c.kind == "dm")
-            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1))
-        )
+    dm_try_died_after_slack_took_it(bot)
     deliver_all(bot)
     assert len(posts(fake_slack, "UASKER01")) == 1 and request.id == 1
 

@@ -8,7 +8,7 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
-from bot.state.preference_cache import PreferenceCache
+from bot.state.short_cache import PreferenceCache
 from bot.state.store import Preference
 
 
