@@ -1,6 +1,6 @@
 """The baseline: a bare Bolt app that only acks /define, served exactly like the bot (same gunicorn line).
 
-    gunicorn -c python:bot.gunicorn_conf 'bench.bare_app:create_asgi()'
+    gunicorn -c python:bot.http.gunicorn_conf 'bench.bare_app:create_asgi()'
 
 It reads the same SLACK_* variables, verifies the same signatures and answers /healthz, so the only
 difference in a side-by-side run is what the glossary bot does per request.
@@ -38,6 +38,6 @@ def create_wsgi() -> Callable[..., Iterable[bytes]]:
 
 def create_asgi() -> Any:
     """The same app behind the bot's buffering layer, as the Procfile's web line serves the bot."""
-    from bot.asgi import BufferedWSGI
+    from bot.http.asgi import BufferedWSGI
 
     return BufferedWSGI(create_wsgi())

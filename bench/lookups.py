@@ -106,7 +106,7 @@ def measure(work: Path, size: int, count: int) -> dict[str, float]:
     checks = timed(lambda _: live.reload(), ["."] * 5)  # the full check: now the watcher's safety net
     watch_setup_ms, watching_ms = watcher_cpu_ms(folder, db_path)
     q = queries(set(g.terms), count)
-    ask = asker(g)  # questions take the path a mention takes (bot.ask), as in bench/quality.py
+    ask = asker(g)  # questions take the path a mention takes (bot.answers.ask), as in bench/quality.py
     out: dict[str, float] = {
         "terms": len(g),
         "build_s": build_s,

@@ -51,13 +51,13 @@ def held_out(query: str) -> bool:
 
 
 def asker(glossary: Any) -> Callable[[str], Any]:
-    """The mention/DM answer: `bot.ask.answer_question` now; what `Runtime.define` did before issue 8."""
+    """The mention/DM answer: `bot.answers.ask.answer_question` now; what `Runtime.define` did before issue 8."""
     try:
-        from bot.ask import answer_question
+        from bot.answers.ask import answer_question
 
         return lambda text: answer_question(glossary, text).result
     except ImportError:
-        from bot.ask import parse_question
+        from bot.answers.ask import parse_question
 
         def old(text: str) -> Any:
             ask = parse_question(text)

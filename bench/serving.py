@@ -23,9 +23,9 @@ from pathlib import Path
 from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parent.parent
-# Both apps are served the way the Procfile serves the bot: by an ASGI worker, through bot/asgi.py's
+# Both apps are served the way the Procfile serves the bot: by an ASGI worker, through bot/http/asgi.py's
 # buffering layer, so the two differ only in what the glossary bot does per request.
-BOT_APP = "bot.web:create_asgi()"
+BOT_APP = "bot.http.web:create_asgi()"
 BARE_APP = "bench.bare_app:create_asgi()"
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-not-a-real-token"
@@ -42,10 +42,12 @@ def procfile_web_line() -> list[str]:
 def gunicorn_command(app: str, port: int, workers: int | None, threads: int | None) -> list[str]:
     """The Procfile's web line, serving `app` instead of the bot's app."""
     args = procfile_web_line()
-    served = [a for a in args if a.startswith("bot.web:")]
-    if served != ["bot.web:create_asgi()"]:
+    served = [a for a in args if a.startswith("bot.http.web:")]
+    if served != ["bot.http.web:create_asgi()"]:
         # Both apps must be served alike: a Procfile that serves something else needs the bench updated too.
-        raise SystemExit(f"the Procfile's web line serves {served}; bench/serving.py expects bot.web:create_asgi()")
+        raise SystemExit(
+            f"the Procfile's web line serves {served}; bench/serving.py expects bot.http.web:create_asgi()"
+        )
     args = [app if a in served else a for a in args]
     args = [a for a in args if a != "--access-logfile" and a != "-"] if "--access-logfile" in args else args
     cmd = [sys.executable, "-m", "gunicorn", *args[1:], "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]

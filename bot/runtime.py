@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from .ask import Ask, answer_question, best_reading
-from .cards import Card, attribution_line, build_card
+from .answers.ask import Ask, answer_question, best_reading
+from .answers.cards import Card, attribution_line, build_card
+from .answers.lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .config import Settings
 from .glossary.live import LiveGlossary
 from .glossary.lookup import Glossary, LookupResult, Match
@@ -21,7 +22,6 @@ from .glossary.names import normalise
 from .glossary.roles import find_role, load_roles
 from .glossary.scan import Found
 from .governance.service import Governance
-from .lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
 from .state.short_cache import PreferenceCache

@@ -1,4 +1,4 @@
-"""What the adversarial suites share: the real WSGI app (bot/web.py) called in-process with signed requests,
+"""What the adversarial suites share: the real WSGI app (bot/http/web.py) called in-process with signed requests,
 and a log watcher that fails a test on any ERROR record or traceback.
 
 In-process runs Bolt with process_before_response=True so that every listener has finished, and logged
@@ -100,10 +100,10 @@ def build_app(tmp_path, api_url: str, **changes):
     from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
     from bot.config import Settings
+    from bot.http.web import GlossaryWSGI
     from bot.runtime import Runtime
     from bot.slack.app import Bot, close_requests_on_reload, create_app
     from bot.slack.notify import route
-    from bot.web import GlossaryWSGI
 
     settings = Settings(
         glossary_dir=BUNDLED_TERMS,

@@ -1,10 +1,10 @@
-"""bot/asgi.py, the buffering layer: whole requests reach the WSGI app; oversized or stalled bodies do not."""
+"""bot/http/asgi.py, the buffering layer: whole requests reach the WSGI app; oversized or stalled bodies do not."""
 
 from __future__ import annotations
 
 import asyncio
 
-from bot import asgi
+from bot.http import asgi
 
 
 def wsgi_echo(environ, start_response):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask import parse_command, parse_question
+from bot.answers.ask import parse_command, parse_question
 from bot.glossary.model import Framing
 
 E, G = Framing.EXEC, Framing.ENGINEER

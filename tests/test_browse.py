@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from paths import BUNDLED_ROLES
 
-from bot.ask import Asked, parse_command, parse_question
-from bot.browse import (
+from bot.answers.ask import Asked, parse_command, parse_question
+from bot.answers.browse import (
     Shelf,
     ShelfKind,
     categories,

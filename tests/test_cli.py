@@ -11,7 +11,7 @@ import pytest
 from paths import BUNDLED_TERMS, ROOT
 from termfactory import term_data, write_glossary, write_term
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import BUNDLED_TERMS
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from termfactory import term_data, write_glossary
 
-from bot.cards import build_card
+from bot.answers.cards import build_card
 from bot.glossary.live import open_glossary
 from bot.glossary.load import derive_inverse_relations, load_glossary
 from bot.glossary.model import Relation, RelationKind

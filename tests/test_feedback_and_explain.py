@@ -10,7 +10,7 @@ from blockkit import assert_no_injection, assert_valid_message, assert_valid_vie
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from termfactory import term_data, write_glossary
 
-from bot.ask import SUBCOMMANDS, parse_command, parse_question
+from bot.answers.ask import SUBCOMMANDS, parse_command, parse_question
 from bot.config import Settings
 from bot.glossary.live import open_glossary
 from bot.glossary.model import Framing
@@ -60,7 +60,7 @@ def test_a_thumbs_down_becomes_a_change_request_about_the_term(bundled_glossary)
 
 
 def test_feedback_block_on_every_card_and_the_modal(bundled_glossary):
-    from bot.cards import build_card
+    from bot.answers.cards import build_card
 
     for public in (True, False):
         card = build_card(bundled_glossary, bundled_glossary.get("retrieval-augmented-generation"))

@@ -8,11 +8,11 @@ import pytest
 from blockkit import assert_valid_message
 from termfactory import term_data, write_glossary
 
+from bot.cli.terminal import card_text
 from bot.config import Settings
 from bot.mcp import tools
 from bot.runtime import Runtime
 from bot.slack.render.card import card_message
-from bot.terminal import card_text
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from termfactory import LONG_DEF, term_data, write_term
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings
 from bot.governance.writeback import CannotRewrite, set_last_reviewed
 from bot.state.store import Store

@@ -10,15 +10,15 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 from paths import BUNDLED_TERMS
 
-from bot.cli import main
+from bot.answers.lookup_stats import LookupStats, TermFeedback, helpfulness
+from bot.cli.main import main
+from bot.cli.terminal import stats_text
 from bot.config import Settings
-from bot.lookup_stats import LookupStats, TermFeedback, helpfulness
 from bot.runtime import Runtime
 from bot.slack import ids
 from bot.slack.render.home import ReviewerPart, home_view
 from bot.slack.render.stats import stats_message
 from bot.state.store import now
-from bot.terminal import stats_text
 
 EVIL = "<!channel> & <@U123> <https://x|y>"
 RAG = "retrieval-augmented-generation"

@@ -11,7 +11,7 @@ import os
 import pytest
 from termfactory import term_data, write_glossary, write_term
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.glossary import parse
 from bot.glossary.db import content_hash, ensure_built
 from bot.glossary.live import LiveGlossary
@@ -223,7 +223,7 @@ def test_check_json_is_printed_for_hostile_files(tmp_path, capsys, monkeypatch):
 
 def test_check_json_even_when_loading_fails_unexpectedly(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("bot.cli.load_glossary", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("bot.cli.main.load_glossary", lambda *a, **k: 1 / 0)
     assert main(["check", str(tmp_path), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["terms"] == 0 and "ZeroDivisionError" in report["errors"][0]["message"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask import answer_question
+from bot.answers.ask import answer_question
 
 
 @pytest.mark.parametrize(

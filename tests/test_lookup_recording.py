@@ -10,7 +10,7 @@ import threading
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
-from bot.ask import parse_command, parse_question
+from bot.answers.ask import parse_command, parse_question
 from bot.config import Settings
 from bot.glossary.lookup import LookupResult
 from bot.glossary.model import LookupStatus, MatchHow

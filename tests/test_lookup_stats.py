@@ -10,9 +10,9 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message
 from paths import BUNDLED_TERMS
 
-from bot.cli import main
+from bot.answers.lookup_stats import DEFAULT_DAYS, LookupStats, MissCount, TermCount, lookup_stats, stats_days
+from bot.cli.main import main
 from bot.config import Settings
-from bot.lookup_stats import DEFAULT_DAYS, LookupStats, MissCount, TermCount, lookup_stats, stats_days
 from bot.runtime import Runtime
 from bot.slack.render.stats import stats_message
 from bot.state.lookups import LookupRow

@@ -9,8 +9,8 @@ import json
 from blockkit import assert_no_injection, assert_valid_message
 from termfactory import term_data, write_glossary
 
-from bot.ask import parse_command, parse_question
-from bot.cards import build_card
+from bot.answers.ask import parse_command, parse_question
+from bot.answers.cards import build_card
 from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import LookupStatus, MatchHow

@@ -9,7 +9,7 @@ from blockkit import assert_no_injection, assert_valid_message
 from paths import BUNDLED_ROLES
 from termfactory import term_data, write_term
 
-from bot.cards import build_card
+from bot.answers.cards import build_card
 from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import Framing

@@ -10,7 +10,7 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message
 from termfactory import term_data, write_glossary
 
-from bot.ask import answer_question, parse_command
+from bot.answers.ask import answer_question, parse_command
 from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult
 from bot.glossary.model import Framing, LookupStatus

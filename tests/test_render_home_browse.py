@@ -9,8 +9,18 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 from paths import BUNDLED_ROLES
 
-from bot.browse import Recent, Shelf, ShelfKind, categories, page_of, recent, role_shelf, roles_with_counts, shelf_terms
-from bot.cards import build_card
+from bot.answers.browse import (
+    Recent,
+    Shelf,
+    ShelfKind,
+    categories,
+    page_of,
+    recent,
+    role_shelf,
+    roles_with_counts,
+    shelf_terms,
+)
+from bot.answers.cards import build_card
 from bot.glossary.model import Framing, Term, TermStatus
 from bot.glossary.roles import load_roles
 from bot.slack import ids

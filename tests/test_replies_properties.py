@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
-from bot.ask import parse_command, parse_question
+from bot.answers.ask import parse_command, parse_question
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.replies import reply_for

@@ -10,7 +10,7 @@ import json
 import pytest
 import yaml
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.glossary.load import load_glossary
 from bot.glossary.rules import KEYS
 from bot.state.store import Store

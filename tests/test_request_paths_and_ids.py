@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.state.store import Store
 from bot.term_requests.book import RequestBook
 from bot.term_requests.drafts import DraftRefused, draft_path

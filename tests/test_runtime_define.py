@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
-from bot.ask import parse_command, parse_question
+from bot.answers.ask import parse_command, parse_question
 from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.runtime import Runtime

@@ -9,7 +9,7 @@ import pytest
 from paths import BUNDLED_TERMS
 from termfactory import term_data
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.glossary.lookup import Glossary
 from bot.glossary.model import Term
 from bot.glossary.scan import Scanner, fold, inflections

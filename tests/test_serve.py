@@ -13,7 +13,7 @@ import pytest
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, http, signed_post
 from paths import BUNDLED_TERMS, ROOT
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 def free_port() -> int:
@@ -133,7 +133,7 @@ def test_gunicorn_without_settings_stops_with_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     proc = subprocess.run(
-        ["gunicorn", "bot.web:create_wsgi()", "--bind", f"127.0.0.1:{free_port()}"],
+        ["gunicorn", "bot.http.web:create_wsgi()", "--bind", f"127.0.0.1:{free_port()}"],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -157,7 +157,7 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
             started.append("started")
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", Recorder)
-    monkeypatch.setattr("bot.serve.wait_forever", lambda: None)
+    monkeypatch.setattr("bot.http.serve.wait_forever", lambda: None)
     monkeypatch.chdir(tmp_path)
     for k, v in {
         "SLACK_BOT_TOKEN": BOT_TOKEN,

@@ -84,14 +84,14 @@ def test_health_reports_each_part(web):
 
 
 def test_procfile_and_serve_share_one_gunicorn_config(monkeypatch):
-    """Both ways of serving HTTP read bot/gunicorn_conf.py: the Procfile names it, serve() copies its options."""
+    """Both ways of serving HTTP read bot/http/gunicorn_conf.py: the Procfile names it, serve() copies its options."""
     from gunicorn.app.base import BaseApplication
 
-    from bot import gunicorn_conf, serve
     from bot.config import Settings
+    from bot.http import gunicorn_conf, serve
 
     line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:"))
-    assert "-c python:bot.gunicorn_conf" in line and "bot.web:create_asgi()" in line
+    assert "-c python:bot.http.gunicorn_conf" in line and "bot.http.web:create_asgi()" in line
     seen = {}
 
     def run(self):

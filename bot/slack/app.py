@@ -1,6 +1,6 @@
 """The running bot, built in one place for every way it is served.
 
-build_bot() is the one start-up path: the WSGI app (bot/web.py) and Socket Mode (bot/serve.py) both call it.
+build_bot() is the one start-up path: the WSGI app (bot/http/web.py) and Socket Mode (bot/http/serve.py) both call it.
 create_app() makes the Bolt app, its client and its listeners. Nothing happens at import time.
 """
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from ..browse import Shelf, ShelfKind, categories, find_shelf, page_of, roles_with_counts, shelf_from, shelf_terms
+from ..answers.browse import (
+    Shelf,
+    ShelfKind,
+    categories,
+    find_shelf,
+    page_of,
+    roles_with_counts,
+    shelf_from,
+    shelf_terms,
+)
 from ..runtime import Runtime
 from .render.blocks import read_value, safe
 from .render.browse import browse_index, shelf_message

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..browse import ShelfKind, categories, page_of, recent, role_shelf, roles_with_counts, shelf_from, shelf_terms
+from ..answers.browse import (
+    ShelfKind,
+    categories,
+    page_of,
+    recent,
+    role_shelf,
+    roles_with_counts,
+    shelf_from,
+    shelf_terms,
+)
+from ..answers.lookup_stats import helpfulness
 from ..glossary.names import normalise
-from ..lookup_stats import helpfulness
 from ..runtime import Runtime
 from ..term_requests.rules import ACTIVE, TermRequest
 from .render.blocks import encode_value, read_value

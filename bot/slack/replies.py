@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..ask import Ask
-from ..cards import Card
+from ..answers.ask import Ask
+from ..answers.cards import Card
 from ..glossary.model import Framing
 from ..runtime import Answer, Runtime
 from .browse_replies import browse_reply

@@ -3,7 +3,7 @@ the renderer lists. The same answers by @-mention and in DMs."""
 
 from __future__ import annotations
 
-from ..ask import Ask, Asked
+from ..answers.ask import Ask, Asked
 from ..runtime import Runtime
 from ..term_requests.rules import STATUS_FILTER_WORDS, may_read, parse_status_filter
 from .render.blocks import escape

@@ -6,7 +6,7 @@ import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.config import Settings
-from bot.web import create_wsgi
+from bot.http.web import create_wsgi
 
 from .harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Server
 

@@ -227,7 +227,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class Server:
-    """The WSGI app from bot/web.py, served over real HTTP on an ephemeral port."""
+    """The WSGI app from bot/http/web.py, served over real HTTP on an ephemeral port."""
 
     def __init__(self, wsgi_app):
         self.httpd = make_server(

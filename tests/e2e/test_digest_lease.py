@@ -118,7 +118,7 @@ def test_the_schedule_sends_once_the_weeks_hour_has_come(tmp_path, fake_slack, o
 def test_reviews_send_needs_only_the_bot_token_and_sends_once_a_week(
     tmp_path, fake_slack, owners_path, monkeypatch, capsys
 ):
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GLOSSARY_DIR", str(BUNDLED_TERMS))

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
-from bot.ask import parse_command
+from bot.answers.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.delivery import Delivery, delivery_client

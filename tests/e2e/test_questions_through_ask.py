@@ -10,7 +10,7 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message
 from paths import BUNDLED_TERMS
 
-from bot.cli import main
+from bot.cli.main import main
 
 from .harness import BOT_USER, block_action, command_body, event_body, interaction_body, signed_post
 from .requests_helpers import FORM

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from ...browse import ShelfKind
+from ...answers.browse import ShelfKind
 from .. import ids
 from ..browse_replies import index_reply, page_reply, picked_reply
 from ..deps import Listener, deps_of

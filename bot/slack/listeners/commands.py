@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from ...ask import parse_command
-from ...lookup_stats import stats_days
+from ...answers.ask import parse_command
+from ...answers.lookup_stats import stats_days
 from .. import ids
 from ..deps import Deps, Listener, deps_of
 from ..modals import open_modal

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from ...ask import Ask, Asked, parse_question
+from ...answers.ask import Ask, Asked, parse_question
 from ..deps import Deps, Listener, deps_of
 from ..notify import reply
 from ..render.requests import request_offer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...browse import Page, Shelf
+from ...answers.browse import Page, Shelf
 from ...glossary.model import Role, Term, TermStatus
 from .. import ids
 from ..card_state import CardState

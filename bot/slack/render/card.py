@@ -1,10 +1,10 @@
-"""A term card as Block Kit: the card model from bot.cards, rendered for Slack."""
+"""A term card as Block Kit: the card model from bot.answers.cards, rendered for Slack."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ...cards import Card
+from ...answers.cards import Card
 from ...glossary.model import RELATION_KINDS, Framing
 from .. import ids
 from ..card_state import CardState

@@ -3,7 +3,7 @@ side by side, each term's status marked when it is not settled, and each card on
 
 from __future__ import annotations
 
-from ...cards import STATUS_MARKS
+from ...answers.cards import STATUS_MARKS
 from ...glossary.lookup import LookupResult
 from ...glossary.model import TERM_STATUS_LABELS, Framing, Term, TermStatus
 from .. import ids

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ...browse import Page, Recent, Shelf
-from ...cards import Card
+from ...answers.browse import Page, Recent, Shelf
+from ...answers.cards import Card
+from ...answers.lookup_stats import TermFeedback
 from ...glossary.model import Framing, Role, Term
-from ...lookup_stats import TermFeedback
 from ...term_requests.rules import TermRequest
 from .. import ids
 from .blocks import (

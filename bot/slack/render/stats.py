@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...lookup_stats import LookupStats, TermFeedback
+from ...answers.lookup_stats import LookupStats, TermFeedback
 from .. import ids
 from .blocks import context, safe, section
 from .results import request_button

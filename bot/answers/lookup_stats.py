@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .glossary.lookup import Glossary
-from .state.lookups import FOUND, LookupLog
-from .state.store import now
+from ..glossary.lookup import Glossary
+from ..state.lookups import FOUND, LookupLog
+from ..state.store import now
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650

@@ -1,7 +1,7 @@
-"""The one gunicorn configuration, used by the Procfile's `web:` line (`gunicorn -c python:bot.gunicorn_conf`)
+"""The one gunicorn configuration, used by the Procfile's `web:` line (`gunicorn -c python:bot.http.gunicorn_conf`)
 and by `python -m bot serve` over HTTP. Measured and explained in README "Running it safely".
 
-The asyncio worker with bot/asgi.py's buffering layer: slow or idle clients wait on the event loop and
+The asyncio worker with bot/http/asgi.py's buffering layer: slow or idle clients wait on the event loop and
 cost no thread; only whole requests reach the WSGI app's threads.
 """
 
@@ -17,7 +17,7 @@ workers = 1  # one process: the glossary watcher and Bolt's listener pool live i
 bind = f"0.0.0.0:{os.environ.get('PORT') or '3000'}"  # Procfile platforms hand out $PORT
 worker_connections = 1000  # open connections per worker (slow ones included) before new ones wait
 keepalive = 5  # seconds an idle kept-alive connection stays open
-timeout = 30  # a body that stops arriving is dropped after this; bot/asgi.py refuses one after 10 s first
+timeout = 30  # a body that stops arriving is dropped after this; bot/http/asgi.py refuses one after 10 s first
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
 limit_request_line = 4094  # Slack's request line is short; these bound what a header trickle can buffer
 limit_request_fields = 100

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .glossary.lookup import Glossary
-from .glossary.model import TERM_STATUS_LABELS, Framing, Relation, RelationKind, Role, Term, TermStatus
-from .governance.staleness import ReviewState, day_words
+from ..glossary.lookup import Glossary
+from ..glossary.model import TERM_STATUS_LABELS, Framing, Relation, RelationKind, Role, Term, TermStatus
+from ..governance.staleness import ReviewState, day_words
 
 STATUS_MARKS = {
     TermStatus.DRAFT: "📝",

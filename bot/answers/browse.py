@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from .glossary.model import Role, Term
-from .glossary.names import normalise
-from .glossary.roles import find_role
+from ..glossary.model import Role, Term
+from ..glossary.names import normalise
+from ..glossary.roles import find_role
 
 T = TypeVar("T")
 

@@ -1,5 +1,5 @@
 """`python -m bot serve`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP through gunicorn on $PORT,
-configured by bot/gunicorn_conf.py exactly as the Procfile's `web:` line is."""
+configured by bot/http/gunicorn_conf.py exactly as the Procfile's `web:` line is."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import logging
 import threading
 from typing import Any
 
-from .config import Settings
-from .logs import setup_logging
-from .startup import check_start
+from ..config import Settings
+from ..logs import setup_logging
+from ..startup import check_start
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def wait_forever() -> None:
 def _socket_mode(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from .slack.app import build_bot
+    from ..slack.app import build_bot
 
     bot = check_start(lambda: build_bot(settings, socket_mode=True), settings)
     handler = SocketModeHandler(bot.app, settings.slack_app_token, logger=logging.getLogger("bot.socket_mode"))
@@ -50,8 +50,8 @@ def preflight(settings: Settings) -> None:
     (a worker that fails to boot only tells gunicorn "exit 3", which names no setting)."""
     from slack_sdk import WebClient
 
-    from .slack.app import make_client
-    from .state.store import Store
+    from ..slack.app import make_client
+    from ..state.store import Store
 
     client: WebClient = make_client(settings)
     check_start(client.auth_test, settings)

@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from .config import Settings
-from .glossary.model import one_line
+from ..config import Settings
+from ..glossary.model import one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -19,8 +19,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from .state.migrations import StateSchemaError, upgrade
-    from .state.store import make_engine
+    from ..state.migrations import StateSchemaError, upgrade
+    from ..state.store import make_engine
 
     engine = make_engine(settings.state_url)
     try:
@@ -40,8 +40,8 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from .state.migrations import current_revision, head
-    from .state.store import make_engine
+    from ..state.migrations import current_revision, head
+    from ..state.store import make_engine
 
     engine = make_engine(settings.state_url)
     try:
@@ -64,10 +64,10 @@ def _one_line(exc: Exception) -> str:
 
 
 def cmd_requests_export(args, settings: Settings) -> int:
-    from .state.store import Store
-    from .term_requests.book import RequestBook
-    from .term_requests.export import to_csv, to_json
-    from .term_requests.rules import STATUS_FILTER_WORDS, parse_status_filter
+    from ..state.store import Store
+    from ..term_requests.book import RequestBook
+    from ..term_requests.export import to_csv, to_json
+    from ..term_requests.rules import STATUS_FILTER_WORDS, parse_status_filter
 
     # The same words as `/define requests …`: "in review", "in_review", "active", "all"; no --status is all.
     wanted = parse_status_filter(args.status or "all")
@@ -85,9 +85,9 @@ def cmd_requests_export(args, settings: Settings) -> int:
 
 
 def cmd_requests_draft(args, settings: Settings) -> int:
-    from .state.store import Store
-    from .term_requests.book import RequestBook
-    from .term_requests.drafts import DraftRefused, write_draft
+    from ..state.store import Store
+    from ..term_requests.book import RequestBook
+    from ..term_requests.drafts import DraftRefused, write_draft
 
     book = RequestBook(Store(settings.state_url))
     try:
@@ -113,8 +113,8 @@ def cmd_requests_draft(args, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from .lookup_stats import MAX_DAYS
-    from .runtime import Runtime
+    from ..answers.lookup_stats import MAX_DAYS
+    from ..runtime import Runtime
     from .terminal import stats_text
 
     if not 1 <= args.days <= MAX_DAYS:
@@ -131,8 +131,8 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_outbox(args, settings: Settings) -> int:
     """Letters waiting or dead in the outbox; --retry sends the dead ones again."""
-    from .state.outbox import Outbox
-    from .state.store import Store
+    from ..state.outbox import Outbox
+    from ..state.store import Store
 
     store = Store(settings.state_url)
     try:

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .glossary.lookup import Glossary, LookupResult
-from .glossary.model import Framing, LookupStatus
+from ..glossary.lookup import Glossary, LookupResult
+from ..glossary.model import Framing, LookupStatus
 
 FRAMING_WORDS = {
     **dict.fromkeys(

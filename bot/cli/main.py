@@ -14,18 +14,18 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ..answers.cards import attribution_line, build_card
+from ..config import Settings, SettingsError
+from ..glossary.live import open_glossary
+from ..glossary.load import load_glossary
+from ..glossary.lookup import Glossary
+from ..glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
+from ..glossary.names import normalise
+from ..governance.owners import check_names, load_owners
+from ..governance.service import Governance
+from ..startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
+from ..state.migrations import StateSchemaError
 from . import review_commands, state_commands
-from .cards import attribution_line, build_card
-from .config import Settings, SettingsError
-from .glossary.live import open_glossary
-from .glossary.load import load_glossary
-from .glossary.lookup import Glossary
-from .glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
-from .glossary.names import normalise
-from .governance.owners import check_names, load_owners
-from .governance.service import Governance
-from .startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
-from .state.migrations import StateSchemaError
 from .terminal import card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -79,7 +79,7 @@ def _governance(settings: Settings) -> Governance:
     SQLite file that does not exist yet is not created just to say that nothing was verified."""
     from zoneinfo import ZoneInfo
 
-    from .state.store import Store
+    from ..state.store import Store
 
     tz = ZoneInfo(settings.digest_tz)
     if not settings.database_url and not (settings.data_dir / "state.db").exists():
@@ -118,7 +118,7 @@ def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """What an @-mention or a DM would answer: the define JSON plus the framing, or a comparison."""
-    from .ask import answer_question
+    from ..answers.ask import answer_question
 
     glossary = _glossary(settings)
     reply = answer_question(glossary, " ".join(args.text))
@@ -169,13 +169,13 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
-    from .mcp.server import run
+    from ..mcp.server import run
 
     return run(settings, http=args.http, host=args.host)
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    from .serve import serve
+    from ..http.serve import serve
 
     return serve(settings)
 

@@ -1,9 +1,9 @@
 """The WSGI app behind the server: POST /slack/events to Bolt, GET /healthz, 404 for the rest.
 
-    gunicorn -c python:bot.gunicorn_conf 'bot.web:create_asgi()'     # the Procfile; see bot/gunicorn_conf.py
+    gunicorn -c python:bot.http.gunicorn_conf 'bot.http.web:create_asgi()'   # the Procfile; see gunicorn_conf.py
 
 Built by a factory, so importing this module reads no setting and opens nothing. Every request to
-/slack/events passes bot/inbound.py's checks (size, signature, shape) before Bolt parses a byte of it.
+/slack/events passes bot/http/inbound.py's checks (size, signature, shape) before Bolt parses a byte of it.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk import WebClient
 
+from ..config import Settings
+from ..logs import setup_logging
+from ..runtime import Runtime
+from ..slack.app import Bot, build_bot
+from ..startup import StartupError, check_start, settings_or_exit
+from ..state.migrations import StateSchemaError
 from . import inbound
-from .config import Settings
-from .logs import setup_logging
-from .runtime import Runtime
-from .slack.app import Bot, build_bot
-from .startup import StartupError, check_start, settings_or_exit
-from .state.migrations import StateSchemaError
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

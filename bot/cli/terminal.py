@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from .cards import Card
-from .glossary.lookup import LookupResult
-from .glossary.model import RELATION_KINDS
-from .lookup_stats import LookupStats
+from ..answers.cards import Card
+from ..answers.lookup_stats import LookupStats
+from ..glossary.lookup import LookupResult
+from ..glossary.model import RELATION_KINDS
 
 WIDTH = 88
 

@@ -1,5 +1,5 @@
 """A buffering layer between the network and the WSGI app: each request is read whole on the event loop,
-then handed to a thread. Served by gunicorn's asyncio worker (`worker_class = "asgi"`, bot/gunicorn_conf.py).
+then handed to a thread. Served by gunicorn's asyncio worker (`worker_class = "asgi"`, bot/http/gunicorn_conf.py).
 
 Why: with a threaded server, a client that trickles its headers or body holds a thread for as long as it
 likes; eight of them took every thread of the first release's gthread worker, and a hundred still take

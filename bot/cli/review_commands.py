@@ -8,11 +8,11 @@ import json
 import sys
 from pathlib import Path
 
-from .config import Settings
-from .governance.digest import due_terms
-from .governance.service import lookup_counts
-from .governance.writeback import to_write, write_dates
-from .runtime import Runtime
+from ..config import Settings
+from ..governance.digest import due_terms
+from ..governance.service import lookup_counts
+from ..governance.writeback import to_write, write_dates
+from ..runtime import Runtime
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -56,10 +56,10 @@ def cmd_reviews_apply(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reviews_send(args: argparse.Namespace, settings: Settings) -> int:
-    from .slack.app import make_client
-    from .slack.delivery import deliver_pending, delivery_client
-    from .slack.digests import instance_name, send_digests
-    from .slack.reviewers import Reviewers
+    from ..slack.app import make_client
+    from ..slack.delivery import deliver_pending, delivery_client
+    from ..slack.digests import instance_name, send_digests
+    from ..slack.reviewers import Reviewers
 
     settings.require("SLACK_BOT_TOKEN")
     runtime = Runtime.open(settings)
