@@ -32,11 +32,8 @@ CORE = (
     "bot.state",
     "bot.term_requests",
     "bot.governance",
-    "bot.ask",
-    "bot.cards",
+    "bot.answers",
     "bot.runtime",
-    "bot.browse",
-    "bot.lookup_stats",
 )
 
 
@@ -118,7 +115,7 @@ def test_the_reader_sees_real_imports():
     # Guards the checks below against passing because the graph came out empty.
     assert "bot.glossary.model" in GRAPH["bot.glossary.lookup"]
     assert "bot.glossary.db" in GRAPH["bot.glossary.lookup"]  # `from . import db`
-    assert "bot.glossary.live" in GRAPH["bot.cli"]
+    assert "bot.glossary.live" in GRAPH["bot.cli.main"]
 
 
 def test_no_import_loop_anywhere_in_bot():
@@ -157,3 +154,51 @@ def test_nothing_below_lookup_imports_it():
     lookup = GLOSSARY_STAGES.index(("lookup",))
     below = [f"bot.glossary.{m}" for modules in GLOSSARY_STAGES[:lookup] for m in modules]
     assert {m for m in below if "bot.glossary.lookup" in GRAPH.get(m, ())} == set()
+
+
+# --- The top of bot/: its folders and the few modules that stay loose, lowest first. -------------------------
+# An entry imports only entries of earlier tiers: the core at the bottom, then what a person gets, the running
+# bot, its two front doors (Slack and MCP), the web front that serves Slack, and the command line above them all.
+TOP_TIERS = (
+    ("glossary",),
+    # One room in two folders: the state schema keeps the request vocabulary (term_requests/rules.py), and the
+    # request book stores in the state database. They may import each other; their modules still form no circle.
+    ("state", "term_requests"),
+    ("governance",),
+    ("config", "answers"),
+    ("runtime", "startup", "logs"),
+    ("slack", "mcp"),
+    ("http",),
+    ("cli",),
+    ("__main__",),
+)
+SIDEWAYS = {("state", "term_requests"), ("term_requests", "state")}
+
+
+def _top(module: str) -> str:
+    return module.split(".")[1] if "." in module else module
+
+
+def test_every_entry_at_the_top_of_bot_has_a_tier():
+    """A new folder or loose module at the top of bot/ must say where it sits (and the README's Layout with it)."""
+    tiers = {entry for tier in TOP_TIERS for entry in tier}
+    assert {_top(m) for m in GRAPH if m != "bot"} == tiers
+
+
+def test_the_top_of_bot_imports_only_earlier_tiers():
+    tier = {entry: n for n, entries in enumerate(TOP_TIERS) for entry in entries}
+    wrong = set()
+    for module, targets in GRAPH.items():
+        for target in targets:
+            here, there = _top(module), _top(target)
+            if target == "bot" or here == there or (here, there) in SIDEWAYS:
+                continue
+            if tier.get(there, len(TOP_TIERS)) >= tier.get(here, -1):
+                wrong.add(f"{module} imports {target}: bot/{there} is not below bot/{here}")
+    assert sorted(wrong) == []
+
+
+def test_the_tiers_rule_sees_real_imports():
+    # Guards the tier check against passing on an empty graph: these imports are the architecture itself.
+    assert "bot.http.serve" in GRAPH["bot.cli.main"] and "bot.slack.app" in GRAPH["bot.http.web"]
+    assert "bot.runtime" in GRAPH["bot.mcp.server"] and "bot.answers.cards" in GRAPH["bot.runtime"]
