@@ -17,7 +17,7 @@ BOT = ROOT / "bot"
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
     ("model", "collector"),
-    ("names", "parse", "files", "roles", "questions"),
+    ("names", "parse", "files", "roles", "questions", "codec"),
     ("rules", "variants"),
     ("load",),
     ("db", "ranking"),

@@ -36,15 +36,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import collector, lookup, model, names, questions, ranking, variants
+from . import codec, collector, lookup, model, names, questions, ranking, variants
 from .lookup import Glossary
-from .model import Citation, Relation, RelationKind, Term, TermStatus
+from .model import Term
 
 log = logging.getLogger(__name__)
 
 FORMAT = 2  # bump when the layout of the saved values changes
-# The modules whose code decides what the index holds.
-_BUILDERS = (model, names, questions, ranking, variants, lookup)
+# The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
+_BUILDERS = (model, codec, names, questions, ranking, variants, lookup)
+TERMS = codec.Codec(Term)
 
 
 def index_path(db_path: Path) -> Path:
@@ -127,7 +128,7 @@ def _save(glossary: Glossary, db_path: Path, identity: tuple[int, int, int]) -> 
     }
     try:
         chunks = [_framed(header)]
-        terms = _shared([_term_values(t) for t in glossary.terms.values()], memo)
+        terms = _shared([TERMS.to_plain(t) for t in glossary.terms.values()], memo)
         chunks += [_framed(part) for part in _parts(terms, _shared(glossary.state(), memo))]
         chunks.append(_framed(_END))
         fd, tmp = tempfile.mkstemp(prefix=".index-", dir=db_path.parent)
@@ -220,7 +221,7 @@ def _parts(terms: list[tuple[Any, ...]], state: dict[str, Any]) -> Iterator[tupl
 def _take(part: tuple[Any, ...], terms: list[Term], state: dict[str, Any]) -> None:
     section, name, how, value = part
     if section == "terms":
-        terms.extend(_term(values) for values in value)
+        terms.extend(map(TERMS.from_plain, value))
     elif section == "choices":
         state["choices"] = value
     elif how in ("set", "dict", "list"):
@@ -243,55 +244,3 @@ def _shared(value: Any, memo: dict[str, str]) -> Any:
     if isinstance(value, (list, tuple, frozenset)):
         return type(value)(_shared(v, memo) for v in value)
     return value
-
-
-def _term_values(t: Term) -> tuple[Any, ...]:
-    return (
-        t.slug,
-        t.term,
-        t.aliases,
-        t.categories,
-        t.roles,
-        t.part_of_speech,
-        t.short_def,
-        t.long_def,
-        t.exec_framing,
-        t.engineer_framing,
-        t.examples_do,
-        t.examples_dont,
-        t.nist_tags,
-        t.risk_notes,
-        tuple((r.kind.value, r.target, r.slug, r.derived) for r in t.relations),
-        tuple((c.source, c.url) for c in t.citations),
-        t.license,
-        t.status.value,
-        t.last_reviewed,
-        t.source_file,
-    )
-
-
-def _term(v: tuple[Any, ...]) -> Term:
-    (slug, term, aliases, categories, roles, pos, short, long, exec_, eng, do, dont, nist, risk, rels, cites) = v[:16]
-    license_, status, reviewed, source = v[16:]
-    return Term(
-        slug=slug,
-        term=term,
-        aliases=aliases,
-        categories=categories,
-        roles=roles,
-        part_of_speech=pos,
-        short_def=short,
-        long_def=long,
-        exec_framing=exec_,
-        engineer_framing=eng,
-        examples_do=do,
-        examples_dont=dont,
-        nist_tags=nist,
-        risk_notes=risk,
-        relations=tuple(Relation(RelationKind(k), target, to, derived) for k, target, to, derived in rels),
-        citations=tuple(Citation(source_, url) for source_, url in cites),
-        license=license_,
-        status=TermStatus(status),
-        last_reviewed=reviewed,
-        source_file=source,
-    )
