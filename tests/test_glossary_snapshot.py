@@ -16,6 +16,7 @@ from paths import BUNDLED_TERMS
 from termfactory import term_data, write_glossary, write_term
 
 from bot.glossary import snapshot
+from bot.glossary.builder import Builder
 from bot.glossary.db import ensure_built
 from bot.glossary.live import LiveGlossary, open_glossary
 from bot.glossary.lookup import Glossary
@@ -165,9 +166,9 @@ def test_a_replaced_glossary_is_freed_without_the_cycle_collector(built):
 def test_a_reload_built_elsewhere_leaves_the_index_for_the_server_to_load(tmp_path):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
     db_path = tmp_path / "g.db"
-    live = LiveGlossary(terms, db_path)
+    live = LiveGlossary(terms, db_path, builder=Builder(elsewhere_from=0))  # every build in the builder process
     write_term(terms, term_data("beta"))
-    assert live.reload(elsewhere=True) is True
+    assert live.reload() is True
     assert live.current.find("beta").status == "hit"
     saved = snapshot.load(db_path, live.current.version)  # the builder process indexed the new database
     assert saved is not None and sorted(saved.terms) == sorted(live.current.terms)

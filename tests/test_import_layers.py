@@ -24,6 +24,7 @@ GLOSSARY_STAGES = (
     ("scan", "readback"),
     ("lookup",),
     ("snapshot",),
+    ("builder",),
     ("live",),
 )
 # The core: no import from the Slack adapter, so the command line and any other front door can use it alone.

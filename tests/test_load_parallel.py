@@ -7,8 +7,10 @@ import os
 
 from termfactory import term_data, write_glossary, write_term
 
-from bot.glossary import load
+from bot.glossary import builder, load
 from bot.glossary.parse import read_glossary_files
+
+PARENT = os.getpid()
 
 
 def messy_glossary(folder):
@@ -24,28 +26,33 @@ def test_two_cores_give_exactly_what_one_gives(tmp_path, monkeypatch):
     folder = messy_glossary(tmp_path / "terms")
     files = read_glossary_files(folder)
     one = load.load_files(folder, files)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    two = load.load_files(folder, files, parallel=True)
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)
+    two = load.load_files(folder, files, check=builder.check_on_two_cores)
     assert two.terms == one.terms and two.problems == one.problems
     assert len(one.terms) == 30 and len(one.errors) >= 3  # the messy files really are in there
+
+
+def fails_in_the_copy(files, first_position):
+    if os.getpid() != PARENT:
+        raise MemoryError("the copy ran out of memory")
+    return load.check_files(files, first_position)
+
+
+def dies_in_the_copy(files, first_position):
+    if os.getpid() != PARENT:
+        os._exit(1)  # killed, say: no result, no exception, nothing sent back
+    return load.check_files(files, first_position)
 
 
 def test_a_failed_copy_has_its_half_checked_here(tmp_path, monkeypatch):
     folder = messy_glossary(tmp_path / "terms")
     files = read_glossary_files(folder)
     one = load.load_files(folder, files)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    parent = os.getpid()
-    real = load._check_range
-
-    def fails_in_the_copy(*args):
-        if os.getpid() != parent:
-            raise MemoryError("the copy ran out of memory")
-        return real(*args)
-
-    monkeypatch.setattr(load, "_check_range", fails_in_the_copy)
-    two = load.load_files(folder, files, parallel=True)
-    assert two.terms == one.terms and two.problems == one.problems
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)
+    for failing in (fails_in_the_copy, dies_in_the_copy):
+        monkeypatch.setattr(builder, "_check_second_half", failing)
+        two = load.load_files(folder, files, check=builder.check_on_two_cores)
+        assert two.terms == one.terms and two.problems == one.problems
 
 
 def test_small_glossaries_and_plain_loads_never_fork(tmp_path, monkeypatch):
@@ -56,6 +63,6 @@ def test_small_glossaries_and_plain_loads_never_fork(tmp_path, monkeypatch):
         raise AssertionError("must not fork")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    load.load_files(folder, files, parallel=True)  # 34 files: below PARALLEL_FROM
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    load.load_files(folder, files, check=builder.check_on_two_cores)  # 34 files: below PARALLEL_FROM
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)
     load.load_files(folder, files)  # not asked for

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from termfactory import term_data, write_glossary
 
+from bot.glossary.builder import Builder
 from bot.glossary.db import ensure_built, stored_stats
 from bot.glossary.files import file_stats
 from bot.glossary.live import LiveGlossary
@@ -49,65 +51,84 @@ def test_a_warm_start_reads_no_file_when_every_stat_matches(tmp_path, monkeypatc
     assert not again.rebuilt and again.version == built.version and again.terms == 2
 
 
+ALWAYS_ELSEWHERE = 0  # term files from which the builder process builds: every glossary, in these tests
+
+
 def test_a_rebuild_in_another_process_is_swapped_in_whole(tmp_path):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
-    live = LiveGlossary(terms, tmp_path / "g.db")
+    live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=ALWAYS_ELSEWHERE))
     heard = []
     live.on_change(lambda old, new: heard.append((old.version, new.version)))
     old = live.current
     write_glossary(terms, term_data("beta"))
-    assert live.reload(elsewhere=True) is True
+    assert live.reload() is True
     new = live.current
     assert new is not old and new.find("beta").status == "hit" and old.find("beta").status == "miss"
     assert heard == [(old.version, new.version)] and new.version != old.version
-    assert live.reload(elsewhere=True) is False  # the stats of the new build are remembered
+    assert live.reload() is False  # the stats of the new build are remembered
 
 
 def test_a_touched_file_rebuilt_elsewhere_is_not_a_change_and_is_remembered(tmp_path, monkeypatch):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
-    live = LiveGlossary(terms, tmp_path / "g.db")
+    live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=ALWAYS_ELSEWHERE))
     first = live.current
     path = next(terms.glob("*.yml"))
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
-    assert live.reload(elsewhere=True) is False and live.current is first
+    assert live.reload() is False and live.current is first
 
     def no_builder(*args, **kwargs):
         raise AssertionError("unchanged stats must not start a builder")
 
-    monkeypatch.setattr("bot.glossary.live.build_elsewhere", no_builder)
-    assert live.reload(elsewhere=True) is False
+    monkeypatch.setattr("bot.glossary.builder.build_elsewhere", no_builder)
+    assert live.reload() is False
 
 
 def test_a_big_glossary_is_built_in_another_process_even_at_start(tmp_path, monkeypatch):
     """Its build's garbage must never land in the server's heap; a warm start then starts no builder."""
     terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
-    monkeypatch.setattr("bot.glossary.live.BUILD_ELSEWHERE_FROM", 2)  # "big" from two files
+    big_from_two = Builder(elsewhere_from=2)
 
     def not_here(*args, **kwargs):
         raise AssertionError("a big glossary must not be built in the serving process")
 
-    monkeypatch.setattr("bot.glossary.live.ensure_built", not_here)  # the builder process is a fresh one
-    cold = LiveGlossary(terms, tmp_path / "g.db")
+    monkeypatch.setattr("bot.glossary.builder.ensure_built", not_here)  # the builder process is a fresh one
+    cold = LiveGlossary(terms, tmp_path / "g.db", builder=big_from_two)
     assert cold.report.rebuilt and cold.current.find("beta").status == "hit"
 
     def no_builder(*args, **kwargs):
         raise AssertionError("a warm start has nothing to build")
 
     monkeypatch.undo()
-    monkeypatch.setattr("bot.glossary.live.BUILD_ELSEWHERE_FROM", 2)
-    monkeypatch.setattr("bot.glossary.live.build_elsewhere", no_builder)
-    warm = LiveGlossary(terms, tmp_path / "g.db")
+    monkeypatch.setattr("bot.glossary.builder.build_elsewhere", no_builder)
+    warm = LiveGlossary(terms, tmp_path / "g.db", builder=big_from_two)
     assert not warm.report.rebuilt and list(warm.current.terms) == list(cold.current.terms)
 
 
-def test_a_builder_that_cannot_start_means_building_here(tmp_path, monkeypatch, caplog):
+def test_a_small_glossary_is_built_here_where_it_takes_less_than_starting_a_process(tmp_path, monkeypatch):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
-    monkeypatch.setattr("bot.glossary.live.BUILD_ELSEWHERE_FROM", 2)
+
+    def no_builder(*args, **kwargs):
+        raise AssertionError("a small glossary is built in the serving process")
+
+    monkeypatch.setattr("bot.glossary.builder.build_elsewhere", no_builder)
+    live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=4))
+    write_glossary(terms, term_data("gamma"))
+    assert live.report.rebuilt and live.reload() is True and len(live.current) == 3
+
+
+def test_a_builder_that_cannot_start_means_building_here_at_a_start_only(tmp_path, monkeypatch, caplog):
+    """A start has nothing else to serve; a reload keeps serving the old glossary and tries again later."""
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
 
     def cannot(*args, **kwargs):
         raise OSError(11, "Resource temporarily unavailable")  # no process can be started
 
-    monkeypatch.setattr("bot.glossary.live.build_elsewhere", cannot)
-    live = LiveGlossary(terms, tmp_path / "g.db")
+    monkeypatch.setattr("bot.glossary.builder.build_elsewhere", cannot)
+    live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=2))
     assert live.report.rebuilt and live.current.find("beta").status == "hit"
     assert "building it here" in caplog.text
+    first = live.current
+    write_glossary(terms, term_data("gamma"))
+    with pytest.raises(OSError, match="Resource temporarily unavailable"):
+        live.reload()
+    assert live.current is first

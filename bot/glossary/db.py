@@ -31,7 +31,7 @@ else:  # no advisory locks there: concurrent first builds are merely wasteful, n
 
 from . import collector
 from .files import FileStats, file_stats
-from .load import load_files
+from .load import CheckFiles, load_files
 from .model import Problem, Severity, Term
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
 
@@ -163,7 +163,7 @@ def ensure_built(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     files: list[FileText] | None = None,
     stats: FileStats | None = None,
-    parallel: bool = False,
+    check: CheckFiles | None = None,
 ) -> BuildReport:
     """Build the database unless it already holds this exact glossary.
 
@@ -171,12 +171,12 @@ def ensure_built(
     When every term file has the size, times and inode it had at the last build, nothing is read: a
     warm start costs one stat per file instead of reading and hashing them all. `stats` are taken
     before the files are read, so a file that changes meanwhile shows as changed at the next check.
-    `parallel`: a big glossary is parsed on two cores; only for a process with one thread (see load._checked).
+    `check`: how the files are parsed and checked (load.load_files; the builder process passes its own).
     """
     if files is None:
         with _building(db_path):
-            return _ensure_built_from_disk(glossary_dir, db_path, force, max_file_bytes, parallel)
-    return _build(glossary_dir, db_path, force, files, stats or {}, parallel)
+            return _ensure_built_from_disk(glossary_dir, db_path, force, max_file_bytes, check)
+    return _build(glossary_dir, db_path, force, files, stats or {}, check)
 
 
 @contextmanager
@@ -191,24 +191,29 @@ def _building(db_path: Path) -> Iterator[None]:
 
 
 def _ensure_built_from_disk(
-    glossary_dir: Path, db_path: Path, force: bool, max_file_bytes: int, parallel: bool
+    glossary_dir: Path, db_path: Path, force: bool, max_file_bytes: int, check: CheckFiles | None
 ) -> BuildReport:
     stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
     current = None if force else current_report(db_path, stats)
     if current is not None:
         return current
     files = read_glossary_files(glossary_dir, max_file_bytes) if glossary_dir.is_dir() else []
-    return _build(glossary_dir, db_path, force, files, stats, parallel)
+    return _build(glossary_dir, db_path, force, files, stats, check)
 
 
 def _build(
-    glossary_dir: Path, db_path: Path, force: bool, files: list[FileText], stats: FileStats, parallel: bool = False
+    glossary_dir: Path,
+    db_path: Path,
+    force: bool,
+    files: list[FileText],
+    stats: FileStats,
+    check: CheckFiles | None = None,
 ) -> BuildReport:
     version = version_of(files, glossary_dir)
     if not force and stored_version(db_path) == version:
         return BuildReport(version, False, count_terms(db_path), read_problems(db_path), db_path)
     with collector.paused():
-        result = load_files(glossary_dir, files, keep=_serving(db_path), parallel=parallel)
+        result = load_files(glossary_dir, files, keep=_serving(db_path), check=check)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".glossary-", suffix=".db", dir=db_path.parent)
     os.close(fd)

@@ -1,80 +1,63 @@
-"""The glossary a running bot answers from: opened (built first if need be), reloaded when its files change.
+"""The glossary a running bot answers from: the builder builds (builder.py), this loads and swaps it in.
 
 Readers take `live.current` (one attribute read) and keep that Glossary for the whole request, so a
-reload in the middle of a request never mixes two versions.
+reload in the middle of a request never mixes two versions. Every glossary here comes one way: a stat of
+every term file; unchanged since the database was built, it is loaded as it is (a warm start reads no term
+file); changed, the builder builds, and the new database is loaded. Loading takes the saved lookup index when
+there is one, else the terms the builder just wrote (built here), else the terms read back from the database.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .db import BuildReport, current_report, ensure_built, version_of
+from .builder import Builder
+from .db import BuildReport, current_report
 from .files import FileStats, file_stats
 from .lookup import Glossary
 from .model import Severity, Term
-from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
+from .parse import DEFAULT_MAX_FILE_BYTES
 from .readback import read_terms
 from .snapshot import indexed
 
 log = logging.getLogger(__name__)
 
 OnChange = Callable[[Glossary, Glossary], None]
+SAFETY_NET_INTERVALS = 10  # with the kernel watching, a full check every 10 intervals (5 minutes by default)
 
 
 def open_glossary(
-    glossary_dir: Path,
-    db_path: Path,
-    *,
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-    files: list[FileText] | None = None,
-    stats: FileStats | None = None,
-    save_later: bool = False,
+    glossary_dir: Path, db_path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 ) -> tuple[Glossary, BuildReport]:
-    """Build if needed, then load the terms into the in-memory lookup (from its saved index when it has one)."""
-    report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, files=files, stats=stats)
-    return _indexed(report, db_path, save_later=save_later), report
+    """The glossary of these files, built here if need be (plain mode: the command line, tests), its index saved."""
+    return _open(glossary_dir, db_path, max_file_bytes, Builder.here(), _stats_of(glossary_dir), save_later=False)
 
 
-def _indexed(report: BuildReport, db_path: Path, *, save_later: bool = False, serving: bool = True) -> Glossary:
-    """The glossary of the database the report is about; a build that just wrote the terms hands them over
-    instead of their being read back (a second or more of a cold start at 10,000 terms)."""
+def _open(
+    glossary_dir: Path, db_path: Path, max_file_bytes: int, builder: Builder, stats: FileStats, *, save_later: bool
+) -> tuple[Glossary, BuildReport]:
+    report = current_report(db_path, stats) or builder.build(
+        glossary_dir, db_path, max_file_bytes, term_files=len(stats), or_here=True
+    )
+    return _loaded(report, db_path, save_later=save_later), report
+
+
+def _loaded(report: BuildReport, db_path: Path, *, save_later: bool) -> Glossary:
+    """The glossary of the database the report is about: its saved index, else the terms a build here just
+    wrote (no second read: a second or more at 10,000 terms), else its terms read back; indexed and saved then.
+    save_later: on a daemon thread, for a server, which has no use for the file until its next start."""
     built, report.built = report.built, None
     read: Callable[[Path], list[Term]] = (lambda _path: built) if built is not None else read_terms
-    return indexed(db_path, report.version, read, save_later=save_later, serving=serving)
+    return indexed(db_path, report.version, read, save_later=save_later)
 
 
-def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
-    """Build and index in a fresh process: parsing and checking 10,000 files, then indexing them, holds a GIL
-    for many seconds, and it must not be the serving process's. The new database is swapped in by rename as
-    usual, and its index saved beside it, so the serving process only loads it (snapshot.py)."""
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
-        return builder.submit(_build_and_index, glossary_dir, db_path, max_file_bytes).result()
-
-
-def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
-    # Below the serving process's priority: on two cores the builder would otherwise take a whole core from
-    # the requests answered meanwhile, for the ten seconds a 10,000-term build takes.
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(BUILDER_NICENESS)
-    # A spawned process of one thread: the one place a build may fork to parse on two cores (load._checked).
-    report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, parallel=True)
-    _indexed(report, db_path, serving=False)
-    return report
-
-
-BUILDER_NICENESS = 19
-BUILD_ELSEWHERE_FROM = 1000  # term files; a smaller glossary builds in a blink, where it is opened
-SAFETY_NET_INTERVALS = 10  # with the kernel watching, a full check every 10 intervals (5 minutes by default)
+def _stats_of(glossary_dir: Path) -> FileStats:
+    return file_stats(glossary_dir) if glossary_dir.is_dir() else {}
 
 
 def _term_file_changed(change: object, path: str) -> bool:
@@ -100,72 +83,49 @@ def _sharing_the_gil() -> Iterator[None]:
 
 
 class LiveGlossary:
-    def __init__(self, glossary_dir: Path, db_path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
+    def __init__(
+        self,
+        glossary_dir: Path,
+        db_path: Path,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        *,
+        builder: Builder | None = None,
+    ):
         self.glossary_dir = glossary_dir
         self.db_path = db_path
         self.max_file_bytes = max_file_bytes
+        self.builder = builder or Builder()
         self._lock = threading.Lock()
         self._listeners: list[OnChange] = []
-        self._stats = file_stats(glossary_dir) if glossary_dir.is_dir() else {}
-        warm = current_report(db_path, self._stats)
-        if warm is not None:  # nothing to read or build: the saved index, or the terms read back
-            self.current, self.report = _indexed(warm, db_path, save_later=True), warm
-        elif len(self._stats) >= BUILD_ELSEWHERE_FROM and (built := self._built_elsewhere()) is not None:
-            self.current, self.report = built
-        else:
-            # A cold start of a small glossary saves its new index on the side: it is for the next start.
-            self.current, self.report = open_glossary(
-                glossary_dir, db_path, max_file_bytes=max_file_bytes, save_later=True
-            )
+        self._stats = _stats_of(glossary_dir)
+        # A cold start saves its new index on the side: it is for the next start.
+        self.current, self.report = _open(
+            glossary_dir, db_path, max_file_bytes, self.builder, self._stats, save_later=True
+        )
         self._log_report(self.report)
-
-    def _built_elsewhere(self) -> tuple[Glossary, BuildReport] | None:
-        """A big glossary's cold start builds in the builder process too: the build's garbage (YAML nodes, half
-        a million short-lived objects) would otherwise stay in this process's heap for good, ~100 MB at 10,000
-        terms; this process then loads the index the builder saved, as on a warm start. None when the builder
-        cannot run (no way to start a process here, say): the build then runs here, as for a small glossary."""
-        try:
-            report = build_elsewhere(self.glossary_dir, self.db_path, self.max_file_bytes)
-        except Exception as exc:
-            log.warning("could not build the glossary in a separate process (%r); building it here", exc)
-            return None
-        return indexed(self.db_path, report.version, read_terms), report
 
     def on_change(self, listener: OnChange) -> None:
         """Called with (old, new) after each reload that changed the glossary."""
         self._listeners.append(listener)
 
-    def reload(self, *, elsewhere: bool = False) -> bool:
+    def reload(self) -> bool:
         """Rebuild and swap in the glossary if its files changed. True when it did.
 
-        First a stat of every file (size, times, inode): unchanged, nothing is read. Otherwise the files
-        are read once, each one consistently (see parse.read_term_file): the version compared and the
-        terms built come from the same bytes, and a file deleted meanwhile is simply not there.
-        `elsewhere` (what the watcher does) reads, compares and builds in a separate process, which also saves
-        the new lookup index: this process only loads it. The swap itself is one attribute write, so a
-        request sees the old glossary or the new one.
+        First a stat of every file (size, times, inode): unchanged, nothing is read. Otherwise the builder
+        reads, compares and builds (see builder.py for where): files touched but not changed are no new
+        version. The swap itself is one attribute write, so a request sees the old glossary or the new one.
         """
         with self._lock:
-            stats = file_stats(self.glossary_dir) if self.glossary_dir.is_dir() else {}
+            stats = _stats_of(self.glossary_dir)
             if stats == self._stats:
                 return False
             old = self.current
-            if elsewhere:
-                # The builder reads and hashes the files too: reading all of them here as well would cost the
-                # serving process a fraction of a second of the GIL just to learn whether anything changed.
-                report = build_elsewhere(self.glossary_dir, self.db_path, self.max_file_bytes)
-                if report.version == old.version:
-                    self._stats = stats  # touched, not changed
-                    return False
-                with _sharing_the_gil():
-                    new = indexed(self.db_path, report.version, read_terms)
-            else:
-                here = self.glossary_dir.is_dir()
-                files = read_glossary_files(self.glossary_dir, self.max_file_bytes) if here else []
-                if version_of(files, self.glossary_dir) == old.version:
-                    self._stats = stats  # touched, not changed
-                    return False
-                new, report = open_glossary(self.glossary_dir, self.db_path, files=files, stats=stats)
+            report = self.builder.build(self.glossary_dir, self.db_path, self.max_file_bytes, term_files=len(stats))
+            if report.version == old.version:
+                self._stats = stats  # touched, not changed
+                return False
+            with _sharing_the_gil():
+                new = _loaded(report, self.db_path, save_later=False)
             self.current, self.report, self._stats = new, report, stats
             self._log_report(self.report)
         for listener in self._listeners:
@@ -220,7 +180,7 @@ class LiveGlossary:
 
     def _check(self) -> None:
         try:
-            self.reload(elsewhere=True)
+            self.reload()
         except Exception:
             log.exception("glossary reload failed; still answering from version %s", self.current.version)
 

@@ -7,9 +7,7 @@ rules.py); this one orders them and holds the rules that need the whole glossary
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -55,13 +53,13 @@ def load_glossary(
 
 
 def load_files(
-    directory: Path, files: list[FileText], *, keep: Mapping[str, str] | None = None, parallel: bool = False
+    directory: Path, files: list[FileText], *, keep: Mapping[str, str] | None = None, check: CheckFiles | None = None
 ) -> LoadResult:
     """The glossary in these files, read beforehand (so its version and its terms come from the same bytes).
 
     `keep` is the glossary being served, slug -> file: on a slug collision the file already serving the
-    slug stays, unless the other file is named for the slug. `parallel`: a big glossary's files are parsed
-    and checked on two cores (only in a process of its own, the builder: see _checked).
+    slug stays, unless the other file is named for the slug. `check` parses and checks the files, each on its
+    own (check_files by default; the builder process checks a big glossary's on two cores: builder.py).
     """
     result = LoadResult()
     if not directory.is_dir() and not files:
@@ -70,7 +68,7 @@ def load_files(
         return result
     by_file: list[list[Problem]] = []
     candidates: dict[str, list[_Candidate]] = {}
-    for candidate, problems in _checked(files, parallel):
+    for candidate, problems in (check or check_files)(files):
         if candidate is not None:
             candidates.setdefault(candidate.term.slug, []).append(candidate)
         by_file.append(problems)
@@ -107,50 +105,18 @@ def _claim_order(c: _Candidate, slug: str, keep: Mapping[str, str]) -> tuple[boo
     return (c.path.stem != slug, keep.get(slug) != c.parsed.name, c.position)
 
 
+# One file's term (None when the file has errors of its own) and its problems.
 Checked = tuple["_Candidate | None", list[Problem]]
-PARALLEL_FROM = 1000  # files: below this, a second process costs more than it saves
+CheckFiles = Callable[[list[FileText]], list[Checked]]
 
 
-def _checked(files: list[FileText], parallel: bool) -> list[Checked]:
-    """Each file parsed and checked on its own, in file order.
-
-    Parsing is most of a build (the YAML is composed in C, but walked and constructed in Python), and each
-    file is independent of the others; with `parallel`, a forked copy of this process checks the second half
-    while this one checks the first, and sends its results back pickled over a pipe (from itself, to itself:
-    nothing else can write there). Fork is safe only in a process with one thread, so only the builder
-    process asks for it; anything wrong with the copy and this process checks that half itself.
-    """
-    half = len(files) // 2
-    if not parallel or len(files) < PARALLEL_FROM or not hasattr(os, "fork"):
-        return _check_range(files, 0, len(files))
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the copy: check the second half, hand it over, and leave without running anything else
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as out:
-                pickle.dump(_check_range(files, half, len(files)), out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    first = _check_range(files, 0, half)
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
-            second: list[Checked] = pickle.load(pipe)
-    except Exception:  # the copy failed (out of memory, say): its half is checked here instead
-        second = _check_range(files, half, len(files))
-    finally:
-        os.waitpid(pid, 0)
-    return first + second
-
-
-def _check_range(files: list[FileText], start: int, end: int) -> list[Checked]:
+def check_files(files: list[FileText], first_position: int = 0) -> list[Checked]:
+    """Each file parsed and checked on its own, in file order; `first_position`: where `files` starts in the
+    glossary's file order, when they are a part of it (the builder checks a big glossary in two halves)."""
     out: list[Checked] = []
-    for position in range(start, end):
+    for position, file in enumerate(files, first_position):
         problems: list[Problem] = []
-        out.append((_check_file(files[position], position, problems), problems))
+        out.append((_check_file(file, position, problems), problems))
     return out
 
 
