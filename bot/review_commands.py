@@ -57,9 +57,9 @@ def cmd_reviews_apply(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reviews_send(args: argparse.Namespace, settings: Settings) -> int:
     from .slack.app import make_client
-    from .slack.delivery import deliver_pending, delivery_client
-    from .slack.digests import instance_name, send_digests
-    from .slack.reviewers import Reviewers
+    from .slack.kit.reviewers import Reviewers
+    from .slack.outbox.delivery import deliver_pending, delivery_client
+    from .slack.reviews.schedule import instance_name, send_digests
 
     settings.require("SLACK_BOT_TOKEN")
     runtime = Runtime.open(settings)

@@ -102,7 +102,7 @@ def build_app(tmp_path, api_url: str, **changes):
     from bot.config import Settings
     from bot.runtime import Runtime
     from bot.slack.app import Bot, close_requests_on_reload, create_app
-    from bot.slack.notify import route
+    from bot.slack.outbox.notify import route
     from bot.web import GlossaryWSGI
 
     settings = Settings(

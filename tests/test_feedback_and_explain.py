@@ -15,10 +15,10 @@ from bot.config import Settings
 from bot.glossary.live import open_glossary
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
-from bot.slack.render.card import card_blocks
-from bot.slack.render.explain import MAX_BLOCKS, explain_message
-from bot.slack.render.request_detail import request_detail
-from bot.slack.views.feedback_form import feedback_from_view, feedback_modal
+from bot.slack.cards.card import card_blocks
+from bot.slack.cards.explain import MAX_BLOCKS, explain_message
+from bot.slack.feedback.form import feedback_from_view, feedback_modal
+from bot.slack.requests.detail import request_detail
 from bot.state.feedback import FeedbackBook
 from bot.state.store import Store
 from bot.term_requests.feedback import feedback_problems, feedback_request

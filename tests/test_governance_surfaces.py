@@ -11,7 +11,7 @@ from termfactory import term_data, write_glossary
 from bot.config import Settings
 from bot.mcp import tools
 from bot.runtime import Runtime
-from bot.slack.render.card import card_message
+from bot.slack.cards.card import card_message
 from bot.terminal import card_text
 
 

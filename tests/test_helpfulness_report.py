@@ -14,9 +14,9 @@ from bot.cli import main
 from bot.config import Settings
 from bot.lookup_stats import LookupStats, TermFeedback, helpfulness
 from bot.runtime import Runtime
-from bot.slack import ids
-from bot.slack.render.home import ReviewerPart, home_view
-from bot.slack.render.stats import stats_message
+from bot.slack.home.view import ReviewerPart, home_view
+from bot.slack.kit import ids
+from bot.slack.reviews.stats import stats_message
 from bot.state.store import now
 from bot.terminal import stats_text
 
@@ -141,7 +141,7 @@ def test_the_home_says_when_no_card_has_a_thumbs_down():
 
 
 def test_the_home_reads_the_votes_from_the_runtime(runtime):
-    from bot.slack.home_page import HomeState, build_home
+    from bot.slack.home.page import HomeState, build_home
 
     vote(runtime, RAG, 0, 2)
     view = build_home(runtime, "UREVIEW01", HomeState(), reviewer=True)

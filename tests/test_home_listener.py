@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.deps import Deps
-from bot.slack.home_page import HomeState
-from bot.slack.listeners.home import home_opened
-from bot.slack.reviewers import Reviewers
+from bot.slack.home.handlers import home_opened
+from bot.slack.home.page import HomeState
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.reviewers import Reviewers
 from bot.state.store import Store
 from bot.term_requests.book import RequestBook
 from bot.term_requests.rules import RequestForm
@@ -70,8 +70,8 @@ def test_voted_for_lists_votes_on_other_peoples_requests_newest_first(state_url)
 
 
 def test_a_starter_pack_follows_the_lookup_counts_when_there_are_some(runtime, monkeypatch):
-    from bot.slack.browse_replies import picked_reply
-    from bot.slack.home_page import build_home
+    from bot.slack.browse.replies import picked_reply
+    from bot.slack.home.page import build_home
 
     legal = sorted((t for t in runtime.glossary.terms.values() if "legal" in t.roles), key=lambda t: t.term.casefold())
     last = legal[-1]

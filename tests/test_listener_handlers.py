@@ -13,11 +13,12 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
-from bot.slack.card_state import CardState
-from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events
-from bot.slack.render.results import TERM_GONE
-from bot.slack.reviewers import Reviewers
+from bot.slack import commands, events
+from bot.slack.cards import buttons
+from bot.slack.kit.card_state import CardState
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.messages import TERM_GONE
+from bot.slack.kit.reviewers import Reviewers
 
 BOT = "UBOT0001"
 
@@ -76,7 +77,7 @@ def test_define_requests_is_for_reviewers_only(context):
 def test_a_button_redraws_a_private_card_in_place(context):
     ack, respond = Mock(Ack), Mock(Respond)
     body, action = clicked(CardState("fine-tuning", Framing.ENGINEER).encode())
-    actions.open_term(ack=ack, body=body, action=action, respond=respond, context=context)
+    buttons.open_term(ack=ack, body=body, action=action, respond=respond, context=context)
     ack.assert_called_once_with()
     reply = only_call(respond)
     assert reply["replace_original"] is True and reply["blocks"][0]["text"]["text"] == "fine-tuning"
@@ -86,7 +87,7 @@ def test_a_button_redraws_a_private_card_in_place(context):
 def test_a_button_for_a_vanished_term_answers_privately_under_a_public_card(context):
     respond = Mock(Respond)
     body, action = clicked(CardState("no-such-term").encode(), ephemeral=False)
-    actions.open_term(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
+    buttons.open_term(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
     reply = only_call(respond)
     assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
     assert reply["text"] == TERM_GONE
@@ -94,14 +95,14 @@ def test_a_button_for_a_vanished_term_answers_privately_under_a_public_card(cont
 
 def test_always_show_me_this_one_stores_the_framing_through_the_runtime(context, runtime):
     body, action = clicked(CardState("rag", Framing.EXEC).encode(), user="USAVE002")
-    actions.save_framing(ack=Mock(Ack), body=body, action=action, respond=Mock(Respond), context=context)
+    buttons.save_framing(ack=Mock(Ack), body=body, action=action, respond=Mock(Respond), context=context)
     assert runtime.store.preference("USAVE002").framing == "exec"
 
 
 def test_a_tampered_save_stores_nothing(context, runtime):
     respond = Mock(Respond)
     body, action = clicked("not json", user="USAVE003")
-    actions.save_framing(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
+    buttons.save_framing(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
     assert runtime.store.preference("USAVE003").framing is None
     assert only_call(respond)["text"] == TERM_GONE
 

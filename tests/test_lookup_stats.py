@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.lookup_stats import DEFAULT_DAYS, LookupStats, MissCount, TermCount, lookup_stats, stats_days
 from bot.runtime import Runtime
-from bot.slack.render.stats import stats_message
+from bot.slack.reviews.stats import stats_message
 from bot.state.lookups import LookupRow
 from bot.state.store import now
 from bot.term_requests.rules import RequestForm

@@ -14,9 +14,9 @@ from bot.cards import build_card
 from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import LookupStatus, MatchHow
-from bot.slack.render.blocks import read_value
-from bot.slack.render.card import card_message
-from bot.slack.render.results import lookup_message, miss_message, search_message
+from bot.slack.cards.card import card_message
+from bot.slack.cards.results import lookup_message, miss_message, search_message
+from bot.slack.kit.blocks import read_value
 from bot.slack.replies import reply_for
 
 EVIL = "<!channel> & <@U123>"

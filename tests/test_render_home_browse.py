@@ -13,10 +13,10 @@ from bot.browse import Recent, Shelf, ShelfKind, categories, page_of, recent, ro
 from bot.cards import build_card
 from bot.glossary.model import Framing, Term, TermStatus
 from bot.glossary.roles import load_roles
-from bot.slack import ids
-from bot.slack.render.browse import browse_index, category_from_value, category_value, shelf_message
-from bot.slack.render.home import HomeModel, Miss, ReviewerPart, home_view, notice_modal, term_modal
-from bot.slack.views.request_detail import request_view
+from bot.slack.browse.messages import browse_index, category_from_value, category_value, shelf_message
+from bot.slack.home.view import HomeModel, Miss, ReviewerPart, home_view, notice_modal, term_modal
+from bot.slack.kit import ids
+from bot.slack.requests.detail_modal import request_view
 from bot.term_requests.rules import RequestKind, RequestStatus, TermRequest
 
 ROLES = load_roles(BUNDLED_ROLES)

@@ -17,10 +17,10 @@ from bot.config import Settings
 from bot.glossary.live import LiveGlossary
 from bot.glossary.roles import load_roles
 from bot.runtime import Runtime
-from bot.slack.delivery import Delivery
-from bot.slack.deps import Deps
-from bot.slack.listeners.requests import submit
-from bot.slack.reviewers import Reviewers
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.reviewers import Reviewers
+from bot.slack.outbox.delivery import Delivery
+from bot.slack.requests.filing import submit
 from bot.state.store import Store
 
 CHANNEL = "CREQUESTS"

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from ..ask import Ask
-from ..cards import Card
-from ..glossary.model import Framing
-from ..runtime import Answer, Runtime
-from .browse_replies import browse_reply
-from .render.blocks import escape
-from .render.card import card_message
-from .render.comparison import comparison_message
-from .render.results import help_message, lookup_message, notice, search_message
-
-
-def privately(message: dict) -> dict:
-    """A reply under the message that only the person who asked sees; the message itself stays as it was."""
-    return {"response_type": "ephemeral", "replace_original": False, **message}
+from ..runtime import Runtime
+from .browse.replies import browse_reply
+from .cards.answers import answer_message
+from .cards.results import help_message, search_message
+from .kit.blocks import escape
+from .kit.messages import notice
 
 
 def reply_for(runtime: Runtime, user_id: str, ask: Ask, *, public: bool = False, surface: str = "slash") -> dict:
@@ -56,27 +47,3 @@ def question_reply(runtime: Runtime, user_id: str, text: str, *, surface: str) -
     answer = runtime.ask(user_id, text)
     runtime.record_lookup(surface, answer.asked, answer.result)
     return answer_message(answer, public=True)
-
-
-def answer_message(answer: Answer, *, public: bool, asked: str = "", framing: Framing | None = None) -> dict:
-    """A card, a comparison, or what was found instead. Request this term is prefilled with the words
-    asked about (`Answer.asked`, else `asked`): without a question's frame, nor a framing word that was
-    not the term. `framing` is the one to use when the answer carries none."""
-    framing = answer.framing or framing
-    if answer.card:
-        return rendered_card(answer.card, public=public)
-    if answer.result.compared:
-        return comparison_message(answer.result, framing)
-    return lookup_message(answer.result, framing, asked=answer.asked or asked)
-
-
-# A card model is a frozen value (term, framings, role, …): equal cards render to equal messages, so the
-# rendering of the cards asked for most is kept. A new glossary version brings new Term values, which
-# are new keys; old ones age out. About 10 KB each.
-_render = lru_cache(maxsize=1024)(card_message)
-
-
-def rendered_card(card: Card, *, public: bool = False) -> dict:
-    """card_message(card), rendered once per distinct card; a fresh outer dict and list for each caller."""
-    message = _render(card, public=public)
-    return {**message, "blocks": list(message["blocks"])}

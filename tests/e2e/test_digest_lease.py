@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.governance.digest import week_of
 from bot.runtime import Runtime
-from bot.slack.delivery import deliver_pending
-from bot.slack.digests import send_digests
+from bot.slack.outbox.delivery import deliver_pending
+from bot.slack.reviews.schedule import send_digests
 from bot.state.store import Store
 from bot.state.verifications import Verifications
 
@@ -101,7 +101,7 @@ def test_a_takeover_sends_only_to_those_still_waiting(tmp_path, fake_slack, owne
 def test_the_schedule_sends_once_the_weeks_hour_has_come(tmp_path, fake_slack, owners_path):
     from zoneinfo import ZoneInfo
 
-    from bot.slack.digests import DigestSchedule
+    from bot.slack.reviews.schedule import DigestSchedule
 
     runtime = instance(tmp_path, "a", f"sqlite:///{tmp_path / 'state.db'}", owners_path)
     schedule = DigestSchedule(WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url), runtime, lambda _g: ())

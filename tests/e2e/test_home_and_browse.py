@@ -10,7 +10,7 @@ import json
 
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 
-from bot.slack import ids
+from bot.slack.kit import ids
 from bot.term_requests.rules import RequestForm
 
 from .harness import TEAM, command_body, event_body, interaction_body, signed_post

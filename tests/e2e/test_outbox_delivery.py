@@ -17,10 +17,10 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.delivery import Delivery, delivery_client
-from bot.slack.letters import metadata as letter_metadata
-from bot.slack.render.requests import NOT_POSTED
-from bot.slack.request_lists import requests_reply
+from bot.slack.outbox.delivery import Delivery, delivery_client
+from bot.slack.outbox.letters import metadata as letter_metadata
+from bot.slack.requests.lists import requests_reply
+from bot.slack.requests.messages import NOT_POSTED
 from bot.state.outbox import DEAD, PENDING, SENT, TRIAGE_UPDATE
 from bot.state.schema import outbox
 from bot.term_requests.rules import RequestForm

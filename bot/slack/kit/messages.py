@@ -1,0 +1,17 @@
+"""The answers every feature gives in the same shape: a one-line notice, and a reply only its asker sees."""
+
+from __future__ import annotations
+
+from .blocks import section
+
+TERM_GONE = "That term is no longer in the glossary."  # a button from before a reload removed its term
+
+
+def notice(text: str) -> dict:
+    """A one-line confirmation; `text` is already safe mrkdwn."""
+    return {"text": text, "blocks": [section(text)]}
+
+
+def privately(message: dict) -> dict:
+    """A reply under the message that only the person who asked sees; the message itself stays as it was."""
+    return {"response_type": "ephemeral", "replace_original": False, **message}
