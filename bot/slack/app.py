@@ -31,6 +31,7 @@ from .kit.reviewers import Reviewers
 from .outbox.delivery import Delivery, delivery_client
 from .outbox.notify import route
 from .requests import filing, triage
+from .requests import letters as request_letters
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
 
@@ -160,7 +161,7 @@ def build_bot(
     route(app.client, runtime.requests.outbox)
     delivery = None
     if deliver:
-        delivery = Delivery(runtime, delivery_client(settings)).start()
+        delivery = Delivery(runtime, delivery_client(settings), request_letters).start()
         atexit.register(delivery.stop)  # a clean stop when the process exits normally
     close_requests_on_reload(runtime)
     if watch and settings.reload_seconds > 0:

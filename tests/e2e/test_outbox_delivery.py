@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.outbox.delivery import Delivery, delivery_client
 from bot.slack.outbox.letters import metadata as letter_metadata
+from bot.slack.requests import letters as request_letters
 from bot.slack.requests.lists import requests_reply
 from bot.slack.requests.messages import NOT_POSTED
 from bot.state.outbox import DEAD, PENDING, SENT, TRIAGE_UPDATE
@@ -42,7 +43,7 @@ def bot(tmp_path, fake_slack):
         outbox_max_attempts=3,
     )
     runtime = Runtime.open(settings)
-    yield Delivery(runtime, delivery_client(settings))
+    yield Delivery(runtime, delivery_client(settings), request_letters)
     runtime.store.close()
 
 

@@ -32,6 +32,7 @@ from ...config import Settings
 from ...runtime import Runtime
 from ...state.outbox import DM, MESSAGE, TRIAGE_POST, TRIAGE_UPDATE, Letter, is_slack_user
 from . import letters
+from .letters import Drawing
 
 log = logging.getLogger(__name__)
 THREADS = 2  # one hung call never stops every letter; more instances add more
@@ -67,9 +68,10 @@ def delivery_client(settings: Settings) -> WebClient:
 
 
 class Delivery:
-    def __init__(self, runtime: Runtime, client: WebClient, *, threads: int = THREADS) -> None:
+    def __init__(self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS) -> None:
         self.runtime = runtime
         self.client = client
+        self.drawing = drawing  # how a request's letters read, drawn at sending (requests/letters.py)
         self.outbox = runtime.requests.outbox
         settings = runtime.settings
         self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
@@ -208,12 +210,12 @@ class Delivery:
             return
         found = earlier = self._find(channel, letter) if letter.unsure else None
         if found is None:
-            message = letters.triage(self.runtime, request)
+            message = self.drawing.triage(self.runtime, request)
             reply = self._slack().chat_postMessage(channel=channel, metadata=letters.metadata(letter.id), **message)
             found = (str(reply["channel"]), str(reply["ts"]))
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
-        if earlier or letters.triage(self.runtime, now) != letters.triage(self.runtime, request):
+        if earlier or self.drawing.triage(self.runtime, now) != self.drawing.triage(self.runtime, request):
             self.outbox.send(TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
 
     def _triage_update(self, letter: Letter, worker: str) -> None:
@@ -228,11 +230,11 @@ class Delivery:
 
     def _redraw(self, request_id: int, channel: str, ts: str) -> None:
         request = self.runtime.requests.get(request_id)  # drawn now: the latest state wins
-        self._slack().chat_update(channel=channel, ts=ts, **letters.triage(self.runtime, request))
+        self._slack().chat_update(channel=channel, ts=ts, **self.drawing.triage(self.runtime, request))
 
     def _dm(self, letter: Letter, worker: str) -> None:
         user = str(letter.payload.get("user") or "")
-        message = letters.direct_message(self.runtime, letter.payload) if is_slack_user(user) else None
+        message = self.drawing.direct_message(self.runtime, letter.payload) if is_slack_user(user) else None
         if message is None:  # "mcp:…" requesters, or a request that is gone: nobody to tell
             self.outbox.sent(letter.id, worker)
             return
@@ -286,10 +288,10 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
-def deliver_pending(runtime: Runtime, client: WebClient, *, limit: int = 1000) -> int:
+def deliver_pending(runtime: Runtime, client: WebClient, drawing: Drawing, *, limit: int = 1000) -> int:
     """Send the letters due now on this thread, for a command that runs without a server (`reviews send`):
     what fails stays in the outbox for a serving bot's worker to retry. Returns how many were tried."""
-    delivery = Delivery(runtime, client, threads=0)
+    delivery = Delivery(runtime, client, drawing, threads=0)
     tried = 0
     while tried < limit and delivery.deliver_one():
         tried += 1
