@@ -57,8 +57,7 @@ SLACK_LAYERS = (
     ("requests", "browse"),
     ("feedback", "reviews"),
     ("home",),
-    ("replies",),
-    ("commands", "events"),
+    ("router",),
     ("app",),
 )
 

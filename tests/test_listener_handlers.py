@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
-from bot.slack import commands, events
+from bot.slack import router
 from bot.slack.cards import buttons
 from bot.slack.kit.card_state import CardState
 from bot.slack.kit.deps import Deps
@@ -51,7 +51,7 @@ def only_call(mock: Mock) -> dict:
 
 def test_define_answers_in_the_ack_privately(context):
     ack, client = Mock(Ack), Mock(WebClient)
-    commands.define(ack=ack, command={"text": "fine-tuning", "user_id": "UASK0001"}, client=client, context=context)
+    router.define(ack=ack, command={"text": "fine-tuning", "user_id": "UASK0001"}, client=client, context=context)
     reply = only_call(ack)
     assert reply["response_type"] == "ephemeral"
     assert reply["blocks"][0]["text"]["text"] == "fine-tuning"
@@ -61,16 +61,14 @@ def test_define_answers_in_the_ack_privately(context):
 def test_define_request_acks_then_opens_the_modal(context):
     ack, client = Mock(Ack), Mock(WebClient)
     command = {"text": "request vibe coding", "user_id": "UASK0001", "trigger_id": "trig-9"}
-    commands.define(ack=ack, command=command, client=client, context=context)
+    router.define(ack=ack, command=command, client=client, context=context)
     ack.assert_called_once_with()
     assert only_call(client.views_open)["trigger_id"] == "trig-9"
 
 
 def test_define_requests_is_for_reviewers_only(context):
     ack = Mock(Ack)
-    commands.define(
-        ack=ack, command={"text": "requests", "user_id": "UASK0001"}, client=Mock(WebClient), context=context
-    )
+    router.define(ack=ack, command={"text": "requests", "user_id": "UASK0001"}, client=Mock(WebClient), context=context)
     assert "Only glossary reviewers" in only_call(ack)["text"]
 
 
@@ -119,7 +117,7 @@ def test_a_mention_is_answered_in_its_thread(context, runtime):
     """The answer is an outbox letter (never a Web API call on the listener's thread), ready to send as it is."""
     before = _last_letter(runtime)
     event = {"text": f"<@{BOT}> what is RAG?", "user": "UASK0001", "ts": "1.5", "channel": "C0000001"}
-    events.on_mention(event=event, context=context)
+    router.on_mention(event=event, context=context)
     [letter] = _new_letters(runtime, before)
     reply = letter.payload["message"]
     assert letter.payload["thread_ts"] == "1.5" and letter.payload["channel"] == "C0000001"
@@ -136,7 +134,7 @@ def test_a_mention_is_answered_in_its_thread(context, runtime):
 )
 def test_only_a_persons_own_dm_is_answered(context, runtime, event):
     before = _last_letter(runtime)
-    events.on_direct_message(event={"ts": "1.1", "channel": "D1", **event}, context=context)
+    router.on_direct_message(event={"ts": "1.1", "channel": "D1", **event}, context=context)
     assert _new_letters(runtime, before) == []
 
 

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from ..config import Settings
 from ..runtime import Runtime
-from . import commands, events
+from . import router
 from .browse import handlers as browse_handlers
 from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
@@ -40,8 +40,7 @@ log = logging.getLogger(__name__)
 # module-level handlers and one table of (Bolt decorator name, id, handler). A handler acks, calls the core,
 # renders and responds: no business rules. tests/test_manifest.py reads the same list.
 LISTENER_MODULES: tuple[ModuleType, ...] = (
-    commands,
-    events,
+    router,
     buttons,
     filing,
     triage,
@@ -93,7 +92,7 @@ def create_app(
     register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
-    app.middleware(answer_inline(executor, commands.answers_in_ack, before=act_once_per_event))
+    app.middleware(answer_inline(executor, router.answers_in_ack, before=act_once_per_event))
     return app
 
 

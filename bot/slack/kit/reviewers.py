@@ -22,8 +22,8 @@ class Reviewers:
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
-    def __contains__(self, user_id: str) -> bool:
-        return is_reviewer(user_id, self.reviewers, self.members)
+    def __contains__(self, user_id: object) -> bool:  # a Container[str], like a plain set of ids in a test
+        return isinstance(user_id, str) and is_reviewer(user_id, self.reviewers, self.members)
 
     def members(self, group_id: str) -> frozenset[str]:
         """A user group's members, cached for GROUP_TTL; owners' groups are read through here too."""
