@@ -125,6 +125,25 @@ def test_a_mention_is_answered_in_its_thread(context, runtime):
 
 
 @pytest.mark.parametrize(
+    ("user", "reads"),
+    [("UREVIEW01", "Lookups in the last 7 days"), ("UASK0001", "Only glossary reviewers can see lookup statistics")],
+)
+def test_stats_by_mention_is_the_stats_report_privately_as_by_slash_command(context, runtime, user, reads):
+    """`@glossary stats 7` means `/define stats 7` (it was once looked up as a term): the report for a reviewer,
+    a refusal for anyone else, each seen by the asker only (an ephemeral in the thread, never a public letter)."""
+    before, client = _last_letter(runtime), Mock(WebClient)
+    event = {"text": f"<@{BOT}> stats 7", "user": user, "ts": "1.5", "channel": "C0000001"}
+    router.on_mention(event=event, context=BoltContext({**context, "client": client}))
+    posted = only_call(client.chat_postEphemeral)
+    assert posted["user"] == user and posted["thread_ts"] == "1.5"
+    assert posted["text"].startswith(reads)
+    assert _new_letters(runtime, before) == []
+    ack = Mock(Ack)
+    router.define(ack=ack, command={"text": "stats 7", "user_id": user}, client=Mock(WebClient), context=context)
+    assert only_call(ack)["text"] == posted["text"]  # the same answer on both surfaces
+
+
+@pytest.mark.parametrize(
     "event",
     [
         {"channel_type": "im", "subtype": "message_changed", "text": "rag"},

@@ -10,6 +10,7 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message
 from paths import BUNDLED_TERMS
 
+from bot.ask import Ask, Asked, parse_command, parse_question
 from bot.cli import main
 from bot.config import Settings
 from bot.lookup_stats import DEFAULT_DAYS, LookupStats, MissCount, TermCount, lookup_stats, stats_days
@@ -78,10 +79,11 @@ def test_the_window_is_capped_at_the_retention(runtime):
 
 
 def test_stats_days():
-    assert stats_days("stats") == DEFAULT_DAYS and stats_days("  STATS   7 ") == 7
-    for other in ("", "rag", "statistics", "search stats"):
-        assert stats_days(other) is None
-    for bad in ("stats seven", "stats 0", "stats 7 days", "stats -1", "stats 99999"):
+    assert parse_command("  STATS   7 ") == Ask(Asked.STATS, "7") == parse_question("stats 7")
+    for other in ("rag", "statistics", "search stats", '"stats"'):
+        assert parse_command(other).action != Asked.STATS
+    assert stats_days("") == DEFAULT_DAYS and stats_days(" 7 ") == 7
+    for bad in ("seven", "0", "7 days", "-1", "99999"):
         with pytest.raises(ValueError, match="number of days"):
             stats_days(bad)
 

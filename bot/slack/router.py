@@ -48,6 +48,7 @@ PRIVATE = frozenset(
         Asked.REQUESTS,
         Asked.MY_REQUESTS,
         Asked.SHOW_REQUEST,
+        Asked.STATS,  # reviewers' figures, and a refusal for anyone else
     }
 )
 
@@ -115,6 +116,17 @@ def _requests(a: Asking) -> dict:
     return requests_reply(a.runtime, a.user, a.ask, reviewer=reviewer)
 
 
+def _stats(a: Asking) -> dict:
+    """`stats [days]`, for reviewers only."""
+    try:
+        days = stats_days(a.ask.text)
+    except ValueError as usage:
+        return notice(escape(str(usage)))
+    if a.user not in a.reviewers:
+        return notice(NOT_A_REVIEWER)
+    return stats_message(a.runtime.lookup_stats(days))
+
+
 def _help(a: Asking) -> dict:
     return help_message(a.runtime.roles, a.ask.text)
 
@@ -132,6 +144,7 @@ ROUTES: dict[Asked, Callable[[Asking], dict]] = {
     Asked.REQUESTS: _requests,
     Asked.MY_REQUESTS: _requests,
     Asked.SHOW_REQUEST: _requests,
+    Asked.STATS: _stats,
 }
 
 
@@ -147,8 +160,6 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, r
     """/define: every answer goes back in the ack itself, so a lookup costs no Web API call."""
     deps = deps_of(context)
     user, text = command["user_id"], command.get("text") or ""
-    if stats(ack, deps, user, text):
-        return
     ask = parse_command(text)
     if ask.action == Asked.REQUEST:
         ack()
@@ -158,22 +169,6 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, r
         return
     asking = Asking(deps.runtime, user, ask, text=text, reviewers=deps.reviewers)
     ack(response_type="ephemeral", **answer(asking))
-
-
-def stats(ack: Ack, deps: Deps, user: str, text: str) -> bool:
-    """`/define stats [days]`, for reviewers only; False when the text asks for something else."""
-    try:
-        days = stats_days(text)
-    except ValueError as usage:
-        ack(response_type="ephemeral", **notice(escape(str(usage))))
-        return True
-    if days is None:
-        return False
-    if user not in deps.reviewers:
-        ack(response_type="ephemeral", **notice(NOT_A_REVIEWER))
-    else:
-        ack(response_type="ephemeral", **stats_message(deps.runtime.lookup_stats(days)))
-    return True
 
 
 def answers_in_ack(body: dict[str, Any]) -> bool:

@@ -86,7 +86,7 @@ def help_message(roles: dict[str, Role], topic: str = "") -> dict:
         "*In a thread or a DM*\nMention me: `@glossary what is RAG?`, "
         "`@glossary explain hallucination to an engineer`. "
         "In a DM just type the term.\n\n"
-        "A term named like a command (help, search, set, request, requests, my, browse): "
+        "A term named like a command (help, search, set, request, requests, my, browse, stats): "
         'put it in quotes, `/define "search"`.'
     )
     blocks = [section(text)]
