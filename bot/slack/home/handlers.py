@@ -18,10 +18,11 @@ from ...glossary.model import Framing, LookupStatus, MatchHow
 from ..browse.messages import category_from_value
 from ..kit import ids
 from ..kit.deps import Deps, Listener, deps_of
-from ..kit.messages import TERM_GONE
-from ..requests.detail_modal import request_view
+from ..kit.messages import TERM_GONE, notice_modal
+from ..requests.detail import detail_modal
+from ..requests.triage_forms import request_number
 from .page import HomeState, build_home
-from .view import NO_ROLE, notice_modal, term_modal
+from .view import NO_ROLE, term_modal
 
 log = logging.getLogger(__name__)
 
@@ -110,21 +111,10 @@ def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
 
 
 def open_request(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: Any) -> None:
-    """Reviewers open any request; anyone else only the ones they filed or voted for."""
+    """Reviewers open any request; anyone else the ones they filed or voted for (the core's may_read)."""
     ack()
     deps, user = deps_of(context), body["user"]["id"]
-    try:
-        request = deps.runtime.requests.get(int(str(action.get("value") or "0")))
-    except (LookupError, ValueError):
-        client.views_open(trigger_id=body["trigger_id"], view=notice_modal("That request no longer exists."))
-        return
-    if user != request.requester and user not in request.voters and user not in deps.reviewers:
-        client.views_open(
-            trigger_id=body["trigger_id"], view=notice_modal("Only glossary reviewers can open that request.")
-        )
-        return
-    linked = deps.runtime.glossary.get(request.linked_slug or "")
-    view = request_view(request, deps.runtime.requests.history(request.id), linked.term if linked else None)
+    view = detail_modal(deps.runtime, user, request_number(action.get("value")), reviewer=user in deps.reviewers)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -243,13 +243,3 @@ def term_modal(card: Card) -> dict:
         "close": plain("Close", MODAL_TITLE_MAX),
         "blocks": blocks[:HOME_BLOCKS_MAX],
     }
-
-
-def notice_modal(text: str) -> dict:
-    """A one-line answer to a click on the Home, where there is no message to answer under; `text` is safe mrkdwn."""
-    return {
-        "type": "modal",
-        "title": plain("Glossary", MODAL_TITLE_MAX),
-        "close": plain("Close", MODAL_TITLE_MAX),
-        "blocks": [section(text)],
-    }

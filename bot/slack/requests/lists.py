@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from ...ask import Ask, Asked
 from ...runtime import Runtime
-from ...term_requests.rules import STATUS_FILTER_WORDS, may_read, parse_status_filter
+from ...term_requests.rules import STATUS_FILTER_WORDS, parse_status_filter
 from ..kit.blocks import escape
 from ..kit.messages import notice
-from .detail import request_detail
+from .detail import detail_message
 from .messages import request_list
-
-NOT_YOURS = (
-    "Request #{n} is not one you filed. `/define my requests` lists yours; glossary reviewers can open any request."
-)
 
 
 def needs_reviewer_check(ask: Ask) -> bool:
@@ -29,7 +25,7 @@ def requests_reply(runtime: Runtime, user_id: str, ask: Ask, *, reviewer: bool) 
         voted = frozenset(r.id for r in mine if r.requester != user_id)
         return request_list(mine[::-1], title="Your requests and the ones you voted for", voted_for=voted)
     if ask.action == Asked.SHOW_REQUEST:
-        return request_detail_reply(runtime, user_id, int(ask.text), reviewer=reviewer)
+        return detail_message(runtime, user_id, int(ask.text), reviewer=reviewer)
     if not reviewer:
         return notice("Only glossary reviewers can list every request. `/define my requests` shows yours.")
     wanted = parse_status_filter(ask.text)
@@ -38,16 +34,3 @@ def requests_reply(runtime: Runtime, user_id: str, ask: Ask, *, reviewer: bool) 
         return notice(f"I don't know the status *{escape(ask.text)}*. Try one of {known}.")
     unposted = frozenset(runtime.requests.outbox.undelivered_posts())
     return request_list(runtime.requests.backlog(wanted.statuses), title=wanted.title, unposted=unposted)
-
-
-def request_detail_reply(runtime: Runtime, user_id: str, number: int, *, reviewer: bool) -> dict:
-    """A reviewer sees any request; anyone else only one they filed. To them an unknown number and
-    somebody else's request read the same, so nobody learns what others asked for."""
-    try:
-        request = runtime.requests.get(number)
-    except LookupError:
-        return notice(f"There is no request #{number}." if reviewer else NOT_YOURS.format(n=number))
-    if not may_read(request, user_id, reviewer=reviewer):
-        return notice(NOT_YOURS.format(n=number))
-    history = runtime.requests.history(request.id)
-    return request_detail(request, history, viewer=user_id, reviewer=reviewer)
