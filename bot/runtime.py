@@ -24,6 +24,7 @@ from .governance.service import Governance
 from .lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
+from .state.outbox import Outbox
 from .state.short_cache import PreferenceCache
 from .state.store import Preference, Store, now
 from .term_requests.book import RequestBook
@@ -51,7 +52,8 @@ class Runtime:
         self.live = live
         self.store = store
         self.roles = roles
-        self.requests = RequestBook(store)
+        self.outbox = Outbox(store)  # letters to Slack, written with the changes that cause them
+        self.requests = RequestBook(store, self.outbox)
         self.governance = Governance(settings.owners_file, store, ZoneInfo(settings.digest_tz))
         self.lookups = LookupLog(store)
         self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)

@@ -102,7 +102,6 @@ def build_app(tmp_path, api_url: str, **changes):
     from bot.config import Settings
     from bot.runtime import Runtime
     from bot.slack.app import Bot, close_requests_on_reload, create_app
-    from bot.slack.outbox.notify import route
     from bot.web import GlossaryWSGI
 
     settings = Settings(
@@ -118,7 +117,7 @@ def build_app(tmp_path, api_url: str, **changes):
     )
     runtime = Runtime.open(settings)
     app = create_app(settings, runtime, process_before_response=True)
-    route(app.client, runtime.requests.outbox)  # what build_bot does; no delivery worker: letters stay queued
+    # no delivery worker: letters stay queued
     close_requests_on_reload(runtime)
     return GlossaryWSGI(Bot(app, runtime), SIGNING_SECRET)
 

@@ -106,11 +106,11 @@ def test_a_tampered_save_stores_nothing(context, runtime):
 
 
 def _new_letters(runtime, before: int) -> list:
-    return [x for x in runtime.requests.outbox.letters() if x.id > before]
+    return [x for x in runtime.outbox.letters() if x.id > before]
 
 
 def _last_letter(runtime) -> int:
-    return max((x.id for x in runtime.requests.outbox.letters()), default=0)
+    return max((x.id for x in runtime.outbox.letters()), default=0)
 
 
 def test_a_mention_is_answered_in_its_thread(context, runtime):

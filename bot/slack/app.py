@@ -29,7 +29,6 @@ from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
 from .outbox.delivery import Delivery, delivery_client
-from .outbox.notify import route
 from .requests import filing, triage
 from .requests import letters as request_letters
 from .reviews import handlers as review_handlers
@@ -157,7 +156,6 @@ def build_bot(
     GLOSSARY_RELOAD_SECONDS asks for it. deliver=False: no worker (another process delivers)."""
     runtime = runtime or Runtime.open(settings)
     app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
-    route(app.client, runtime.requests.outbox)
     delivery = None
     if deliver:
         delivery = Delivery(runtime, delivery_client(settings), request_letters).start()

@@ -164,7 +164,7 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, r
     if ask.action == Asked.REQUEST:
         ack()
         modal = request_modal(term=ask.text)
-        outbox = deps.runtime.requests.outbox
+        outbox = deps.runtime.outbox
         open_modal(client, command["trigger_id"], modal, respond=respond, user=user, outbox=outbox)
         return
     asking = Asking(deps.runtime, user, ask, text=text, reviewers=deps.reviewers)
@@ -202,7 +202,7 @@ def on_mention(event: dict[str, Any], context: BoltContext) -> None:
         client: WebClient = context.client
         client.chat_postEphemeral(channel=event["channel"], user=asking.user, thread_ts=thread, **message)
     else:
-        reply(deps.runtime.requests.outbox, event["channel"], message, thread_ts=thread)
+        reply(deps.runtime.outbox, event["channel"], message, thread_ts=thread)
 
 
 def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
@@ -211,7 +211,7 @@ def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
         return
     deps = deps_of(context)
     message = answer(_asked(deps, event, context, "dm"))  # a DM is private: every answer goes there
-    reply(deps.runtime.requests.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
+    reply(deps.runtime.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
 
 
 # The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and

@@ -30,7 +30,7 @@ from slack_sdk.errors import SlackApiError
 
 from ...config import Settings
 from ...runtime import Runtime
-from ...state.outbox import DM, MESSAGE, TRIAGE_POST, TRIAGE_UPDATE, Letter, is_slack_user
+from ...state.outbox import Letter, LetterKind, is_slack_user
 from . import letters
 from .letters import Drawing
 
@@ -72,7 +72,7 @@ class Delivery:
         self.runtime = runtime
         self.client = client
         self.drawing = drawing  # how a request's letters read, drawn at sending (requests/letters.py)
-        self.outbox = runtime.requests.outbox
+        self.outbox = runtime.outbox
         settings = runtime.settings
         self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
         self.max_attempts = settings.outbox_max_attempts
@@ -168,10 +168,10 @@ class Delivery:
     def _dead(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
         self.outbox.dead(letter.id, worker, error, unsure=unsure)
         by = str(letter.payload.get("by") or "")
-        if letter.kind == TRIAGE_UPDATE and is_slack_user(by):
+        if letter.kind == LetterKind.TRIAGE_UPDATE and is_slack_user(by):
             channel = self.runtime.settings.requests_channel or None
             message = letters.stale_post_notice(letter.request_id or 0, channel, error)
-            self.outbox.send(DM, {"user": by, "message": message})
+            self.outbox.send(LetterKind.DM, {"user": by, "message": message})
 
     def _backoff(self, attempts: int) -> float:
         base = self.retry_seconds * 2 ** max(0, attempts - 1)
@@ -181,13 +181,13 @@ class Delivery:
 
     def _send(self, letter: Letter, worker: str) -> None:
         payload = letter.payload
-        if letter.kind == TRIAGE_POST:
+        if letter.kind == LetterKind.TRIAGE_POST:
             self._triage_post(letter, worker)
-        elif letter.kind == TRIAGE_UPDATE:
+        elif letter.kind == LetterKind.TRIAGE_UPDATE:
             self._triage_update(letter, worker)
-        elif letter.kind == DM:
+        elif letter.kind == LetterKind.DM:
             self._dm(letter, worker)
-        elif letter.kind == MESSAGE:
+        elif letter.kind == LetterKind.MESSAGE:
             message = {**payload["message"], "metadata": letters.metadata(letter.id)}
             thread = {"thread_ts": payload["thread_ts"]} if payload.get("thread_ts") else {}
             self._slack().chat_postMessage(channel=payload["channel"], **message, **thread)
@@ -216,7 +216,7 @@ class Delivery:
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
         if earlier or self.drawing.triage(self.runtime, now) != self.drawing.triage(self.runtime, request):
-            self.outbox.send(TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
+            self.outbox.send(LetterKind.TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
 
     def _triage_update(self, letter: Letter, worker: str) -> None:
         request = self.runtime.requests.get(int(letter.payload["request_id"]))

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from ...state.outbox import Outbox
 from ..kit.blocks import escape
 from ..kit.messages import notice, privately
-from .notify import dm_by
+from .notify import dm
 
 log = logging.getLogger(__name__)
 COULD_NOT_OPEN = (
@@ -50,5 +50,5 @@ def open_modal(
             return False
     except Exception:  # noqa: BLE001 - the response_url failed too: a DM is the last way to tell them
         log.warning("could not tell %s through the response_url either; sending a DM", user)
-    dm_by(outbox, user, message)
+    dm(outbox, user, message)
     return False

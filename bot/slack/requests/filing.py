@@ -22,7 +22,7 @@ def request_button(
 ) -> None:
     ack()
     term = read_value(action.get("value")).get("t", "")
-    outbox = deps_of(context).runtime.requests.outbox
+    outbox = deps_of(context).runtime.outbox
     view = request_modal(term=str(term))
     open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
 
@@ -37,14 +37,14 @@ def suggest_change(
         respond(**privately(notice(TERM_GONE)))
         return
     view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
-    outbox = deps_of(context).runtime.requests.outbox
+    outbox = deps_of(context).runtime.outbox
     open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
 
 
 def request_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltContext) -> None:
     """A global shortcut has no response_url: if the modal cannot open, the person is told by DM."""
     ack()
-    outbox = deps_of(context).runtime.requests.outbox
+    outbox = deps_of(context).runtime.outbox
     user = shortcut["user"]["id"]
     open_modal(client, shortcut["trigger_id"], request_modal(), respond=None, user=user, outbox=outbox)
 

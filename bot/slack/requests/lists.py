@@ -32,5 +32,5 @@ def requests_reply(runtime: Runtime, user_id: str, ask: Ask, *, reviewer: bool) 
     if wanted is None:
         known = ", ".join(f"`{s}`" for s in STATUS_FILTER_WORDS)
         return notice(f"I don't know the status *{escape(ask.text)}*. Try one of {known}.")
-    unposted = frozenset(runtime.requests.outbox.undelivered_posts())
+    unposted = frozenset(runtime.outbox.undelivered_posts())
     return request_list(runtime.requests.backlog(wanted.statuses), title=wanted.title, unposted=unposted)

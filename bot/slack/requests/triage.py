@@ -58,7 +58,7 @@ def triage(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClie
         modal = forms.modal_for(operation, request)
         # The book queues the post's redraw with the change; a modal is the one call made from here.
         if modal is not None:
-            open_modal(client, body["trigger_id"], modal, respond=respond, user=user, outbox=book.outbox)
+            open_modal(client, body["trigger_id"], modal, respond=respond, user=user, outbox=deps.runtime.outbox)
         elif operation == "assign":
             book.assign(request.id, user, user)
         else:

@@ -20,7 +20,7 @@ from ...governance.owners import expand
 from ...governance.service import feedback_counts, lookup_counts
 from ...runtime import Runtime
 from ...term_requests.rules import ACTIVE
-from ..outbox.notify import dm_by
+from ..outbox.notify import dm
 from .digest import digest_message
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def send_digests(
         # Recorded before sending: an instance taking over a dead sender's week skips who already has it.
         if digest.empty or not book.claim_delivery(week, person):
             continue
-        dm_by(runtime.requests.outbox, person, digest_message(digest, day))  # durable: a letter, retried
+        dm(runtime.outbox, person, digest_message(digest, day))  # durable: a letter, retried
         run.sent_to.append(person)
     book.finish_week(week, holder)
     log.info("weekly digest %s sent to %d owners", week, len(run.sent_to))
