@@ -82,6 +82,7 @@ def test_stats_days():
     assert parse_command("  STATS   7 ") == Ask(Asked.STATS, "7") == parse_question("stats 7")
     for other in ("rag", "statistics", "search stats", '"stats"'):
         assert parse_command(other).action != Asked.STATS
+    assert parse_question("show me the stats").action == Asked.DEFINE  # a subcommand counts only as the first word
     assert stats_days("") == DEFAULT_DAYS and stats_days(" 7 ") == 7
     for bad in ("seven", "0", "7 days", "-1", "99999"):
         with pytest.raises(ValueError, match="number of days"):

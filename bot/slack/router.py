@@ -64,15 +64,11 @@ class Asking:
     text: str = ""  # the words as typed (a mention without its mentions): a question is answered from them
     reviewers: Container[str] = ()  # asked only by an answer that depends on it (a user-group lookup)
 
-    @property
-    def public(self) -> bool:
-        """/define answers privately (its card has a Share button); a mention's or a DM's answer stays where asked."""
-        return self.surface != "slash"
-
 
 def _define(a: Asking) -> dict:
-    """`/define` looks up a name (Runtime.define); a mention or a DM is read as a question (Runtime.ask, the
-    function behind `python -m bot ask`), so Slack and the command line give the same answer."""
+    """`/define` looks up a name (Runtime.define) and answers privately (its card has a Share button); a mention
+    or a DM is read as a question (Runtime.ask, the function behind `python -m bot ask`, so Slack and the command
+    line give the same answer) and answered where it was asked."""
     if a.surface == "slash":
         answer = a.runtime.define(a.user, a.ask)
         a.runtime.record_lookup(a.surface, answer.result.query, answer.result)
