@@ -24,8 +24,9 @@ from .glossary.scan import Found
 from .governance.service import Governance
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
+from .state.outbox import Outbox
 from .state.short_cache import PreferenceCache
-from .state.store import Store, now
+from .state.store import Preference, Store, now
 from .term_requests.book import RequestBook
 
 
@@ -51,12 +52,13 @@ class Runtime:
         self.live = live
         self.store = store
         self.roles = roles
-        self.requests = RequestBook(store)
+        self.outbox = Outbox(store)  # letters to Slack, written with the changes that cause them
+        self.requests = RequestBook(store, self.outbox)
         self.governance = Governance(settings.owners_file, store, ZoneInfo(settings.digest_tz))
         self.lookups = LookupLog(store)
         self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)
         self.feedback = FeedbackBook(store)
-        # Read on every card; writes below forget the person's copy (see short_cache for the bound).
+        # Read on every card; every write below puts what it stored (see short_cache for the bound).
         self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
 
     @classmethod
@@ -154,21 +156,26 @@ class Runtime:
 
     def set_framing(self, user_id: str, framing: Framing | None) -> None:
         """The framing this person's cards show first; None shows both again."""
-        self.store.set_framing(user_id, framing.value if framing else None)
-        self.preferences.forget(user_id)
+        self._stored(user_id, self.store.set_framing(user_id, framing.value if framing else None))
 
     def set_role(self, user_id: str, text: str) -> Role | None:
         role = find_role(self.roles, text)
         if role:
-            self.store.set_role(user_id, role.key)
-            self.preferences.forget(user_id)
+            self._stored(user_id, self.store.set_role(user_id, role.key))
         return role
 
+    def clear_role(self, user_id: str) -> None:
+        """No role takeaway any more; the framing stays as it is."""
+        self._stored(user_id, self.store.set_role(user_id, None))
+
     def clear_preferences(self, user_id: str) -> None:
-        """Both framings again, and no role takeaway."""
-        self.store.set_framing(user_id, None)
-        self.store.set_role(user_id, None)
-        self.preferences.forget(user_id)
+        """Both framings again, and no role takeaway: one write."""
+        self._stored(user_id, self.store.save_preference(user_id, framing=None, role=None))
+
+    def _stored(self, user_id: str, preference: Preference) -> None:
+        """Every preference write ends here: the cached copy becomes what was stored (written through), so the
+        next card or Home drawn for this person shows the change, whichever write it was."""
+        self.preferences.put(user_id, preference)
 
     # --- lookup analytics: no user id, no channel id, nothing but the query (see bot/state/lookups.py) ---
 
@@ -181,10 +188,6 @@ class Runtime:
         except Exception:  # a result of an unexpected shape costs the analytics a row, never the answer
             return
         self.lookup_writer.put(row)
-
-    def clear_role(self, user_id: str) -> None:
-        """No role takeaway any more; the framing stays as it is."""
-        self.store.set_role(user_id, None)
 
     def record_opened(self, surface: str, slug: str) -> None:
         """A button that opened a term by its slug (a related term, a choice): a hit on that term."""

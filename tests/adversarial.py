@@ -1,4 +1,4 @@
-"""What the adversarial suites share: the real WSGI app (bot/http/web.py) called in-process with signed requests,
+"""What the adversarial suites share: the real WSGI app (bot/web.py) called in-process with signed requests,
 and a log watcher that fails a test on any ERROR record or traceback.
 
 In-process runs Bolt with process_before_response=True so that every listener has finished, and logged
@@ -103,7 +103,6 @@ def build_app(tmp_path, api_url: str, **changes):
     from bot.http.web import GlossaryWSGI
     from bot.runtime import Runtime
     from bot.slack.app import Bot, close_requests_on_reload, create_app
-    from bot.slack.notify import route
 
     settings = Settings(
         glossary_dir=BUNDLED_TERMS,
@@ -118,7 +117,7 @@ def build_app(tmp_path, api_url: str, **changes):
     )
     runtime = Runtime.open(settings)
     app = create_app(settings, runtime, process_before_response=True)
-    route(app.client, runtime.requests.outbox)  # what build_bot does; no delivery worker: letters stay queued
+    # no delivery worker: letters stay queued
     close_requests_on_reload(runtime)
     return GlossaryWSGI(Bot(app, runtime), SIGNING_SECRET)
 

@@ -10,7 +10,7 @@ from e2e.harness import FakeSlack, block_action, interaction_body, view_submissi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.slack import ids
+from bot.slack.kit import ids
 
 SETTINGS = settings(
     max_examples=80, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -15,14 +15,14 @@ from bot.config import Settings
 from bot.glossary.live import open_glossary
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
-from bot.slack.render.card import card_blocks
-from bot.slack.render.explain import MAX_BLOCKS, explain_message
-from bot.slack.render.request_detail import request_detail
-from bot.slack.views.feedback_form import feedback_from_view, feedback_modal
+from bot.slack.cards.card import card_blocks
+from bot.slack.cards.explain import MAX_BLOCKS, explain_message
+from bot.slack.feedback.form import feedback_from_view, feedback_modal
+from bot.slack.requests.detail import request_detail
 from bot.state.feedback import FeedbackBook
 from bot.state.store import Store
 from bot.term_requests.feedback import feedback_problems, feedback_request
-from bot.term_requests.rules import RequestKind, TermRequest, may_read
+from bot.term_requests.rules import RequestKind, TermRequest, may_read, may_see_requester
 
 
 @pytest.fixture
@@ -176,10 +176,16 @@ def test_request_detail_with_a_long_history_stays_within_50_blocks():
     assert "more entries" in json.dumps(message["blocks"][-1])
 
 
-def test_who_may_read_a_request():
+def test_who_may_read_a_request_and_who_may_see_its_requester():
     request = _request()
     assert may_read(request, "UASKER01", reviewer=False) and may_read(request, "UOTHER01", reviewer=True)
     assert not may_read(request, "UVOTER01", reviewer=False)
+    voted = _request(voters=("UASKER01", "UVOTER01"))
+    assert may_read(voted, "UVOTER01", reviewer=False)  # their request too: the Home lists it, news reaches them
+    assert may_see_requester(voted, "UVOTER01")
+    anonymous = _request(anonymous=True, voters=("UASKER01", "UVOTER01"))
+    assert may_read(anonymous, "UVOTER01", reviewer=False) and not may_see_requester(anonymous, "UVOTER01")
+    assert not may_see_requester(anonymous, "UREVIEW01") and may_see_requester(anonymous, "UASKER01")
 
 
 @pytest.mark.parametrize("word", SUBCOMMANDS)

@@ -14,7 +14,7 @@ from bot.governance.digest import build_digest, digest_due, digest_moment, week_
 from bot.governance.intervals import ReviewIntervals
 from bot.governance.owners import Ownership, load_owners
 from bot.governance.staleness import Verification, review_states
-from bot.slack.render.digest import MAX_DUE, digest_message
+from bot.slack.reviews.digest import MAX_DUE, digest_message
 from bot.term_requests.rules import RequestKind, RequestStatus, TermRequest
 
 DAY = dt.date(2026, 11, 30)  # a Monday, in ISO week 2026-W49

@@ -12,7 +12,7 @@ from bot.cli.terminal import card_text
 from bot.config import Settings
 from bot.mcp import tools
 from bot.runtime import Runtime
-from bot.slack.render.card import card_message
+from bot.slack.cards.card import card_message
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from bot.cli.main import main
 from bot.cli.terminal import stats_text
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack import ids
-from bot.slack.render.home import ReviewerPart, home_view
-from bot.slack.render.stats import stats_message
+from bot.slack.home.view import ReviewerPart, home_view
+from bot.slack.kit import ids
+from bot.slack.reviews.stats import stats_message
 from bot.state.store import now
 
 EVIL = "<!channel> & <@U123> <https://x|y>"
@@ -141,7 +141,7 @@ def test_the_home_says_when_no_card_has_a_thumbs_down():
 
 
 def test_the_home_reads_the_votes_from_the_runtime(runtime):
-    from bot.slack.home_page import HomeState, build_home
+    from bot.slack.home.page import HomeState, build_home
 
     vote(runtime, RAG, 0, 2)
     view = build_home(runtime, "UREVIEW01", HomeState(), reviewer=True)

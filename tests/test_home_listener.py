@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.deps import Deps
-from bot.slack.home_page import HomeState
-from bot.slack.listeners.home import home_opened
-from bot.slack.reviewers import Reviewers
+from bot.slack.home.handlers import home_opened
+from bot.slack.home.page import HomeState
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.reviewers import Reviewers
 from bot.state.store import Store
 from bot.term_requests.book import RequestBook
 from bot.term_requests.rules import RequestForm
@@ -70,8 +70,8 @@ def test_voted_for_lists_votes_on_other_peoples_requests_newest_first(state_url)
 
 
 def test_a_starter_pack_follows_the_lookup_counts_when_there_are_some(runtime, monkeypatch):
-    from bot.slack.browse_replies import picked_reply
-    from bot.slack.home_page import build_home
+    from bot.slack.browse.replies import picked_reply
+    from bot.slack.home.page import build_home
 
     legal = sorted((t for t in runtime.glossary.terms.values() if "legal" in t.roles), key=lambda t: t.term.casefold())
     last = legal[-1]
@@ -91,3 +91,20 @@ def test_a_starter_pack_follows_the_lookup_counts_when_there_are_some(runtime, m
 def opened(home: dict) -> list[str]:
     """The terms the Home's Open buttons open, top to bottom (the browse list comes first)."""
     return [b["accessory"]["value"] for b in home["blocks"] if b.get("accessory", {}).get("action_id") == "home_term"]
+
+
+def test_set_role_then_no_role_redraws_the_home_without_the_old_role(runtime):
+    """The Home's "No role" once cleared the role in the database but not the 5-second copy of it, so the Home
+    redrew with the old role. Every preference write now writes through that copy."""
+    from bot.slack.home.handlers import set_role
+    from bot.slack.home.view import NO_ROLE
+
+    client, user = Mock(WebClient), "UROLE001"
+    context = BoltContext({"deps": Deps(runtime, Reviewers(Mock(WebClient), ()))})
+    for picked in ("legal", NO_ROLE):
+        body = {"user": {"id": user}, "view": {"private_metadata": ""}}
+        set_role(Mock(), body, {"selected_option": {"value": picked}}, client, context)
+        view = client.views_publish.call_args.kwargs["view"]
+        menu = next(e for b in view["blocks"] for e in b.get("elements", ()) if e.get("action_id") == "home_role")
+        assert menu["initial_option"]["value"] == picked
+    assert runtime.preferred(user) == (None, None)

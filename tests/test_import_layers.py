@@ -38,6 +38,28 @@ CORE = (
 )
 
 
+# The Slack adapter, cut by feature, bottom layer first. A module may import Slack modules of its own folder and of
+# any folder in an earlier layer; never a later layer, nor another folder of its own layer. Why this order:
+#   kit      Block Kit pieces, ids, inputs, Deps, reviewers: what every feature is made of
+#   outbox   letters delivered, modals opened; a request's letters are drawn by requests/, handed in by app
+#   cards    a term card and what opens it (results, comparisons, explain, Helpful?): most features show one
+#   requests, browse   the request form, triage, lists, detail; browsing (its answers open cards)
+#   feedback, reviews  a 👎 and a digest's "Needs a change" both file a change request through requests/
+#   home     the Home tab shows browse shelves, cards and requests
+#   router   the one subcommand table for /define, mentions and DMs: reaches every feature's answer
+#   app      builds the Bolt app: registers every feature's listeners
+SLACK_LAYERS = (
+    ("kit",),
+    ("outbox",),
+    ("cards",),
+    ("requests", "browse"),
+    ("feedback", "reviews"),
+    ("home",),
+    ("router",),
+    ("app",),
+)
+
+
 def _module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -203,3 +225,38 @@ def test_the_tiers_rule_sees_real_imports():
     # Guards the tier check against passing on an empty graph: these imports are the architecture itself.
     assert "bot.http.serve" in GRAPH["bot.cli.main"] and "bot.slack.app" in GRAPH["bot.http.web"]
     assert "bot.runtime" in GRAPH["bot.mcp.server"] and "bot.answers.cards" in GRAPH["bot.runtime"]
+
+
+def _slack_part(module: str) -> str | None:
+    """The folder (or top-level module) of bot/slack a module belongs to; None outside bot/slack."""
+    parts = module.split(".")
+    return parts[2] if parts[:2] == ["bot", "slack"] and len(parts) > 2 else None
+
+
+def test_every_slack_module_has_a_layer():
+    layered = {part for layer in SLACK_LAYERS for part in layer}
+    assert {_slack_part(m) for m in GRAPH if _slack_part(m)} == layered
+
+
+def test_a_slack_folder_imports_only_its_own_and_earlier_layers():
+    layer = {part: n for n, parts in enumerate(SLACK_LAYERS) for part in parts}
+    wrong = []
+    for module, targets in GRAPH.items():
+        part = _slack_part(module)
+        if part is None:
+            continue
+        for target in targets:
+            to = _slack_part(target)
+            if to is None:
+                if target == "bot.slack":
+                    wrong.append(f"{module} imports the bot.slack package itself")
+                continue
+            if to != part and layer[to] >= layer[part]:
+                wrong.append(f"{module} imports {target}: {to}/ is not in a layer below {part}/")
+    assert wrong == []
+
+
+def test_the_slack_layer_reader_sees_real_imports():
+    # Guards the check above against passing because no Slack module imports another.
+    assert "bot.slack.kit.blocks" in GRAPH["bot.slack.cards.card"]
+    assert "bot.slack.requests.filing" in GRAPH["bot.slack.feedback.handlers"]

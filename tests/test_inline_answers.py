@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from bot.slack.inline import InlineExecutor, answer_inline
-from bot.slack.listeners.commands import answers_in_ack
+from bot.slack.kit.inline import InlineExecutor, answer_inline
+from bot.slack.router import answers_in_ack
 
 
 def run_middleware(executor, body, before=None):

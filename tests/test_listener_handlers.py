@@ -13,11 +13,12 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
-from bot.slack.card_state import CardState
-from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events
-from bot.slack.render.results import TERM_GONE
-from bot.slack.reviewers import Reviewers
+from bot.slack import router
+from bot.slack.cards import buttons
+from bot.slack.kit.card_state import CardState
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.messages import TERM_GONE
+from bot.slack.kit.reviewers import Reviewers
 
 BOT = "UBOT0001"
 
@@ -50,7 +51,7 @@ def only_call(mock: Mock) -> dict:
 
 def test_define_answers_in_the_ack_privately(context):
     ack, client = Mock(Ack), Mock(WebClient)
-    commands.define(ack=ack, command={"text": "fine-tuning", "user_id": "UASK0001"}, client=client, context=context)
+    router.define(ack=ack, command={"text": "fine-tuning", "user_id": "UASK0001"}, client=client, context=context)
     reply = only_call(ack)
     assert reply["response_type"] == "ephemeral"
     assert reply["blocks"][0]["text"]["text"] == "fine-tuning"
@@ -60,23 +61,21 @@ def test_define_answers_in_the_ack_privately(context):
 def test_define_request_acks_then_opens_the_modal(context):
     ack, client = Mock(Ack), Mock(WebClient)
     command = {"text": "request vibe coding", "user_id": "UASK0001", "trigger_id": "trig-9"}
-    commands.define(ack=ack, command=command, client=client, context=context)
+    router.define(ack=ack, command=command, client=client, context=context)
     ack.assert_called_once_with()
     assert only_call(client.views_open)["trigger_id"] == "trig-9"
 
 
 def test_define_requests_is_for_reviewers_only(context):
     ack = Mock(Ack)
-    commands.define(
-        ack=ack, command={"text": "requests", "user_id": "UASK0001"}, client=Mock(WebClient), context=context
-    )
+    router.define(ack=ack, command={"text": "requests", "user_id": "UASK0001"}, client=Mock(WebClient), context=context)
     assert "Only glossary reviewers" in only_call(ack)["text"]
 
 
 def test_a_button_redraws_a_private_card_in_place(context):
     ack, respond = Mock(Ack), Mock(Respond)
     body, action = clicked(CardState("fine-tuning", Framing.ENGINEER).encode())
-    actions.open_term(ack=ack, body=body, action=action, respond=respond, context=context)
+    buttons.open_term(ack=ack, body=body, action=action, respond=respond, context=context)
     ack.assert_called_once_with()
     reply = only_call(respond)
     assert reply["replace_original"] is True and reply["blocks"][0]["text"]["text"] == "fine-tuning"
@@ -86,7 +85,7 @@ def test_a_button_redraws_a_private_card_in_place(context):
 def test_a_button_for_a_vanished_term_answers_privately_under_a_public_card(context):
     respond = Mock(Respond)
     body, action = clicked(CardState("no-such-term").encode(), ephemeral=False)
-    actions.open_term(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
+    buttons.open_term(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
     reply = only_call(respond)
     assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
     assert reply["text"] == TERM_GONE
@@ -94,35 +93,54 @@ def test_a_button_for_a_vanished_term_answers_privately_under_a_public_card(cont
 
 def test_always_show_me_this_one_stores_the_framing_through_the_runtime(context, runtime):
     body, action = clicked(CardState("rag", Framing.EXEC).encode(), user="USAVE002")
-    actions.save_framing(ack=Mock(Ack), body=body, action=action, respond=Mock(Respond), context=context)
+    buttons.save_framing(ack=Mock(Ack), body=body, action=action, respond=Mock(Respond), context=context)
     assert runtime.store.preference("USAVE002").framing == "exec"
 
 
 def test_a_tampered_save_stores_nothing(context, runtime):
     respond = Mock(Respond)
     body, action = clicked("not json", user="USAVE003")
-    actions.save_framing(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
+    buttons.save_framing(ack=Mock(Ack), body=body, action=action, respond=respond, context=context)
     assert runtime.store.preference("USAVE003").framing is None
     assert only_call(respond)["text"] == TERM_GONE
 
 
 def _new_letters(runtime, before: int) -> list:
-    return [x for x in runtime.requests.outbox.letters() if x.id > before]
+    return [x for x in runtime.outbox.letters() if x.id > before]
 
 
 def _last_letter(runtime) -> int:
-    return max((x.id for x in runtime.requests.outbox.letters()), default=0)
+    return max((x.id for x in runtime.outbox.letters()), default=0)
 
 
 def test_a_mention_is_answered_in_its_thread(context, runtime):
     """The answer is an outbox letter (never a Web API call on the listener's thread), ready to send as it is."""
     before = _last_letter(runtime)
     event = {"text": f"<@{BOT}> what is RAG?", "user": "UASK0001", "ts": "1.5", "channel": "C0000001"}
-    events.on_mention(event=event, context=context)
+    router.on_mention(event=event, context=context)
     [letter] = _new_letters(runtime, before)
     reply = letter.payload["message"]
     assert letter.payload["thread_ts"] == "1.5" and letter.payload["channel"] == "C0000001"
     assert reply["blocks"][0]["text"]["text"] == "retrieval-augmented generation"
+
+
+@pytest.mark.parametrize(
+    ("user", "reads"),
+    [("UREVIEW01", "Lookups in the last 7 days"), ("UASK0001", "Only glossary reviewers can see lookup statistics")],
+)
+def test_stats_by_mention_is_the_stats_report_privately_as_by_slash_command(context, runtime, user, reads):
+    """`@glossary stats 7` means `/define stats 7` (it was once looked up as a term): the report for a reviewer,
+    a refusal for anyone else, each seen by the asker only (an ephemeral in the thread, never a public letter)."""
+    before, client = _last_letter(runtime), Mock(WebClient)
+    event = {"text": f"<@{BOT}> stats 7", "user": user, "ts": "1.5", "channel": "C0000001"}
+    router.on_mention(event=event, context=BoltContext({**context, "client": client}))
+    posted = only_call(client.chat_postEphemeral)
+    assert posted["user"] == user and posted["thread_ts"] == "1.5"
+    assert posted["text"].startswith(reads)
+    assert _new_letters(runtime, before) == []
+    ack = Mock(Ack)
+    router.define(ack=ack, command={"text": "stats 7", "user_id": user}, client=Mock(WebClient), context=context)
+    assert only_call(ack)["text"] == posted["text"]  # the same answer on both surfaces
 
 
 @pytest.mark.parametrize(
@@ -135,7 +153,7 @@ def test_a_mention_is_answered_in_its_thread(context, runtime):
 )
 def test_only_a_persons_own_dm_is_answered(context, runtime, event):
     before = _last_letter(runtime)
-    events.on_direct_message(event={"ts": "1.1", "channel": "D1", **event}, context=context)
+    router.on_direct_message(event={"ts": "1.1", "channel": "D1", **event}, context=context)
     assert _new_letters(runtime, before) == []
 
 

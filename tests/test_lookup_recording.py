@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.glossary.lookup import LookupResult
 from bot.glossary.model import LookupStatus, MatchHow
 from bot.runtime import Runtime
-from bot.slack.replies import reply_for
+from bot.slack.router import Asking, answer
 from bot.state import lookups as lookups_module
 from bot.state.lookups import LookupLog, LookupRow, LookupWriter, clean_query
 from bot.state.store import Store, now
@@ -39,10 +39,10 @@ def row(query: str = "pizza", outcome: str = "miss", slug: str | None = None, su
 
 
 def test_every_define_surface_is_recorded_with_its_outcome(runtime):
-    reply_for(runtime, "UASKER01", parse_command("rag"), surface="slash")
-    reply_for(runtime, "UASKER01", parse_question("what is MoE?"), public=True, surface="mention")
-    reply_for(runtime, "UASKER01", parse_question("quantum pizza oven"), public=True, surface="dm")
-    reply_for(runtime, "UASKER01", parse_command("search make a model smaller"), surface="slash")
+    answer(Asking(runtime, "UASKER01", parse_command("rag")))
+    answer(Asking(runtime, "UASKER01", parse_question("what is MoE?"), "mention", "what is MoE?"))
+    answer(Asking(runtime, "UASKER01", parse_question("quantum pizza oven"), "dm", "quantum pizza oven"))
+    answer(Asking(runtime, "UASKER01", parse_command("search make a model smaller")))
     runtime.record_opened("button", "fine-tuning")
     assert runtime.flush_lookups(5)
     stats = runtime.lookup_stats(7)
@@ -56,8 +56,8 @@ def test_every_define_surface_is_recorded_with_its_outcome(runtime):
 
 
 def test_subcommands_that_are_not_lookups_record_nothing(runtime):
-    reply_for(runtime, "UASKER01", parse_command("set exec"))
-    reply_for(runtime, "UASKER01", parse_command("help"))
+    answer(Asking(runtime, "UASKER01", parse_command("set exec")))
+    answer(Asking(runtime, "UASKER01", parse_command("help")))
     runtime.flush_lookups(5)
     assert runtime.lookup_stats(7).total == 0
 
@@ -116,9 +116,9 @@ class BrokenLog(LookupLog):
 
 def test_a_broken_store_never_fails_an_answer(runtime, caplog):
     runtime.lookup_writer = LookupWriter(BrokenLog(), 90)
-    message = reply_for(runtime, "UASKER01", parse_command("fine-tuning"))
+    message = answer(Asking(runtime, "UASKER01", parse_command("fine-tuning")))
     assert message["blocks"][0]["text"]["text"] == "fine-tuning"
-    miss = reply_for(runtime, "UASKER01", parse_command("zzzqqq"))
+    miss = answer(Asking(runtime, "UASKER01", parse_command("zzzqqq")))
     assert "No term matches" in miss["text"]
     assert runtime.flush_lookups(5)
 

@@ -10,11 +10,12 @@ import pytest
 from blockkit import assert_no_injection, assert_valid_message
 from paths import BUNDLED_TERMS
 
+from bot.answers.ask import Ask, Asked, parse_command, parse_question
 from bot.answers.lookup_stats import DEFAULT_DAYS, LookupStats, MissCount, TermCount, lookup_stats, stats_days
 from bot.cli.main import main
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.render.stats import stats_message
+from bot.slack.reviews.stats import stats_message
 from bot.state.lookups import LookupRow
 from bot.state.store import now
 from bot.term_requests.rules import RequestForm
@@ -78,10 +79,12 @@ def test_the_window_is_capped_at_the_retention(runtime):
 
 
 def test_stats_days():
-    assert stats_days("stats") == DEFAULT_DAYS and stats_days("  STATS   7 ") == 7
-    for other in ("", "rag", "statistics", "search stats"):
-        assert stats_days(other) is None
-    for bad in ("stats seven", "stats 0", "stats 7 days", "stats -1", "stats 99999"):
+    assert parse_command("  STATS   7 ") == Ask(Asked.STATS, "7") == parse_question("stats 7")
+    for other in ("rag", "statistics", "search stats", '"stats"'):
+        assert parse_command(other).action != Asked.STATS
+    assert parse_question("show me the stats").action == Asked.DEFINE  # a subcommand counts only as the first word
+    assert stats_days("") == DEFAULT_DAYS and stats_days(" 7 ") == 7
+    for bad in ("seven", "0", "7 days", "-1", "99999"):
         with pytest.raises(ValueError, match="number of days"):
             stats_days(bad)
 

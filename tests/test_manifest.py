@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 from paths import ROOT
 
-from bot.slack import ids, listeners
+from bot.slack.app import LISTENER_MODULES
+from bot.slack.kit import ids
 
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 KINDS = {"command", "action", "view", "options", "shortcut", "event"}
@@ -18,14 +19,14 @@ KINDS = {"command", "action", "view", "options", "shortcut", "event"}
 def registered() -> dict[str, set]:
     """Every id each kind of listener is registered for, read from the LISTENERS tables."""
     found: dict[str, set] = defaultdict(set)
-    for module in listeners.MODULES:
+    for module in LISTENER_MODULES:
         for kind, listener_id, _handler in module.LISTENERS:
             found[kind].add(listener_id)
     return found
 
 
 def test_every_row_is_a_known_kind_and_a_module_level_handler():
-    for module in listeners.MODULES:
+    for module in LISTENER_MODULES:
         for kind, _id, handler in module.LISTENERS:
             assert kind in KINDS, (module.__name__, kind)
             # Importable by name, so a test can call it: no closures.
@@ -46,7 +47,7 @@ def test_events_match():
 
 def test_declared_ids_and_registered_listeners_are_the_same_set():
     # Registrations never use a literal id: every one goes through ids (events are named by Slack's event type).
-    for module in listeners.MODULES:
+    for module in LISTENER_MODULES:
         source = Path(module.__file__).read_text()
         assert not re.search(r"\(\s*\"(?:action|view|shortcut|options|command)\",\s*[\"']", source), module.__name__
     found = registered()

@@ -14,10 +14,10 @@ from bot.answers.cards import build_card
 from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import LookupStatus, MatchHow
-from bot.slack.render.blocks import read_value
-from bot.slack.render.card import card_message
-from bot.slack.render.results import lookup_message, miss_message, search_message
-from bot.slack.replies import reply_for
+from bot.slack.cards.card import card_message
+from bot.slack.cards.results import lookup_message, miss_message, search_message
+from bot.slack.kit.blocks import read_value
+from bot.slack.router import Asking, answer
 
 EVIL = "<!channel> & <@U123>"
 
@@ -72,7 +72,7 @@ def test_the_prefill_is_escaped_where_shown_and_exact_where_typed():
 
 
 class _Runtime:
-    """Just enough of Runtime for reply_for: the real glossary, analytics that record nothing."""
+    """Just enough of Runtime for the router: the real glossary, no cards, analytics kept in a list."""
 
     def __init__(self, glossary):
         self.glossary = glossary
@@ -83,22 +83,30 @@ class _Runtime:
 
         return Answer(self.glossary.find(ask.text))
 
+    def ask(self, user_id, text):
+        from bot.answers.ask import answer_question
+        from bot.runtime import Answer
+
+        reply = answer_question(self.glossary, text)
+        return Answer(reply.result, None, reply.framing, reply.asked)
+
     def record_lookup(self, surface, query, result):
         self.recorded.append((surface, query, str(result.status)))
 
 
 def test_questions_and_commands_prefill_the_words_not_the_frame(bundled_glossary):
     rt = _Runtime(bundled_glossary)
-    for ask, words in (
-        (parse_question("what does zqxjkv mean for execs?"), "zqxjkv"),
-        (parse_question("tell me about zqxjkv please"), "zqxjkv"),
-        (parse_command("zqxjkv engineer"), "zqxjkv"),
-        (parse_question("can you explain halucinaton to an engineer"), "halucinaton"),
+    for surface, typed, words in (
+        ("mention", "what does zqxjkv mean for execs?", "zqxjkv"),
+        ("dm", "tell me about zqxjkv please", "zqxjkv"),
+        ("slash", "zqxjkv engineer", "zqxjkv"),
+        ("mention", "can you explain halucinaton to an engineer", "halucinaton"),
     ):
-        message = reply_for(rt, "UASKER01", ask, public=True, surface="mention")  # type: ignore[arg-type]
+        ask = parse_command(typed) if surface == "slash" else parse_question(typed)
+        message = answer(Asking(rt, "UASKER01", ask, surface, typed))  # type: ignore[arg-type]
         assert_valid_message(message)
-        assert prefilled(message) == [words], ask
-    assert {s for s, _, _ in rt.recorded} == {"mention"}
+        assert prefilled(message) == [words], typed
+    assert {s for s, _, _ in rt.recorded} == {"mention", "dm", "slash"}
 
 
 def _glossary(tmp_path):

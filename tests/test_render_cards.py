@@ -15,8 +15,8 @@ from bot.glossary.lookup import LookupResult, Match
 from bot.glossary.model import Framing
 from bot.glossary.roles import load_roles
 from bot.glossary.rules import NAME_MAX_CHARS
-from bot.slack.render.card import card_message
-from bot.slack.render.results import help_message, lookup_message, miss_message, search_message
+from bot.slack.cards.card import card_message
+from bot.slack.cards.results import help_message, lookup_message, miss_message, search_message
 
 ROLES = load_roles(BUNDLED_ROLES)
 VARIANTS = list(

@@ -14,8 +14,8 @@ from bot.answers.ask import answer_question, parse_command
 from bot.glossary.live import open_glossary
 from bot.glossary.lookup import LookupResult
 from bot.glossary.model import Framing, LookupStatus
-from bot.slack.card_state import CardState
-from bot.slack.render.comparison import comparison_message
+from bot.slack.cards.comparison import comparison_message
+from bot.slack.kit.card_state import CardState
 
 EVIL = "<!channel> & <@U123|x>"
 

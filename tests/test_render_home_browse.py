@@ -23,10 +23,11 @@ from bot.answers.browse import (
 from bot.answers.cards import build_card
 from bot.glossary.model import Framing, Term, TermStatus
 from bot.glossary.roles import load_roles
-from bot.slack import ids
-from bot.slack.render.browse import browse_index, category_from_value, category_value, shelf_message
-from bot.slack.render.home import HomeModel, Miss, ReviewerPart, home_view, notice_modal, term_modal
-from bot.slack.views.request_detail import request_view
+from bot.slack.browse.messages import browse_index, category_from_value, category_value, shelf_message
+from bot.slack.home.view import HomeModel, Miss, ReviewerPart, home_view, term_modal
+from bot.slack.kit import ids
+from bot.slack.kit.messages import notice_modal
+from bot.slack.requests.detail import detail_view
 from bot.term_requests.rules import RequestKind, RequestStatus, TermRequest
 
 ROLES = load_roles(BUNDLED_ROLES)
@@ -221,8 +222,8 @@ def test_the_home_modals_are_valid(bundled_glossary):
         {"actor": "UREVIEW01", "action": "assigned", "to_status": "open", "note": "UREVIEW01", "at": NOW},
         {"actor": "glossary", "action": "status", "to_status": "published", "note": EVIL, "at": NOW},
     ] * 10
-    view = request_view(request(5), history, term_name=EVIL)
+    view = detail_view(request(5), history, viewer="UREVIEW01", reviewer=True, term_name=EVIL)
     assert_valid_view(view)
     assert_no_injection(view["blocks"], allowed_mentions=("<@UASKER01>", "<@UREVIEW01>"))
     shown = texts(view)
-    assert "the last 20 of 30" in shown and "moved it to published" in shown and "triage:" not in shown
+    assert shown.count("filed it") == 10 and "to Published" in shown and "triage:" not in shown

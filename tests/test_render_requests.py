@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 
-from bot.slack.render.requests import (
+from bot.slack.requests.form import request_modal
+from bot.slack.requests.messages import (
     confirmation_text,
     confirmation_view,
     declined_dm,
@@ -15,9 +16,8 @@ from bot.slack.render.requests import (
     published_dm,
     request_list,
 )
-from bot.slack.render.triage_post import triage_message
-from bot.slack.views.request_form import request_modal
-from bot.slack.views.triage_forms import pick_modal, reason_modal
+from bot.slack.requests.triage_forms import pick_modal, reason_modal
+from bot.slack.requests.triage_post import triage_message
 from bot.term_requests.rules import AUDIENCES, REQUEST_STATUS_LABELS, URGENCIES, TermRequest, due_date
 
 EVIL = "<!channel> & <@U123> <https://x|y> *bold* 🤖 עברית "

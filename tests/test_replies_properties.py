@@ -11,7 +11,7 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.answers.ask import parse_command, parse_question
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.replies import reply_for
+from bot.slack.router import Asking, answer
 
 WORDS = st.sampled_from(
     [
@@ -51,9 +51,9 @@ def runtime(tmp_path_factory):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(st.text(max_size=200), st.lists(WORDS, max_size=6).map(" ".join)))
 def test_any_text_gets_a_valid_escaped_answer(runtime, text):
-    for ask, public in ((parse_command(text), False), (parse_question(text), True)):
+    for ask, surface in ((parse_command(text), "slash"), (parse_question(text), "mention")):
         if ask.action in ("request", "requests", "my_requests"):
             continue  # these open a modal or list requests; covered end to end
-        message = reply_for(runtime, "UPROP001", ask, public=public)
+        message = answer(Asking(runtime, "UPROP001", ask, surface, text))
         assert_valid_message(message)
         assert_no_injection(message["blocks"])

@@ -10,12 +10,13 @@ from bot.config import Settings
 from bot.glossary.live import LiveGlossary
 from bot.glossary.roles import load_roles
 from bot.runtime import Runtime
-from bot.slack import ids
-from bot.slack.deps import Deps
-from bot.slack.listeners import feedback, requests, triage
-from bot.slack.reviewers import Reviewers
-from bot.slack.views.request_form import FIELD_BLOCKS, field_errors, form_from_view, request_modal
-from bot.slack.views.triage_forms import duplicate_pick, modal_for, request_of
+from bot.slack.feedback import handlers as feedback
+from bot.slack.kit import ids
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.reviewers import Reviewers
+from bot.slack.requests import filing, triage
+from bot.slack.requests.form import FIELD_BLOCKS, field_errors, form_from_view, request_modal
+from bot.slack.requests.triage_forms import duplicate_pick, modal_for, request_of
 from bot.state.store import Store
 from bot.term_requests.rules import RequestForm
 
@@ -38,7 +39,7 @@ def deps(tmp_path):
 
 
 def test_the_tables_register_every_request_id():
-    rows = requests.LISTENERS + triage.LISTENERS + feedback.LISTENERS  # a 👎 files a change request too
+    rows = filing.LISTENERS + triage.LISTENERS + feedback.LISTENERS  # a 👎 files a change request too
     assert {listener_id for _, listener_id, _ in rows} == {
         ids.REQUEST_TERM_PATTERN,  # request_term, and request_term:N on a card's related names
         ids.FEEDBACK_HELPFUL,

@@ -17,10 +17,11 @@ from bot.config import Settings
 from bot.glossary.live import LiveGlossary
 from bot.glossary.roles import load_roles
 from bot.runtime import Runtime
-from bot.slack.delivery import Delivery
-from bot.slack.deps import Deps
-from bot.slack.listeners.requests import submit
-from bot.slack.reviewers import Reviewers
+from bot.slack.kit.deps import Deps
+from bot.slack.kit.reviewers import Reviewers
+from bot.slack.outbox.delivery import Delivery
+from bot.slack.requests import letters as request_letters
+from bot.slack.requests.filing import submit
 from bot.state.store import Store
 
 CHANNEL = "CREQUESTS"
@@ -79,7 +80,7 @@ def file_through_slack(runtime: Runtime, slack: FakeSlack, user: str, *, send: b
 
 def deliver(runtime: Runtime, slack: FakeSlack) -> None:
     """The outbox's worker, one letter at a time, until nothing is due: the post (and any redraw) is sent."""
-    delivery = Delivery(runtime, slack)  # type: ignore[arg-type]
+    delivery = Delivery(runtime, slack, request_letters)  # type: ignore[arg-type]
     while delivery.deliver_one():
         pass
 

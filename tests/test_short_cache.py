@@ -1,4 +1,4 @@
-"""Preferences are read through a short-lived cache; every write through the runtime drops the copy."""
+"""Preferences are read through a short-lived cache; every write through the runtime writes through it."""
 
 from __future__ import annotations
 
@@ -72,11 +72,34 @@ def test_a_read_that_raced_a_write_is_not_kept():
     assert cache.get("U1").framing == "engineer"  # not the stale copy
 
 
-def test_runtime_writes_invalidate_the_cached_preference(runtime):
-    assert runtime.preferred("UCACHE01") == (None, None)
-    runtime.set_framing("UCACHE01", Framing.ENGINEER)
-    assert runtime.preferred("UCACHE01")[0].value == "engineer"
-    role = runtime.set_role("UCACHE01", "security")
-    assert role is not None and runtime.preferred("UCACHE01")[1] == role
-    runtime.clear_preferences("UCACHE01")
-    assert runtime.preferred("UCACHE01") == (None, None)
+def test_put_replaces_the_copy_without_reading_again():
+    stored = {"U1": Preference("exec")}
+    reads = []
+
+    def read(user):
+        reads.append(user)
+        return stored[user]
+
+    cache = PreferenceCache(read, ttl=60, clock=Clock())
+    assert cache.get("U1").framing == "exec"
+    stored["U1"] = Preference("engineer", "legal")
+    cache.put("U1", stored["U1"])
+    assert cache.get("U1") == Preference("engineer", "legal") and reads == ["U1"]  # no read needed: written through
+
+
+def test_every_runtime_preference_write_is_written_through(runtime, monkeypatch):
+    user = "UCACHE01"
+    assert runtime.preferred(user) == (None, None)
+    reads = []
+    read = runtime.store.preference
+    monkeypatch.setattr(runtime.store, "preference", lambda u: reads.append(u) or read(u))
+    runtime.set_framing(user, Framing.ENGINEER)
+    assert runtime.preferred(user)[0] == Framing.ENGINEER
+    role = runtime.set_role(user, "security")
+    assert role is not None and runtime.preferred(user) == (Framing.ENGINEER, role)
+    runtime.clear_role(user)  # the Home's "No role": it once left the old role in the copy for 5 seconds
+    assert runtime.preferred(user) == (Framing.ENGINEER, None)
+    runtime.set_role(user, "legal")
+    runtime.clear_preferences(user)
+    assert runtime.preferred(user) == (None, None)
+    assert reads == []  # every answer above came from the copy each write left, not from a read after it

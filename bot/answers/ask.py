@@ -1,8 +1,9 @@
 """What someone asked, from what they typed: `/define` text, an @-mention, a DM. No Slack here.
 
 The rules, also in the README and in `/define help`:
-- The first word picks a subcommand: help, search, set, request, requests, my (requests), browse, in `/define`
-  and in mentions and DMs alike. `request 12` (or `request #12`) shows request 12; `request X` asks for X.
+- The first word picks a subcommand: help, search, set, request, requests, my (requests), browse, stats, in
+  `/define` and in mentions and DMs alike (bot/slack/router.py answers each). `request 12` (or `request #12`)
+  shows request 12; `request X` asks for X.
 - A framing word as the first or last word picks the framing: exec, execs, executive(s), leadership,
   business, non-technical / engineer(s), eng, engineering, technical, tech, dev, developer(s).
   The word counts only if something is left to look up, so `/define exec` looks up "exec".
@@ -31,7 +32,7 @@ FRAMING_WORDS = {
         Framing.ENGINEER,
     ),
 }  # fmt: skip
-SUBCOMMANDS = ("help", "search", "set", "request", "requests", "my", "browse")
+SUBCOMMANDS = ("help", "search", "set", "request", "requests", "my", "browse", "stats")
 
 # Leading phrases of a question, longest first so "what is the meaning of" wins over "what is".
 _LEADING = re.compile(
@@ -67,6 +68,7 @@ class Asked(StrEnum):
     MY_REQUESTS = "my_requests"
     BROWSE = "browse"  # list categories and roles, or one of them (text)
     SHOW_REQUEST = "show_request"  # one request and its history; text is its number
+    STATS = "stats"  # the lookup statistics (reviewers); text is the number of days, if given
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def _subcommand(word: str, rest: str, text: str) -> Ask:
         return Ask(Asked.SHOW_REQUEST, number.group(1)) if number else Ask(Asked.REQUEST, rest)
     if word == "requests":
         return Ask(Asked.REQUESTS, rest.lower())
+    if word == "stats":
+        return Ask(Asked.STATS, rest)
     if word == "my" and rest.lower().startswith("request"):
         return Ask(Asked.MY_REQUESTS)
     return _define(text)  # "my" followed by anything else is a term ("my term")

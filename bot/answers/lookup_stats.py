@@ -17,7 +17,6 @@ from ..state.store import now
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
 TOP = 10
-STATS_WORD = "stats"  # `/define stats [days]`
 
 
 @dataclass(frozen=True)
@@ -131,17 +130,15 @@ def _most_first(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def stats_days(text: str) -> int | None:
-    """The days `/define stats [days]` asks for, or None when the text asks for something else (a term).
+def stats_days(days: str) -> int:
+    """The days `stats [days]` asks for, from what follows the word (bot/ask.py reads the word itself).
 
-    Raises ValueError, with the usage in words, for `stats` followed by anything but a number of days.
+    Raises ValueError, with the usage in words, for anything but nothing or a number of days.
     A term called "stats" stays reachable in quotes: `/define "stats"`.
     """
-    words = text.split()
-    if not words or words[0].lower() != STATS_WORD:
-        return None
-    if len(words) == 1:
+    days = days.strip()
+    if not days:
         return DEFAULT_DAYS
-    if len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= MAX_DAYS:
-        return int(words[1])
+    if days.isdigit() and 1 <= int(days) <= MAX_DAYS:
+        return int(days)
     raise ValueError(f"`/define stats` or `/define stats 7`: a number of days from 1 to {MAX_DAYS}")

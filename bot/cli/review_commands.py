@@ -57,15 +57,16 @@ def cmd_reviews_apply(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reviews_send(args: argparse.Namespace, settings: Settings) -> int:
     from ..slack.app import make_client
-    from ..slack.delivery import deliver_pending, delivery_client
-    from ..slack.digests import instance_name, send_digests
-    from ..slack.reviewers import Reviewers
+    from ..slack.kit.reviewers import Reviewers
+    from ..slack.outbox.delivery import deliver_pending, delivery_client
+    from ..slack.requests import letters
+    from ..slack.reviews.schedule import instance_name, send_digests
 
     settings.require("SLACK_BOT_TOKEN")
     runtime = Runtime.open(settings)
     client = make_client(settings)
     run = send_digests(client, runtime, Reviewers(client, settings.reviewers).members, holder=instance_name())
-    deliver_pending(runtime, delivery_client(settings))  # no server may be running to send the letters
+    deliver_pending(runtime, delivery_client(settings), letters)  # no server may be running to send the letters
     if not run.claimed:
         print(f"The digest for week {run.week} was already sent (or is being sent) by another instance.")
         return EXIT_OK

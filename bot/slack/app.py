@@ -9,7 +9,9 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -18,16 +20,35 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from ..config import Settings
 from ..runtime import Runtime
-from . import listeners
-from .delivery import Delivery, delivery_client
-from .deps import Deps, deps_of
-from .digests import DigestSchedule
-from .inline import InlineExecutor, answer_inline
-from .listeners.commands import answers_in_ack
-from .notify import route
-from .reviewers import Reviewers
+from . import router
+from .browse import handlers as browse_handlers
+from .cards import buttons, explain_shortcut
+from .feedback import handlers as feedback_handlers
+from .home import handlers as home_handlers
+from .kit.deps import Deps, deps_of
+from .kit.inline import InlineExecutor, answer_inline
+from .kit.reviewers import Reviewers
+from .outbox.delivery import Delivery, delivery_client
+from .requests import filing, triage
+from .requests import letters as request_letters
+from .reviews import handlers as review_handlers
+from .reviews.schedule import DigestSchedule
 
 log = logging.getLogger(__name__)
+# The modules whose LISTENERS tables register() reads, one per thing a feature answers: each declares
+# module-level handlers and one table of (Bolt decorator name, id, handler). A handler acks, calls the core,
+# renders and responds: no business rules. tests/test_manifest.py reads the same list.
+LISTENER_MODULES: tuple[ModuleType, ...] = (
+    router,
+    buttons,
+    filing,
+    triage,
+    review_handlers,
+    browse_handlers,
+    home_handlers,
+    explain_shortcut,
+    feedback_handlers,
+)
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
 
@@ -67,11 +88,24 @@ def create_app(
     )
     app.error(on_error)
     reviewers = Reviewers(app.client, settings.reviewers)
-    listeners.register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
+    register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
-    app.middleware(answer_inline(executor, answers_in_ack, before=act_once_per_event))
+    app.middleware(answer_inline(executor, router.answers_in_ack, before=act_once_per_event))
     return app
+
+
+def register(app: App, deps: Deps) -> None:
+    """Every row of every LISTENERS table, each handler handed the bot's Deps through Bolt's context."""
+
+    def hand_over_deps(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 - Bolt's name
+        context["deps"] = deps
+        next()
+
+    app.middleware(hand_over_deps)
+    for module in LISTENER_MODULES:
+        for kind, listener_id, handler in module.LISTENERS:
+            getattr(app, kind)(listener_id)(handler)
 
 
 def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
@@ -122,10 +156,9 @@ def build_bot(
     GLOSSARY_RELOAD_SECONDS asks for it. deliver=False: no worker (another process delivers)."""
     runtime = runtime or Runtime.open(settings)
     app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
-    route(app.client, runtime.requests.outbox)
     delivery = None
     if deliver:
-        delivery = Delivery(runtime, delivery_client(settings)).start()
+        delivery = Delivery(runtime, delivery_client(settings), request_letters).start()
         atexit.register(delivery.stop)  # a clean stop when the process exits normally
     close_requests_on_reload(runtime)
     if watch and settings.reload_seconds > 0:

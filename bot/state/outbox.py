@@ -17,6 +17,7 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
@@ -24,10 +25,15 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from .schema import outbox
 from .store import Store, now
 
-TRIAGE_POST = "triage_post"  # {"request_id"}: the request's one post in the requests channel
-TRIAGE_UPDATE = "triage_update"  # {"request_id", "by"}: redraw it; the latest state is drawn when it is sent
-DM = "dm"  # {"user", "about", "request_id", ...} or {"user", "message"}: a direct message to a person
-MESSAGE = "message"  # {"channel", "thread_ts", "message"}: a reply rendered where it was asked for
+
+class LetterKind(StrEnum):
+    """What a letter asks the Slack side to do, and the payload it carries. Stored as its value."""
+
+    TRIAGE_POST = "triage_post"  # {"request_id"}: the request's one post in the requests channel
+    TRIAGE_UPDATE = "triage_update"  # {"request_id", "by"}: redraw it; the latest state is drawn when it is sent
+    DM = "dm"  # {"user", "about", "request_id", ...} or {"user", "message"}: a direct message to a person
+    MESSAGE = "message"  # {"channel", "thread_ts", "message"}: a reply rendered where it was asked for
+
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
@@ -36,7 +42,7 @@ KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m
 @dataclass(frozen=True)
 class Letter:
     id: int
-    kind: str
+    kind: str  # a LetterKind's value; a row written by a newer version may hold one this version lacks
     request_id: int | None
     payload: dict[str, Any]
     status: str
@@ -60,10 +66,12 @@ class Outbox:
 
     # --- writing (inside the caller's transaction) -------------------------------------------
 
-    def add(self, conn: Connection, kind: str, payload: dict[str, Any], *, request_id: int | None = None) -> None:
+    def add(
+        self, conn: Connection, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None
+    ) -> None:
         """A letter, in the caller's transaction: it exists exactly when the change that called for it does."""
         stamp = now()
-        if kind == TRIAGE_UPDATE and request_id is not None:
+        if kind == LetterKind.TRIAGE_UPDATE and request_id is not None:
             # A redraw draws the latest state when it is sent, so one waiting redraw is enough. An UPDATE, not a
             # read: it locks the waiting letter, so a worker cannot claim it before this change commits.
             coalesced = conn.execute(
@@ -88,7 +96,7 @@ class Outbox:
             )
         )
 
-    def send(self, kind: str, payload: dict[str, Any], *, request_id: int | None = None) -> None:
+    def send(self, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None) -> None:
         """A letter in a transaction of its own (a reply to a mention, a DM that follows no change)."""
         with self.store.writing() as conn:
             self.add(conn, kind, payload, request_id=request_id)
@@ -172,7 +180,7 @@ class Outbox:
         with self.store.engine.connect() as conn:
             row = conn.execute(
                 select(outbox.c.id).where(
-                    outbox.c.kind == TRIAGE_POST,
+                    outbox.c.kind == LetterKind.TRIAGE_POST,
                     outbox.c.request_id == request_id,
                     outbox.c.status.in_((PENDING, SENDING)),
                 )
@@ -195,7 +203,7 @@ class Outbox:
         """Requests whose triage post is dead: `/define requests` marks them."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
-                select(outbox.c.request_id).where(outbox.c.kind == TRIAGE_POST, outbox.c.status == DEAD)
+                select(outbox.c.request_id).where(outbox.c.kind == LetterKind.TRIAGE_POST, outbox.c.status == DEAD)
             ).all()
         return {r.request_id for r in rows if r.request_id is not None}
 

@@ -158,7 +158,7 @@ term_feedback = Table(
 
 # Slack side effects waiting to be sent, written in the same transaction as the change that calls for them.
 # A row carries intent ({"request_id": 7} for a triage post) or a message rendered where it was asked for;
-# bot/slack/delivery.py sends it. See bot/state/outbox.py for the life of a row.
+# bot/slack/outbox/delivery.py sends it. See bot/state/outbox.py for the life of a row.
 outbox = Table(
     "outbox",
     metadata,

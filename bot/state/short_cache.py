@@ -2,10 +2,11 @@
 latest "Still accurate" review (bot/state/verifications.py).
 
 Reading either through SQLAlchemy costs about as much CPU as the rest of a /define answer, so a
-running bot keeps what it read for `ttl` seconds. A write made through this process drops that
-person's copy at once; a write made by another worker or instance (same state database) shows here
-after at most `ttl` seconds: that is the staleness bound. A read that raced a write is not kept, so
-a write is never hidden behind an older value read just before it.
+running bot keeps what it read for `ttl` seconds. A write made through this process replaces that
+person's copy at once with what it stored (put: written through), or drops it (forget); a write made by
+another worker or instance (same state database) shows here after at most `ttl` seconds: that is the
+staleness bound. A read that raced a write is not kept, so a write is never hidden behind an older value
+read just before it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ MAX_PEOPLE = 10_000  # a bound on memory: beyond it the oldest copies go first
 
 
 class ShortCache(Generic[V]):
-    """Copies of `read(key)`, each kept `ttl` seconds; forget(key) after every write of that key."""
+    """Copies of `read(key)`, each kept `ttl` seconds; put(key, stored) or forget(key) after every write of it."""
 
     def __init__(
         self,
@@ -48,11 +49,20 @@ class ShortCache(Generic[V]):
         value = self._read(key)
         with self._lock:
             if writes == self._writes:
-                if len(self._kept) >= MAX_PEOPLE:
-                    self._kept.pop(next(iter(self._kept)))  # dicts keep insertion order: the oldest copy
-                self._kept.pop(key, None)
-                self._kept[key] = (now, value)
+                self._keep(key, now, value)
         return value
+
+    def put(self, key: str, stored: V) -> None:
+        """Called after each write of this key with what was stored: the copy is the new value at once."""
+        with self._lock:
+            self._writes += 1
+            self._keep(key, self._clock(), stored)
+
+    def _keep(self, key: str, at: float, value: V) -> None:
+        if len(self._kept) >= MAX_PEOPLE:
+            self._kept.pop(next(iter(self._kept)))  # dicts keep insertion order: the oldest copy
+        self._kept.pop(key, None)
+        self._kept[key] = (at, value)
 
     def forget(self, key: str) -> None:
         """Called after each write of this key."""
@@ -62,4 +72,4 @@ class ShortCache(Generic[V]):
 
 
 class PreferenceCache(ShortCache[Preference]):
-    """A person's preferences by user id."""
+    """A person's preferences by user id; the runtime puts what it stored after every write (bot/runtime.py)."""

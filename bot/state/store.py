@@ -103,16 +103,20 @@ class Store:
             row = conn.execute(select(preferences).where(preferences.c.user_id == user_id)).first()
         return Preference(row.framing, row.role) if row else Preference()
 
-    def set_framing(self, user_id: str, framing: str | None) -> None:
-        self._upsert_preference(user_id, framing=framing)
+    def set_framing(self, user_id: str, framing: str | None) -> Preference:
+        return self.save_preference(user_id, framing=framing)
 
-    def set_role(self, user_id: str, role: str | None) -> None:
-        self._upsert_preference(user_id, role=role)
+    def set_role(self, user_id: str, role: str | None) -> Preference:
+        return self.save_preference(user_id, role=role)
 
-    def _upsert_preference(self, user_id: str, **values: str | None) -> None:
+    def save_preference(self, user_id: str, **values: str | None) -> Preference:
+        """Write some of a person's preferences; returns all of them as stored, read in the same transaction
+        (what a cache writes through)."""
         changes: dict[str, object] = {**values, "updated_at": now()}
         with self.writing() as conn:
             conn.execute(self._upsert(preferences, ["user_id"], {"user_id": user_id, **changes}, changes))
+            row = conn.execute(select(preferences).where(preferences.c.user_id == user_id)).one()
+        return Preference(row.framing, row.role)
 
     def _upsert(self, table: Table, keys: list[str], row: dict[str, object], changes: dict[str, object]) -> Executable:
         # The two dialects spell "insert, or update on conflict" alike but in separate classes.

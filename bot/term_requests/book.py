@@ -53,10 +53,12 @@ class Filed:
 
 
 class RequestBook:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, outbox: Outbox | None = None) -> None:
         self.store = store
         # Slack side effects of every change below are letters written in the change's own transaction.
-        self.outbox = Outbox(store)
+        # The running bot's one outbox (Runtime.outbox), whose wake() its delivery worker waits on; a book
+        # opened alone (the command line) writes through its own.
+        self.outbox = outbox or Outbox(store)
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:

@@ -266,8 +266,17 @@ def allowed_moves(current: str) -> tuple[RequestStatus, ...]:
 
 
 def may_read(request: TermRequest, user_id: str, *, reviewer: bool) -> bool:
-    """Who may read a request and its history: reviewers, any; anyone else, only a request they filed."""
-    return reviewer or request.requester == user_id
+    """Who may read a request and its history, on every surface (the Home, `/define request N`): reviewers, any;
+    anyone else, a request they filed or voted for. A voter reads it because it is theirs too: the Home lists it
+    among their requests and they are told when it closes. Reading a request never tells who filed an anonymous
+    one (may_see_requester)."""
+    return reviewer or request.requester == user_id or user_id in request.voters
+
+
+def may_see_requester(request: TermRequest, user_id: str) -> bool:
+    """Whether this person may see who filed the request: anyone, unless it was filed anonymously; then only the
+    requester, not even a reviewer (the requests channel shows "Anonymous" too)."""
+    return not request.anonymous or request.requester == user_id
 
 
 def is_reviewer(user_id: str, reviewers: Iterable[str], group_members: Callable[[str], Iterable[str]]) -> bool:

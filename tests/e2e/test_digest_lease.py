@@ -14,8 +14,9 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.governance.digest import week_of
 from bot.runtime import Runtime
-from bot.slack.delivery import deliver_pending
-from bot.slack.digests import send_digests
+from bot.slack.outbox.delivery import deliver_pending
+from bot.slack.requests import letters as request_letters
+from bot.slack.reviews.schedule import send_digests
 from bot.state.store import Store
 from bot.state.verifications import Verifications
 
@@ -64,7 +65,7 @@ def test_two_instances_on_postgresql_send_one_digest(tmp_path, postgres_url, fak
         t.join(timeout=60)
     assert sorted(r.claimed for r in runs) == [False, True]
     for runtime in runtimes:  # the digests are outbox letters; either instance's worker may send them
-        deliver_pending(runtime, WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
+        deliver_pending(runtime, WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url), request_letters)
     dms = sorted(c.body["channel"] for c in fake_slack.of("chat.postMessage"))
     assert dms == ["UCORE001", "UOWNER01", "URAG0001"]
     for runtime in runtimes:
@@ -101,7 +102,7 @@ def test_a_takeover_sends_only_to_those_still_waiting(tmp_path, fake_slack, owne
 def test_the_schedule_sends_once_the_weeks_hour_has_come(tmp_path, fake_slack, owners_path):
     from zoneinfo import ZoneInfo
 
-    from bot.slack.digests import DigestSchedule
+    from bot.slack.reviews.schedule import DigestSchedule
 
     runtime = instance(tmp_path, "a", f"sqlite:///{tmp_path / 'state.db'}", owners_path)
     schedule = DigestSchedule(WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url), runtime, lambda _g: ())
@@ -110,7 +111,7 @@ def test_the_schedule_sends_once_the_weeks_hour_has_come(tmp_path, fake_slack, o
     run = schedule.check(monday + dt.timedelta(minutes=1))
     assert run is not None and run.week == "2026-W49" and len(run.sent_to) == 3
     assert schedule.check(monday + dt.timedelta(hours=5)) is None  # that week is done
-    deliver_pending(runtime, WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url))
+    deliver_pending(runtime, WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url), request_letters)
     assert len(fake_slack.of("chat.postMessage")) == 3
     runtime.store.close()
 

@@ -10,7 +10,7 @@ import json
 
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view
 
-from bot.slack import ids
+from bot.slack.kit import ids
 from bot.term_requests.rules import RequestForm
 
 from .harness import TEAM, command_body, event_body, interaction_body, signed_post
@@ -141,7 +141,7 @@ def test_a_member_sees_what_they_asked_for_and_voted_for_and_no_one_elses(server
         press({"action_id": ids.HOME_REQUEST, "value": str(other.id)}),
         then="views.open",
     )
-    assert "Only glossary reviewers" in shown(modal["view"]["blocks"])
+    assert f"Request #{other.id} is not one you filed or voted for" in shown(modal["view"]["blocks"])
 
 
 def test_framing_and_role_save_at_once_and_redraw_the_home(server, fake_slack):

@@ -17,11 +17,12 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.answers.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.delivery import Delivery, delivery_client
-from bot.slack.letters import metadata as letter_metadata
-from bot.slack.render.requests import NOT_POSTED
-from bot.slack.request_lists import requests_reply
-from bot.state.outbox import DEAD, PENDING, SENT, TRIAGE_UPDATE
+from bot.slack.outbox.delivery import Delivery, delivery_client
+from bot.slack.outbox.letters import metadata as letter_metadata
+from bot.slack.requests import letters as request_letters
+from bot.slack.requests.lists import requests_reply
+from bot.slack.requests.messages import NOT_POSTED
+from bot.state.outbox import DEAD, PENDING, SENT, LetterKind
 from bot.state.schema import outbox
 from bot.term_requests.rules import RequestForm
 
@@ -42,7 +43,7 @@ def bot(tmp_path, fake_slack):
         outbox_max_attempts=3,
     )
     runtime = Runtime.open(settings)
-    yield Delivery(runtime, delivery_client(settings))
+    yield Delivery(runtime, delivery_client(settings), request_letters)
     runtime.store.close()
 
 
@@ -160,7 +161,7 @@ def test_a_dm_whose_channel_cannot_be_opened_stays_unsure(bot, fake_slack):
 
 def test_a_dm_made_before_a_crash_is_not_sent_twice(bot, fake_slack):
     request = file(bot, confirm=True)
-    bot.runtime.requests.outbox.forget_sent()
+    bot.runtime.outbox.forget_sent()
     deliver_all(bot)  # the post, and the DM
     dm_try_died_after_slack_took_it(bot)
     deliver_all(bot)
@@ -211,7 +212,7 @@ def test_redraws_coalesce_and_draw_the_latest_state(bot, fake_slack):
     for target in ("drafting", "in_review"):
         book.move(request.id, "UREVIEW01", target)
     book.assign(request.id, "UREVIEW01", "UREVIEW02")
-    assert len([x for x in letters(bot, PENDING) if x.kind == TRIAGE_UPDATE]) == 1
+    assert len([x for x in letters(bot, PENDING) if x.kind == LetterKind.TRIAGE_UPDATE]) == 1
     deliver_all(bot)
     [update] = fake_slack.delivered("chat.update")
     assert "In review" in json.dumps(update.body) and "UREVIEW02" in json.dumps(update.body)
@@ -264,13 +265,13 @@ def test_two_stores_on_postgresql_claim_each_letter_exactly_once(postgres_url):
     """Two instances (two engines, four threads each) claim 200 letters at once: each is held by one, once."""
     import threading
 
-    from bot.state.outbox import MESSAGE, Outbox
+    from bot.state.outbox import Outbox
     from bot.state.store import Store
 
     stores = [Store(postgres_url), Store(postgres_url)]
     boxes = [Outbox(s) for s in stores]
     for i in range(200):
-        boxes[0].send(MESSAGE, {"channel": "C1", "message": {"text": str(i)}})
+        boxes[0].send(LetterKind.MESSAGE, {"channel": "C1", "message": {"text": str(i)}})
     claimed: list[tuple[str, int]] = []
     lock = threading.Lock()
 

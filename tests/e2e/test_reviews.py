@@ -10,8 +10,8 @@ import time
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack.digests import send_digests
-from bot.slack.reviewers import Reviewers
+from bot.slack.kit.reviewers import Reviewers
+from bot.slack.reviews.schedule import send_digests
 
 from .harness import BOT_TOKEN, block_action, view_submission
 from .requests_helpers import post, request_values, triage_click

@@ -1,0 +1,75 @@
+"""Buttons on cards and results. On a private card they redraw it in place; on a public card they
+answer the clicker privately, so nobody changes what everyone else sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from ...runtime import Runtime
+from ..kit import ids
+from ..kit.card_state import CardState
+from ..kit.deps import Listener, deps_of
+from ..kit.messages import TERM_GONE, notice, privately
+from .card import card_message
+
+
+def show(body: dict[str, Any], respond: Respond, message: dict[str, Any]) -> None:
+    """Replace a private message in place; answer privately under a public one."""
+    if (body.get("container") or {}).get("is_ephemeral"):
+        respond(replace_original=True, **message)
+    else:
+        respond(**privately(message))
+
+
+def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: CardState | None) -> None:
+    card = (
+        runtime.open_term(body["user"]["id"], state.slug, framing=state.framing, expanded=state.expanded)
+        if state
+        else None
+    )
+    show(body, respond, card_message(card, public=False) if card else notice(TERM_GONE))
+
+
+def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
+    """A related term, a choice, the other framing, More or Less: the card as the button describes it."""
+    ack()
+    runtime = deps_of(context).runtime
+    state = CardState.decode(action.get("value"))
+    if state and ids.OPEN_TERM_PATTERN.match(action.get("action_id") or ""):
+        runtime.record_opened("button", state.slug)  # a term opened by a click: a lookup too
+    redraw(runtime, body, respond, state)
+
+
+def save_framing(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
+    """ "Always show me this one": store the framing, then show the card with it."""
+    ack()
+    runtime = deps_of(context).runtime
+    state = CardState.decode(action.get("value"))
+    if state and state.framing:
+        runtime.set_framing(body["user"]["id"], state.framing)
+    redraw(runtime, body, respond, state)
+
+
+def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
+    ack()
+    state = CardState.decode(action.get("value"))
+    user = body["user"]["id"]
+    card = deps_of(context).runtime.open_term(user, state.slug, framing=state.framing) if state else None
+    if card is None:
+        show(body, respond, notice(TERM_GONE))
+        return
+    # response_url posts even where the bot is not a channel member; then the private copy goes.
+    respond(response_type="in_channel", replace_original=False, **card_message(card, public=True, shared_by=user))
+    if (body.get("container") or {}).get("is_ephemeral"):
+        respond(delete_original=True)
+
+
+LISTENERS: list[Listener] = [
+    ("action", ids.OPEN_TERM_PATTERN, open_term),
+    ("action", ids.SWITCH_FRAMING, open_term),
+    ("action", ids.MORE, open_term),
+    ("action", ids.SAVE_FRAMING_PATTERN, save_framing),
+    ("action", ids.SHARE, share),
+]

@@ -1,0 +1,50 @@
+""" "Explain glossary terms" on a message: each term it names, in the asker's framing, with a button to its card."""
+
+from __future__ import annotations
+
+from ...glossary.model import Framing
+from ...glossary.names import normalise
+from ...glossary.scan import Found
+from ..kit import ids
+from ..kit.blocks import CONTEXT_MAX, actions, button, context, safe, section, truncate
+from ..kit.card_state import CardState
+from .results import request_button
+
+MAX_BLOCKS = 50  # Slack's limit for a message
+MAX_TERMS = MAX_BLOCKS - 2  # the heading, and the "…and N more" line
+NONE_FOUND = "I found no glossary terms in that message."
+
+
+def explain_message(found: list[Found], framing: Framing | None) -> dict:
+    """Terms in order of first appearance; past MAX_TERMS the rest are named in one line, not dropped silently."""
+    if not found:
+        return {
+            "text": NONE_FOUND,
+            "blocks": [
+                section(f"{NONE_FOUND} If a word in it should be there, ask the glossary reviewers for it."),
+                actions(request_button("")),
+            ],
+        }
+    count = len(found)
+    head = f"*{count} glossary term{'s' if count != 1 else ''} in that message*" + (
+        f" ({framing.label.lower()})" if framing else ""
+    )
+    blocks = [section(head)]
+    shown = found if count <= MAX_TERMS + 1 else found[:MAX_TERMS]  # one more fits where the line would go
+    blocks += [_term(f, framing, i) for i, f in enumerate(shown)]
+    rest = found[len(shown) :]
+    if rest:
+        names = ", ".join(safe(f.term.term, 100) for f in rest)
+        blocks.append(context(truncate(f"…and {len(rest)} more: {names}", CONTEXT_MAX)))
+    names = ", ".join(f.term.term for f in found)
+    return {"text": truncate(f"Glossary terms in that message: {names}", 2000), "blocks": blocks}
+
+
+def _term(found: Found, framing: Framing | None, index: int) -> dict:
+    term = found.term
+    written = found.occurrences[0].text
+    seen = "" if normalise(written) == normalise(term.term) else f" (as “{safe(written, 100)}”)"
+    definition = term.framing(framing) if framing and term.framing(framing) else term.short_def
+    text = f"*{safe(term.term, 150)}*{seen}: {safe(definition, 2400)}"
+    # Numbered like every other list of open-term buttons: one message, distinct action_ids.
+    return section(text, button("Open card", ids.open_term_id(index), CardState(term.slug, framing).encode()))

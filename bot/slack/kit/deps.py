@@ -1,0 +1,26 @@
+"""What every listener needs from the running bot, handed over in Bolt's context by one middleware."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ...runtime import Runtime
+from .reviewers import Reviewers
+
+
+@dataclass(frozen=True)
+class Deps:
+    runtime: Runtime
+    reviewers: Reviewers
+
+
+def deps_of(context: Mapping[str, Any]) -> Deps:
+    return context["deps"]
+
+
+# One row of a listener module's registration table: (Bolt decorator name, id, handler).
+# Kinds: "command", "action", "view", "options", "shortcut", "event".
+Listener = tuple[str, str | re.Pattern[str], Callable[..., Any]]

@@ -1,0 +1,76 @@
+"""Ways into a term request (button, command, shortcut, "Suggest a change") and the modal's submission."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from ...runtime import Runtime
+from ...term_requests.rules import RequestForm, RequestKind, validate
+from ..kit import ids
+from ..kit.blocks import read_value
+from ..kit.card_state import CardState
+from ..kit.deps import Listener, deps_of
+from ..kit.messages import TERM_GONE, notice, privately
+from ..outbox.modals import open_modal
+from .form import field_errors, form_from_view, request_modal
+from .messages import confirmation_text, confirmation_view
+
+
+def request_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    term = read_value(action.get("value")).get("t", "")
+    outbox = deps_of(context).runtime.outbox
+    view = request_modal(term=str(term))
+    open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
+
+
+def suggest_change(
+    ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    state = CardState.decode(action.get("value"))
+    term = deps_of(context).runtime.glossary.get(state.slug) if state else None
+    if term is None:
+        respond(**privately(notice(TERM_GONE)))
+        return
+    view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
+    outbox = deps_of(context).runtime.outbox
+    open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
+
+
+def request_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltContext) -> None:
+    """A global shortcut has no response_url: if the modal cannot open, the person is told by DM."""
+    ack()
+    outbox = deps_of(context).runtime.outbox
+    user = shortcut["user"]["id"]
+    open_modal(client, shortcut["trigger_id"], request_modal(), respond=None, user=user, outbox=outbox)
+
+
+def submit(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    runtime = deps_of(context).runtime
+    form = form_from_view(view)
+    errors = validate(form, runtime.glossary)
+    if errors:
+        ack(response_action="errors", errors=field_errors(errors))
+        return
+    file_request(ack, runtime, form, body["user"]["id"])
+
+
+def file_request(ack: Ack, runtime: Runtime, form: RequestForm, user: str) -> None:
+    """A valid form filed and the modal turned into its confirmation; the triage post and the confirmation DM are
+    outbox letters committed with the request, sent by the delivery worker. Every way of filing ends here: the
+    request form, and the 👎 form on a card (feedback/handlers.py)."""
+    filed = runtime.requests.file(form, user, confirm=True)
+    text = confirmation_text(filed.request, created=filed.created, voted=filed.voted)
+    ack(response_action="update", view=confirmation_view(text))
+
+
+LISTENERS: list[Listener] = [
+    ("action", ids.REQUEST_TERM_PATTERN, request_button),
+    ("action", ids.SUGGEST_CHANGE, suggest_change),
+    ("shortcut", ids.REQUEST_SHORTCUT, request_shortcut),
+    ("view", ids.REQUEST_VIEW, submit),
+]

@@ -1,0 +1,1 @@
+"""Reviews: the weekly digest (built, scheduled, sent) and its buttons, and the reviewers' `/define stats`."""

@@ -1,0 +1,219 @@
+"""The one subcommand table: what `/define`, an @-mention and a DM are answered with.
+
+All three read what was typed through bot/ask.py (parse_command for `/define`, parse_question for a mention or
+a DM, the reading `python -m bot ask` uses too), so a subcommand counts only as the first word, and means the same
+on every surface. ROUTES maps each reading to its answer; the surfaces differ only where Slack makes them:
+- `/define` answers in the ack itself (no Web API call), privately, except `/define request`, which opens the
+  form right after the ack (a slash command brings a trigger_id);
+- a mention or a DM cannot open a form, so a request becomes a button; a question about a term is read as a
+  question (frames, framing words, comparisons); the answer is a public letter in the outbox, except what
+  concerns only the asker (PRIVATE), which is an ephemeral message in the thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from ..answers.ask import Ask, Asked, parse_command, parse_question
+from ..answers.lookup_stats import stats_days
+from ..runtime import Runtime
+from .browse.replies import browse_reply
+from .cards.answers import answer_message
+from .cards.results import help_message, search_message
+from .kit import ids
+from .kit.blocks import escape
+from .kit.deps import Deps, Listener, deps_of
+from .kit.messages import notice
+from .outbox.modals import open_modal
+from .outbox.notify import reply
+from .requests.form import request_modal
+from .requests.lists import needs_reviewer_check, requests_reply
+from .requests.messages import request_offer
+from .reviews.stats import NOT_A_REVIEWER, stats_message
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+# Answered only to the asker when asked in a channel: nobody else needs to see someone's settings or requests.
+PRIVATE = frozenset(
+    {
+        Asked.SET_FRAMING,
+        Asked.SET_ROLE,
+        Asked.CLEAR,
+        Asked.REQUEST,
+        Asked.REQUESTS,
+        Asked.MY_REQUESTS,
+        Asked.SHOW_REQUEST,
+        Asked.STATS,  # reviewers' figures, and a refusal for anyone else
+    }
+)
+
+
+@dataclass(frozen=True)
+class Asking:
+    """One reading on its way to its answer: what was asked, by whom, where."""
+
+    runtime: Runtime
+    user: str
+    ask: Ask
+    surface: str = "slash"  # "slash", "mention" or "dm": recorded beside a lookup, never who asked
+    text: str = ""  # the words as typed (a mention without its mentions): a question is answered from them
+    reviewers: Container[str] = ()  # asked only by an answer that depends on it (a user-group lookup)
+
+
+def _define(a: Asking) -> dict:
+    """`/define` looks up a name (Runtime.define) and answers privately (its card has a Share button); a mention
+    or a DM is read as a question (Runtime.ask, the function behind `python -m bot ask`, so Slack and the command
+    line give the same answer) and answered where it was asked."""
+    if a.surface == "slash":
+        answer = a.runtime.define(a.user, a.ask)
+        a.runtime.record_lookup(a.surface, answer.result.query, answer.result)
+        return answer_message(answer, public=False, asked=a.ask.text, framing=a.ask.framing)
+    answer = a.runtime.ask(a.user, a.text)
+    a.runtime.record_lookup(a.surface, answer.asked, answer.result)  # recorded once, as the words asked about
+    return answer_message(answer, public=True)
+
+
+def _search(a: Asking) -> dict:
+    found = a.runtime.glossary.search(a.ask.text)
+    a.runtime.record_lookup(a.surface, a.ask.text, found)
+    return search_message(a.ask.text, found)
+
+
+def _set_framing(a: Asking) -> dict:
+    if a.ask.framing is None:
+        return _help(a)
+    a.runtime.set_framing(a.user, a.ask.framing)
+    return notice(
+        f"Done: your cards now show the *{a.ask.framing.label.lower()}* framing. "
+        "Each card still has a button for the other one."
+    )
+
+
+def _set_role(a: Asking) -> dict:
+    role = a.runtime.set_role(a.user, a.ask.text)
+    if role is None:
+        known = ", ".join(f"`{r.key}`" for r in a.runtime.roles.values())
+        return notice(f"I don't know the role *{escape(a.ask.text)}*. Pick one of {known}.")
+    return notice(f"Done: your cards now end with the takeaway for *{escape(role.name)}*.")
+
+
+def _clear(a: Asking) -> dict:
+    a.runtime.clear_preferences(a.user)
+    return notice("Done: your cards show both framings again, with no role takeaway.")
+
+
+def _requests(a: Asking) -> dict:
+    reviewer = needs_reviewer_check(a.ask) and a.user in a.reviewers
+    return requests_reply(a.runtime, a.user, a.ask, reviewer=reviewer)
+
+
+def _stats(a: Asking) -> dict:
+    """`stats [days]`, for reviewers only."""
+    try:
+        days = stats_days(a.ask.text)
+    except ValueError as usage:
+        return notice(escape(str(usage)))
+    if a.user not in a.reviewers:
+        return notice(NOT_A_REVIEWER)
+    return stats_message(a.runtime.lookup_stats(days))
+
+
+def _help(a: Asking) -> dict:
+    return help_message(a.runtime.roles, a.ask.text)
+
+
+ROUTES: dict[Asked, Callable[[Asking], dict]] = {
+    Asked.DEFINE: _define,
+    Asked.HELP: _help,
+    Asked.SEARCH: _search,
+    Asked.BROWSE: lambda a: browse_reply(a.runtime, a.ask.text),
+    Asked.SET_FRAMING: _set_framing,
+    Asked.SET_ROLE: _set_role,
+    Asked.CLEAR: _clear,
+    # Only a click can open a form: a mention or a DM gets a button (`/define request` opens it in define()).
+    Asked.REQUEST: lambda a: request_offer(a.ask.text),
+    Asked.REQUESTS: _requests,
+    Asked.MY_REQUESTS: _requests,
+    Asked.SHOW_REQUEST: _requests,
+    Asked.STATS: _stats,
+}
+
+
+def answer(asking: Asking) -> dict:
+    """The message a reading is answered with. No Slack I/O."""
+    return ROUTES[asking.ask.action](asking)
+
+
+# --- the listeners -----------------------------------------------------------------------------------
+
+
+def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, respond: Respond | None = None) -> None:
+    """/define: every answer goes back in the ack itself, so a lookup costs no Web API call."""
+    deps = deps_of(context)
+    user, text = command["user_id"], command.get("text") or ""
+    ask = parse_command(text)
+    if ask.action == Asked.REQUEST:
+        ack()
+        modal = request_modal(term=ask.text)
+        outbox = deps.runtime.outbox
+        open_modal(client, command["trigger_id"], modal, respond=respond, user=user, outbox=outbox)
+        return
+    asking = Asking(deps.runtime, user, ask, text=text, reviewers=deps.reviewers)
+    ack(response_type="ephemeral", **answer(asking))
+
+
+def answers_in_ack(body: dict[str, Any]) -> bool:
+    """Whether this request is a /define answered in the ack alone (no Web API call): run it inline."""
+    if body.get("command") != ids.COMMAND:
+        return False
+    return parse_command(body.get("text") or "").action != Asked.REQUEST
+
+
+def question_text(text: str, bot_user_id: str | None) -> str:
+    """The question without the bot's mention (and without any other mention, which names no term)."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    return _MENTION.sub(" ", text).strip()
+
+
+def _asked(deps: Deps, event: dict[str, Any], context: BoltContext, surface: str) -> Asking:
+    text = question_text(event.get("text") or "", context.bot_user_id)
+    return Asking(deps.runtime, event.get("user", ""), parse_question(text), surface, text, deps.reviewers)
+
+
+def on_mention(event: dict[str, Any], context: BoltContext) -> None:
+    """A public answer is a letter in the outbox: a slow Slack never holds a listener thread. A private one
+    (settings, requests) is an ephemeral message, which Slack cannot take later: sent now, with a short timeout."""
+    deps = deps_of(context)
+    asking = _asked(deps, event, context, "mention")
+    message = answer(asking)
+    thread = event.get("thread_ts") or event["ts"]
+    if asking.ask.action in PRIVATE:
+        # Ephemeral in the thread rather than a DM: the answer stays where it was asked, seen by the asker only.
+        client: WebClient = context.client
+        client.chat_postEphemeral(channel=event["channel"], user=asking.user, thread_ts=thread, **message)
+    else:
+        reply(deps.runtime.outbox, event["channel"], message, thread_ts=thread)
+
+
+def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
+    # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return
+    deps = deps_of(context)
+    message = answer(_asked(deps, event, context, "dm"))  # a DM is private: every answer goes there
+    reply(deps.runtime.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
+
+
+# The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and
+# on_direct_message keeps only the ones a person typed to the bot.
+LISTENERS: list[Listener] = [
+    ("command", ids.COMMAND, define),
+    ("event", "app_mention", on_mention),
+    ("event", "message", on_direct_message),
+]

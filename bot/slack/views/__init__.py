@@ -1,1 +1,0 @@
-"""Modals, each with its builder, its reader and the map from the core's field errors to its blocks."""
