@@ -33,8 +33,8 @@ _FRAME = (
 _ARTICLES = r"(?:an?|the|this|that|these|those|our|my|your|some)"
 _LEADING = re.compile(rf"^(?:{_OPENING}[\s,]+)*(?:{_FRAME}(?:\s+|$))?(?:{_ARTICLES}\s+)?")
 _TRAILING = re.compile(
-    r"(?:\s+(?:mean|means|meant|stand for|stands for|refer to|refers to|is|are|do|does|work|works|again|exactly|"
-    r"actually|anyway|here|in ai|wrk|wrok|werk|in ml|in this context|please|pls|thanks|thank you|thx|ty|"
+    r"(?:\s+(?:mean|means|meant|stand for|stands for|refer to|refers to|is|are|do|does|again|exactly|"
+    r"actually|anyway|here|in ai|in ml|in this context|please|pls|thanks|thank you|thx|ty|"
     r"all about|about|"
     r"is about|is for|used for|for)|[\s?!.,;:]+)$"
 )
@@ -111,9 +111,15 @@ def _close_frame_word(word: str) -> str | None:
 _OPENING_WORDS = frozenset("hey hi hello yo ok okay so um hmm sorry quick question qq can could you a an the".split())
 
 
+# "how does X work": the last word is the frame's only after "how"; "statement of work" keeps its "work".
+_HOW_WORKS = re.compile(r"\s+(?:work|works|wrk|wrok|werk)$")
+
+
 def strip_frame(key: str) -> str:
     """The part of a normalised question that names something: "what's a kv cache?" -> "kv cache"."""
     text = mend_frame(key.strip(" ?!.,;:"))
+    if text.startswith("how "):
+        text = _HOW_WORKS.sub("", text)
     for _ in range(3):  # "hey, can you tell me what a kv cache is?" needs two passes
         before = text
         text = _LEADING.sub("", text, count=1).strip()
@@ -169,3 +175,31 @@ def asked_about(key: str) -> str | None:
     if not m or not m.end():
         return None
     return strip_frame(key[m.end() :]) or None
+
+
+# Small talk: a text made only of these words (and emoji, punctuation, Slack's :emoji: codes), with at least
+# one greeting, thanks or acknowledgement among them, is not a lookup: it gets a friendly line, not a miss.
+_SMALL_TALK_ANCHORS = frozenset(
+    """hi hello hey heya hiya yo morning afternoon evening night gm thanks thank thx ty tysm cheers ta ok okay k
+    kk cool nice great awesome perfect lol lmao haha hahaha bye goodbye cya ping test testing sup howdy welcome
+    congrats congratulations brb""".split()
+)
+_SMALL_TALK_WORDS = _SMALL_TALK_ANCHORS | frozenset(
+    """a all again and are bot buddy everyone everybody folks for friend glossary good guys helped helpful
+    how i it just lot me much much! my nice of oh one so team that the there this very was what's whats
+    you your yours u ur doing going up again anyway alright right sure got it yes yeah yep no nope 123 1 2 3
+    mate pal""".split()
+)
+# Slack's markup (a mention, a channel, a link, :emoji: codes) says nothing to look up.
+_MARKUP = re.compile(r"<[@#!][^>]*>|:[a-z0-9_+\-]+:")
+
+
+def small_talk(text: str) -> bool:
+    """Whether a text, as typed, is a greeting, thanks or acknowledgement rather than something to look up."""
+    text = _MARKUP.sub(" ", text.lower())
+    said = re.findall(r"[a-z0-9']+", text)
+    if not said:
+        return True  # emoji and punctuation only
+    if len(said) > 8 or not all(w in _SMALL_TALK_WORDS for w in said):
+        return False
+    return any(w in _SMALL_TALK_ANCHORS for w in said)
