@@ -225,9 +225,9 @@ class Glossary:
         compared = self.compare(question)
         if compared:
             return compared
-        whole = self._by_name(text) if len(text) <= MAX_QUERY else None
-        if whole and whole.status == LookupStatus.HIT:  # a name is never read as a question: "statement of work"
-            return LookupResult(whole.status, question, whole.matches, whole.how)
+        as_name = self._by_name(text) if len(text) <= MAX_QUERY else None
+        if as_name and as_name.status == LookupStatus.HIT:  # a name is not read as a question: "statement of work"
+            return LookupResult(as_name.status, question, as_name.matches, as_name.how)
         subject = strip_frame(key)
         if not subject:
             return LookupResult(LookupStatus.MISS, question)
