@@ -94,7 +94,7 @@ class Embedder:
         """One unit vector per text (the mean of its tokens' rows); a text with no tokens gets zeros."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encoded = self._tokenizer.encode_batch([t[:MAX_TEXT] for t in texts], add_special_tokens=False)
+        encoded = self._tokenizer.encode_batch([t.strip()[:MAX_TEXT] for t in texts], add_special_tokens=False)
         lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
         ids = np.fromiter((i for e in encoded for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
         np.clip(ids, 0, self._table.shape[0] - 1, out=ids)
