@@ -107,11 +107,10 @@ class Scanner:
                     forms.setdefault(form, []).append((fuzz.ratio(form, key), key))
         for form, bases in forms.items():
             bases.sort(reverse=True)
+            owners: tuple[str, ...] = keys[bases[0][1]].slugs
             if len(bases) > 1 and bases[0][0] - bases[1][0] < FORM_MARGIN:
-                slugs = tuple(dict.fromkeys(s for _, b in bases for s in keys[b].slugs))
-            else:
-                slugs = keys[bases[0][1]].slugs
-            keys[form] = _Key(len(form), slugs, keys[bases[0][1]].spelling, False)
+                owners = tuple(dict.fromkeys(s for _, b in bases for s in keys[b].slugs))
+            keys[form] = _Key(len(form), owners, keys[bases[0][1]].spelling, False)
         self.automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             self.automaton.add_word(key, value)
