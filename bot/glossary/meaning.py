@@ -42,7 +42,8 @@ WEIGHTS_FILE = "weights/l2_supercat_256.safetensors"
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 SHORTLIST = 48  # terms whose sentences are compared, picked by their whole-text vector
 MAX_TEXT = 2000  # characters of a question embedded: a pasted page is judged on its start
-INT8_SCALE = 127.0  # sentence vectors are unit length, so every component fits in [-1, 1]
+INT8_SCALE = 127.0
+EMBED_BATCH = 2048  # sentence vectors are unit length, so every component fits in [-1, 1]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
@@ -56,7 +57,7 @@ class MeaningModelMissing(RuntimeError):
 class Embedder:
     """A static embedding model: a tokenizer and one vector per token. Thread-safe after construction."""
 
-    def __init__(self, tokenizer: Any, table: Vectors):
+    def __init__(self, tokenizer: Any, table: npt.NDArray[np.floating[Any]]):
         self._tokenizer = tokenizer
         self._table = table
         self.dim = int(table.shape[1])
@@ -87,23 +88,30 @@ class Embedder:
         tokenizer.no_padding()
         tokenizer.no_truncation()
         with safe_open(str(weights_file), framework="np", device="cpu") as f:
-            table = np.ascontiguousarray(f.get_tensor("embedding.weight"), dtype=np.float32)
+            # Kept in half precision as shipped (16 MB, not 32): rows are widened when a text is summed.
+            table = np.ascontiguousarray(f.get_tensor("embedding.weight"))
         return cls(tokenizer, table)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One unit vector per text (the mean of its tokens' rows); a text with no tokens gets zeros."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # In batches: a 10,000-term glossary has about 200,000 sentences, and their token rows at once would
+        # be gigabytes.
+        for at in range(0, len(texts), EMBED_BATCH):
+            out[at : at + EMBED_BATCH] = self._sums(texts[at : at + EMBED_BATCH])
+        return _unit(out)
+
+    def _sums(self, texts: Sequence[str]) -> Vectors:
         encoded = self._tokenizer.encode_batch([t.strip()[:MAX_TEXT] for t in texts], add_special_tokens=False)
         lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
         ids = np.fromiter((i for e in encoded for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
         np.clip(ids, 0, self._table.shape[0] - 1, out=ids)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        sums = np.zeros((len(texts), self.dim), dtype=np.float32)
         filled = lengths > 0
         if ids.size:
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-            out[filled] = np.add.reduceat(self._table[ids], starts, axis=0)
-        return _unit(out)
+            sums[filled] = np.add.reduceat(self._table[ids].astype(np.float32), starts, axis=0)
+        return sums
 
 
 _shared: Embedder | None = None
@@ -122,7 +130,7 @@ def enabled() -> bool:
 
 
 def shared_embedder() -> Embedder:
-    """The one model of this process, loaded on first use (about 0.1 s, 32 MB)."""
+    """The one model of this process, loaded on first use (about 0.1 s, 16 MB)."""
     global _shared
     if _shared is None:
         with _shared_lock:
