@@ -20,12 +20,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from bot.glossary import meaning
 from bot.glossary.db import ensure_built
 from bot.glossary.live import LiveGlossary, open_glossary
 from bot.glossary.names import normalise
 
 from .corpus import glossary, queries
-from .quality import asker
+from .quality import asker, hand_labels
 
 
 def timed(fn: Callable[[str], object], items: list[str]) -> list[float]:
@@ -134,7 +135,39 @@ def measure(work: Path, size: int, count: int) -> dict[str, float]:
         timed(lambda s: sorted((fuzz.ratio(normalise(s), k), k) for k in keys)[-5:], few)
     )
     out["question_like_median_ms"] = median(timed(like_scan(db_path), q.question[: len(few)]))
+    out.update(meaning_cost(g, ask))
     return out
+
+
+def meaning_cost(g: object, ask: Callable[[str], object]) -> dict[str, float]:
+    """The meaning lane's cost beside the word lane's, on questions that name no term (descriptions written
+    by hand for the bundled glossary: their length and words are what people type, whatever the glossary):
+    the lane alone (embed the text, rank every term), and a whole mention answer with the lane on and off."""
+    texts = [q["query"] for q in hand_labels("bundled", "dev") if q["category"] == "describe"]
+    index = getattr(g, "meaning", None)
+    if index is None or not meaning.enabled():
+        return {}
+    embedder = meaning.shared_embedder()
+    lane = timed(lambda t: index.rank(embedder.embed([t])[0], 10), texts)
+    with_lane = timed(lambda t: (g.forget_answers(), ask(t)), texts)  # type: ignore[attr-defined]
+    meaning.switch(False)
+    try:
+        without = timed(lambda t: (g.forget_answers(), ask(t)), texts)  # type: ignore[attr-defined]
+    finally:
+        meaning.switch(True)
+    vectors = index.whole.nbytes + index.parts.nbytes + index.starts.nbytes
+    start = time.perf_counter()
+    meaning.MeaningIndex.build(list(g.terms.values()), embedder)  # type: ignore[attr-defined]
+    return {
+        "meaning_lane_median_ms": median(lane),
+        "meaning_lane_p99_ms": p99(lane),
+        "open_question_lane_on_median_ms": median(with_lane),
+        "open_question_lane_on_p99_ms": p99(with_lane),
+        "open_question_lane_off_median_ms": median(without),
+        "open_question_lane_off_p99_ms": p99(without),
+        "meaning_vectors_mb": vectors / 1e6,
+        "meaning_build_s": time.perf_counter() - start,
+    }
 
 
 def copy_unchanged(src: Path, dst: Path) -> None:

@@ -67,6 +67,27 @@ class Table:
             "≤ 10 ms at 10k, ≤ 40 ms at 50k",
         )
         self.add(f"{n}: junk median", _f(f["junk_median_ms"], " ms"))
+        if "meaning_lane_median_ms" in f:
+            self.add(
+                f"{n}: meaning lane alone, embed + rank every term, median / p99",
+                f"{_f(f['meaning_lane_median_ms'], ' ms', 3)} / {_f(f['meaning_lane_p99_ms'], ' ms', 3)}",
+                "",
+                "",
+                "≤ 2 ms / ≤ 10 ms at 10k",
+            )
+            self.add(
+                f"{n}: a description (no term named), mention path, lane on vs off, median / p99",
+                f"{_f(f['open_question_lane_on_median_ms'], ' ms')} / {_f(f['open_question_lane_on_p99_ms'], ' ms')}",
+                f"{_f(f['open_question_lane_off_median_ms'], ' ms')} / {_f(f['open_question_lane_off_p99_ms'], ' ms')}",
+                _ratio(f["open_question_lane_on_median_ms"], f["open_question_lane_off_median_ms"]),
+            )
+            self.add(
+                f"{n}: meaning lane vectors in memory; their build",
+                f"{_f(f['meaning_vectors_mb'], ' MB', 1)}; {_f(f['meaning_build_s'], ' s')}",
+                "",
+                "",
+                "≤ 100 MB and ≤ 30 s at 10k",
+            )
 
     def cpu(self, f: dict) -> None:
         self.add(

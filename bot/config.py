@@ -43,6 +43,16 @@ def _digest_time(get: Callable[[str, str], str]) -> tuple[int, int, str]:
     return matches[0], hour, tz
 
 
+def _switch(value: str, name: str) -> bool:
+    """on/off (or true/false, yes/no, 1/0), any case."""
+    word = value.lower()
+    if word in ("on", "true", "yes", "1"):
+        return True
+    if word in ("off", "false", "no", "0"):
+        return False
+    raise SettingsError(f"{name} must be on or off, not {value!r}; see .env.example")
+
+
 @dataclass(frozen=True)
 class Settings:
     glossary_dir: Path = Path("data/terms")
@@ -74,6 +84,8 @@ class Settings:
     outbox_lease_seconds: float = 60.0
     outbox_max_attempts: int = 8
     outbox_retry_seconds: float = 2.0
+    # MEANING_LANE=off: questions are answered by the word lane alone (see README, "How a term is found").
+    meaning_lane: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -113,6 +125,7 @@ class Settings:
                 f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {get('LOG_LEVEL')!r}; see .env.example"
             )
         outbox = _outbox_settings(get)
+        meaning_lane = _switch(get("MEANING_LANE", "on"), "MEANING_LANE")
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -143,6 +156,7 @@ class Settings:
             outbox_lease_seconds=float(outbox["outbox_lease_seconds"]),
             outbox_max_attempts=int(outbox["outbox_max_attempts"]),
             outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
+            meaning_lane=meaning_lane,
         )
 
     @property

@@ -109,11 +109,10 @@ class Runtime:
     def define(self, user_id: str, ask: Ask) -> Answer:
         """The text read whole wins if it names a term ("prompt engineering"); else the framing words apply.
 
-        `/define` looks up names, not questions; but text shaped as a comparison ("RAG vs fine-tuning",
-        "difference between X and Y") whose sides both name terms is answered as one, as a mention would be,
-        once no term is found under the whole text."""
+        `/define` reads what it is given as a mention does (glossary.ask): a name first, then a question, a
+        comparison, a description; the framing words apply as in a mention."""
         glossary = self.glossary
-        result, framing = best_reading(ask, glossary.find)
+        result, framing = best_reading(ask, glossary.ask)
         if result.term is not None:
             card = self.card_for(user_id, result.term, framing=framing, glossary=glossary)
             return Answer(result, card, framing, ask.text)

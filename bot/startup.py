@@ -18,6 +18,7 @@ from urllib.error import URLError
 from dotenv import find_dotenv, load_dotenv
 
 from .config import Settings, SettingsError
+from .glossary import meaning
 
 
 def read_settings(*required: str) -> Settings:
@@ -28,6 +29,7 @@ def read_settings(*required: str) -> Settings:
     load_dotenv(find_dotenv(usecwd=True), override=False)
     settings = Settings.from_env(os.environ)
     settings.require(*required)
+    meaning.switch(settings.meaning_lane)  # the lane is process-wide: every glossary this process opens
     return settings
 
 

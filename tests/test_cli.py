@@ -94,7 +94,7 @@ def test_define_json_statuses_and_exit_codes(env, capsys):
     assert code == 0 and data["status"] == "suggestions" and data["terms"][0]["slug"] == "hallucination"
 
     code, out, _ = run(capsys, "define", "pizza", "--json")
-    assert code == 1 and json.loads(out) == {"status": "miss", "query": "pizza", "how": "", "terms": []}
+    assert code == 1 and json.loads(out) == {"status": "miss", "query": "pizza", "how": "", "terms": [], "closest": []}
 
 
 def test_define_ambiguous_exits_0(env, capsys):

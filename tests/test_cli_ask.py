@@ -27,7 +27,7 @@ def run(capsys, *argv):
 def test_ask_json_has_the_define_shape_and_the_framing(env, capsys):
     code, out, _ = run(capsys, "ask", "explain the KV cache to execs", "--json")
     data = json.loads(out)
-    assert code == 0 and set(data) == {"status", "query", "how", "terms", "framing"}
+    assert code == 0 and set(data) == {"status", "query", "how", "terms", "closest", "framing"}
     assert data["status"] == "hit" and data["framing"] == "exec"
     assert data["terms"][0]["slug"] == "kv-cache" and set(data["terms"][0]) == {"slug", "term", "score", "matched"}
 

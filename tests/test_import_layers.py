@@ -20,7 +20,7 @@ GLOSSARY_STAGES = (
     ("names", "parse", "files", "roles", "questions", "codec"),
     ("rules", "variants"),
     ("load",),
-    ("db", "ranking"),
+    ("db", "ranking", "meaning"),
     ("scan", "readback"),
     ("lookup",),
     ("snapshot",),

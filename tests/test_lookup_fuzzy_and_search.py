@@ -27,7 +27,7 @@ def test_unrelated_words_are_a_miss(bundled_glossary, typed):
 
 def test_a_question_falls_back_to_the_definitions(bundled_glossary):
     r = bundled_glossary.find("make a model smaller for inference")
-    assert r.status == "suggestions" and r.how == "search"
+    assert r.status == "suggestions" and r.how in ("search", "meaning")
     top = [m.term.slug for m in r.matches[:3]]
     assert "quantization" in top or "knowledge-distillation" in top, top
 

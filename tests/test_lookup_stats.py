@@ -123,3 +123,16 @@ def test_cli_stats_text_and_json(tmp_path, monkeypatch, capsys):
     assert data["lookups"] == 3 and data["days"] == 30 and data["hit_rate"] == 0.3333
     assert data["top_misses"] == [{"query": "vibe coding", "count": 2, "request": None, "request_status": None}]
     assert main(["stats", "--days", "0"]) == 2
+
+
+def test_terms_explain_found_in_a_message_do_not_count_as_looked_up(runtime):
+    """Explain reports every term of a message; nobody looked those up, so they lead neither "most looked up"
+    nor a starter pack, while the report still counts them under their own surface."""
+    runtime.lookups.add(
+        [_row("the reranker", "hit", "reranking", "shortcut") for _ in range(5)]
+        + [_row("rag", "hit", "retrieval-augmented-generation", "slash")]
+    )
+    stats = lookup_stats(runtime.lookups, runtime.glossary, days=7)
+    assert [t.slug for t in stats.top_terms] == ["retrieval-augmented-generation"]
+    assert stats.by_surface["shortcut"] == 5
+    assert "reranking" not in runtime.lookup_counts()

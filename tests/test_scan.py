@@ -161,3 +161,24 @@ def test_explain_command_reads_stdin_and_prints_json(tmp_path, monkeypatch, caps
     assert "low-rank adaptation (as 'LoRA'):" in out
     assert main(["explain", "nothing", "here"]) == 1
     assert "No glossary term found" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "slug", "written"),
+    [
+        ("we quantized the model last week", "quantization", "quantized"),
+        ("the reranker is slow today", "reranking", "reranker"),
+        ("feed it tokenized input", "tokenizer", "tokenized"),
+        ("the agents hallucinated an answer", "hallucination", "hallucinated"),
+        ("we evaluated the distilled model", "knowledge-distillation", "distilled"),
+    ],
+)
+def test_explain_finds_the_forms_define_finds(bundled_glossary, text, slug, written):
+    """The same stems as lookup's variant step: what `/define quantized` finds, Explain finds in a message."""
+    found = {f.term.slug: [o.text for o in f.occurrences] for f in bundled_glossary.scan(text)}
+    assert found.get(slug) == [written], found
+    assert bundled_glossary.find(written).matches[0].term.slug == slug
+
+
+def test_an_acronym_gets_no_derived_forms(bundled_glossary):
+    assert [f.term.slug for f in bundled_glossary.scan("raging about RAG")] == ["retrieval-augmented-generation"]

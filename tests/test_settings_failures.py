@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,6 +81,17 @@ def test_data_dir_that_cannot_be_written(tmp_path, fake_slack):
 
 def test_bogus_log_level(tmp_path, fake_slack):
     one_line(run(tmp_path, ["serve"], **slack(fake_slack, LOG_LEVEL="bogus")), 2, "LOG_LEVEL", "'bogus'")
+
+
+def test_a_meaning_lane_setting_that_is_neither_on_nor_off(tmp_path):
+    one_line(run(tmp_path, ["ask", "what is rag"], MEANING_LANE="maybe"), 2, "MEANING_LANE", "on or off")
+
+
+def test_the_meaning_lane_switched_off_answers_by_words_only(tmp_path):
+    """The same description, with the lane on and off: `ask --json` says how it was found."""
+    on = run(tmp_path, ["ask", "--json", "the bot invents answers that sound right"])
+    off = run(tmp_path, ["ask", "--json", "the bot invents answers that sound right"], MEANING_LANE="off")
+    assert json.loads(on.stdout)["closest"] and not json.loads(off.stdout)["closest"]
 
 
 def test_socket_mode_with_a_refused_app_token(tmp_path, fake_slack):

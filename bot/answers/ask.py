@@ -8,7 +8,12 @@ The rules, also in the README and in `/define help`:
   business, non-technical / engineer(s), eng, engineering, technical, tech, dev, developer(s).
   The word counts only if something is left to look up, so `/define exec` looks up "exec".
 - Text in quotes is always a term: `/define "search"` looks up a term named search.
-- In mentions and DMs, filler ("what is", "define", "explain … to an engineer", "?") is dropped.
+- Everything else is read as a question, in `/define` as in mentions and DMs: its frame ("what is",
+  "wht's", "explain … to an engineer", "?") is dropped by the core's reading (glossary/questions.py), the
+  words asked about keep their capitals (`KV` is an acronym), and a text that is all greeting or thanks is
+  small talk, not a lookup.
+- A subcommand word counts only at the start, and never when the whole text is a term's name ("request for
+  proposal" on a glossary that has it): `read(text, glossary)` checks that.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from enum import StrEnum
 
 from ..glossary.lookup import Glossary, LookupResult
 from ..glossary.model import Framing, LookupStatus
+from ..glossary.names import normalise
+from ..glossary.questions import small_talk, strip_frame
 
 FRAMING_WORDS = {
     **dict.fromkeys(
@@ -34,17 +41,7 @@ FRAMING_WORDS = {
 }  # fmt: skip
 SUBCOMMANDS = ("help", "search", "set", "request", "requests", "my", "browse", "stats")
 
-# Leading phrases of a question, longest first so "what is the meaning of" wins over "what is".
-_LEADING = re.compile(
-    r"^(?:(?:hey|hi|hello|please|pls|can you|could you|would you)[\s,]+)*"
-    r"(?:what(?:'s| is| are| does)?(?: the)? (?:meaning|definition) of|what does|what's|whats|what is|what are|"
-    r"who is|define|definition of|meaning of|explain|describe|tell me about|tell me what|look up|lookup|"
-    r"what do we mean by|what do you mean by|what do you call)(?:\s+|$)",
-    re.IGNORECASE,
-)
-_TRAILING = re.compile(r"\s+(?:mean|means|stand for|stands for|is)$", re.IGNORECASE)
 _POLITE = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx)$", re.IGNORECASE)
-_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
 # "for execs", "to an engineer", "like I'm an engineer", "in engineer terms"
 _FRAMING_TAIL = re.compile(
     r"\s+(?:for|to|as|like|in)\s+(?:an?\s+|the\s+|i'm\s+an?\s+|i am\s+an?\s+|my\s+)?([\w-]+)(?:\s+terms)?$",
@@ -69,6 +66,7 @@ class Asked(StrEnum):
     BROWSE = "browse"  # list categories and roles, or one of them (text)
     SHOW_REQUEST = "show_request"  # one request and its history; text is its number
     STATS = "stats"  # the lookup statistics (reviewers); text is the number of days, if given
+    SMALL_TALK = "small_talk"  # a greeting or thanks: a friendly line and how to use the bot, never a miss
 
 
 @dataclass(frozen=True)
@@ -82,8 +80,21 @@ class Ask:
     full_framing: Framing | None = None
 
 
+def read(text: str, glossary: Glossary | None = None, *, command: bool = False) -> Ask:
+    """The one reading of what someone typed, for `/define` (`command`), mentions, DMs, `ask` and MCP.
+
+    With the glossary, a text that is a term's whole name is that term even when it starts like a subcommand
+    ("request for proposal", "browse history" on a glossary that defines them)."""
+    ask = parse_command(text) if command else parse_question(text)
+    if glossary is not None and ask.action not in (Asked.DEFINE, Asked.HELP) or ask.action == Asked.SMALL_TALK:
+        plain = " ".join(text.split()).strip().rstrip("?!.")
+        if plain and glossary is not None and glossary.resolve(plain).status == LookupStatus.HIT:
+            return Ask(Asked.DEFINE, plain, full_text=plain)
+    return ask
+
+
 def parse_command(text: str) -> Ask:
-    """`/define …` text."""
+    """`/define …` text: a subcommand by its first word, else read as a mention is (a name or a question)."""
     text = " ".join(text.split())
     quoted = _QUOTED.match(text)
     if quoted:
@@ -94,11 +105,11 @@ def parse_command(text: str) -> Ask:
     word = first.lower()
     if word in SUBCOMMANDS:
         return _subcommand(word, rest.strip(), text)
-    return _define(text)
+    return parse_question(text)
 
 
 def parse_question(text: str) -> Ask:
-    """An @-mention or a DM, the mention itself already removed."""
+    """An @-mention or a DM, the mention itself already removed (and `/define` text that is no subcommand)."""
     text = " ".join(text.split()).strip()
     quoted = _QUOTED.match(text)
     if quoted:
@@ -110,19 +121,30 @@ def parse_question(text: str) -> Ask:
         ask = parse_command(text)
         if ask.action != Asked.DEFINE:
             return ask
+    if text and small_talk(text):
+        return Ask(Asked.SMALL_TALK, text)
     full = _POLITE.sub("", text.rstrip("?!. ")).rstrip("?!. ")
     framing = None
     tail = _FRAMING_TAIL.search(full)
     if tail and tail.group(1).lower() in FRAMING_WORDS:
         framing = FRAMING_WORDS[tail.group(1).lower()]
         full = full[: tail.start()]
-    stripped = _LEADING.sub("", full)
-    stripped = _TRAILING.sub("", stripped)
-    stripped = _ARTICLE.sub("", stripped).strip().rstrip("?!. ")
+    stripped = as_typed(full, strip_frame(normalise(full)))
     if not stripped:
         return Ask(Asked.HELP)
     ask = _define(stripped)
     return Ask(Asked.DEFINE, ask.text, framing or ask.framing, full_text=stripped, full_framing=framing)
+
+
+def as_typed(text: str, subject: str) -> str:
+    """The words of `subject` (a normalised part of `text`) as the person typed them, capitals kept, so that
+    "what is KV?" asks about "KV", an acronym, and not "kv", which may be a word."""
+    words = subject.split()
+    if not words:
+        return ""
+    pattern = r"(?<!\w)" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?!\w)"
+    found = re.search(pattern, text, re.IGNORECASE)
+    return found.group(0) if found else subject
 
 
 def _define(text: str) -> Ask:
@@ -190,7 +212,7 @@ def answer_question(glossary: Glossary, text: str) -> Reply:
     The text read whole (framing words and all) and the text with its framing word dropped both go
     through the whole pipeline; the better answer wins, the whole reading on a tie ("prompt engineering").
     """
-    ask = parse_question(text)
+    ask = read(text, glossary)
     if ask.action == Asked.SEARCH:
         return Reply(ask, glossary.search(ask.text))
     if ask.action != Asked.DEFINE:

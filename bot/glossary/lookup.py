@@ -23,11 +23,12 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from . import db
+from . import db, meaning
+from .meaning import MeaningIndex
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
-from .questions import comparison, either, strip_frame
-from .ranking import Ranker
+from .questions import asked_about, asks, comparison, either, strip_frame
+from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
 from .scan import Found, Scanner
 from .variants import looks_like_acronym
 
@@ -37,6 +38,7 @@ MAX_QUERY = 200  # no glossary name is longer; longer input is a question or a p
 MAX_QUESTION = 1000  # a pasted paragraph is read this far
 SUGGESTION_LIMIT = 5
 SEARCH_LIMIT = 10
+CLOSEST_SHOWN = 3  # a miss lists at most this many terms closest in meaning
 ANSWERS_KEPT = 4096  # find() answers kept per glossary version
 
 
@@ -53,6 +55,8 @@ class LookupResult:
     query: str
     matches: tuple[Match, ...] = ()
     how: MatchHow = MatchHow.NONE
+    # A miss's nearest terms in meaning, shown as "closest in the glossary", never as an answer.
+    closest: tuple[Match, ...] = ()
 
     @property
     def term(self) -> Term | None:
@@ -82,11 +86,21 @@ class LookupResult:
             "status": self.status,
             "query": self.query,
             "how": self.how,
-            "terms": [
-                {"slug": m.term.slug, "term": m.term.term, "score": round(m.score, 1), "matched": m.matched}
-                for m in self.matches
-            ],
+            "terms": [_match_dict(m) for m in self.matches],
+            "closest": [_match_dict(m) for m in self.closest],
         }
+
+
+def _as_typed(text: str, subject: str) -> str:
+    """The subject as the person typed it, capitals kept ("KV", not "kv"): acronyms are read by their case."""
+    if normalise(text) == subject:
+        return text
+    at = normalise(text).find(subject)
+    return text[at : at + len(subject)] if at >= 0 and normalise(text[at : at + len(subject)]) == subject else subject
+
+
+def _match_dict(m: Match) -> dict[str, object]:
+    return {"slug": m.term.slug, "term": m.term.term, "score": round(m.score, 1), "matched": m.matched}
 
 
 class Glossary:
@@ -109,13 +123,20 @@ class Glossary:
             self.names = NameIndex.from_state(state["names"])
             self.ranker = Ranker.from_state(terms, self.names, state["ranker"])
             self._choice_keys, self._choice_slugs = state["choices"]
+            saved = state.get("meaning")
+            self.meaning = MeaningIndex.from_state(saved) if saved else self._meaning_index(terms)
             return
         self.names = NameIndex(terms)
         self.ranker = Ranker(terms, self.names)
+        self.meaning = self._meaning_index(terms)
         # For type-ahead: every name and alias, normalised, with the term it points to.
         pairs = sorted({(key, slug) for (key, slug) in self.names.spelling})
         self._choice_keys = [key for key, _ in pairs]
         self._choice_slugs = [slug for _, slug in pairs]
+
+    @staticmethod
+    def _meaning_index(terms: list[Term]) -> MeaningIndex | None:
+        return MeaningIndex.build(terms, meaning.shared_embedder()) if meaning.enabled() else None
 
     def state(self) -> dict[str, Any]:
         """Every index built for these terms, as plain values: what a Glossary(terms, state=…) starts from."""
@@ -123,6 +144,7 @@ class Glossary:
             "names": self.names.state(),
             "ranker": self.ranker.state(),
             "choices": (self._choice_keys, self._choice_slugs),
+            "meaning": self.meaning.state() if self.meaning is not None else {},
         }
 
     def __len__(self) -> int:
@@ -170,6 +192,10 @@ class Glossary:
         self._found.clear()
 
     def _find(self, query: str) -> LookupResult:
+        return self._by_name(query) or self._open_ended(query, normalise(query[:MAX_QUERY]))
+
+    def _by_name(self, query: str) -> LookupResult | None:
+        """The steps that read the text as a name: exact, inflections, acronyms. None when none applies."""
         exact = self.resolve(query)
         if exact.status != LookupStatus.MISS:
             return exact
@@ -187,37 +213,68 @@ class Glossary:
         mentioned = self.ranker.acronym_in_text(key) if confident else []
         if mentioned:
             return self._result(query, mentioned, MatchHow.ACRONYM, confident=False)
-        return self._open_ended(query, key)
+        return None
 
     def ask(self, question: str) -> LookupResult:
-        """What a mention, a DM or `ask` answers: frames dropped, comparisons, a term named inside first."""
-        key = normalise(question[:MAX_QUESTION])
+        """What a mention, a DM or `ask` answers: frames dropped, comparisons, the term asked about first.
+
+        Capitals are kept for the name steps (`KV` is an acronym, `kv` may be a word), and the whole question,
+        not only its subject, is what the meaning lane reads."""
+        text = question[:MAX_QUESTION]
+        key = normalise(text)
         compared = self.compare(question)
         if compared:
             return compared
+        as_name = self._by_name(text) if len(text) <= MAX_QUERY else None
+        if as_name and as_name.status == LookupStatus.HIT:  # a name is not read as a question: "statement of work"
+            return LookupResult(as_name.status, question, as_name.matches, as_name.how)
         subject = strip_frame(key)
         if not subject:
             return LookupResult(LookupStatus.MISS, question)
-        found = self.find(subject) if len(subject) <= MAX_QUERY else LookupResult(LookupStatus.MISS, question)
-        if found.status in (LookupStatus.HIT, LookupStatus.AMBIGUOUS):
-            return LookupResult(found.status, question, found.matches, found.how)
+        by_name = self._by_name(_as_typed(text, subject)) if len(subject) <= MAX_QUERY else None
+        if by_name and by_name.status in (LookupStatus.HIT, LookupStatus.AMBIGUOUS):
+            return LookupResult(by_name.status, question, by_name.matches, by_name.how)
         pair = either(key)
         compared = self._compare(question, pair) if pair else None
         if compared:
             return compared
-        named = self.ranker.named_inside(subject)
+        named = self._named_in(key, subject)
         if named:
             slug, spelling, whole = named
             first = Match(self.terms[slug], 100.0 if whole else 90.0, spelling)
             if whole:  # the question names this term and nothing else
                 return LookupResult(LookupStatus.HIT, question, (first,), MatchHow.QUESTION)
-            rest = [m for m in self._open_ended(question, subject).matches if m.term.slug != slug]
+            rest = [m for m in self._open_ended(question, subject, described=text).matches if m.term.slug != slug]
             return LookupResult(
                 LookupStatus.SUGGESTIONS, question, (first, *rest)[:SUGGESTION_LIMIT], MatchHow.QUESTION
             )
-        if found.status == LookupStatus.SUGGESTIONS:
-            return LookupResult(found.status, question, found.matches, found.how)
-        return self._open_ended(question, subject)
+        if by_name and by_name.status == LookupStatus.SUGGESTIONS:
+            return LookupResult(by_name.status, question, by_name.matches, by_name.how)
+        return self._open_ended(question, subject, described=text)
+
+    def _named_in(self, key: str, subject: str) -> tuple[str, str, bool] | None:
+        """The term a question asks about: the one after its last question frame ("our RAG pipeline is slow,
+        what does reranking do?" asks about reranking), else the longest one named (only when the text asks
+        something: "our travel agent rebooked the hotel" names no term), else one named with a typo."""
+        asked = asked_about(key)
+        if asked and asked != subject:
+            # The question after the frame names nothing: what it describes is the subject, and a term the
+            # text names before it ("our pods keep restarting, what's the check that decides that") is only
+            # its context, left to the meaning lane's reading of the whole text.
+            named = self.ranker.named_inside(asked)
+            return (named[0], named[1], False) if named else self._named_misspelt(asked)
+        if asks(key):
+            named = self.ranker.named_inside(subject)
+            if named:
+                return named
+        return self._named_misspelt(subject)
+
+    def _named_misspelt(self, subject: str) -> tuple[str, str, bool] | None:
+        """A term named inside a question with its name misspelt ("is modle drfit a problem"): offered, never a
+        hit, so the answer is a "did you mean" whatever else the question says."""
+        mended = self.ranker.mend_words(subject)
+        named = self.ranker.named_inside(mended) if mended != subject else None
+        return (named[0], named[1], False) if named else None
 
     def compare(self, text: str) -> LookupResult | None:
         """ "X vs Y", "difference between X and Y", "compare X and Y": a comparison when both sides name a
@@ -252,26 +309,59 @@ class Glossary:
 
     # -- the steps ---------------------------------------------------------------------------------
 
-    def _open_ended(self, query: str, key: str) -> LookupResult:
-        """Typos and full-text search, ranked together; a miss below every floor."""
+    def _open_ended(self, query: str, key: str, *, described: str = "") -> LookupResult:
+        """Typos, full-text search and the meaning lane, ranked together; a miss below every floor.
+
+        Neither lane alone makes a confident answer here: a close spelling is "did you mean", terms found by
+        their text or their meaning are offered. A miss still lists the terms closest in meaning."""
         typos = self.ranker.typos(key)
+        meant = self._meant(described or key)
+        floor = self.ranker.meaning_floor(key)
+        offered = [(slug, score) for slug, score in meant if score >= floor]
         # With a close spelling found, only terms holding every word may join it: any-word search is for
         # text that names no term, and would only add noise (and time) to a typo.
         searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
-        if not typos and not searched:
-            return LookupResult(LookupStatus.MISS, query)
+        if meant or self.meaning is not None and meaning.enabled():
+            searched = self._agreed(searched, described or key)
+        if not typos and not searched and not offered:
+            closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
+            return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))
         seen: set[str] = set()
         matches: list[Match] = []
         for slug, score, spelling in typos:
             seen.add(slug)
             matches.append(Match(self.terms[slug], score, spelling))
-        for slug, score in searched:
+        # What the text means comes before what merely shares its words (see ranking.py's calibration).
+        for slug, score in [*offered, *searched]:
             if slug not in seen:
                 seen.add(slug)
-                matches.append(Match(self.terms[slug], score, self.terms[slug].term))
+                matches.append(self._matches([(slug, score)])[0])
         # A close spelling of a name outranks a term whose definition merely shares words.
-        how = MatchHow.FUZZY if typos else MatchHow.SEARCH
+        how = MatchHow.FUZZY if typos else MatchHow.MEANING if offered else MatchHow.SEARCH
         return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
+
+    def _agreed(self, searched: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
+        """Full-text results the meaning lane does not contradict: both signals decide the floor, so a term that
+        shares a word with a text about something else ("learning rate", "turing test") is not offered."""
+        if not searched or self.meaning is None:
+            return searched
+        vector = meaning.shared_embedder().embed([text])[0]
+        agree = self.meaning.score(vector, [slug for slug, _ in searched])
+        return [
+            (slug, score)
+            for slug, score in searched
+            if score >= self.ranker.agreed_search_floor and 100.0 * agree.get(slug, 0.0) >= self.ranker.agreement
+        ]
+
+    def _meant(self, text: str) -> list[tuple[str, float]]:
+        """The terms closest in meaning to the text (scores 0 to 100), when the meaning lane is on."""
+        if self.meaning is None or not meaning.enabled():
+            return []
+        vector = meaning.shared_embedder().embed([text])[0]
+        return [(slug, 100.0 * score) for slug, score in self.meaning.rank(vector, MEANING_CANDIDATES)]
+
+    def _matches(self, scored: list[tuple[str, float]]) -> tuple[Match, ...]:
+        return tuple(Match(self.terms[slug], score, self.terms[slug].term) for slug, score in scored)
 
     def _fts(self, key: str, limit: int, *, floor: float, any_word: bool = True) -> list[tuple[str, float]]:
         words = self.ranker.content_words(key)

@@ -72,6 +72,7 @@ class MatchHow(StrEnum):
     VARIANT = "variant"  # an inflection or British spelling of a name or alias: "quantised", "LLMs"
     ACRONYM = "acronym"  # the initials of a name the file does not list: "KV", "CoT"
     SEARCH = "search"
+    MEANING = "meaning"  # terms whose text means what was described, found by the meaning lane
     QUESTION = "question"  # a term named inside a question, or the two terms of a comparison
 
 

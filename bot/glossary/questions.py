@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import OSA
+
 # Greetings and politeness in front of a question, any number of them.
 _OPENING = (
     r"(?:hey|hi|hello|yo|ok|okay|so|um|hmm|sorry|quick question|qq|folks|team|all|guys|bot|glossary bot|"
@@ -16,7 +18,9 @@ _OPENING = (
 )
 # What people put before the name they ask about, longest alternatives first.
 _FRAME = (
-    r"(?:what(?:'s| is| are| was| were)?(?: an?| the)? (?:meaning|definition) of|what is meant by|"
+    # first, as people write English as a second language: "what means X", "explain me X"
+    r"(?:what is the mean of|what (?:is )?means?|explain me|say me|"
+    r"what(?:'s| is| are| was| were)?(?: an?| the)? (?:meaning|definition) of|what is meant by|"
     r"what do (?:we|you|people|they|folks) mean (?:by|with)|what do you call|what does|what do|what's|whats|"
     r"what is|what are|what was|what about|who is|define|definition of|meaning of|"
     r"explain(?: to me)?(?: like i'm five)?|eli5|describe|tell me (?:more )?(?:about|what)|"
@@ -29,8 +33,9 @@ _FRAME = (
 _ARTICLES = r"(?:an?|the|this|that|these|those|our|my|your|some)"
 _LEADING = re.compile(rf"^(?:{_OPENING}[\s,]+)*(?:{_FRAME}(?:\s+|$))?(?:{_ARTICLES}\s+)?")
 _TRAILING = re.compile(
-    r"(?:\s+(?:mean|means|meant|stand for|stands for|refer to|refers to|is|are|do|does|work|works|again|exactly|"
-    r"actually|anyway|here|in ai|in ml|in this context|please|pls|thanks|thank you|thx|ty|all about|about|"
+    r"(?:\s+(?:mean|means|meant|stand for|stands for|refer to|refers to|is|are|do|does|again|exactly|"
+    r"actually|anyway|here|in ai|in ml|in this context|please|pls|thanks|thank you|thx|ty|"
+    r"all about|about|"
     r"is about|is for|used for|for)|[\s?!.,;:]+)$"
 )
 
@@ -63,9 +68,58 @@ FILLER = frozenset(
 )
 
 
+# The words a question's frame is made of, as they are misspelt in a hurry: "wht is", "waht's", "hwo does",
+# "explian", "defintion of". Short words are mended only from this list: an edit away from "how" is "hot".
+FRAME_WORDS = (
+    "what whats what's how does do is are explain define definition meaning tell about please difference "
+    "between describe understand anyone someone".split()
+)
+SHORT_MISSPELLINGS = {
+    "wht": "what", "wat": "what", "wut": "what", "wot": "what", "whta": "what", "waht": "what", "hw": "how",
+    "hwo": "how", "whts": "whats", "wats": "whats", "wahts": "whats", "whst's": "what's", "whta's": "what's",
+    "waht's": "what's", "wat's": "what's", "r": "are", "u": "you", "abt": "about", "plz": "please",
+    "pls": "please", "diff": "difference", "dose": "does", "si": "is", "whatis": "what is", "wats's": "what's",
+}  # fmt: skip
+_LEAD_WORDS = 4  # a frame is at the start: later words are the subject, spelt as the person means them
+
+
+def mend_frame(key: str) -> str:
+    """A question's first words with their misspellings of frame words mended, the rest untouched:
+    "wht is promt injecton" -> "what is promt injecton" (the term's own typo is the lookup's business)."""
+    said = key.split(" ")
+    for i, word in enumerate(said[:_LEAD_WORDS]):
+        mended = SHORT_MISSPELLINGS.get(word) or _close_frame_word(word)
+        if mended is None:
+            break
+        said[i] = mended
+    return " ".join(said)
+
+
+def _close_frame_word(word: str) -> str | None:
+    if word in FRAME_WORDS or word in _OPENING_WORDS:
+        return word
+    if len(word) < 5:
+        return None
+    for frame in FRAME_WORDS:
+        if len(frame) >= 5 and OSA.distance(word, frame, score_cutoff=1 if len(word) < 8 else 2) <= (
+            1 if len(word) < 8 else 2
+        ):
+            return frame
+    return None
+
+
+_OPENING_WORDS = frozenset("hey hi hello yo ok okay so um hmm sorry quick question qq can could you a an the".split())
+
+
+# "how does X work": the last word is the frame's only after "how"; "statement of work" keeps its "work".
+_HOW_WORKS = re.compile(r"\s+(?:work|works|wrk|wrok|werk)$")
+
+
 def strip_frame(key: str) -> str:
     """The part of a normalised question that names something: "what's a kv cache?" -> "kv cache"."""
-    text = key.strip(" ?!.,;:")
+    text = mend_frame(key.strip(" ?!.,;:"))
+    if text.startswith("how "):
+        text = _HOW_WORKS.sub("", text)
     for _ in range(3):  # "hey, can you tell me what a kv cache is?" needs two passes
         before = text
         text = _LEADING.sub("", text, count=1).strip()
@@ -94,3 +148,58 @@ def either(key: str) -> tuple[str, str] | None:
         return None
     a, b = strip_frame(m.group("a")), strip_frame(m.group("b"))
     return (a, b) if a and b else None
+
+
+# A question is asked with a question mark, a question word first, or words that ask for a meaning. A text
+# without any ("our travel agent rebooked the hotel") uses a glossary word in passing, and is not a lookup
+# of it; a text of three words or fewer is taken as a lookup whatever its form.
+_ASKS = re.compile(
+    r"\?|^(?:what|whats|what's|how|why|when|where|who|which|can|could|does|do|is|are|should|explain|define|"
+    r"tell|describe)\b|\b(?:mean|means|meaning|explain|define|definition|difference|vs|versus|stand for)\b"
+)
+_ASKED = re.compile(
+    r".*\b(?=(?:what(?:'s| is| are| does| do)|whats|how (?:does|do|is|are|can|should)|who|where|which|explain|"
+    r"define|meaning of)\b)"
+)
+
+
+def asks(key: str) -> bool:
+    """Whether a normalised text asks something (see _ASKS)."""
+    return bool(_ASKS.search(mend_frame(key.strip()))) or len(key.split()) <= 3
+
+
+def asked_about(key: str) -> str | None:
+    """What the last question in a text asks about: "our rag setup is slow, what does reranking do" ->
+    "reranking". None when the text has no question frame after its start."""
+    m = _ASKED.match(key)
+    if not m or not m.end():
+        return None
+    return strip_frame(key[m.end() :]) or None
+
+
+# Small talk: a text made only of these words (and emoji, punctuation, Slack's :emoji: codes), with at least
+# one greeting, thanks or acknowledgement among them, is not a lookup: it gets a friendly line, not a miss.
+_SMALL_TALK_ANCHORS = frozenset(
+    """hi hello hey heya hiya yo morning afternoon evening night gm thanks thank thx ty tysm cheers ta ok okay k
+    kk cool nice great awesome perfect lol lmao haha hahaha bye goodbye cya ping test testing sup howdy welcome
+    congrats congratulations brb""".split()
+)
+_SMALL_TALK_WORDS = _SMALL_TALK_ANCHORS | frozenset(
+    """a all again and are bot buddy everyone everybody folks for friend glossary good guys helped helpful
+    how i it just lot me much much! my nice of oh one so team that the there this very was what's whats
+    you your yours u ur doing going up again anyway alright right sure got it yes yeah yep no nope 123 1 2 3
+    mate pal""".split()
+)
+# Slack's markup (a mention, a channel, a link, :emoji: codes) says nothing to look up.
+_MARKUP = re.compile(r"<[@#!][^>]*>|:[a-z0-9_+\-]+:")
+
+
+def small_talk(text: str) -> bool:
+    """Whether a text, as typed, is a greeting, thanks or acknowledgement rather than something to look up."""
+    text = _MARKUP.sub(" ", text.lower())
+    said = re.findall(r"[a-z0-9']+", text)
+    if not said:
+        return True  # emoji and punctuation only
+    if len(said) > 8 or not all(w in _SMALL_TALK_WORDS for w in said):
+        return False
+    return any(w in _SMALL_TALK_ANCHORS for w in said)

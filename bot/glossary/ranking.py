@@ -30,6 +30,24 @@ FIELD_WEIGHTS = {"name": 1.0, "alias": 0.85, "short": 0.6, "text": 0.35}
 COVERAGE_SHARE = 0.3  # how much of the score is "how much of the term's own name did they type"
 MAX_WORDS = 16  # a pasted paragraph is judged on its first words
 
+# -- the meaning lane (meaning.py), calibrated on the development half of bench/quality/hand ------------
+# A text of a word or two names something: when no name, alias, variant or typo matched, it names a term the
+# glossary lacks ("MLOps", "knowledge cutoff") far more often than it describes one, so its meaning must be
+# very close. A longer text describes, and a looser floor lets "when the model makes stuff up" reach its term.
+MENDED_WORD = 4  # shorter words are never mended: "rag", "kv" and "ai" are a letter from too much
+# The floor falls linearly with the words that can name something, from MEANING_FLOOR_ONE_WORD by
+# MEANING_FLOOR_STEP a word, down to MEANING_FLOOR_LONG. Meaning scores run from -100 to 100 (a cosine, scaled
+# like the other scores).
+MEANING_FLOOR_ONE_WORD = 54.0
+MEANING_FLOOR_STEP = 3.0
+MEANING_FLOOR_LONG = 30.0
+MEANING_CLOSEST = 25.0
+# With the meaning lane on, a full-text result is offered only above this score and when its meaning is not
+# far from the text's: both signals decide (calibrated with the floors above).
+AGREED_SEARCH_FLOOR = 50.0
+AGREEMENT = 20.0  # below this, a miss lists no "closest terms": they would be noise
+MEANING_CANDIDATES = 10
+
 _ACRONYM_CASE = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z][^\s]*$")  # LoRA, RLHF: written as an acronym
 # An acronym written in a definition (PEFT, SFT): two capitals or more, at most eight characters.
 _WRITTEN_ACRONYM = re.compile(r"(?<![\w-])[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
@@ -100,6 +118,8 @@ class Ranker:
         self.search_floor = SEARCH_FLOOR
         self.variant_margin = VARIANT_MARGIN
         self.candidate_limit = CANDIDATES
+        self.agreed_search_floor = AGREED_SEARCH_FLOOR
+        self.agreement = AGREEMENT
         self.terms = {t.slug: t for t in terms}
         # A plain dict, not an lru_cache bound to self: that would be a reference cycle, and a glossary
         # replaced by a reload must be freed the moment nothing uses it (see snapshot.py on the collector).
@@ -108,6 +128,10 @@ class Ranker:
     def _derive(self) -> None:
         self._typo_keys = [key for key, _, _ in self._typo_choices]
         self._typo_lengths = [len(key) for key in self._typo_keys]
+        # The words names and aliases are made of, shortest first: what a misspelt word in a question may be.
+        name_words = {w for key in self._typo_keys for w in words(key) if len(w) >= MENDED_WORD and w.isalpha()}
+        self._name_words = sorted(name_words, key=lambda w: (len(w), w))
+        self._name_word_lengths = [len(w) for w in self._name_words]
 
     def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> None:
         spellings = [(t.term, t.term), (t.slug, t.term)] + [(a, a) for a in t.aliases]
@@ -233,6 +257,27 @@ class Ranker:
                 best[slug] = (int(distance), score, spelling)
         ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
         return [(slug, round(score, 1), spelling) for slug, (_, score, spelling) in ranked[:limit]]
+
+    def mend_words(self, key: str) -> str:
+        """The text with each word the glossary does not know replaced by the closest word of a name, within a
+        typo's reach: "is modle drfit a problem" -> "is model drift a problem". Words it knows stay as typed,
+        so "red teeming our bot" becomes "red teaming our bot" only because "teeming" is in no term's text."""
+        said = key.split(" ")
+        for i, word in enumerate(said):
+            if len(word) < MENDED_WORD or not word.isalpha() or word in FILLER or stem(word) in self._df:
+                continue
+            allowed = typo_allowance(len(word))
+            lo = bisect_left(self._name_word_lengths, len(word) - allowed)
+            hi = bisect_right(self._name_word_lengths, len(word) + allowed)
+            found = process.extractOne(word, self._name_words[lo:hi], scorer=OSA.distance, score_cutoff=min(allowed, 2))
+            if found is not None:
+                said[i] = found[0]
+        return " ".join(said)
+
+    def meaning_floor(self, key: str) -> float:
+        """How close in meaning a term must be to be offered for this text (see the thresholds above)."""
+        said = max(1, len([w for w in words(key) if w not in FILLER]))
+        return max(MEANING_FLOOR_LONG, MEANING_FLOOR_ONE_WORD - MEANING_FLOOR_STEP * (said - 1))
 
     def content_words(self, key: str) -> list[str]:
         """The words of a query that can name something: question filler and punctuation left out."""

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
+from rapidfuzz import fuzz
 
 from .model import Term
 from .names import _QUOTES, normalise
+from .variants import stem
 
 MAX_TEXT = 40_000  # Slack's own limit for a message; more is a document, not a message
 
@@ -95,11 +97,20 @@ class Scanner:
             if key and key not in keys:
                 keys[key] = _Key(len(key), tuple(slugs), spelling, True)
         exact = set(keys)
-        for key in list(exact):
-            for form in inflections(key, keys[key].spelling):
+        # Forms of a name's last word that lookup's stemmer folds to the same stem ("quantized" for
+        # quantization, "reranker" for reranking): the forms `/define` finds. When two names share a form
+        # ("tokenized": token, tokenizer), the closer spelling takes it only by lookup's margin, else both.
+        forms: dict[str, list[tuple[float, str]]] = {}
+        for key in exact:
+            for form in inflections(key, keys[key].spelling) | derived_forms(key, keys[key].spelling):
                 if form not in keys:
-                    base = keys[key]
-                    keys[form] = _Key(len(form), base.slugs, base.spelling, False)
+                    forms.setdefault(form, []).append((fuzz.ratio(form, key), key))
+        for form, bases in forms.items():
+            bases.sort(reverse=True)
+            owners: tuple[str, ...] = keys[bases[0][1]].slugs
+            if len(bases) > 1 and bases[0][0] - bases[1][0] < FORM_MARGIN:
+                owners = tuple(dict.fromkeys(s for _, b in bases for s in keys[b].slugs))
+            keys[form] = _Key(len(form), owners, keys[bases[0][1]].spelling, False)
         self.automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             self.automaton.add_word(key, value)
@@ -168,6 +179,31 @@ def inflections(key: str, spelling: str = "") -> set[str]:
         elif not last.endswith("ed"):
             forms |= {last + "ed", last + "ing"}
     return {prefix + form for form in forms}
+
+
+FORM_MARGIN = 8.0  # as ranking.VARIANT_MARGIN: a shared form belongs to the clearly closer name
+# Endings a word of a name may take in a message; a form is kept only when the stemmer agrees it is the same
+# word (quantization -> quantized, quantize; reranking -> reranker; hallucination -> hallucinated).
+_ENDINGS = (
+    "", "e", "s", "es", "ed", "ing", "er", "ers", "ion", "ions", "ation", "ate", "ated", "ating", "ize", "ized",
+    "izing", "ise", "ised", "ising",
+)  # fmt: skip
+_SUFFIXES = sorted({e for e in _ENDINGS if e} | {"ization", "isation", "izer", "iser"}, key=len, reverse=True)
+
+
+def derived_forms(key: str, spelling: str = "") -> set[str]:
+    """Other forms of a name's last word with the same Snowball stem as the word, the way lookup's variant
+    step reads them: "quantization" -> "quantized", "quantizing", "quantize"…"""
+    head, _, last = key.rpartition(" ")
+    if not last.isalpha() or len(last) < 4 or spelling.rpartition(" ")[2].isupper():  # RAG is not "raging"
+        return set()
+    target = stem(last)
+    # The word without its longest ending is the root every form is built on: one root, a few forms.
+    suffix = next((x for x in _SUFFIXES if last.endswith(x) and len(last) > len(x) + 2), "")
+    root = last[: len(last) - len(suffix)]
+    prefix = f"{head} " if head else ""
+    forms = {root + ending for ending in _ENDINGS} | {last + "s"}
+    return {prefix + f for f in forms if f != last and len(f) >= 4 and stem(f) == target}
 
 
 def fold(text: str) -> tuple[str, list[int]]:

@@ -36,15 +36,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import codec, collector, lookup, model, names, questions, ranking, variants
+from . import codec, collector, lookup, meaning, model, names, questions, ranking, variants
 from .lookup import Glossary
 from .model import Term
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the layout of the saved values changes
+FORMAT = 3  # bump when the layout of the saved values changes
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
-_BUILDERS = (model, codec, names, questions, ranking, variants, lookup)
+_BUILDERS = (model, codec, names, questions, ranking, variants, meaning, lookup)
 TERMS = codec.Codec(Term)
 
 
@@ -159,7 +159,7 @@ def load(db_path: Path, version: str) -> Glossary | None:
             if header != {"format": FORMAT, "code": code_fingerprint(), "database": identity, "version": version}:
                 return None
             terms: list[Term] = []
-            state: dict[str, Any] = {"names": {}, "ranker": {}}
+            state: dict[str, Any] = {"names": {}, "ranker": {}, "meaning": {}}
             while (part := next(parts)) != _END:
                 _take(part, terms, state)
                 time.sleep(0)  # a reload loads this beside request threads: they go between the parts
@@ -203,6 +203,9 @@ def _parts(terms: list[tuple[Any, ...]], state: dict[str, Any]) -> Iterator[tupl
     for start in range(0, len(terms), PART):
         yield ("terms", "", "", terms[start : start + PART])
     yield ("choices", "", "", state["choices"])
+    # The meaning lane's vectors: a few large byte strings (one copy each, no per-value work on load).
+    for name, value in state["meaning"].items():
+        yield ("meaning", name, "set", value)
     for section in ("names", "ranker"):
         for name, value in state[section].items():
             if isinstance(value, dict) and len(value) > PART:

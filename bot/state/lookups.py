@@ -45,6 +45,10 @@ _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")  # <@U…>, <#C…|name>, <!here>
 _SLACK_ID = re.compile(r"\b[UWCDGT](?=[A-Z0-9]*\d)[A-Z0-9]{7,}\b")  # a user, channel or team id pasted as text
 
 
+# The surfaces whose rows are terms found in a message by the scanner, not lookups someone made.
+SCANNED = ("shortcut",)
+
+
 @dataclass(frozen=True)
 class LookupRow:
     surface: str
@@ -106,11 +110,12 @@ class LookupLog:
             return {(surface, outcome): n for surface, outcome, n in conn.execute(query)}
 
     def counts_by_slug(self, since: dt.datetime) -> dict[str, int]:
-        """slug -> lookups that showed that term, most first."""
+        """slug -> lookups that showed that term, most first. Terms the Explain shortcut found in a message are
+        left out: nobody looked them up, so they must not make a term "most looked up" or lead a starter pack."""
         n = func.count().label("n")
         query = (
             select(lookups.c.slug, n)
-            .where(lookups.c.at >= since, lookups.c.slug.is_not(None))
+            .where(lookups.c.at >= since, lookups.c.slug.is_not(None), lookups.c.surface.not_in(SCANNED))
             .group_by(lookups.c.slug)
             .order_by(n.desc(), lookups.c.slug)
         )

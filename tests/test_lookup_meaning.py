@@ -1,0 +1,154 @@
+"""The meaning lane: descriptions reach their term, the lane alone never answers outright, it can be switched off,
+its vectors are saved with the lookup index, and its model comes from the installed package, never a download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from bot.glossary import meaning, snapshot
+from bot.glossary.live import open_glossary
+from bot.glossary.meaning import Embedder, MeaningIndex, MeaningModelMissing, shared_embedder, term_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def lane_off():
+    meaning.switch(False)
+    yield
+    meaning.switch(True)
+
+
+@pytest.mark.parametrize(
+    ("described", "term"),
+    [
+        ("when the model makes stuff up and sounds sure of it", "hallucination"),
+        ("a pasted web page told the assistant to ignore its instructions", "prompt-injection"),
+        ("shrinking the numbers in a model so it fits on a smaller GPU", "quantization"),
+        ("turning a sentence into numbers so similar meanings sit close together", "embedding"),
+    ],
+)
+def test_a_description_without_the_name_reaches_its_term(bundled_glossary, described, term):
+    r = bundled_glossary.ask(described)
+    assert term in [m.term.slug for m in r.matches[:3]], [m.term.slug for m in r.matches]
+    assert r.status == "suggestions"  # offered, never a confident hit from meaning alone
+
+
+def test_the_meaning_lane_alone_never_makes_a_hit(bundled_glossary):
+    """On every hand-written description (development and held-out), a hit or a comparison only ever comes from
+    the exact rules: the lane's answers are always offers."""
+    for file in ("bundled-dev.yaml", "bundled-heldout.yaml", "bundled-outside.yaml"):
+        data = yaml.safe_load((ROOT / "bench" / "quality" / "hand" / file).read_text(encoding="utf-8"))
+        for q in data["queries"]:
+            r = bundled_glossary.ask(q["q"])
+            if r.how == "meaning":
+                assert r.status in ("suggestions", "miss"), (q["q"], r.status)
+
+
+def test_switched_off_the_lane_offers_nothing_for_a_description(bundled_glossary, lane_off):
+    r = bundled_glossary.ask("shrinking the numbers in a model so it fits on a smaller GPU")
+    assert r.how != "meaning" and not r.closest
+
+
+def test_switched_off_names_still_hit(bundled_glossary, lane_off):
+    assert bundled_glossary.ask("what is RAG?").term.slug == "retrieval-augmented-generation"
+
+
+def test_a_miss_lists_the_closest_terms_apart_from_the_answer(bundled_glossary):
+    r = bundled_glossary.ask("what does knowledge cutoff mean?")
+    assert r.status == "miss" and not r.matches
+    assert r.closest and len(r.closest) <= 3
+    assert r.as_dict()["closest"][0]["slug"] == r.closest[0].term.slug
+
+
+def test_small_talk_and_noise_list_no_closest_terms(bundled_glossary):
+    assert bundled_glossary.ask("🎉🎉🎉").closest == ()
+
+
+def test_a_glossary_word_used_in_passing_is_not_a_lookup(bundled_glossary):
+    assert bundled_glossary.ask("the transformer on our street blew up, power's out").status == "miss"
+    # …but asked about, it is found
+    assert bundled_glossary.ask("what is a transformer?").term.slug == "transformer"
+
+
+def test_the_term_asked_about_comes_before_one_named_in_passing(bundled_glossary):
+    r = bundled_glossary.ask("our RAG pipeline's reranker is slow, what does reranking actually do?")
+    assert r.matches[0].term.slug == "reranking"
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("wht is promt injecton", "prompt-injection"),
+        ("hw does low rank adaptaion wrk", "low-rank-adaptation"),
+        ("red teeming our bot", "red-teaming"),
+        ("explian me rag pls", "retrieval-augmented-generation"),
+    ],
+)
+def test_typos_in_the_question_and_in_the_name(bundled_glossary, typed, term):
+    r = bundled_glossary.ask(typed)
+    assert r.matches and r.matches[0].term.slug == term, (typed, [m.term.slug for m in r.matches])
+
+
+def test_a_name_is_never_read_as_a_question(tmp_path):
+    from termfactory import term_data, write_term
+
+    folder = tmp_path / "terms"
+    write_term(folder, term_data("statement of work"))
+    write_term(folder, term_data("work"))
+    g, _ = open_glossary(folder, tmp_path / "g.db")
+    assert g.ask("statement of work").term.slug == "statement-of-work"
+
+
+def test_the_vectors_are_saved_with_the_index_and_loaded_unchanged(tmp_path):
+    folder = ROOT / "data" / "terms"
+    built, _ = open_glossary(folder, tmp_path / "g.db")
+    assert snapshot.save(built, tmp_path / "g.db")
+    loaded = snapshot.load(tmp_path / "g.db", built.version)
+    assert loaded is not None and loaded.meaning is not None and built.meaning is not None
+    assert loaded.meaning.slugs == built.meaning.slugs
+    assert np.array_equal(loaded.meaning.whole, built.meaning.whole)
+    assert np.array_equal(loaded.meaning.parts, built.meaning.parts)
+    text = "the bot invents answers that sound right"
+    assert loaded.ask(text).as_dict() == built.ask(text).as_dict()
+
+
+def test_every_term_has_vectors_for_its_sentences(bundled_glossary):
+    index = bundled_glossary.meaning
+    assert index is not None and len(index.slugs) == len(bundled_glossary)
+    for i, slug in enumerate(index.slugs):
+        said = term_sentences(bundled_glossary.terms[slug])
+        assert index.starts[i + 1] - index.starts[i] == len(said)
+    assert np.allclose(np.linalg.norm(index.whole, axis=1), 1.0, atol=1e-4)
+
+
+def test_the_model_is_read_from_the_installed_package():
+    """No download: the tokenizer and weights are files inside the wheel (the package's own loader would fetch
+    the tokenizer from a hub when its cache lacks it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(meaning.MODEL_PACKAGE)
+    assert spec is not None and spec.submodule_search_locations
+    root = Path(list(spec.submodule_search_locations)[0])
+    assert (root / meaning.WEIGHTS_FILE).is_file() and (root / meaning.TOKENIZER_FILE).is_file()
+    assert shared_embedder().embed(["hallucination"]).shape == (1, 256)
+
+
+def test_a_missing_model_file_is_one_clear_error(tmp_path):
+    with pytest.raises(MeaningModelMissing, match="reinstall wordllama"):
+        Embedder.from_files(tmp_path / "tokenizer.json", tmp_path / "weights.safetensors")
+
+
+def test_empty_text_embeds_to_zeros_and_ranks_nothing(bundled_glossary):
+    vectors = shared_embedder().embed(["", "   "])
+    assert not np.any(vectors)
+    assert bundled_glossary.meaning.rank(vectors[0], 3) == []
+
+
+def test_an_index_of_no_terms_ranks_nothing():
+    index = MeaningIndex.build([], shared_embedder())
+    assert index.rank(shared_embedder().embed(["anything"])[0], 3) == []
