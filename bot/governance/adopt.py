@@ -169,7 +169,10 @@ def with_category_owners(text: str, owner: str, categories: list[str]) -> tuple[
         line_start = text.rfind("\n", 0, node.start_mark.index) + 1
         key_indent = len(text[line_start:]) - len(text[line_start:].lstrip(" "))
         lines = "".join(f"{newline}{' ' * (key_indent + 2)}{_flow_key(c)}: [{owner}]" for c in missing)
-        text = text[: node.start_mark.index].rstrip(" ") + lines + text[node.end_mark.index :]
+        eol = text.find(newline, node.end_mark.index)  # a comment after `{}` stays on the key's line
+        eol = len(text) if eol < 0 else eol
+        start, end = node.start_mark.index, node.end_mark.index
+        text = text[:start].rstrip(" ") + text[end:eol] + lines + text[eol:]
     elif node.flow_style:
         end = node.end_mark.index - 1  # the closing brace
         entries = ", ".join(f"{_flow_key(c)}: [{owner}]" for c in missing)
