@@ -240,3 +240,9 @@ def test_a_card_stating_a_legal_timeline_says_when_it_was_checked_and_cites_the_
     for term in legal:
         assert re.search(r"checked on \d{1,2} \w+ \d{4}", term["long_def"]), term["term"]
         assert any(c["url"].startswith("https://eur-lex.europa.eu/eli/") for c in term["citations"]), term["term"]
+
+
+@pytest.mark.parametrize("term", TERMS, ids=IDS)
+def test_no_hyphenated_word_is_split_by_line_folding(term):
+    # ">-" folds a line break into a space, so "fine-" at a line's end and "tuning" on the next read "fine- tuning"
+    assert {f: m for f, text in prose(term).items() for m in re.findall(r"\w+- \w+", text)} == {}
