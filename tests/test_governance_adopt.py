@@ -177,3 +177,14 @@ def test_a_symlinked_owners_file_is_refused_before_anything_is_written(env, caps
     code, _, err = run(capsys, "reviews", "adopt", "--owner", OWNER)
     assert code == 2 and "is a symlink" in err
     assert {p: p.read_bytes() for p in (env / "terms").glob("*.yml")} == before
+
+
+def test_a_file_it_cannot_rewrite_is_named_and_left_alone_while_the_rest_are_adopted(env, capsys):
+    broken = env / "terms" / "broken.yml"
+    broken.write_text("term: broken\nstatus: [approved]\nlast_reviewed: '2025-01-01'\n", encoding="utf-8")
+    before = broken.read_bytes()
+    code, out, err = run(capsys, "reviews", "adopt", "--owner", OWNER)
+    assert code == 1
+    assert "broken.yml: writes status in a form other than a plain or quoted value" in err
+    assert broken.read_bytes() == before
+    assert "vector-store.yml: status approved -> draft" in out
