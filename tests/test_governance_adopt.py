@@ -96,7 +96,7 @@ def test_a_status_it_cannot_rewrite_in_place_is_refused():
             "owners:\n  categories:\n    c:\n      - U0OTHER01\n      - U0OTHER02\n  # roles later\n  roles: {}\n",
             'owners:\n  categories:\n    c:\n      - U0OTHER01\n      - U0OTHER02\n    "A & B": [U012AB3CD]\n'
             "  # roles later\n  roles: {}\n",
-            ["A & B"],  # "c" already owns "C": categories compare without case
+            ["A & B"],  # "c" already owns "C": categories compare as the owners rules do
         ),
     ],
 )
@@ -188,3 +188,6 @@ def test_a_file_it_cannot_rewrite_is_named_and_left_alone_while_the_rest_are_ado
     assert "broken.yml: writes status in a form other than a plain or quoted value" in err
     assert broken.read_bytes() == before
     assert "vector-store.yml: status approved -> draft" in out
+    (env / "terms" / "unreadable.yml").write_text("term: [unclosed\n", encoding="utf-8")
+    code, _, err = run(capsys, "reviews", "adopt", "--owner", OWNER)
+    assert code == 1 and "unreadable.yml: cannot be read as YAML" in err

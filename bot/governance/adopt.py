@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from ..glossary.model import Severity
+from ..glossary.names import normalise
 from ..glossary.parse import glossary_files
 from .owners import is_group, is_user, load_owners
 from .writeback import QUOTES, CannotRewrite, set_last_reviewed
@@ -86,7 +87,10 @@ def set_scalar(text: str, key: str, value: str) -> str:
 
 def adopted_text(text: str, status: str, day: dt.date) -> tuple[str, tuple[str, ...]]:
     """A term file's text after adoption, and what changed; a deprecated term is returned as it was."""
-    data = yaml.safe_load(text)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CannotRewrite(f"cannot be read as YAML ({' '.join(str(exc).split())[:120]})") from None
     if not isinstance(data, dict):
         raise CannotRewrite("is not a mapping of the term's keys")
     old_status, old_day = str(data.get("status", "")).strip(), str(data.get("last_reviewed", "")).strip()
@@ -160,8 +164,8 @@ def with_category_owners(text: str, owner: str, categories: list[str]) -> tuple[
         raise CannotAdopt("the owners file has no owners.categories; add `categories: {}` under `owners:`")
     if not isinstance(node, yaml.MappingNode):
         raise CannotAdopt("owners.categories must be a mapping of category names to Slack ids; write `{}` for none")
-    have = {k.value.strip().casefold() for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    missing = [c for c in categories if c.casefold() not in have]
+    have = {normalise(k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    missing = [c for c in categories if normalise(c) not in have]  # compared as the owners rules compare them
     if not missing:
         return text, ()
     newline = "\r\n" if "\r\n" in text else "\n"
