@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from paths import BUNDLED_TERMS
 from termfactory import term_data, write_glossary
 
 from bot.glossary.load import load_glossary
@@ -50,3 +52,14 @@ def owners_file(directory: Path, text: str = OWNERS_YML) -> Path:
     path = directory / "owners.yml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def bundled_terms_reviewed_on(folder: Path, day: str = "2025-10-09") -> Path:
+    """A copy of the bundled glossary with every last_reviewed set to one old day, for tests that need every
+    term due: the bundled files carry the days they were really checked, and those keep moving (a term checked
+    today is not due tomorrow even with a one-day interval)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in BUNDLED_TERMS.glob("*.yml"):
+        text = re.sub(r"^last_reviewed: .*$", f'last_reviewed: "{day}"', path.read_text(encoding="utf-8"), flags=re.M)
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder

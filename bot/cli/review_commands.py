@@ -14,7 +14,7 @@ from ..governance.service import lookup_counts
 from ..governance.writeback import to_write, write_dates
 from ..runtime import Runtime
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def cmd_reviews(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,6 +74,35 @@ def cmd_reviews_send(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_reviews_adopt(args: argparse.Namespace, settings: Settings) -> int:
+    """Thin: the rules live in governance/adopt.py. Needs no database and no Slack token."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from .governance.adopt import CannotAdopt, apply_adoption, plan_adoption
+
+    today = dt.datetime.now(ZoneInfo(settings.digest_tz)).date()  # the team's day, as reviews counts it
+    try:
+        plan = plan_adoption(settings.glossary_dir, settings.owners_file, args.owner, args.status, today)
+    except CannotAdopt as exc:
+        print(f"glossary-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    changes = ([plan.owners] if plan.owners else []) + plan.terms
+    written = [c.path for c in changes] if args.dry_run else apply_adoption(plan)
+    verb = "would change" if args.dry_run else "changed"
+    for change in changes:
+        if change.path in written:
+            print(f"{change.path}: {'; '.join(change.changes) or 'created'}")
+    for problem in plan.refused:
+        print(f"glossary-bot: not changed: {problem}", file=sys.stderr)
+    print(
+        f"{len(written)} files {verb} ({plan.unchanged} term files already as asked or deprecated); "
+        f"terms are {args.status} as of {today.isoformat()} and every category has an owner. "
+        + ("Run again without --dry-run to write." if args.dry_run else "Review the change and commit it.")
+    )
+    return EXIT_FAILED if plan.refused else EXIT_OK
+
+
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("reviews", parents=[common], help="terms due for review; write verified dates; send digests")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -82,5 +111,10 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     q = reviews_sub.add_parser("apply", parents=[common], help="write dates verified in Slack into last_reviewed")
     q.add_argument("--out", metavar="DIR", help="write changed copies here instead of changing the term files")
     q.set_defaults(func=cmd_reviews_apply)
+    q = reviews_sub.add_parser("adopt", parents=[common], help="reset statuses and dates, set a default owner")
+    q.add_argument("--owner", required=True, metavar="ID", help="Slack user or group id owning unowned categories")
+    q.add_argument("--status", choices=("draft", "reviewed"), default="draft", help="status to start from")
+    q.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+    q.set_defaults(func=cmd_reviews_adopt)
     q = reviews_sub.add_parser("send", parents=[common], help="send this week's review digests now")
     q.set_defaults(func=cmd_reviews_send)

@@ -8,7 +8,8 @@ import datetime as dt
 import threading
 
 import pytest
-from paths import BUNDLED_ROLES, BUNDLED_TERMS
+from governance_helpers import bundled_terms_reviewed_on
+from paths import BUNDLED_ROLES
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -39,7 +40,7 @@ def owners_path(tmp_path):
 
 def instance(tmp_path, name, url, owners_path):
     settings = Settings(
-        glossary_dir=BUNDLED_TERMS,
+        glossary_dir=bundled_terms_reviewed_on(tmp_path / "terms"),  # every term due with a one-day interval
         roles_file=BUNDLED_ROLES,
         data_dir=tmp_path / name,  # each instance keeps its own glossary database, as in production
         database_url=url,
@@ -122,7 +123,7 @@ def test_reviews_send_needs_only_the_bot_token_and_sends_once_a_week(
     from bot.cli.main import main
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GLOSSARY_DIR", str(BUNDLED_TERMS))
+    monkeypatch.setenv("GLOSSARY_DIR", str(bundled_terms_reviewed_on(tmp_path / "terms")))
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("OWNERS_FILE", str(owners_path))
     monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)

@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from governance_helpers import bundled_terms_reviewed_on
 from slack_sdk import WebClient
 
 from bot.slack.kit.reviewers import Reviewers
@@ -20,7 +21,7 @@ OWNERS = """\
 owners:
   categories: {"Retrieval & RAG": [SRAGTEAM]}
   terms: {"fine-tuning": [UOWNER01]}
-review_days: {approved: 1, reviewed: 1, draft: 1}   # every bundled term is due
+review_days: {approved: 1, reviewed: 1, draft: 1}   # every term of the aged copy is due
 """
 
 
@@ -29,7 +30,7 @@ def owned(make_server, fake_slack, tmp_path):
     path = tmp_path / "owners.yml"
     path.write_text(OWNERS, encoding="utf-8")
     fake_slack.usergroups["SRAGTEAM"] = ["URAG0001"]
-    return make_server(owners_file=path)
+    return make_server(owners_file=path, glossary_dir=bundled_terms_reviewed_on(tmp_path / "terms"))
 
 
 def send(server, fake_slack, holder="test"):
