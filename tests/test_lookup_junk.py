@@ -15,7 +15,7 @@ import pytest
         "my laptop won't turn on",
         "lol",
         "FYI",
-        "gradient descent",
+        "k-means clustering",
         "vibe coding",
     ],
 )
