@@ -13,7 +13,7 @@ from paths import ROOT
 from termfactory import LONG_DEF, term_data, write_term
 from test_governance_writeback import HAND_WRITTEN
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.governance.adopt import CannotAdopt, adopted_text, plan_adoption, set_scalar, with_category_owners
 from bot.governance.owners import load_owners
 from bot.governance.writeback import CannotRewrite

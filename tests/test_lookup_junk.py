@@ -15,6 +15,7 @@ import pytest
         "my laptop won't turn on",
         "lol",
         "FYI",
+        "k-means clustering",
         "vibe coding",
     ],
 )
