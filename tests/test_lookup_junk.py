@@ -16,7 +16,7 @@ import pytest
         "lol",
         "FYI",
         "k-means clustering",
-        "vibe coding",
+        "prompt golf",
     ],
 )
 def test_unrelated_text_is_a_clean_miss(bundled_glossary, typed):

@@ -30,14 +30,14 @@ from bot.term_requests.rules import (
 
 
 def form(**kw) -> RequestForm:
-    return RequestForm(**{"term": "vibe coding", "why": "It came up in planning.", **kw})
+    return RequestForm(**{"term": "prompt golf", "why": "It came up in planning.", **kw})
 
 
 def test_a_complete_form_is_valid(bundled_glossary):
     assert (
         validate(
             form(
-                aliases="vibecoding",
+                aliases="promptgolf",
                 seen_where="standup",
                 audiences=("engineers", "legal"),
                 urgency="this_quarter",
@@ -191,7 +191,7 @@ def test_what_a_reviewer_types_in_the_duplicate_picker():
 
 def test_now_in_glossary_picks_active_new_requests_the_glossary_answers(bundled_glossary):
     answered = _request(id=1, term="Fine Tuning", term_key="fine tuning")
-    missing = _request(id=2, term="vibe coding", term_key="vibe coding")
+    missing = _request(id=2, term="prompt golf", term_key="prompt golf")
     closed = _request(id=3, term="quantization", term_key="quantization", status=RequestStatus.DECLINED)
     change = _request(id=4, term="quantization", term_key="quantization", kind=RequestKind.CHANGE)
     alias = _request(id=5, term="LoRA", term_key="lora", status=RequestStatus.IN_REVIEW)

@@ -65,7 +65,7 @@ def file_through_slack(runtime: Runtime, slack: FakeSlack, user: str, *, send: b
         "private_metadata": '{"k":"new","s":""}',
         "state": {
             "values": {
-                "req_term": {"value": {"type": "plain_text_input", "value": "vibe coding"}},
+                "req_term": {"value": {"type": "plain_text_input", "value": "prompt golf"}},
                 "req_why": {"value": {"type": "plain_text_input", "value": "It came up in planning."}},
             }
         },

@@ -14,7 +14,7 @@ def post(server, payload):
 
 
 def request_values(
-    term="vibe coding",
+    term="prompt golf",
     why="It came up in planning and nobody could explain it.",
     *,
     aliases="",

@@ -15,7 +15,7 @@ def test_a_valid_submission(server, fake_slack):
     reply = submit_request(
         server,
         user="UASKER01",
-        aliases="vibecoding",
+        aliases="promptgolf",
         where="Sprint planning",
         audiences=("engineers", "product"),
         urgency="this_quarter",
@@ -24,12 +24,12 @@ def test_a_valid_submission(server, fake_slack):
     assert reply["response_action"] == "update"
     assert_valid_view(reply["view"])
     confirmation = reply["view"]["blocks"][0]["text"]["text"]
-    assert "request #1" in confirmation and "*vibe coding*" in confirmation and "What happens next" in confirmation
+    assert "request #1" in confirmation and "*prompt golf*" in confirmation and "What happens next" in confirmation
 
     book = server.runtime.requests
     [request] = book.list()
     assert (request.term, request.requester, request.status, request.urgency) == (
-        "vibe coding",
+        "prompt golf",
         "UASKER01",
         "open",
         "this_quarter",
@@ -41,7 +41,7 @@ def test_a_valid_submission(server, fake_slack):
     dm = next(p for p in posts if p.body["channel"] == "UASKER01")
     assert_valid_message(triage.body)
     shown = json.dumps(triage.body["blocks"])
-    assert "#1 vibe coding" in shown and "<@UASKER01>" in shown and "Sprint planning" in shown
+    assert "#1 prompt golf" in shown and "<@UASKER01>" in shown and "Sprint planning" in shown
     assert {e["action_id"] for e in triage.body["blocks"][-1]["elements"]} == {
         "triage:assign",
         "triage:drafting",
@@ -81,9 +81,9 @@ def test_validation_errors_come_back_on_their_block(server, fake_slack, values, 
 
 
 def test_a_duplicate_becomes_a_vote(server, fake_slack):
-    submit_request(server, user="UFIRST01", term="Vibe Coding")
+    submit_request(server, user="UFIRST01", term="Prompt Golf")
     fake_slack.wait_for("chat.postMessage", 2)
-    reply = submit_request(server, user="USECOND1", term="vibe-coding")
+    reply = submit_request(server, user="USECOND1", term="prompt-golf")
     text = reply["view"]["blocks"][0]["text"]["text"]
     assert "already requested" in text and "added your vote" in text and "2 people" in text
     [update] = fake_slack.wait_for("chat.update")
@@ -91,7 +91,7 @@ def test_a_duplicate_becomes_a_vote(server, fake_slack):
     assert server.runtime.requests.count() == 1
     posts = fake_slack.wait_for("chat.postMessage", 3)
     assert [p.body["channel"] for p in posts].count("CREQUESTS") == 1  # no second triage post
-    again = submit_request(server, user="USECOND1", term="vibe coding")
+    again = submit_request(server, user="USECOND1", term="prompt golf")
     assert "already asked" in again["view"]["blocks"][0]["text"]["text"]
 
 

@@ -23,7 +23,7 @@ def NOT_THE_POST(call) -> bool:  # noqa: N802 - read as a phrase where it is use
     return call.body.get("channel") != "CREQUESTS"
 
 
-def file_request(server, term="vibe coding", user="UASKER01"):
+def file_request(server, term="prompt golf", user="UASKER01"):
     return server.runtime.requests.file(RequestForm(term=term, why="because"), user).request
 
 
@@ -161,7 +161,7 @@ def test_decline_needs_a_reason(server, fake_slack):
 def test_published_by_hand_dms_requester_and_voters_with_the_card(server, fake_slack):
     book = server.runtime.requests
     request = file_request(server, user="UASKER01")
-    book.file(RequestForm(term="vibe coding", why="me too"), "UVOTER01")
+    book.file(RequestForm(term="prompt golf", why="me too"), "UVOTER01")
     triage_view_submit(server, "mark_published", request.id, picked("published_term", "fine-tuning"))
     dms = fake_slack.wait_for("chat.postMessage", 2, where=NOT_THE_POST)
     assert {d.body["channel"] for d in dms} == {"UASKER01", "UVOTER01"}
@@ -174,19 +174,19 @@ def test_a_reload_that_adds_the_term_publishes_and_tells_everyone(make_server, f
     terms = tmp_path / "terms"
     shutil.copytree(BUNDLED_TERMS, terms)
     server = make_server(glossary_dir=terms)
-    submit_request(server, user="UASKER01", term="Vibe Coding")
-    submit_request(server, user="UVOTER01", term="vibe coding")
+    submit_request(server, user="UASKER01", term="Prompt Golf")
+    submit_request(server, user="UVOTER01", term="prompt golf")
     fake_slack.wait_for("chat.postMessage", 3)  # triage post + two confirmations
     before = len(fake_slack.of("chat.postMessage"))
 
-    write_term(terms, term_data("vibe coding", aliases=["vibecoding"], categories=["Agents & Tooling"]))
+    write_term(terms, term_data("prompt golf", aliases=["promptgolf"], categories=["Agents & Tooling"]))
     assert server.runtime.live.reload() is True
 
     request = server.runtime.requests.get(1)
-    assert (request.status, request.linked_slug) == ("published", "vibe-coding")
+    assert (request.status, request.linked_slug) == ("published", "prompt-golf")
     posts = fake_slack.wait_for("chat.postMessage", before + 2)[before:]
     assert {p.body["channel"] for p in posts} == {"UASKER01", "UVOTER01"}
-    assert all(json.dumps(p.body["blocks"]).count('"vibe coding"') >= 1 for p in posts)
+    assert all(json.dumps(p.body["blocks"]).count('"prompt golf"') >= 1 for p in posts)
 
     # The outbox coalesces redraws and draws the post at delivery, so how many updates it takes depends on timing;
     # what must hold is that the post ends showing both the vote and the new status.
@@ -214,11 +214,11 @@ def test_requests_present_at_start_are_published_when_the_glossary_already_has_t
 
 
 def test_options_for_terms_and_duplicate_targets(server):
-    file_request(server, term="vibe coding")
+    file_request(server, term="prompt golf")
     reply = post(server, block_suggestion("pick_term", "quant"))
     options = reply.json()["options"]
     assert options[0]["value"] == "quantization" and len(options) <= 100
-    reply = post(server, block_suggestion("pick_duplicate_target", "vibe"))
+    reply = post(server, block_suggestion("pick_duplicate_target", "prompt"))
     groups = reply.json()["option_groups"]
     assert groups[0]["options"][0]["value"] == "request:1"
     everything = post(server, block_suggestion("pick_term", "")).json()["options"]
@@ -228,16 +228,16 @@ def test_options_for_terms_and_duplicate_targets(server):
 def test_listing_requests(server, fake_slack):
     from .harness import command_body, signed_post
 
-    file_request(server, term="vibe coding", user="UASKER01")
+    file_request(server, term="prompt golf", user="UASKER01")
     file_request(server, term="agent washing", user="UOTHER01")
     form = "application/x-www-form-urlencoded"
     mine = signed_post(server.url + "/slack/events", command_body("my requests", user="UASKER01"), form).json()
-    assert "vibe coding" in json.dumps(mine["blocks"]) and "agent washing" not in json.dumps(mine["blocks"])
+    assert "prompt golf" in json.dumps(mine["blocks"]) and "agent washing" not in json.dumps(mine["blocks"])
     refused = signed_post(server.url + "/slack/events", command_body("requests", user="UNOBODY1"), form).json()
     assert "Only glossary reviewers" in json.dumps(refused["blocks"])
     listed = signed_post(server.url + "/slack/events", command_body("requests", user="UREVIEW01"), form).json()
     shown = json.dumps(listed["blocks"])
-    assert "#1 vibe coding" in shown and "#2 agent washing" in shown and "1 vote" in shown and "0 days old" in shown
+    assert "#1 prompt golf" in shown and "#2 agent washing" in shown and "1 vote" in shown and "0 days old" in shown
     drafting = signed_post(
         server.url + "/slack/events", command_body("requests drafting", user="UREVIEW01"), form
     ).json()

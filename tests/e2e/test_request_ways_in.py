@@ -27,11 +27,11 @@ def opened(fake_slack, trigger_id):
 
 
 def test_miss_card_button(server, fake_slack):
-    body = signed_post(server.url + "/slack/events", command_body("vibe coding"), FORM).json()
+    body = signed_post(server.url + "/slack/events", command_body("prompt golf"), FORM).json()
     button = body["blocks"][-1]["elements"][0]
     assert button["action_id"] == "request_term" and button["text"]["text"] == "Request this term"
     post(server, block_action("request_term", button["value"], trigger_id="trigger-miss"))
-    assert initial_term(opened(fake_slack, "trigger-miss")) == "vibe coding"
+    assert initial_term(opened(fake_slack, "trigger-miss")) == "prompt golf"
 
 
 def test_suggestions_card_has_the_button_too(server):
@@ -40,9 +40,9 @@ def test_suggestions_card_has_the_button_too(server):
 
 
 def test_define_request_command(server, fake_slack):
-    reply = signed_post(server.url + "/slack/events", command_body("request vibe coding", trigger_id="trig-cmd"), FORM)
+    reply = signed_post(server.url + "/slack/events", command_body("request prompt golf", trigger_id="trig-cmd"), FORM)
     assert reply.status == 200 and reply.body == ""
-    assert initial_term(opened(fake_slack, "trig-cmd")) == "vibe coding"
+    assert initial_term(opened(fake_slack, "trig-cmd")) == "prompt golf"
 
 
 def test_global_shortcut(server, fake_slack):

@@ -48,39 +48,39 @@ def test_set_by_mention_is_answered_privately_in_the_thread(server, fake_slack):
 
 
 def test_request_by_mention_offers_the_form_privately(server, fake_slack):
-    before = mention(server, fake_slack, "request vibe coding")
+    before = mention(server, fake_slack, "request prompt golf")
     [call] = fake_slack.wait_for("chat.postEphemeral", since=before)
     [button] = call.body["blocks"][-1]["elements"]
-    assert button["action_id"] == "request_term" and json.loads(button["value"]) == {"t": "vibe coding"}
-    assert "vibe coding" in call.body["text"]
+    assert button["action_id"] == "request_term" and json.loads(button["value"]) == {"t": "prompt golf"}
+    assert "prompt golf" in call.body["text"]
 
 
 def test_my_requests_includes_the_ones_you_voted_for_by_command_and_mention(server, fake_slack):
-    submit_request(server, term="vibe coding", user="UOTHER01")
+    submit_request(server, term="prompt golf", user="UOTHER01")
     submit_request(server, term="agent washing", user="UASKER01")
-    submit_request(server, term="vibe coding", user="UASKER01")  # a vote
+    submit_request(server, term="prompt golf", user="UASKER01")  # a vote
     submit_request(server, term="slop", user="UOTHER01")  # not theirs
     shown = json.dumps(define(server, "my requests")["blocks"])
-    assert "#1 vibe coding" in shown and "#2 agent washing" in shown and "slop" not in shown
+    assert "#1 prompt golf" in shown and "#2 agent washing" in shown and "slop" not in shown
     assert shown.count("_you voted_") == 1
     before = mention(server, fake_slack, "my requests")
     [call] = fake_slack.wait_for("chat.postEphemeral", since=before)
-    assert "#1 vibe coding" in json.dumps(call.body["blocks"]) and call.body["user"] == "UASKER01"
+    assert "#1 prompt golf" in json.dumps(call.body["blocks"]) and call.body["user"] == "UASKER01"
 
 
 def test_requests_by_mention_lists_for_a_reviewer_privately(server, fake_slack):
-    submit_request(server, term="vibe coding", user="UOTHER01")
+    submit_request(server, term="prompt golf", user="UOTHER01")
     before = mention(server, fake_slack, "requests", user="UREVIEW01")
     [call] = fake_slack.wait_for("chat.postEphemeral", since=before)
-    assert call.body["user"] == "UREVIEW01" and "#1 vibe coding" in json.dumps(call.body["blocks"])
+    assert call.body["user"] == "UREVIEW01" and "#1 prompt golf" in json.dumps(call.body["blocks"])
 
 
 def test_request_n_shows_the_history_to_reviewers_the_requester_and_voters_only(server, fake_slack):
-    submit_request(server, term="vibe coding", user="UASKER01")
-    submit_request(server, term="vibe coding", user="UVOTER01")
+    submit_request(server, term="prompt golf", user="UASKER01")
+    submit_request(server, term="prompt golf", user="UVOTER01")
     server.runtime.requests.move(1, "UREVIEW01", "drafting")
     reviewer = json.dumps(define(server, "request 1", user="UREVIEW01")["blocks"])
-    assert "Request #1: vibe coding" in reviewer and "<@UASKER01> filed it" in reviewer
+    assert "Request #1: prompt golf" in reviewer and "<@UASKER01> filed it" in reviewer
     assert "<@UVOTER01> voted" in reviewer and "<@UREVIEW01> moved it from Open to Drafting" in reviewer
     mine = json.dumps(define(server, "request #1", user="UASKER01")["blocks"])
     assert "you filed it" in mine and "someone voted" in mine and "UVOTER01" not in mine
