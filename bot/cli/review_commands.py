@@ -79,7 +79,7 @@ def cmd_reviews_adopt(args: argparse.Namespace, settings: Settings) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from .governance.adopt import CannotAdopt, apply_adoption, plan_adoption
+    from ..governance.adopt import CannotAdopt, apply_adoption, plan_adoption
 
     today = dt.datetime.now(ZoneInfo(settings.digest_tz)).date()  # the team's day, as reviews counts it
     try:
