@@ -113,7 +113,7 @@ def test_requests_export_with_an_unreachable_database(tmp_path):
 
 def test_an_unexpected_error_is_not_dressed_up_as_a_setting(tmp_path, monkeypatch):
     """A bug keeps its traceback (Python prints it once): main() lets it through instead of a made-up line."""
-    from bot.cli.main import main as cli
+    from bot.cli import main as cli
 
     def broken(args, settings):
         raise RuntimeError("a bug, not a setting")
