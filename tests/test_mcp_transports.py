@@ -96,6 +96,7 @@ def test_stdio_end_to_end_initialize_list_and_call(tmp_path):
         rpc.send("notifications/initialized", notify=True)
         tools = rpc.send("tools/list")["result"]["tools"]
         assert {t["name"] for t in tools} == {
+            "ask",
             "define",
             "search",
             "explain_text",
