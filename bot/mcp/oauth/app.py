@@ -13,9 +13,8 @@ from typing import Any
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
 from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAuthMiddleware
 from mcp.server.auth.routes import build_resource_metadata_url, create_auth_routes, create_protected_resource_routes
-from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
+from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
 from mcp.server.mcpserver import MCPServer
-from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -54,8 +53,13 @@ def signed_in_app(
 ) -> Starlette:
     """The MCP endpoint behind bearer tokens, with discovery, registration, sign-in, token and revocation."""
     provider = GlossaryAuthProvider(GrantBook(store, clock), settings.mcp_public_url, static_token=settings.mcp_token)
-    issuer = AnyHttpUrl(settings.mcp_public_url)
-    resource = AnyHttpUrl(provider.resource)
+    # Through the SDK's AuthSettings, which keeps a path-less issuer without a trailing slash: RFC 8414
+    # issuers compare as exact strings, and the SDK client checks the metadata's against the one it expects.
+    urls = AuthSettings(
+        issuer_url=settings.mcp_public_url, resource_server_url=provider.resource, validate_token_resource=True
+    )
+    issuer, resource = urls.issuer_url, urls.resource_server_url
+    assert resource is not None
     plain = server.streamable_http_app(host=host)  # the SDK's MCP endpoint, no auth; its session manager runs below
     endpoint = next(r for r in plain.routes if isinstance(r, Route) and r.path == "/mcp").endpoint
     routes: list[Any] = [
