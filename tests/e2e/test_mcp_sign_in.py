@@ -6,12 +6,13 @@ A real HTTP server (uvicorn) serves the MCP app; only Slack is faked. Every wait
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import urllib.parse
 
 import anyio
 import httpx2
 import pytest
-from mcp_types import INVALID_PARAMS
 from paths import BUNDLED_ROLES
 from sqlalchemy import select
 from termfactory import term_data, write_glossary
@@ -23,7 +24,7 @@ from bot.mcp.oauth.provider import READ, REQUEST
 from bot.state.schema import mcp_grants
 
 from .fake_slack_oidc import FakeSlackOIDC
-from .mcp_signin import Browser, McpServer, MemoryTokens, agent, oauth
+from .mcp_signin import REDIRECT_URI, Browser, McpServer, MemoryTokens, agent, oauth
 
 ANA, BEN = "UANA0001", "UBEN0002"
 
@@ -108,7 +109,8 @@ def test_two_people_sign_in_and_each_gets_their_own_framing_and_role(mcp, oidc):
     (ana_define, ana_explain, ana_ask), ana_browser, ana_tokens = _sign_in_and_call(mcp, oidc, ANA, calls)
     (ben_define, ben_explain, _), _, ben_tokens = _sign_in_and_call(mcp, oidc, BEN, calls)
 
-    assert ana_define["definition"]["framings"] == {"exec": "Why retrieval-augmented generation matters to the business."}
+    rag_exec = "Why retrieval-augmented generation matters to the business."
+    assert ana_define["definition"]["framings"] == {"exec": rag_exec}
     assert ana_define["definition"]["role"]["key"] == "legal" and ana_define["framing"] == "exec"
     assert ben_define["definition"]["framings"] == {"engineer": "How retrieval-augmented generation works in code."}
     assert "role" not in ben_define["definition"]
@@ -131,3 +133,200 @@ def test_two_people_sign_in_and_each_gets_their_own_framing_and_role(mcp, oidc):
         row = by_hash[hashlib.sha256(token.encode()).hexdigest()]
         assert (row.user_id, row.team_id, row.resource) == (person, "T0000001", mcp.url)
         assert token not in repr(rows)
+
+
+def _signed_in_tokens(mcp, oidc, person=ANA):
+    async def calls(client):
+        return (await client.call_tool("define", {"term": "RAG"})).structured_content["status"]
+
+    status, _, storage = _sign_in_and_call(mcp, oidc, person, calls)
+    assert status == "hit"
+    return storage
+
+
+def _token_request(mcp, storage, **form):
+    return httpx2.post(f"{mcp.base}/token", data={"client_id": storage.client_info.client_id, **form}, timeout=60)
+
+
+def test_an_access_token_expires_and_the_refresh_token_rotates(mcp, oidc):
+    storage = _signed_in_tokens(mcp, oidc)
+    first = storage.tokens
+    assert _post_initialize(mcp, first.access_token).status_code == 200
+
+    refreshed = _token_request(mcp, storage, grant_type="refresh_token", refresh_token=first.refresh_token)
+    assert refreshed.status_code == 200, refreshed.text
+    second = refreshed.json()
+    assert second["access_token"] != first.access_token and second["refresh_token"] != first.refresh_token
+    assert _post_initialize(mcp, second["access_token"]).status_code == 200
+    assert _post_initialize(mcp, first.access_token).status_code == 401  # the old pair went with the rotation
+    replay = _token_request(mcp, storage, grant_type="refresh_token", refresh_token=first.refresh_token)
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+
+    mcp.clock.ahead = dt.timedelta(hours=1, seconds=1)  # past the access token's hour
+    expired = _post_initialize(mcp, second["access_token"])
+    assert expired.status_code == 401 and 'error="invalid_token"' in expired.headers["www-authenticate"]
+    again = _token_request(mcp, storage, grant_type="refresh_token", refresh_token=second["refresh_token"])
+    assert again.status_code == 200  # the refresh token lasts 30 days
+    mcp.clock.ahead = dt.timedelta(days=31)
+    late = _token_request(mcp, storage, grant_type="refresh_token", refresh_token=again.json()["refresh_token"])
+    assert late.status_code == 400 and late.json()["error"] == "invalid_grant"
+
+
+def test_revoking_either_token_ends_the_whole_sign_in(mcp, oidc):
+    storage = _signed_in_tokens(mcp, oidc)
+    tokens = storage.tokens
+    client_id = storage.client_info.client_id
+    # The SDK's revocation handler wants a client_secret field even from a public client: an empty one.
+    form = {"client_id": client_id, "client_secret": "", "token": tokens.access_token}
+    revoked = httpx2.post(f"{mcp.base}/revoke", data=form, timeout=60)
+    assert revoked.status_code == 200
+    assert _post_initialize(mcp, tokens.access_token).status_code == 401
+    refused = _token_request(mcp, storage, grant_type="refresh_token", refresh_token=tokens.refresh_token)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    with mcp.runtime.store.engine.connect() as conn:
+        assert conn.execute(select(mcp_grants)).all() == []  # nothing of the sign-in is left
+
+
+def test_a_token_for_another_server_or_without_the_read_scope_is_refused(mcp):
+    other, _ = mcp.grants.issue(
+        ACCESS, dt.timedelta(hours=1), client_id="c", user_id=ANA, team_id="T0000001",
+        scopes=[READ, REQUEST], resource="https://elsewhere.example.org/mcp",
+    )  # fmt: skip
+    assert _post_initialize(mcp, other).status_code == 401
+    request_only, _ = mcp.grants.issue(
+        ACCESS, dt.timedelta(hours=1), client_id="c", user_id=ANA, team_id="T0000001",
+        scopes=[REQUEST], resource=mcp.url,
+    )  # fmt: skip
+    reply = _post_initialize(mcp, request_only)
+    assert reply.status_code == 403 and 'error="insufficient_scope"' in reply.headers["www-authenticate"]
+    assert _post_initialize(mcp, "not-a-token-at-all").status_code == 401
+
+
+def test_a_read_only_sign_in_reads_but_cannot_file_a_request(mcp):
+    read_only, _ = mcp.grants.issue(
+        ACCESS, dt.timedelta(hours=1), client_id="c", user_id=ANA, team_id="T0000001", scopes=[READ],
+        resource=mcp.url,
+    )  # fmt: skip
+
+    async def main():
+        async with agent(mcp, token=read_only) as client:
+            found = await client.call_tool("define", {"term": "RAG"})
+            filed = await client.call_tool("request_term", {"term": "mixture of experts", "why": "vendor deck"})
+            return found, filed
+
+    found, filed = anyio.run(main)
+    assert found.structured_content["status"] == "hit"
+    assert filed.is_error and "glossary:request" in filed.content[0].text
+    assert mcp.runtime.requests.count() == 0
+
+
+def test_an_authorization_request_for_another_resource_is_refused(mcp):
+    client = httpx2.post(
+        f"{mcp.base}/register",
+        json={"redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "none", "client_name": "x"},
+        timeout=60,
+    ).json()
+    reply = httpx2.get(
+        f"{mcp.base}/authorize",
+        params={
+            "response_type": "code", "client_id": client["client_id"], "redirect_uri": REDIRECT_URI,
+            "code_challenge": "x" * 43, "code_challenge_method": "S256", "state": "s1",
+            "resource": "https://elsewhere.example.org/mcp",
+        },
+        timeout=60,
+    )  # fmt: skip
+    assert reply.status_code == 302
+    assert reply.headers["location"].startswith(REDIRECT_URI) and "error=invalid_target" in reply.headers["location"]
+
+
+def _start_sign_in(mcp, browser, name="Test Assistant"):
+    """Register a client and open its authorization URL in `browser`; returns the client's id."""
+    client = httpx2.post(
+        f"{mcp.base}/register",
+        json={"redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "none", "client_name": name},
+        timeout=60,
+    ).json()
+    query = {
+        "response_type": "code", "client_id": client["client_id"], "redirect_uri": REDIRECT_URI,
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSKMpfNQ", "code_challenge_method": "S256",
+        "state": "assistant-state", "scope": f"{READ} {REQUEST}", "resource": mcp.url,
+    }  # fmt: skip
+    anyio.run(browser.open, f"{mcp.base}/authorize?{urllib.parse.urlencode(query)}")
+    return client["client_id"]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "says"),
+    [
+        ({"signs_in_next": ("UEVE0003", "T9999999")}, "access_denied", "another workspace"),
+        ({"deny": True}, "access_denied", "Slack sign-in ended"),
+        ({"token_fault": "invalid_code"}, "access_denied", "invalid_code"),
+        ({"token_fault": "500"}, "temporarily_unavailable", "try again"),
+        ({"wrong_nonce": True}, "access_denied", "does not belong to this sign-in"),
+    ],
+)
+def test_a_sign_in_slack_does_not_vouch_for_ends_with_an_error_and_no_code(mcp, oidc, change, error, says):
+    for name, value in change.items():
+        setattr(oidc, name, value)
+    browser = Browser()
+    _start_sign_in(mcp, browser)
+    answer = browser.answer()
+    assert "code" not in answer and answer["error"] == error and says in answer["error_description"]
+    assert answer["state"] == "assistant-state"
+    with mcp.runtime.store.engine.connect() as conn:
+        kinds = {r.kind for r in conn.execute(select(mcp_grants)).all()}
+    assert kinds <= {"signin"} and "signin" not in kinds  # nothing issued, and the sign-in is spent
+
+
+def test_declining_on_the_consent_page_never_reaches_slack(mcp, oidc):
+    browser = Browser(decision="deny")
+    _start_sign_in(mcp, browser, name='<script>alert("x")</script>')
+    assert browser.answer()["error"] == "access_denied"
+    assert oidc.of("/openid/connect/authorize") == []
+    assert "<script>alert" not in browser.pages[0] and "&lt;script&gt;" in browser.pages[0]
+
+
+def test_a_consent_or_callback_from_another_browser_or_a_second_time_is_refused(mcp, oidc):
+    browser = Browser()
+    _start_sign_in(mcp, browser)
+    assert "code" in browser.answer()
+    [slack_call] = oidc.of("/openid/connect/authorize")
+    replay = httpx2.get(f"{mcp.base}/oauth/slack/callback", params={"state": slack_call["state"], "code": "c"})
+    assert replay.status_code == 400 and "expired or was already used" in replay.text
+
+    other = Browser()
+    _start_sign_in(mcp, other)  # a second sign-in, left at Slack's page by a forger below
+    [_, second] = oidc.of("/openid/connect/authorize")
+    forged = httpx2.get(f"{mcp.base}/oauth/slack/callback", params={"state": second["state"], "code": "c"})
+    assert forged.status_code == 400  # spent by `other` already, or, without its cookie, refused
+    consent = httpx2.post(f"{mcp.base}/oauth/consent", data={"request": "made-up", "decision": "allow"})
+    assert consent.status_code == 400 and "Start the sign-in again" in consent.text
+
+
+def test_an_agents_request_is_filed_as_its_person_a_second_is_a_vote_and_both_hear_when_it_ships(
+    mcp, oidc, make_server, fake_slack, glossary_dir, state_url
+):
+    slack_bot = make_server(glossary_dir=glossary_dir, database_url=state_url)  # sends what the outbox holds
+
+    def asking(why):
+        async def calls(client):
+            filed = await client.call_tool("request_term", {"term": "mixture of experts", "why": why})
+            return filed.structured_content
+
+        return calls
+
+    ana, _, _ = _sign_in_and_call(mcp, oidc, ANA, asking("The vendor deck says MoE."))
+    ben, _, _ = _sign_in_and_call(mcp, oidc, BEN, asking("Same deck."))
+    assert ana["status"] == "filed" and "Slack DM" in ana["message"]
+    assert ben["status"] == "voted" and ben["number"] == ana["number"] and ben["votes"] == 2
+    request = mcp.runtime.requests.get(ana["number"])
+    assert request.requester == ANA and request.voters == (ANA, BEN)
+    triage = fake_slack.wait_for("chat.postMessage", where=lambda c: c.body.get("channel") == "CREQUESTS")
+    assert f"<@{ANA}>" in str(triage[0].body)
+
+    write_glossary(glossary_dir, term_data("mixture of experts", categories=["Models"]))
+    assert slack_bot.runtime.live.reload()  # the term ships: the bot closes the request and tells everyone
+    for person in (ANA, BEN):
+        [dm] = fake_slack.wait_for("chat.postMessage", where=lambda c, p=person: c.body.get("channel") == p)
+        assert "mixture of experts" in str(dm.body)
+    assert mcp.runtime.requests.get(ana["number"]).status == "published"

@@ -55,8 +55,12 @@ def signed_in_app(
     provider = GlossaryAuthProvider(GrantBook(store, clock), settings.mcp_public_url, static_token=settings.mcp_token)
     # Through the SDK's AuthSettings, which keeps a path-less issuer without a trailing slash: RFC 8414
     # issuers compare as exact strings, and the SDK client checks the metadata's against the one it expects.
-    urls = AuthSettings(
-        issuer_url=settings.mcp_public_url, resource_server_url=provider.resource, validate_token_resource=True
+    urls = AuthSettings.model_validate(
+        {
+            "issuer_url": settings.mcp_public_url,
+            "resource_server_url": provider.resource,
+            "validate_token_resource": True,
+        }
     )
     issuer, resource = urls.issuer_url, urls.resource_server_url
     assert resource is not None

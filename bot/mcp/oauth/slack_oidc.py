@@ -75,6 +75,8 @@ class SlackSignIn:
                 client_id=self.client_id, client_secret=self.client_secret, code=code, redirect_uri=self.redirect_uri
             )
         except SlackApiError as exc:
+            if exc.response.status_code >= 500 or exc.response.status_code == 429:
+                raise  # Slack is down or busy: not a refusal, the person may try again
             raise SignInRefused(f"Slack refused the sign-in ({exc.response.get('error', 'error')}).") from exc
         claims = _claims(str(reply.get("id_token") or ""))
         self._check(claims, nonce)
