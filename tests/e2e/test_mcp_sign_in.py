@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.mcp.oauth.grants import ACCESS
 from bot.mcp.oauth.provider import READ, REQUEST
-from bot.state.schema import mcp_grants
+from bot.state.schema import lookups, mcp_grants
 
 from .fake_slack_oidc import FakeSlackOIDC
 from .mcp_signin import REDIRECT_URI, Browser, McpServer, MemoryTokens, agent, oauth
@@ -123,6 +123,13 @@ def test_two_people_sign_in_and_each_gets_their_own_framing_and_role(mcp, oidc):
     [first, _second] = oidc.of("/openid/connect/authorize")
     assert first["client_id"] == "1111.2222" and first["nonce"] and first["scope"] == "openid"
     assert ana_tokens.tokens.scope == f"{READ} {REQUEST}"
+
+    # The lookups are counted under "mcp", with no trace of who asked.
+    assert mcp.runtime.flush_lookups(timeout=30)
+    with mcp.runtime.store.engine.connect() as conn:
+        looked_up = conn.execute(select(lookups)).all()
+    assert {r.surface for r in looked_up} == {"mcp"} and len(looked_up) >= 4
+    assert ANA not in repr(looked_up) and BEN not in repr(looked_up)
 
     # Tokens are kept by their sha256 only, each bound to this server and to its person.
     with mcp.runtime.store.engine.connect() as conn:
