@@ -149,8 +149,8 @@ def test_list_terms_matches_a_category_by_any_case_or_its_start(runtime, categor
 
 @pytest.mark.parametrize(
     ("role", "key"),
-    [("security", "security"), ("Security & Trust", "security"), ("DATA", "data_science"), ("data science", "data_science"),
-     ("eng", "engineering")],
+    [("security", "security"), ("Security & Trust", "security"), ("DATA", "data_science"),
+     ("data science", "data_science"), ("eng", "engineering")],
 )  # fmt: skip
 def test_list_terms_matches_a_role_by_key_name_or_start(runtime, role, key):
     found = call(runtime, "list_terms", {"role": role})
