@@ -28,7 +28,7 @@ from ..config import Settings
 from ..glossary.scan import MAX_TEXT
 from ..logs import setup_logging
 from ..runtime import Runtime
-from . import listing, pages, tools
+from . import listing, pages, prompts, tools
 from .auth import BearerAuth, NoTokenError, check_can_serve
 from .oauth.app import SignInNotReady, check_sign_in, sign_in_wanted, signed_in_app
 from .oauth.provider import REQUEST
@@ -96,6 +96,22 @@ class GlossaryServer(MCPServer):
                 raise MCPError(INVALID_PARAMS, _argument_problems(name, exc.__cause__)) from exc
             raise
 
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+        """A prompt that does not exist, or arguments it lacks, are the caller's to fix: -32602 too."""
+        prompt = self._prompt_manager.get_prompt(name)
+        if prompt is None:
+            raise MCPError(INVALID_PARAMS, f"Unknown prompt {name!r}; prompts/list names the prompts this server has.")
+        known = {a.name for a in prompt.arguments or ()}
+        unknown = sorted(set(arguments or {}) - known)
+        if unknown:
+            raise MCPError(INVALID_PARAMS, f"Prompt {name} takes {', '.join(sorted(known))}, not {', '.join(unknown)}.")
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except ValueError as exc:
+            if str(exc).startswith("Missing required arguments"):
+                raise MCPError(INVALID_PARAMS, f"{exc} for prompt {name}.") from exc
+            raise
+
 
 def _argument_problems(tool: str, error: ValidationError) -> str:
     problems = []
@@ -120,17 +136,22 @@ Framing = Annotated[
 ]
 
 
-def build_server(runtime: Runtime) -> GlossaryServer:
+Person = Callable[[], str | None]
+
+
+def build_server(runtime: Runtime, *, person: Person = signed_in_person) -> GlossaryServer:
+    """`person` says who is asking (a Slack user id, or None): the signed-in person by default; tests pass one."""
     server = GlossaryServer(
         "glossary", title=runtime.settings.glossary_name, instructions=INSTRUCTIONS, version=package_version()
     )
-    _add_lookup_tools(server, runtime)
-    _add_request_tool(server, runtime)
+    _add_lookup_tools(server, runtime, person)
+    _add_request_tool(server, runtime, person)
     _add_resources(server, runtime)
+    prompts.add_prompts(server, runtime, person)
     return server
 
 
-def _add_lookup_tools(server: GlossaryServer, runtime: Runtime) -> None:
+def _add_lookup_tools(server: GlossaryServer, runtime: Runtime, person: Person) -> None:
     """The read-only tools: define, search, explain_text, list_terms, related."""
 
     @server.tool(annotations=READ_ONLY)
@@ -150,7 +171,7 @@ def _add_lookup_tools(server: GlossaryServer, runtime: Runtime) -> None:
         Reads question frames ("what does X mean"), framing words ("for execs", "to an engineer") and
         comparisons ("X vs Y", "difference between X and Y"). Returns what define returns; a comparison has
         status "comparison" and both entries in `compared`. `framing` says which framing was applied."""
-        return _checked(lambda: tools.define(runtime, question, person=signed_in_person()))
+        return _checked(lambda: tools.define(runtime, question, person=person()))
 
     @server.tool(annotations=READ_ONLY)
     def define(
@@ -169,7 +190,7 @@ def _add_lookup_tools(server: GlossaryServer, runtime: Runtime) -> None:
         ("X vs Y"); `compared` holds both. "miss": the glossary has nothing; consider request_term. A draft
         or deprecated status means the definition is not settled or no longer in use. Questions and framing
         words are read as in `ask`; with neither framing nor role given, the signed-in person's saved ones apply."""
-        return _checked(lambda: tools.define(runtime, term, framing, role, signed_in_person()))
+        return _checked(lambda: tools.define(runtime, term, framing, role, person()))
 
     @server.tool(annotations=READ_ONLY)
     def search(
@@ -190,7 +211,7 @@ def _add_lookup_tools(server: GlossaryServer, runtime: Runtime) -> None:
         """Find every glossary term and alias used in a text (plural and inflected forms too), in order of
         first appearance, each with its short definition (or the framing's text if a framing is given) and
         the character offsets where it occurs. Code, links, URLs and Slack mentions are not scanned."""
-        return _checked(lambda: tools.explain_text(runtime, text, framing, signed_in_person()))
+        return _checked(lambda: tools.explain_text(runtime, text, framing, person()))
 
     @server.tool(annotations=READ_ONLY)
     def list_terms(
@@ -218,7 +239,7 @@ def _add_lookup_tools(server: GlossaryServer, runtime: Runtime) -> None:
         return _checked(lambda: tools.related(runtime, term))
 
 
-def _add_request_tool(server: GlossaryServer, runtime: Runtime) -> None:
+def _add_request_tool(server: GlossaryServer, runtime: Runtime, person: Person) -> None:
     """The one tool that writes: a term request, through the same workflow as Slack's."""
 
     @server.tool(annotations=FILES_A_REQUEST)
@@ -245,7 +266,7 @@ def _add_request_tool(server: GlossaryServer, runtime: Runtime) -> None:
                 "This sign-in may only read the glossary (scope glossary:read). Sign in again and allow "
                 "'ask the reviewers for a missing term' (glossary:request) to file requests."
             )
-        return _checked(lambda: tools.request_term(runtime, term, why, requester, signed_in_person()))
+        return _checked(lambda: tools.request_term(runtime, term, why, requester, person()))
 
 
 def _add_resources(server: GlossaryServer, runtime: Runtime) -> None:

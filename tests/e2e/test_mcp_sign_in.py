@@ -104,10 +104,11 @@ def test_two_people_sign_in_and_each_gets_their_own_framing_and_role(mcp, oidc):
         defined = await client.call_tool("define", {"term": "RAG"})
         explained = await client.call_tool("explain_text", {"text": "We tried RAG before fine-tuning."})
         asked = await client.call_tool("ask", {"question": "what is fine-tuning?"})
-        return defined.structured_content, explained.structured_content, asked.structured_content
+        prompt = await client.get_prompt("explain_for_my_role", {"text": "RAG"})
+        return defined.structured_content, explained.structured_content, asked.structured_content, prompt
 
-    (ana_define, ana_explain, ana_ask), ana_browser, ana_tokens = _sign_in_and_call(mcp, oidc, ANA, calls)
-    (ben_define, ben_explain, _), _, ben_tokens = _sign_in_and_call(mcp, oidc, BEN, calls)
+    (ana_define, ana_explain, ana_ask, ana_prompt), ana_browser, ana_tokens = _sign_in_and_call(mcp, oidc, ANA, calls)
+    (ben_define, ben_explain, _, ben_prompt), _, ben_tokens = _sign_in_and_call(mcp, oidc, BEN, calls)
 
     rag_exec = "Why retrieval-augmented generation matters to the business."
     assert ana_define["definition"]["framings"] == {"exec": rag_exec}
@@ -117,6 +118,8 @@ def test_two_people_sign_in_and_each_gets_their_own_framing_and_role(mcp, oidc):
     assert ana_explain["framing"] == "exec" and ben_explain["framing"] == "engineer"
     assert ana_explain["found"][0]["definition"].startswith("Why retrieval")
     assert ana_ask["definition"]["slug"] == "fine-tuning" and ana_ask["framing"] == "exec"
+    assert "a reader in Legal & Compliance" in ana_prompt.messages[0].content.text
+    assert "a colleague new to the subject" in ben_prompt.messages[0].content.text
 
     # The consent page named the app; Slack was asked with our client id, a nonce and the state.
     assert "Test Assistant" in ana_browser.pages[0] and "glossary:request" not in ana_browser.pages[0]
