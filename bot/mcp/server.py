@@ -144,6 +144,7 @@ def build_server(runtime: Runtime, *, person: Person = signed_in_person) -> Glos
     server = GlossaryServer(
         "glossary", title=runtime.settings.glossary_name, instructions=INSTRUCTIONS, version=package_version()
     )
+    _add_question_tools(server, runtime, person)
     _add_lookup_tools(server, runtime, person)
     _add_request_tool(server, runtime, person)
     _add_resources(server, runtime)
@@ -151,8 +152,8 @@ def build_server(runtime: Runtime, *, person: Person = signed_in_person) -> Glos
     return server
 
 
-def _add_lookup_tools(server: GlossaryServer, runtime: Runtime, person: Person) -> None:
-    """The read-only tools: define, search, explain_text, list_terms, related."""
+def _add_question_tools(server: GlossaryServer, runtime: Runtime, person: Person) -> None:
+    """ask and define: a term, or a question about terms, read as a mention is read."""
 
     @server.tool(annotations=READ_ONLY)
     def ask(
@@ -191,6 +192,10 @@ def _add_lookup_tools(server: GlossaryServer, runtime: Runtime, person: Person) 
         or deprecated status means the definition is not settled or no longer in use. Questions and framing
         words are read as in `ask`; with neither framing nor role given, the signed-in person's saved ones apply."""
         return _checked(lambda: tools.define(runtime, term, framing, role, person()))
+
+
+def _add_lookup_tools(server: GlossaryServer, runtime: Runtime, person: Person) -> None:
+    """The other read-only tools: search, explain_text, list_terms, related."""
 
     @server.tool(annotations=READ_ONLY)
     def search(
