@@ -3,11 +3,14 @@ process that challenges with the protected-resource metadata while the static MC
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tomllib
 
 import pytest
-from test_mcp_transports import WAIT, _env, _free_port, _initialize, _start, _stop, _wait_listening
+from paths import ROOT
+from test_mcp_transports import PROTOCOL, WAIT, Stdio, _env, _free_port, _initialize, _start, _stop, _wait_listening
 
 from bot.config import Settings
 
@@ -60,3 +63,46 @@ def test_a_signed_in_server_challenges_with_its_metadata_and_still_takes_the_sta
     finally:
         _stop(proc)
     assert b"static-token-1" not in proc.stderr.read()
+
+
+def test_the_console_script_serves_stdio_by_default(tmp_path):
+    """`glossary-bot-mcp` (bot.mcp.main) answers initialize and lists the tools over stdio, with no argument."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.mcp.main"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        rpc = Stdio(proc)
+        init = rpc.send(
+            "initialize",
+            {"protocolVersion": PROTOCOL, "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}},
+        )
+        assert init["result"]["serverInfo"]["name"] == "glossary" and init["result"]["serverInfo"]["version"]
+        assert "cite" in init["result"]["instructions"]
+        rpc.send("notifications/initialized", notify=True)
+        assert "ask" in {t["name"] for t in rpc.send("tools/list")["result"]["tools"]}
+        prompts = {p["name"] for p in rpc.send("prompts/list")["result"]["prompts"]}
+        assert prompts == {"explain_for_my_role", "onboarding_pack", "compare_terms"}
+    finally:
+        _stop(proc)
+
+
+def test_the_console_script_is_declared():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["glossary-bot-mcp"] == "bot.mcp.main:main"
+
+
+def test_the_registry_entry_names_this_package_its_version_and_both_ways_in():
+    entry = json.loads((ROOT / "server.json").read_text())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert entry["$schema"].endswith("/server.schema.json") and entry["name"].count("/") == 1
+    [package] = entry["packages"]
+    assert (package["identifier"], package["version"], entry["version"]) == (project["name"], *[project["version"]] * 2)
+    assert package["transport"] == {"type": "stdio"}
+    assert {v["name"] for v in package["environmentVariables"]} <= {"GLOSSARY_DIR", "DATA_DIR", "GLOSSARY_URL"}
+    assert [r["type"] for r in entry["remotes"]] == ["streamable-http"] and entry["remotes"][0]["url"].endswith("/mcp")
+    assert f"mcp-name: {entry['name']}" in (ROOT / "README.md").read_text()  # the registry's PyPI ownership check
