@@ -42,7 +42,7 @@ def check_sign_in(settings: Settings) -> None:
         if not getattr(settings, name.lower()):
             raise SignInNotReady(
                 f"{name} is not set, and sign-in for MCP needs MCP_PUBLIC_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET "
-                "and SLACK_BOT_TOKEN (see README, 'Use it from your AI assistant')"
+                "and SLACK_BOT_TOKEN (see README, 'For AI agents')"
             )
     if not settings.mcp_public_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise SignInNotReady(f"MCP_PUBLIC_URL must be an https:// address, not {settings.mcp_public_url!r}")
