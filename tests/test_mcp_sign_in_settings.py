@@ -35,6 +35,7 @@ def test_the_sign_in_settings_are_read_and_the_secret_kept_out_of_repr():
         ({**SIGN_IN, "SLACK_BOT_TOKEN": ""}, "MCP_PUBLIC_URL is not set"),
         ({"MCP_PUBLIC_URL": "https://glossary.example.org", **SIGN_IN, "SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"),
         ({"MCP_PUBLIC_URL": "http://glossary.example.org", **SIGN_IN}, "must be an https:// address"),
+        ({"MCP_PUBLIC_URL": "https://example.org/glossary", **SIGN_IN}, "must be the server's origin only"),
     ],
 )
 def test_half_configured_sign_in_refuses_to_start_in_one_line(tmp_path, env, says):

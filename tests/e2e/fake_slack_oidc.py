@@ -28,7 +28,7 @@ HANG_LIMIT = 30.0
 @dataclass
 class FakeSlackOIDC:
     signs_in_next: tuple[str, str] = ("UANA0001", TEAM)
-    token_fault: str = ""  # "" | an `ok: false` error | "500" | "hang"
+    token_fault: str = ""  # "" | an `ok: false` error | "500" | "429" | "hang"
     deny: bool = False  # the person clicks "Cancel" on Slack's page
     wrong_nonce: bool = False
     calls: list[tuple[str, dict]] = field(default_factory=list)
@@ -71,6 +71,8 @@ class FakeSlackOIDC:
                 status, reply = fake._answer(self.path, body)
                 data = json.dumps(reply).encode()
                 self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", "30")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -108,8 +110,11 @@ class FakeSlackOIDC:
             return 200, {"ok": True, "user_id": "UBOT0001", "team_id": TEAM, "bot_id": "B0001"}
         if path != "/api/openid.connect.token":
             return 404, {"ok": False, "error": "unknown_method"}
-        if self.token_fault == "500":
-            return 500, {"ok": False, "error": "internal_error"}
+        if self.token_fault in ("500", "429"):
+            return int(self.token_fault), {
+                "ok": False,
+                "error": "ratelimited" if self.token_fault == "429" else "fatal",
+            }
         if self.token_fault:
             return 200, {"ok": False, "error": self.token_fault}
         with self._lock:

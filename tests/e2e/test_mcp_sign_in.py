@@ -6,6 +6,7 @@ A real HTTP server (uvicorn) serves the MCP app; only Slack is faked. Every wait
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import urllib.parse
@@ -19,6 +20,7 @@ from termfactory import term_data, write_glossary
 
 from bot.config import Settings
 from bot.glossary.model import Framing
+from bot.mcp.oauth import slack_oidc
 from bot.mcp.oauth.grants import ACCESS
 from bot.mcp.oauth.provider import READ, REQUEST
 from bot.state.schema import lookups, mcp_grants
@@ -27,6 +29,8 @@ from .fake_slack_oidc import FakeSlackOIDC
 from .mcp_signin import REDIRECT_URI, Browser, McpServer, MemoryTokens, agent, oauth
 
 ANA, BEN = "UANA0001", "UBEN0002"
+VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  # RFC 7636's example verifier
+CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).decode().rstrip("=")
 
 
 @pytest.fixture
@@ -258,7 +262,7 @@ def _start_sign_in(mcp, browser, name="Test Assistant"):
     ).json()
     query = {
         "response_type": "code", "client_id": client["client_id"], "redirect_uri": REDIRECT_URI,
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSKMpfNQ", "code_challenge_method": "S256",
+        "code_challenge": CHALLENGE, "code_challenge_method": "S256",
         "state": "assistant-state", "scope": f"{READ} {REQUEST}", "resource": mcp.url,
     }  # fmt: skip
     anyio.run(browser.open, f"{mcp.base}/authorize?{urllib.parse.urlencode(query)}")
@@ -272,6 +276,7 @@ def _start_sign_in(mcp, browser, name="Test Assistant"):
         ({"deny": True}, "access_denied", "Slack sign-in ended"),
         ({"token_fault": "invalid_code"}, "access_denied", "invalid_code"),
         ({"token_fault": "500"}, "temporarily_unavailable", "try again"),
+        ({"token_fault": "429"}, "temporarily_unavailable", "try again"),
         ({"wrong_nonce": True}, "access_denied", "does not belong to this sign-in"),
     ],
 )
@@ -340,3 +345,26 @@ def test_an_agents_request_is_filed_as_its_person_a_second_is_a_vote_and_both_he
         [dm] = fake_slack.wait_for("chat.postMessage", where=lambda c, p=person: c.body.get("channel") == p)
         assert "mixture of experts" in str(dm.body)
     assert mcp.runtime.requests.get(ana["number"]).status == "published"
+
+
+def test_slack_hanging_ends_the_sign_in_with_an_error_instead_of_a_hung_page(mcp, oidc, monkeypatch):
+    monkeypatch.setattr(slack_oidc, "TIMEOUT", 1)  # Slack's token endpoint is given 1 s here instead of 10
+    oidc.token_fault = "hang"
+    browser = Browser()
+    _start_sign_in(mcp, browser)
+    assert browser.answer()["error"] == "temporarily_unavailable"
+
+
+def test_the_code_needs_its_pkce_verifier_and_works_once(mcp, oidc):
+    browser = Browser()
+    client_id = _start_sign_in(mcp, browser)
+    code = browser.answer()["code"]
+    form = {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": REDIRECT_URI}
+    wrong = httpx2.post(f"{mcp.base}/token", data={**form, "code_verifier": "w" * 43}, timeout=60)
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    right = {**form, "code_verifier": VERIFIER}
+    issued = httpx2.post(f"{mcp.base}/token", data=right, timeout=60)
+    assert issued.status_code == 200 and issued.json()["scope"] == f"{READ} {REQUEST}"
+    again = httpx2.post(f"{mcp.base}/token", data=right, timeout=60)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    assert _post_initialize(mcp, issued.json()["access_token"]).status_code == 200

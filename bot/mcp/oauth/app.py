@@ -9,6 +9,7 @@ clients request what that metadata lists, so nobody would ever be granted glossa
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
 from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAuthMiddleware
@@ -44,8 +45,14 @@ def check_sign_in(settings: Settings) -> None:
                 f"{name} is not set, and sign-in for MCP needs MCP_PUBLIC_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET "
                 "and SLACK_BOT_TOKEN (see README, 'For AI agents')"
             )
-    if not settings.mcp_public_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise SignInNotReady(f"MCP_PUBLIC_URL must be an https:// address, not {settings.mcp_public_url!r}")
+    public = settings.mcp_public_url
+    if not public.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise SignInNotReady(f"MCP_PUBLIC_URL must be an https:// address, not {public!r}")
+    if urlparse(public).path not in ("", "/") or urlparse(public).query:
+        # The sign-in's own paths (/authorize, /.well-known/…) hang off the origin, where clients look for them.
+        raise SignInNotReady(
+            f"MCP_PUBLIC_URL must be the server's origin only, such as https://glossary.example.com, not {public!r}"
+        )
 
 
 def signed_in_app(
