@@ -73,6 +73,10 @@ class Settings:
     log_level: str = "INFO"
     mcp_port: int = 8765  # `python -m bot mcp --http`
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
+    # Sign-in for MCP over HTTP (bot/mcp/oauth): the server's public address and the Slack app's OpenID client.
+    mcp_public_url: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = field(default="", repr=False)
     # The most bytes one term file may have (GLOSSARY_MAX_FILE_BYTES); bot.glossary.parse.DEFAULT_MAX_FILE_BYTES.
     glossary_max_file_bytes: int = 1_000_000
     owners_file: Path = Path("data/owners.yml")  # who owns which terms, and review intervals
@@ -147,6 +151,9 @@ class Settings:
             log_level=log_level,
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
+            mcp_public_url=get("MCP_PUBLIC_URL").rstrip("/"),
+            slack_client_id=get("SLACK_CLIENT_ID"),
+            slack_client_secret=get("SLACK_CLIENT_SECRET"),
             glossary_max_file_bytes=max_file_bytes,
             owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
             digest_day=digest_day,

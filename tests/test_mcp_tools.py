@@ -19,7 +19,7 @@ from bot.mcp.server import build_server
 from bot.mcp.tools import requester_id
 from bot.runtime import Runtime
 
-TOOLS = {"define", "search", "explain_text", "list_terms", "related", "request_term"}
+TOOLS = {"ask", "define", "search", "explain_text", "list_terms", "related", "request_term"}
 
 
 def glossary_files(directory):

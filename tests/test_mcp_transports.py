@@ -96,6 +96,7 @@ def test_stdio_end_to_end_initialize_list_and_call(tmp_path):
         rpc.send("notifications/initialized", notify=True)
         tools = rpc.send("tools/list")["result"]["tools"]
         assert {t["name"] for t in tools} == {
+            "ask",
             "define",
             "search",
             "explain_text",
@@ -146,13 +147,17 @@ def _initialize(port, token=None):
 def _serving_http(tmp_path, **env):
     port = _free_port()
     proc = _start(tmp_path, "--http", MCP_PORT=str(port), **env)
+    return proc, _wait_listening(proc, port)
+
+
+def _wait_listening(proc, port):
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"the server stopped: {proc.stderr.read().decode()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, port
+            return port
         except OSError:
             time.sleep(0.2)
     _stop(proc)

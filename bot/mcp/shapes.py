@@ -65,9 +65,11 @@ class DefineResult(TypedDict):
     status: LookupStatusWord
     query: str
     how: str  # name | alias | squashed | fuzzy | search, or "" for a miss
-    offer: Literal["term", "choice", "did_you_mean", "matching_definitions", "nothing"]
+    offer: Literal["term", "choice", "did_you_mean", "matching_definitions", "comparison", "nothing"]
     terms: list[Match]  # what matched: one term for a hit, the candidates otherwise
     definition: NotRequired[TermEntry]  # the term itself, for a hit
+    compared: NotRequired[list[TermEntry]]  # both terms, for a comparison ("RAG vs fine-tuning")
+    framing: NotRequired[Literal["exec", "engineer"]]  # the framing applied: asked for, in the words, or saved
 
 
 class SearchResult(TypedDict):
@@ -91,6 +93,7 @@ class FoundTerm(TypedDict):
 
 class ExplainResult(TypedDict):
     found: list[FoundTerm]
+    framing: NotRequired[Literal["exec", "engineer"]]  # the framing applied: asked for, or the person's saved one
 
 
 class TermSummary(TypedDict):
@@ -101,9 +104,12 @@ class TermSummary(TypedDict):
 
 
 class ListResult(TypedDict):
-    count: int
-    terms: list[TermSummary]
+    count: int  # every term that matches, on all pages
+    terms: list[TermSummary]  # this page, by name
     categories: list[str]  # every category in the glossary, for the next call
+    matched_categories: NotRequired[list[str]]  # the categories `category` named
+    matched_role: NotRequired[str]  # the role key `role` named
+    next_cursor: NotRequired[str]  # pass it as `cursor` for the next page; absent on the last page
 
 
 class RelatedResult(TypedDict):

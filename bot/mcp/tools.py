@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import re
 
+from ..answers.ask import Asked, answer_question
 from ..glossary.lookup import LookupResult
 from ..glossary.lookup import Match as LookupMatch
-from ..glossary.model import Framing, LookupStatus, RelationKind, Role, Term, TermStatus
-from ..glossary.names import normalise
+from ..glossary.model import Framing, LookupStatus, RelationKind, Role, Term
 from ..runtime import Runtime
 from ..term_requests.rules import RequestForm, validate
 from .shapes import (
     DefineResult,
     ExplainResult,
     FoundTerm,
-    ListResult,
     Match,
     Related,
     RelatedResult,
     RequestResult,
     SearchResult,
     TermEntry,
-    TermSummary,
 )
 
 SURFACE = "mcp"  # how the lookup analytics name lookups made through this server
@@ -121,11 +119,29 @@ def _offer(result: LookupResult) -> str:
     return "term" if result.status == LookupStatus.HIT else result.offer
 
 
-def define(runtime: Runtime, term: str, framing: str | None = None, role: str | None = None) -> DefineResult:
+def define(
+    runtime: Runtime,
+    term: str,
+    framing: str | None = None,
+    role: str | None = None,
+    person: str | None = None,
+) -> DefineResult:
+    """A term's entry, read as mentions read text: a name, a question ("what is RAG for execs"), a comparison.
+
+    The framing is the one asked for, else the question's framing words, else the signed-in person's saved
+    framing (both when none); the role is the one asked for, else the person's saved role."""
     chosen = _framing(framing)
     _role(runtime, role)  # checked before the lookup, so a bad role is refused whatever the term
-    result = runtime.glossary.find(_required("term", term))
-    runtime.record_lookup(SURFACE, term, result)
+    text = _required("term", term)
+    reply = answer_question(runtime.glossary, text)
+    if reply.ask.action in (Asked.DEFINE, Asked.SEARCH):
+        result, words_framing, asked = reply.result, reply.framing, reply.asked
+    else:  # "help", "browse", "set …": words of Slack's commands, here a plain name to look up
+        result, words_framing, asked = runtime.glossary.find(text), None, text
+    runtime.record_lookup(SURFACE, asked, result)
+    saved_framing, saved_role = runtime.preferred(person) if person else (None, None)
+    framing_used = chosen or words_framing or saved_framing
+    role_used = role or (saved_role.key if saved_role else None)
     answer: DefineResult = {
         "status": result.status.value,
         "query": term,
@@ -134,7 +150,11 @@ def define(runtime: Runtime, term: str, framing: str | None = None, role: str | 
         "terms": [_match(m) for m in result.matches],
     }
     if result.term is not None:
-        answer["definition"] = entry(runtime, result.term, chosen, role)
+        answer["definition"] = entry(runtime, result.term, framing_used, role_used)
+    if result.compared is not None:
+        answer["compared"] = [entry(runtime, t, framing_used, role_used) for t in result.compared]
+    if framing_used is not None:
+        answer["framing"] = framing_used.value
     return answer
 
 
@@ -144,8 +164,9 @@ def search(runtime: Runtime, query: str, limit: int = 10) -> SearchResult:
     return {"query": query, "terms": [_match(m) for m in result.matches]}
 
 
-def explain_text(runtime: Runtime, text: str, framing: str | None = None) -> ExplainResult:
-    chosen = _framing(framing)
+def explain_text(runtime: Runtime, text: str, framing: str | None = None, person: str | None = None) -> ExplainResult:
+    """Each term in the text once, with the framing asked for, else the signed-in person's saved one."""
+    chosen = _framing(framing) or (runtime.preferred(person)[0] if person else None)
     found: list[FoundTerm] = [
         {
             "slug": f.term.slug,
@@ -156,26 +177,10 @@ def explain_text(runtime: Runtime, text: str, framing: str | None = None) -> Exp
         }
         for f in runtime.glossary.scan(text)
     ]
-    return {"found": found}
-
-
-def list_terms(
-    runtime: Runtime, category: str | None = None, role: str | None = None, status: str | None = None
-) -> ListResult:
-    glossary = runtime.glossary
-    _role(runtime, role)
-    if status is not None and status not in {s.value for s in TermStatus}:
-        raise BadArgument(f"'status' must be one of {', '.join(s.value for s in TermStatus)}, not {status!r}.")
-    wanted = normalise(category) if category else ""
-    terms: list[TermSummary] = [
-        {"slug": t.slug, "term": t.term, "short_def": t.short_def, "status": t.status.value}
-        for t in glossary.terms.values()
-        if (not wanted or wanted in {normalise(c) for c in t.categories})
-        and (role is None or role in t.roles)
-        and (status is None or t.status == status)
-    ]
-    categories = sorted({c for t in glossary.terms.values() for c in t.categories})
-    return {"count": len(terms), "terms": terms, "categories": categories}
+    result: ExplainResult = {"found": found}
+    if chosen is not None:
+        result["framing"] = chosen.value
+    return result
 
 
 def related(runtime: Runtime, term: str) -> RelatedResult:
@@ -198,8 +203,13 @@ def requester_id(requester: str | None) -> str:
     return f"mcp:{name or AGENT}"
 
 
-def request_term(runtime: Runtime, term: str, why: str, requester: str | None = None) -> RequestResult:
-    """File a new-term request as Slack's form does: a second ask is a vote, a term the glossary has is refused."""
+def request_term(
+    runtime: Runtime, term: str, why: str, requester: str | None = None, person: str | None = None
+) -> RequestResult:
+    """File a new-term request as Slack's form does: a second ask is a vote, a term the glossary has is refused.
+
+    A signed-in person files as themselves (their Slack user id), so Slack DMs them when the term ships;
+    otherwise the request is "mcp:" and the name the agent gave."""
     glossary = runtime.glossary
     form = RequestForm(term=term, why=why, seen_where=SEEN_WHERE)
     errors = validate(form, glossary)
@@ -210,7 +220,7 @@ def request_term(runtime: Runtime, term: str, why: str, requester: str | None = 
         return {"status": "refused", "message": message, "existing_term": _match(existing.matches[0])}
     if errors:
         raise BadArgument(" ".join(f"'{field}': {message}" for field, message in errors.items()))
-    filed = runtime.requests.file(form, requester_id(requester))
+    filed = runtime.requests.file(form, person or requester_id(requester))
     request = filed.request
     if filed.created:
         status, message = (
@@ -224,6 +234,8 @@ def request_term(runtime: Runtime, term: str, why: str, requester: str | None = 
         )
     else:
         status, message = "already_asked", f"This requester already asked for '{request.term}' (request #{request.id})."
+    if person and status != "already_asked":
+        message += " You will get a Slack DM when it is answered."
     return {
         "status": status,  # type: ignore[typeddict-item]  # one of the Literal's words, chosen just above
         "message": message,

@@ -177,3 +177,34 @@ outbox = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_outbox_status_due_at", outbox.c.status, outbox.c.due_at)
+
+
+# --- sign-in for the MCP server over HTTP (revision 0006; bot/mcp/oauth) ------------------------------
+
+# OAuth clients that registered themselves (RFC 7591): the SDK's client record as JSON.
+mcp_clients = Table(
+    "mcp_clients",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("info", Text, nullable=False),  # OAuthClientInformationFull, as JSON
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Every secret the sign-in hands out, by its sha256 only: a sign-in waiting for Slack, an authorization code,
+# an access token, a refresh token. One grant (one sign-in) links a person's access and refresh tokens, so
+# revoking either revokes both. A row past expires_at is worth nothing and is purged.
+mcp_grants = Table(
+    "mcp_grants",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 hex of the secret
+    Column("kind", String(16), nullable=False),  # signin | code | access | refresh
+    Column("grant_id", String(64), nullable=False, index=True),
+    Column("client_id", String(64), nullable=False),
+    Column("user_id", String(32)),  # the Slack user signed in; NULL while a sign-in waits for Slack
+    Column("team_id", String(32)),
+    Column("scopes", Text, nullable=False),  # space-separated
+    Column("resource", Text),  # the audience (RFC 8707 resource) the token is bound to
+    Column("detail", Text, nullable=False),  # JSON: what the step needs (PKCE challenge, redirect URI, nonce…)
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
