@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             elif size == 50_000:
                 cold = start_only(work, size, fake.api_url, args)
                 figures[f"start_{size}"] = cold
+        print("… ask over MCP HTTP", file=sys.stderr, flush=True)
+        from . import bench_mcp_http
+
+        figures["mcp_http"] = bench_mcp_http.measure(100 if args.quick else 300, sdk=False)
     finally:
         fake.stop()
     figures["total_s"] = round(time.perf_counter() - began, 1)

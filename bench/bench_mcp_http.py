@@ -123,10 +123,9 @@ def in_process(runtime: Runtime, calls: int) -> list[float]:
     return taken
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--calls", type=int, default=300)
-    args = parser.parse_args()
+def measure(calls: int, *, sdk: bool = True) -> dict[str, float]:
+    """Median and p99 (ms) of `ask` over MCP HTTP with a token (plain urllib, and the SDK client unless `sdk` is
+    False), and of the same questions answered in process. `python -m bench` reports these."""
     for noisy in ("httpx2", "httpx", "mcp", "bot"):  # a line per request would be part of the figure
         logging.getLogger(noisy).setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as work:
@@ -134,15 +133,33 @@ def main() -> int:
         runtime = Runtime.open(replace(settings, data_dir=Path(work), mcp_token=TOKEN))
         server, url = serve(runtime)
         try:
-            http = anyio.run(over_http, url, args.calls)
-            plain = over_urllib(url, args.calls)
+            http = anyio.run(over_http, url, calls) if sdk else []
+            plain = over_urllib(url, calls)
         finally:
             server.should_exit = True
-        local = in_process(runtime, args.calls)
+        local = in_process(runtime, calls)
+        terms = len(runtime.glossary)
         runtime.close()
-    print(f"ask over MCP HTTP (token), SDK client, {len(runtime.glossary)} terms, {args.calls} calls: {figures(http)}")
-    print(f"ask over MCP HTTP (token), urllib, {args.calls} calls: {figures(plain)}")
-    print(f"ask in process (answer_question), {args.calls} calls: {figures(local)}")
+    out = {"terms": float(terms), "calls": float(calls)}
+    for name, samples in (("http", plain), ("sdk", http), ("in_process", local)):
+        if samples:
+            ordered = sorted(samples)
+            out[f"{name}_median_ms"] = statistics.median(ordered) * 1000
+            out[f"{name}_p99_ms"] = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=300)
+    args = parser.parse_args()
+    f = measure(args.calls)
+    n = int(f["terms"])
+    for name, label in (("sdk", "SDK client"), ("http", "urllib"), ("in_process", "in process (answer_question)")):
+        print(
+            f"ask {'over MCP HTTP (token), ' if name != 'in_process' else ''}{label}, {n} terms, {args.calls} calls: "
+            f"median {f[name + '_median_ms']:.3f} ms, p99 {f[name + '_p99_ms']:.3f} ms"
+        )
     return 0
 
 

@@ -104,6 +104,15 @@ class Table:
             _ratio(f["bot_wall_ms"], f["bare_wall_ms"]),
         )
 
+    def mcp_http(self, f: dict) -> None:
+        """`ask` over MCP streamable HTTP with a bearer token, beside the same questions answered in process."""
+        self.add(
+            f"{int(f['terms']):,} terms: `ask` over MCP HTTP with a token, median / p99 (vs in process)",
+            f"{_f(f['http_median_ms'], ' ms', 3)} / {_f(f['http_p99_ms'], ' ms', 3)}",
+            f"{_f(f['in_process_median_ms'], ' ms', 3)} / {_f(f['in_process_p99_ms'], ' ms', 3)}",
+            _ratio(f["http_median_ms"], f["in_process_median_ms"]),
+        )
+
     def start_only(self, size: int, f: dict) -> None:
         n = f"{size:,} terms"
         self.add(f"{n}: start to healthy, cold", _f(f.get("cold_s"), " s"), _f(f.get("bare_s"), " s"), "", "≤ 40 s")
@@ -190,6 +199,8 @@ def table_from(figures: dict) -> Table:
             table.served(int(size), value)
         elif kind == "start":
             table.start_only(int(size), value)
+        elif key == "mcp_http":
+            table.mcp_http(value)
     return table
 
 
