@@ -43,7 +43,7 @@ def check_sign_in(settings: Settings) -> None:
         if not getattr(settings, name.lower()):
             raise SignInNotReady(
                 f"{name} is not set, and sign-in for MCP needs MCP_PUBLIC_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET "
-                "and SLACK_BOT_TOKEN (see README, 'For AI agents')"
+                "and SLACK_BOT_TOKEN (see README, 'Use it from your AI assistant')"
             )
     public = settings.mcp_public_url
     if not public.startswith(("https://", "http://127.0.0.1", "http://localhost")):
