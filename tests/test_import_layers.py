@@ -20,7 +20,7 @@ GLOSSARY_STAGES = (
     ("names", "parse", "files", "roles", "questions", "codec"),
     ("rules", "variants"),
     ("load",),
-    ("db", "ranking", "meaning"),
+    ("db", "ranking", "meaning", "results"),
     ("scan", "readback"),
     ("lookup",),
     ("snapshot",),

@@ -59,7 +59,7 @@ def test_switched_off_names_still_hit(bundled_glossary, lane_off):
 
 
 def test_a_miss_lists_the_closest_terms_apart_from_the_answer(bundled_glossary):
-    r = bundled_glossary.ask("what does knowledge cutoff mean?")
+    r = bundled_glossary.ask("model registry - what is it and do we need one?")
     assert r.status == "miss" and not r.matches
     assert r.closest and len(r.closest) <= 3
     assert r.as_dict()["closest"][0]["slug"] == r.closest[0].term.slug

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
 from .questions import asked_about, asks, comparison, either, strip_frame
 from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
+from .results import LookupResult as LookupResult
+from .results import Match as Match
 from .scan import Found, Scanner
 from .variants import looks_like_acronym
 
@@ -42,65 +43,12 @@ CLOSEST_SHOWN = 3  # a miss lists at most this many terms closest in meaning
 ANSWERS_KEPT = 4096  # find() answers kept per glossary version
 
 
-@dataclass(frozen=True)
-class Match:
-    term: Term
-    score: float  # 100 for an exact match; lower for a typo, an inflection or a search
-    matched: str  # the name or alias that matched, as the glossary writes it
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    status: LookupStatus
-    query: str
-    matches: tuple[Match, ...] = ()
-    how: MatchHow = MatchHow.NONE
-    # A miss's nearest terms in meaning, shown as "closest in the glossary", never as an answer.
-    closest: tuple[Match, ...] = ()
-
-    @property
-    def term(self) -> Term | None:
-        return self.matches[0].term if self.status == LookupStatus.HIT else None
-
-    @property
-    def compared(self) -> tuple[Term, Term] | None:
-        """Both terms of a comparison ("X vs Y"), else None."""
-        if self.status == LookupStatus.COMPARISON and len(self.matches) == 2:
-            return self.matches[0].term, self.matches[1].term
-        return None
-
-    @property
-    def offer(self) -> str:
-        """What a non-hit offers the asker: "choice" (ambiguous), "did_you_mean" (typos),
-        "matching_definitions" (a question answered by search), "comparison" or "nothing" (a miss)."""
-        if self.status == LookupStatus.AMBIGUOUS:
-            return "choice"
-        if self.status == LookupStatus.COMPARISON:
-            return "comparison"
-        if self.status == LookupStatus.SUGGESTIONS:
-            return "matching_definitions" if self.how == MatchHow.SEARCH else "did_you_mean"
-        return "nothing"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "status": self.status,
-            "query": self.query,
-            "how": self.how,
-            "terms": [_match_dict(m) for m in self.matches],
-            "closest": [_match_dict(m) for m in self.closest],
-        }
-
-
 def _as_typed(text: str, subject: str) -> str:
     """The subject as the person typed it, capitals kept ("KV", not "kv"): acronyms are read by their case."""
     if normalise(text) == subject:
         return text
     at = normalise(text).find(subject)
     return text[at : at + len(subject)] if at >= 0 and normalise(text[at : at + len(subject)]) == subject else subject
-
-
-def _match_dict(m: Match) -> dict[str, object]:
-    return {"slug": m.term.slug, "term": m.term.term, "score": round(m.score, 1), "matched": m.matched}
 
 
 class Glossary:
