@@ -158,6 +158,9 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", Recorder)
     monkeypatch.setattr("bot.http.serve.wait_forever", lambda: None)
+    tuned = []  # the interpreter tuning of a server (bot/http/tuning.py), recorded instead of applied to pytest
+    monkeypatch.setattr("bot.http.tuning.before_start", lambda: tuned.append("before start"))
+    monkeypatch.setattr("bot.http.tuning.once_started", lambda: tuned.append("once started"))
     monkeypatch.chdir(tmp_path)
     for k, v in {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -171,4 +174,5 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
     assert main(["serve"]) == 0  # no signing secret needed in Socket Mode
     (app, token), marker = started
     assert token == "xapp-test-not-real" and marker == "started"
+    assert tuned == ["before start", "once started"]  # Socket Mode serves: it is tuned
     assert app.client.base_url == fake_slack.api_url

@@ -19,6 +19,7 @@ decision about processes, where a build runs:
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -69,7 +70,12 @@ class Builder:
                 if not or_here:
                     raise
                 log.warning("could not build the glossary in a separate process (%r); building it here", exc)
-        return ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+        report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+        if report.rebuilt:
+            # The build leaves reference cycles behind (YAML's loaders and nodes), made while the collector was
+            # paused: freed now, before a server freezes what it loads (collector.py) and keeps them for good.
+            gc.collect()
+        return report
 
 
 def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
@@ -88,7 +94,7 @@ def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> 
     report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, check=check_on_two_cores)
     built: list[Term] | None
     built, report.built = report.built, None  # the terms stay here: the server loads the saved index
-    indexed(db_path, report.version, (lambda _path: built) if built is not None else read_terms, serving=False)
+    indexed(db_path, report.version, (lambda _path: built) if built is not None else read_terms)
     return report
 
 
