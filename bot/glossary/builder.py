@@ -19,14 +19,13 @@ decision about processes, where a build runs:
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import load
+from . import collector, load
 from .db import BuildReport, ensure_built
 from .model import Term
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText
@@ -72,9 +71,7 @@ class Builder:
                 log.warning("could not build the glossary in a separate process (%r); building it here", exc)
         report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
         if report.rebuilt:
-            # The build leaves reference cycles behind (YAML's loaders and nodes), made while the collector was
-            # paused: freed now, before a server freezes what it loads (collector.py) and keeps them for good.
-            gc.collect()
+            collector.built_here()
         return report
 
 

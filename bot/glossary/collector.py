@@ -44,3 +44,11 @@ def loaded() -> None:
     """A glossary was just made and is kept: frozen, when this process is a server that asked for it."""
     if _freezing:
         gc.freeze()
+
+
+def built_here() -> None:
+    """A build just ran in this process, leaving reference cycles (YAML's loaders and nodes) made while the collector
+    was paused: in a server, collected now, before its next freeze would keep them for good. Elsewhere the
+    collector's own runs free them, and a test or a command is spared a full collection per build."""
+    if _freezing:
+        gc.collect()
