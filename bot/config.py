@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
@@ -20,10 +21,11 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable and the fix."""
 
 
+Get = Callable[[str, str], str]  # a variable's value, stripped, or the default
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _digest_time(get: Callable[[str, str], str]) -> tuple[int, int, str]:
+def _digest_time(get: Get) -> dict[str, Any]:
     """DIGEST_DAY (a weekday name, or its first three letters), DIGEST_HOUR (0-23), DIGEST_TZ (an IANA zone)."""
     day = get("DIGEST_DAY", "monday").lower()
     matches = [i for i, name in enumerate(WEEKDAYS) if day in (name, name[:3])]
@@ -40,7 +42,7 @@ def _digest_time(get: Callable[[str, str], str]) -> tuple[int, int, str]:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"DIGEST_TZ must be a time zone such as Europe/Paris, not {tz!r}") from None
-    return matches[0], hour, tz
+    return {"digest_day": matches[0], "digest_hour": hour, "digest_tz": tz}
 
 
 def _switch(value: str, name: str) -> bool:
@@ -93,77 +95,29 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Settings from these variables; a bad one is a SettingsError naming it (the first, in this order)."""
+
         def get(name: str, default: str = "") -> str:
             return (env.get(name) or default).strip()
 
-        data_dir = Path(get("DATA_DIR", "var"))
-        try:
-            port = int(get("PORT", "3000"))
-        except ValueError:
-            raise SettingsError(f"PORT must be a number, not {get('PORT')!r}; see .env.example") from None
-        try:
-            reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
-        except ValueError:
-            raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
-        try:
-            mcp_port = int(get("MCP_PORT", "8765"))
-        except ValueError:
-            raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
-        try:
-            max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
-        except ValueError:
-            max_file_bytes = 0
-        if max_file_bytes < 1:
-            raise SettingsError(
-                "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
-            )
-        digest_day, digest_hour, digest_tz = _digest_time(get)
-        retention = get("LOOKUP_RETENTION_DAYS", "90")
-        if not retention.isdigit() or int(retention) < 1:
-            raise SettingsError(
-                f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
-            )
-        log_level = get("LOG_LEVEL", "INFO").upper()
-        if log_level not in LOG_LEVELS:
-            raise SettingsError(
-                f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {get('LOG_LEVEL')!r}; see .env.example"
-            )
-        outbox = _outbox_settings(get)
-        meaning_lane = _switch(get("MEANING_LANE", "on"), "MEANING_LANE")
-        api_url = get("SLACK_API_URL")
-        if api_url and not api_url.endswith("/"):
-            api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
         return cls(
+            **_numbers(get),
+            **_digest_time(get),
+            **_retention_and_logs(get),
+            **_outbox_settings(get),
+            **_slack(get),
             glossary_dir=Path(get("GLOSSARY_DIR", "data/terms")),
             roles_file=Path(get("ROLES_FILE", "data/roles.yml")),
-            data_dir=data_dir,
+            data_dir=Path(get("DATA_DIR", "var")),
             database_url=get("DATABASE_URL"),
             glossary_name=get("GLOSSARY_NAME", "AI Glossary"),
             glossary_url=get("GLOSSARY_URL"),
-            port=port,
-            reload_seconds=reload_seconds,
-            slack_bot_token=get("SLACK_BOT_TOKEN"),
-            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_app_token=get("SLACK_APP_TOKEN"),
-            slack_api_url=api_url,
-            requests_channel=get("REQUESTS_CHANNEL"),
-            reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
-            log_level=log_level,
-            mcp_port=mcp_port,
+            owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
             mcp_token=get("MCP_TOKEN"),
             mcp_public_url=get("MCP_PUBLIC_URL").rstrip("/"),
             slack_client_id=get("SLACK_CLIENT_ID"),
             slack_client_secret=get("SLACK_CLIENT_SECRET"),
-            glossary_max_file_bytes=max_file_bytes,
-            owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
-            digest_day=digest_day,
-            digest_hour=digest_hour,
-            digest_tz=digest_tz,
-            lookup_retention_days=int(retention),
-            outbox_lease_seconds=float(outbox["outbox_lease_seconds"]),
-            outbox_max_attempts=int(outbox["outbox_max_attempts"]),
-            outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
-            meaning_lane=meaning_lane,
+            meaning_lane=_switch(get("MEANING_LANE", "on"), "MEANING_LANE"),
         )
 
     @property
@@ -190,9 +144,9 @@ class Settings:
                 )
 
 
-def _outbox_settings(get: Callable[[str, str], str]) -> dict[str, float | int]:
+def _outbox_settings(get: Get) -> dict[str, Any]:
     """OUTBOX_LEASE_SECONDS, OUTBOX_MAX_ATTEMPTS and OUTBOX_RETRY_SECONDS: positive numbers, or their defaults."""
-    found: dict[str, float | int] = {}
+    found: dict[str, Any] = {}
     for name, key, kind, default in (
         ("OUTBOX_LEASE_SECONDS", "outbox_lease_seconds", float, "60"),
         ("OUTBOX_MAX_ATTEMPTS", "outbox_max_attempts", int, "8"),
@@ -206,3 +160,63 @@ def _outbox_settings(get: Callable[[str, str], str]) -> dict[str, float | int]:
             raise SettingsError(f"{name} must be a positive number, not {get(name, default)!r}; see .env.example")
         found[key] = value
     return found
+
+
+def _numbers(get: Get) -> dict[str, Any]:
+    """PORT, GLOSSARY_RELOAD_SECONDS, MCP_PORT and GLOSSARY_MAX_FILE_BYTES."""
+    try:
+        port = int(get("PORT", "3000"))
+    except ValueError:
+        raise SettingsError(f"PORT must be a number, not {get('PORT', '')!r}; see .env.example") from None
+    try:
+        reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
+    except ValueError:
+        raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
+    try:
+        mcp_port = int(get("MCP_PORT", "8765"))
+    except ValueError:
+        raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT', '')!r}; see .env.example") from None
+    try:
+        max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
+    except ValueError:
+        max_file_bytes = 0
+    if max_file_bytes < 1:
+        raise SettingsError(
+            "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
+        )
+    return {
+        "port": port,
+        "reload_seconds": reload_seconds,
+        "mcp_port": mcp_port,
+        "glossary_max_file_bytes": max_file_bytes,
+    }
+
+
+def _retention_and_logs(get: Get) -> dict[str, Any]:
+    """LOOKUP_RETENTION_DAYS (1 or more) and LOG_LEVEL."""
+    retention = get("LOOKUP_RETENTION_DAYS", "90")
+    if not retention.isdigit() or int(retention) < 1:
+        raise SettingsError(
+            f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
+        )
+    log_level = get("LOG_LEVEL", "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(
+            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {get('LOG_LEVEL', '')!r}; see .env.example"
+        )
+    return {"lookup_retention_days": int(retention), "log_level": log_level}
+
+
+def _slack(get: Get) -> dict[str, Any]:
+    """The tokens, the API's address, the requests channel and the reviewers."""
+    api_url = get("SLACK_API_URL", "")
+    if api_url and not api_url.endswith("/"):
+        api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
+    return {
+        "slack_bot_token": get("SLACK_BOT_TOKEN", ""),
+        "slack_signing_secret": get("SLACK_SIGNING_SECRET", ""),
+        "slack_app_token": get("SLACK_APP_TOKEN", ""),
+        "slack_api_url": api_url,
+        "requests_channel": get("REQUESTS_CHANNEL", ""),
+        "reviewers": tuple(r for r in get("REVIEWERS", "").replace(",", " ").split() if r),
+    }

@@ -133,6 +133,7 @@ def test_a_broken_file_does_not_stop_define(env, capsys):
     assert "1 glossary files have errors" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_bot_runs(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(DATA_DIR=str(tmp_path / "var"), GLOSSARY_DIR=str(BUNDLED_TERMS))
@@ -150,6 +151,7 @@ def test_python_dash_m_bot_runs(tmp_path):
     assert ROOT.joinpath("pyproject.toml").exists()
 
 
+@pytest.mark.slow
 def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
     """`python -m bot search … | head`: the closed pipe is neither a traceback nor blamed on Slack."""
     import os

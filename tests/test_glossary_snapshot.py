@@ -163,6 +163,7 @@ def test_a_replaced_glossary_is_freed_without_the_cycle_collector(built):
                 gc.enable()
 
 
+@pytest.mark.slow
 def test_a_reload_built_elsewhere_leaves_the_index_for_the_server_to_load(tmp_path):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
     db_path = tmp_path / "g.db"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from termfactory import term_data, write_glossary, write_term
 
 from bot.glossary.live import LiveGlossary
@@ -47,6 +48,7 @@ def assert_reloads_on_its_own(tmp_path, interval: float) -> None:
     assert len(live.current) == 2
 
 
+@pytest.mark.slow  # a real watcher thread, on the kernel's and watchfiles' own clock
 def test_watch_reloads_on_its_own(tmp_path):
     assert_reloads_on_its_own(tmp_path, interval=0.05)
 
@@ -61,6 +63,7 @@ def poke_until(done: threading.Event, write, timeout: float = 60) -> None:
     assert done.is_set(), "the watcher never reported the change"
 
 
+@pytest.mark.slow  # a real watcher thread, on the kernel's and watchfiles' own clock
 def test_the_kernel_reports_an_edit_long_before_the_next_check_would(tmp_path):
     """With an hour between checks, only the kernel's change notification can explain a reload."""
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
@@ -76,6 +79,7 @@ def test_the_kernel_reports_an_edit_long_before_the_next_check_would(tmp_path):
         stop.set()
 
 
+@pytest.mark.slow  # a real watcher thread, on the kernel's and watchfiles' own clock
 def test_an_editors_swap_file_is_not_a_change(tmp_path, monkeypatch):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
     live = LiveGlossary(terms, tmp_path / "g.db")
@@ -107,6 +111,7 @@ def test_an_editors_swap_file_is_not_a_change(tmp_path, monkeypatch):
     assert not thread.is_alive()  # stopping the watch ends its thread
 
 
+@pytest.mark.slow  # a real watcher thread, on the kernel's and watchfiles' own clock
 def test_where_the_kernel_cannot_watch_every_interval_is_a_full_check(tmp_path, monkeypatch, caplog):
     import watchfiles
 
@@ -118,6 +123,7 @@ def test_where_the_kernel_cannot_watch_every_interval_is_a_full_check(tmp_path, 
     assert "checking it every 0.05s instead" in caplog.text
 
 
+@pytest.mark.slow  # a real watcher thread, on the kernel's and watchfiles' own clock
 def test_the_safety_net_checks_even_when_the_kernel_reports_nothing(tmp_path, monkeypatch):
     """Some mounts never report changes: the watch's timeout is a full check anyway."""
     import watchfiles

@@ -20,6 +20,7 @@ WORKER = Path(__file__).with_name("adversarial_files.py")
 BATCH = 400
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [9, 2026])
 def test_mutated_term_files_are_errors_never_crashes_or_hangs(seed):
     done = subprocess.run(

@@ -83,6 +83,7 @@ class Stdio:
         raise AssertionError(f"no reply to request {wanted}; stderr: {self.proc.stderr.read1(4000)!r}")
 
 
+@pytest.mark.slow
 def test_stdio_end_to_end_initialize_list_and_call(tmp_path):
     proc = _start(tmp_path)
     try:
@@ -164,6 +165,7 @@ def _wait_listening(proc, port):
     raise AssertionError("the HTTP server did not start listening")
 
 
+@pytest.mark.slow
 def test_http_with_a_token_refuses_requests_without_it(tmp_path):
     proc, port = _serving_http(tmp_path, MCP_TOKEN="s3cret-token-for-tests")
     try:
@@ -179,6 +181,7 @@ def test_http_with_a_token_refuses_requests_without_it(tmp_path):
     assert b"s3cret-token-for-tests" not in proc.stderr.read()
 
 
+@pytest.mark.slow
 def test_http_on_loopback_needs_no_token(tmp_path):
     proc, port = _serving_http(tmp_path)
     try:
@@ -189,6 +192,7 @@ def test_http_on_loopback_needs_no_token(tmp_path):
         _stop(proc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "glossary.example.org"])
 def test_http_beyond_loopback_without_a_token_refuses_to_start_in_one_line(tmp_path, host):
     done = subprocess.run(

@@ -54,6 +54,7 @@ def test_a_warm_start_reads_no_file_when_every_stat_matches(tmp_path, monkeypatc
 ALWAYS_ELSEWHERE = 0  # term files from which the builder process builds: every glossary, in these tests
 
 
+@pytest.mark.slow
 def test_a_rebuild_in_another_process_is_swapped_in_whole(tmp_path):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
     live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=ALWAYS_ELSEWHERE))
@@ -68,6 +69,7 @@ def test_a_rebuild_in_another_process_is_swapped_in_whole(tmp_path):
     assert live.reload() is False  # the stats of the new build are remembered
 
 
+@pytest.mark.slow
 def test_a_touched_file_rebuilt_elsewhere_is_not_a_change_and_is_remembered(tmp_path, monkeypatch):
     terms = write_glossary(tmp_path / "terms", term_data("alpha"))
     live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=ALWAYS_ELSEWHERE))
@@ -83,6 +85,7 @@ def test_a_touched_file_rebuilt_elsewhere_is_not_a_change_and_is_remembered(tmp_
     assert live.reload() is False
 
 
+@pytest.mark.slow
 def test_a_big_glossary_is_built_in_another_process_even_at_start(tmp_path, monkeypatch):
     """Its build's garbage must never land in the server's heap; a warm start then starts no builder."""
     terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))

@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.state.schema import history, term_requests, votes
@@ -82,6 +83,7 @@ WORKER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_processes_share_one_sqlite_file(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
     Store(url).close()  # tables exist before both start

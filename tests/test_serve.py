@@ -85,6 +85,7 @@ def assert_no_secrets(log):
     return text
 
 
+@pytest.mark.slow
 def test_procfile_web_process(tmp_path, fake_slack):
     line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:"))
     port = free_port()
@@ -100,6 +101,7 @@ def test_procfile_web_process(tmp_path, fake_slack):
     assert "auth.test" in text or fake_slack.of("auth.test")  # it really talked to the fake Slack
 
 
+@pytest.mark.slow
 def test_python_m_bot_serve_over_http(tmp_path, fake_slack):
     port = free_port()
     proc, log = run_until_healthy(
@@ -129,6 +131,7 @@ def test_missing_setting_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, e
     assert err.count("\n") == 1 and missing in err and ".env.example" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_gunicorn_without_settings_stops_with_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
@@ -158,6 +161,9 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", Recorder)
     monkeypatch.setattr("bot.http.serve.wait_forever", lambda: None)
+    tuned = []  # the interpreter tuning of a server (bot/http/tuning.py), recorded instead of applied to pytest
+    monkeypatch.setattr("bot.http.tuning.before_start", lambda: tuned.append("before start"))
+    monkeypatch.setattr("bot.http.tuning.once_started", lambda: tuned.append("once started"))
     monkeypatch.chdir(tmp_path)
     for k, v in {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -171,4 +177,5 @@ def test_app_token_chooses_socket_mode(tmp_path, monkeypatch, fake_slack):
     assert main(["serve"]) == 0  # no signing secret needed in Socket Mode
     (app, token), marker = started
     assert token == "xapp-test-not-real" and marker == "started"
+    assert tuned == ["before start", "once started"]  # Socket Mode serves: it is tuned
     assert app.client.base_url == fake_slack.api_url

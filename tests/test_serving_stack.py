@@ -40,6 +40,7 @@ def define(port: int) -> int:
     return reply.status
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [8, 100])
 def test_slow_clients_do_not_stop_define(web, count):
     port, _ = web
@@ -58,6 +59,7 @@ def raw(port: int, head: bytes, body: bytes) -> bytes:
         return sock.recv(1000)
 
 
+@pytest.mark.slow
 def test_content_length_over_a_megabyte_is_413_before_the_body_is_read(web):
     port, _ = web
     head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -65,6 +67,7 @@ def test_content_length_over_a_megabyte_is_413_before_the_body_is_read(web):
     assert answer.split(b" ")[1] == b"413"
 
 
+@pytest.mark.slow
 def test_chunked_body_over_a_megabyte_is_413(web):
     port, log = web
     head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -76,6 +79,7 @@ def test_chunked_body_over_a_megabyte_is_413(web):
     assert "CCCCCCCCCC" not in log.read()
 
 
+@pytest.mark.slow
 def test_health_reports_each_part(web):
     port, _ = web
     health = http("GET", f"http://127.0.0.1:{port}/healthz").json()

@@ -52,26 +52,31 @@ def slack(fake, **more):
     return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url} | more
 
 
+@pytest.mark.slow
 def test_rejected_bot_token(tmp_path, fake_slack):
     fake_slack.fail_methods["auth.test"] = "invalid_auth"
     one_line(run(tmp_path, ["serve"], **slack(fake_slack)), 2, "SLACK_BOT_TOKEN", "invalid_auth", "OAuth")
 
 
+@pytest.mark.slow
 def test_unreachable_slack(tmp_path):
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
     env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"
     one_line(run(tmp_path, ["serve"], **env), 1, "SLACK_API_URL", "cannot be reached")
 
 
+@pytest.mark.slow
 def test_bad_database_url(tmp_path, fake_slack):
     one_line(run(tmp_path, ["serve"], **slack(fake_slack, DATABASE_URL="not a url")), 2, "DATABASE_URL")
 
 
+@pytest.mark.slow
 def test_unreachable_database_url(tmp_path, fake_slack):
     url = f"postgresql://nobody@127.0.0.1:{free_port()}/gone"
     one_line(run(tmp_path, ["serve"], **slack(fake_slack, DATABASE_URL=url)), 1, "DATABASE_URL", "cannot be reached")
 
 
+@pytest.mark.slow
 def test_data_dir_that_cannot_be_written(tmp_path, fake_slack):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -79,14 +84,17 @@ def test_data_dir_that_cannot_be_written(tmp_path, fake_slack):
     one_line(run(tmp_path, ["serve"], **env), 1, "DATA_DIR", "not writable")
 
 
+@pytest.mark.slow
 def test_bogus_log_level(tmp_path, fake_slack):
     one_line(run(tmp_path, ["serve"], **slack(fake_slack, LOG_LEVEL="bogus")), 2, "LOG_LEVEL", "'bogus'")
 
 
+@pytest.mark.slow
 def test_a_meaning_lane_setting_that_is_neither_on_nor_off(tmp_path):
     one_line(run(tmp_path, ["ask", "what is rag"], MEANING_LANE="maybe"), 2, "MEANING_LANE", "on or off")
 
 
+@pytest.mark.slow
 def test_the_meaning_lane_switched_off_answers_by_words_only(tmp_path):
     """The same description, with the lane on and off: `ask --json` says how it was found."""
     on = run(tmp_path, ["ask", "--json", "the bot invents answers that sound right"])
@@ -94,6 +102,7 @@ def test_the_meaning_lane_switched_off_answers_by_words_only(tmp_path):
     assert json.loads(on.stdout)["closest"] and not json.loads(off.stdout)["closest"]
 
 
+@pytest.mark.slow
 def test_socket_mode_with_a_refused_app_token(tmp_path, fake_slack):
     fake_slack.fail_methods["apps.connections.open"] = "invalid_auth"
     env = slack(fake_slack, SLACK_APP_TOKEN="xapp-not-real")
@@ -102,10 +111,12 @@ def test_socket_mode_with_a_refused_app_token(tmp_path, fake_slack):
     assert "over Socket Mode" not in proc.stderr  # it never claimed to be serving
 
 
+@pytest.mark.slow
 def test_requests_export_with_a_bad_database_url(tmp_path):
     one_line(run(tmp_path, ["requests", "export"], DATABASE_URL="nonsense://"), 2, "DATABASE_URL")
 
 
+@pytest.mark.slow
 def test_requests_export_with_an_unreachable_database(tmp_path):
     url = f"postgresql://nobody@127.0.0.1:{free_port()}/gone"
     one_line(run(tmp_path, ["requests", "export"], DATABASE_URL=url), 1, "DATABASE_URL")

@@ -323,6 +323,7 @@ def _db(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_d_db_upgrade_on_a_sqlite_data_dir_works_and_is_idempotent(tmp_path):
     data_dir = tmp_path
     engine = make_first_release(f"sqlite:///{data_dir / 'state.db'}")
@@ -346,6 +347,7 @@ def test_d_db_upgrade_on_a_sqlite_data_dir_works_and_is_idempotent(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_d_db_upgrade_says_one_line_when_the_database_is_from_a_newer_release(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'state.db'}")
     upgrade(engine)
@@ -370,6 +372,7 @@ def test_head_names_the_newest_revision_alembic_knows():
     assert head() == HEAD
 
 
+@pytest.mark.slow
 def test_a_start_on_an_up_to_date_database_never_imports_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
     Store(url).close()  # created and upgraded: this one needs Alembic

@@ -25,7 +25,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import load
+from . import collector, load
 from .db import BuildReport, ensure_built
 from .model import Term
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText
@@ -69,7 +69,10 @@ class Builder:
                 if not or_here:
                     raise
                 log.warning("could not build the glossary in a separate process (%r); building it here", exc)
-        return ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+        report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+        if report.rebuilt:
+            collector.built_here()
+        return report
 
 
 def build_elsewhere(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> BuildReport:
@@ -88,7 +91,7 @@ def _build_and_index(glossary_dir: Path, db_path: Path, max_file_bytes: int) -> 
     report = ensure_built(glossary_dir, db_path, max_file_bytes=max_file_bytes, check=check_on_two_cores)
     built: list[Term] | None
     built, report.built = report.built, None  # the terms stay here: the server loads the saved index
-    indexed(db_path, report.version, (lambda _path: built) if built is not None else read_terms, serving=False)
+    indexed(db_path, report.version, (lambda _path: built) if built is not None else read_terms)
     return report
 
 

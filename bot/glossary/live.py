@@ -10,10 +10,8 @@ there is one, else the terms the builder just wrote (built here), else the terms
 from __future__ import annotations
 
 import logging
-import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from .builder import Builder
@@ -66,22 +64,6 @@ def _term_file_changed(change: object, path: str) -> bool:
     return name.endswith((".yml", ".yaml")) and not name.startswith(".")
 
 
-# While a new glossary's index is built on the watcher thread (seconds at 10,000 terms, all Python),
-# request threads would wait up to the interpreter's 5 ms switch interval at each of their GIL
-# handoffs. A 0.5 ms interval for those seconds cut a probe's p99 from ~100 to ~40-60 ms here.
-REBUILD_SWITCH_INTERVAL = 0.0005
-
-
-@contextmanager
-def _sharing_the_gil() -> Iterator[None]:
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, REBUILD_SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
 class LiveGlossary:
     def __init__(
         self,
@@ -124,8 +106,7 @@ class LiveGlossary:
             if report.version == old.version:
                 self._stats = stats  # touched, not changed
                 return False
-            with _sharing_the_gil():
-                new = _loaded(report, self.db_path, save_later=False)
+            new = _loaded(report, self.db_path, save_later=False)
             self.current, self.report, self._stats = new, report, stats
             self._log_report(self.report)
         for listener in self._listeners:

@@ -12,16 +12,12 @@ warm start, and all of a reload's stall inside the serving process); loading thi
 - Anything wrong with it (missing, truncated, another format) means it is built again; saving it is best
   effort: a read-only data folder costs the speed-up, nothing else.
 
-The collector is paused while the index is built or loaded (collector.py), and what a load made is then
-frozen (gc.freeze): those objects live until the next reload, and a full collection at 10,000 terms walks a
-quarter of a million of them (about 150 ms holding the GIL) for nothing. A glossary replaced by a reload is
-still freed as soon as nothing uses it: its objects form no reference cycles, so reference counting frees
-them, frozen or not (tests/test_glossary_snapshot.py holds this).
+The collector is paused while the index is built or loaded, and in a server what a load made is then frozen
+out of its sight (collector.py).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import marshal
@@ -76,14 +72,12 @@ def indexed(
     read: Callable[[Path], list[Term]],
     *,
     save_later: bool = False,
-    serving: bool = True,
 ) -> Glossary:
     """The glossary of this database: loaded from its saved index, else read (`read`), indexed and saved.
 
     save_later: saved on a daemon thread, for a server's cold start, which has no use for the file until its
     next start and should not wait most of a second for it (a crash meanwhile leaves no index, or a stray
-    temporary file, never a half-written index). serving=False: a builder process, which only saves the index
-    and exits, so nothing is collected or frozen for the long run."""
+    temporary file, never a half-written index)."""
     loaded = load(db_path, version)
     if loaded is not None:
         return loaded
@@ -92,11 +86,7 @@ def indexed(
     identity = database_identity(db_path)
     with collector.paused():
         glossary = Glossary(read(db_path), version=version, db_path=db_path)
-    if serving:
-        # A build just before (a cold start) leaves reference cycles behind (YAML's loaders and nodes), made
-        # while the collector was paused: collected now, or freezing would keep them for the life of the process.
-        gc.collect()
-        gc.freeze()  # as after a load (see the module's docstring)
+        collector.loaded()
     if save_later:
         saving = threading.Thread(target=save, args=(glossary, db_path, identity), name="save-index", daemon=True)
         saving.start()
@@ -164,7 +154,7 @@ def load(db_path: Path, version: str) -> Glossary | None:
                 _take(part, terms, state)
                 time.sleep(0)  # a reload loads this beside request threads: they go between the parts
             glossary = Glossary(terms, version=version, db_path=db_path, state=state)
-            gc.freeze()  # see the module's docstring
+            collector.loaded()
     except Exception as exc:  # a damaged file, whatever shape the damage takes: index again
         log.warning("the glossary's saved lookup index %s is unusable (%r); indexing again", index_path(db_path), exc)
         return None

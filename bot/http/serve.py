@@ -10,6 +10,7 @@ from typing import Any
 from ..config import Settings
 from ..logs import setup_logging
 from ..startup import check_start
+from . import tuning
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,11 @@ def _socket_mode(settings: Settings) -> int:
 
     from ..slack.app import build_bot
 
+    tuning.before_start()
     bot = check_start(lambda: build_bot(settings, socket_mode=True), settings)
     handler = SocketModeHandler(bot.app, settings.slack_app_token, logger=logging.getLogger("bot.socket_mode"))
     check_start(handler.connect, settings)  # a refused app token is one line here, not a traceback later
+    tuning.once_started()
     glossary = bot.runtime.glossary
     log.info("serving %d terms (glossary %s) over Socket Mode", len(glossary), glossary.version)
     wait_forever()

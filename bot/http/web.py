@@ -8,7 +8,6 @@ Built by a factory, so importing this module reads no setting and opens nothing.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sys
@@ -28,7 +27,7 @@ from ..runtime import Runtime
 from ..slack.app import Bot, build_bot
 from ..startup import StartupError, check_start, settings_or_exit
 from ..state.migrations import StateSchemaError
-from . import inbound
+from . import inbound, tuning
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -143,11 +142,6 @@ def create_wsgi(
     except (StateSchemaError, StartupError) as error:  # e.g. PostgreSQL behind: never a restart loop
         print(f"glossary-bot: {error}", file=sys.stderr)
         raise SystemExit(EXIT_WORKER_FAILED) from None
-    # Everything made so far (modules, Bolt, the glossary) lives as long as the process: out of the cycle
-    # collector's sight, each full collection walks only what requests make, not a quarter of a million
-    # long-lived objects (~150 ms holding the GIL at 10,000 terms: a p99 spike each time).
-    gc.collect()
-    gc.freeze()
     return app
 
 
@@ -155,4 +149,7 @@ def create_asgi(settings: Settings | None = None) -> Any:
     """The Procfile's app: create_wsgi() behind a layer that reads each request whole before a thread sees it."""
     from .asgi import BufferedWSGI
 
-    return BufferedWSGI(create_wsgi(settings))
+    tuning.before_start()
+    app = create_wsgi(settings)
+    tuning.once_started()
+    return BufferedWSGI(app)

@@ -127,6 +127,17 @@ def _help(a: Asking) -> dict:
     return help_message(a.runtime.roles, a.ask.text)
 
 
+SMALL_TALK = (
+    "Hi! I look up the terms in the team's glossary. Ask me `what is RAG?`, describe something "
+    "(`when the model makes stuff up`), or compare two terms (`RAG vs fine-tuning`)."
+)
+
+
+def _small_talk(a: Asking) -> dict:
+    """A greeting or thanks: a friendly line and how to ask, never a miss, and nothing recorded."""
+    return notice(SMALL_TALK)
+
+
 ROUTES: dict[Asked, Callable[[Asking], dict]] = {
     Asked.DEFINE: _define,
     Asked.HELP: _help,
@@ -141,6 +152,7 @@ ROUTES: dict[Asked, Callable[[Asking], dict]] = {
     Asked.MY_REQUESTS: _requests,
     Asked.SHOW_REQUEST: _requests,
     Asked.STATS: _stats,
+    Asked.SMALL_TALK: _small_talk,
 }
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
@@ -9,6 +10,15 @@ from bot.config import Settings
 from bot.http.web import create_wsgi
 
 from .harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Server
+
+E2E = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test here starts the real server over HTTP: all `slow` (`pytest -m "not slow"` leaves them out)."""
+    for item in items:
+        if E2E in item.path.resolve().parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
