@@ -86,7 +86,8 @@ def test_define_answers_a_comparison_after_its_own_lookup(glossary):
     assert [t.slug for t in answer.result.compared or ()] == ["alpha-model", "beta-model"]
     named = Runtime.define(rt, "U1", parse_command("delta vs epsilon"))  # type: ignore[arg-type]
     assert named.result.status == LookupStatus.HIT and named.card == "delta-vs-epsilon"  # a name beats a comparison
-    assert Runtime.define(rt, "U1", parse_command("alpha model or beta model")).result.status != "comparison"  # type: ignore[arg-type]
+    # One reading on every surface (issue 18): "X or Y" is a comparison in /define as in a mention.
+    assert Runtime.define(rt, "U1", parse_command("alpha model or beta model")).result.status == "comparison"  # type: ignore[arg-type]
 
 
 def test_the_words_asked_about(bundled_glossary):

@@ -108,9 +108,13 @@ def parse_command(text: str) -> Ask:
     return parse_question(text)
 
 
+# A person, a channel or @here named in Slack's markup is never part of a term, and never to be stored as one.
+_SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
+
+
 def parse_question(text: str) -> Ask:
     """An @-mention or a DM, the mention itself already removed (and `/define` text that is no subcommand)."""
-    text = " ".join(text.split()).strip()
+    text = " ".join(_SLACK_MARKUP.sub(" ", text).split()).strip()
     quoted = _QUOTED.match(text)
     if quoted:
         return Ask(Asked.DEFINE, quoted.group(1).strip(), full_text=quoted.group(1).strip())

@@ -170,12 +170,12 @@ class Glossary:
         not only its subject, is what the meaning lane reads."""
         text = question[:MAX_QUESTION]
         key = normalise(text)
+        as_name = self._by_name(text) if len(text) <= MAX_QUERY else None
+        if as_name and as_name.status == LookupStatus.HIT:  # a name is not read as a question: "statement of work"
+            return LookupResult(as_name.status, question, as_name.matches, as_name.how)  # …nor as a comparison
         compared = self.compare(question)
         if compared:
             return compared
-        as_name = self._by_name(text) if len(text) <= MAX_QUERY else None
-        if as_name and as_name.status == LookupStatus.HIT:  # a name is not read as a question: "statement of work"
-            return LookupResult(as_name.status, question, as_name.matches, as_name.how)
         subject = strip_frame(key)
         if not subject:
             return LookupResult(LookupStatus.MISS, question)
@@ -266,6 +266,8 @@ class Glossary:
         meant = self._meant(described or key)
         floor = self.ranker.meaning_floor(key)
         offered = [(slug, score) for slug, score in meant if score >= floor]
+        if offered and self.ranker.flat(key, [score for _, score in meant]):
+            offered = []  # a long text close to many terms alike (a pasted status update) is about none of them
         # With a close spelling found, only terms holding every word may join it: any-word search is for
         # text that names no term, and would only add noise (and time) to a typo.
         searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)

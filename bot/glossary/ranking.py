@@ -42,6 +42,11 @@ MEANING_FLOOR_ONE_WORD = 54.0
 MEANING_FLOOR_STEP = 3.0
 MEANING_FLOOR_LONG = 30.0
 MEANING_CLOSEST = 25.0
+# A long text (a paste, a status update) sits near many terms at once: offered only when its best term stands out
+# from the next by PEAK, or clears the floor by CLEAR_ABOVE_FLOOR.
+LONG_TEXT_WORDS = 12
+PEAK = 1.0
+CLEAR_ABOVE_FLOOR = 5.0
 # With the meaning lane on, a full-text result is offered only above this score and when its meaning is not
 # far from the text's: both signals decide (calibrated with the floors above).
 AGREED_SEARCH_FLOOR = 50.0
@@ -273,6 +278,13 @@ class Ranker:
             if found is not None:
                 said[i] = found[0]
         return " ".join(said)
+
+    def flat(self, key: str, scores: list[float]) -> bool:
+        """Whether a long text's meaning scores are too even to point at one term (see LONG_TEXT_WORDS)."""
+        said = [w for w in words(key) if w not in FILLER]
+        if len(said) < LONG_TEXT_WORDS or len(scores) < 2:
+            return False
+        return scores[0] - scores[1] < PEAK and scores[0] < self.meaning_floor(key) + CLEAR_ABOVE_FLOOR
 
     def meaning_floor(self, key: str) -> float:
         """How close in meaning a term must be to be offered for this text (see the thresholds above)."""
