@@ -86,6 +86,8 @@ class Settings:
     outbox_retry_seconds: float = 2.0
     # MEANING_LANE=off: questions are answered by the word lane alone (see README, "How a term is found").
     meaning_lane: bool = True
+    # EXPLAIN_VIEWED=off: the agent DM does not read the channel or thread a person is looking at.
+    explain_viewed: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -126,6 +128,7 @@ class Settings:
             )
         outbox = _outbox_settings(get)
         meaning_lane = _switch(get("MEANING_LANE", "on"), "MEANING_LANE")
+        explain_viewed = _switch(get("EXPLAIN_VIEWED", "on"), "EXPLAIN_VIEWED")
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -157,6 +160,7 @@ class Settings:
             outbox_max_attempts=int(outbox["outbox_max_attempts"]),
             outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
             meaning_lane=meaning_lane,
+            explain_viewed=explain_viewed,
         )
 
     @property

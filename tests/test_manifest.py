@@ -13,22 +13,23 @@ from bot.slack.app import LISTENER_MODULES
 from bot.slack.kit import ids
 
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
-KINDS = {"command", "action", "view", "options", "shortcut", "event"}
+KINDS = {"command", "action", "view", "options", "shortcut", "event", "function"}
 
 
 def registered() -> dict[str, set]:
     """Every id each kind of listener is registered for, read from the LISTENERS tables."""
     found: dict[str, set] = defaultdict(set)
     for module in LISTENER_MODULES:
-        for kind, listener_id, _handler in module.LISTENERS:
+        for kind, listener_id, *_handler in module.LISTENERS:
             found[kind].add(listener_id)
     return found
 
 
 def test_every_row_is_a_known_kind_and_a_module_level_handler():
     for module in LISTENER_MODULES:
-        for kind, _id, handler in module.LISTENERS:
+        for kind, _id, handler, *matchers in module.LISTENERS:
             assert kind in KINDS, (module.__name__, kind)
+            assert all(getattr(module, m.__name__, None) is m for row in matchers for m in row), module.__name__
             # Importable by name, so a test can call it: no closures.
             assert getattr(module, handler.__name__) is handler, (module.__name__, handler)
 
@@ -75,3 +76,13 @@ def test_interactivity_and_socket_mode():
 def test_scopes_cover_what_the_app_calls():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "app_mentions:read", "im:history", "usergroups:read"} <= scopes
+
+
+def test_the_agent_dm_is_declared_with_what_it_needs():
+    features = MANIFEST["features"]
+    assert features["agent_view"]["agent_description"].strip()
+    assert "assistant_view" not in features  # one experience per manifest; the older one is served in code only
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    # prompts and status (assistant.threads.*), membership (conversations.members), reading (history, replies)
+    assert {"assistant:write", "channels:read", "groups:read", "channels:history", "groups:history"} <= scopes
+    assert {"app_context_changed", "app_home_opened", "message"} <= registered()["event"]

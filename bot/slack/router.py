@@ -201,19 +201,9 @@ def on_mention(event: dict[str, Any], context: BoltContext) -> None:
         reply(deps.runtime.outbox, event["channel"], message, thread_ts=thread)
 
 
-def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
-    # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-        return
-    deps = deps_of(context)
-    message = answer(_asked(deps, event, context, "dm"))  # a DM is private: every answer goes there
-    reply(deps.runtime.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
-
-
-# The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and
-# on_direct_message keeps only the ones a person typed to the bot.
+# A DM is the agent DM now: bot/slack/assistant answers it (with a status, in the message's thread), through
+# answer() here for everything but what only the DM adds.
 LISTENERS: list[Listener] = [
     ("command", ids.COMMAND, define),
     ("event", "app_mention", on_mention),
-    ("event", "message", on_direct_message),
 ]

@@ -17,7 +17,7 @@ SHARE = "share_card"
 MORE = "toggle_more"
 
 # Events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
-EVENTS = ("app_mention", "message.im", "app_home_opened")
+EVENTS = ("app_mention", "message.im", "app_home_opened", "app_context_changed")
 
 ACTIONS: tuple = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
 
