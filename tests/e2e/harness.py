@@ -53,6 +53,11 @@ class FakeSlack:
     faults: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
     retry_after: int = 1
     posted: dict[str, list[dict]] = field(default_factory=dict)  # channel -> messages that were posted
+    # Conversations people post in (not the bot), newest first as conversations.history gives them; a channel
+    # absent from `members` is one the bot cannot read (not_in_channel), as Slack answers.
+    histories: dict[str, list[dict]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    member_page: int = 2  # conversations.members answers in pages this long, with a next_cursor
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -155,9 +160,15 @@ class FakeSlack:
             if isinstance(message.get("metadata"), str):
                 message["metadata"] = json.loads(message["metadata"])
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
+        if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
+            return self._history(call)
         if method == "conversations.history":
             messages = self.posted.get(str(call.body.get("channel")), [])
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
+        if method == "conversations.replies":
+            return self._replies(call)
+        if method == "conversations.members":
+            return self._members(call)
         if method in ("chat.postMessage", "chat.update"):
             return {
                 "ok": True,
@@ -172,6 +183,36 @@ class FakeSlack:
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"ok": True, "view": {"id": "V0001"}}
         return {"ok": True}
+
+    def _history(self, call: Call) -> dict:
+        channel = str(call.body.get("channel"))
+        if channel not in self.members:
+            return {"ok": False, "error": "not_in_channel"}
+        limit = int(call.body.get("limit") or 100)
+        messages = self.histories[channel]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _replies(self, call: Call) -> dict:
+        channel, ts = str(call.body.get("channel")), str(call.body.get("ts"))
+        if channel not in self.members:
+            return {"ok": False, "error": "not_in_channel"}
+        thread = [m for m in self.histories.get(channel, []) if ts in (m.get("ts"), m.get("thread_ts"))]
+        thread.sort(key=lambda m: float(m["ts"]))  # replies: the parent first, oldest first
+        return {"ok": True, "messages": thread[: int(call.body.get("limit") or 100)], "has_more": False}
+
+    def _members(self, call: Call) -> dict:
+        channel = str(call.body.get("channel"))
+        if channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        start = int(call.body.get("cursor") or 0)
+        people = self.members[channel]
+        page = people[start : start + self.member_page]
+        more = start + self.member_page < len(people)
+        return {
+            "ok": True,
+            "members": page,
+            "response_metadata": {"next_cursor": str(start + self.member_page) if more else ""},
+        }
 
     # --- reading what happened -------------------------------------------------------------
 
