@@ -88,6 +88,8 @@ class Settings:
     meaning_lane: bool = True
     # EXPLAIN_VIEWED=off: the agent DM does not read the channel or thread a person is looking at.
     explain_viewed: bool = True
+    # UNFURL_WORK_OBJECTS=off: term links unfurl as classic cards only, never as Work Objects.
+    unfurl_work_objects: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -129,6 +131,7 @@ class Settings:
         outbox = _outbox_settings(get)
         meaning_lane = _switch(get("MEANING_LANE", "on"), "MEANING_LANE")
         explain_viewed = _switch(get("EXPLAIN_VIEWED", "on"), "EXPLAIN_VIEWED")
+        work_objects = _switch(get("UNFURL_WORK_OBJECTS", "on"), "UNFURL_WORK_OBJECTS")
         api_url = get("SLACK_API_URL")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
@@ -161,6 +164,7 @@ class Settings:
             outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
             meaning_lane=meaning_lane,
             explain_viewed=explain_viewed,
+            unfurl_work_objects=work_objects,
         )
 
     @property

@@ -47,8 +47,8 @@ CORE = (
 #   feedback, reviews  a 👎 and a digest's "Needs a change" both file a change request through requests/
 #   home     the Home tab shows browse shelves, cards and requests
 #   router   the one subcommand table for /define, mentions and DMs: reaches every feature's answer
-#   assistant  the agent DM (and, beside it, any later room for where Slack now asks: link cards, Workflow steps): it
-#            answers through the router's table and the cards
+#   assistant, unfurls   where Slack now asks: the agent DM (it answers through the router's table) and term
+#            links that unfold (cards and Work Objects); neither needs the other
 #   app      builds the Bolt app: registers every feature's listeners
 SLACK_LAYERS = (
     ("kit",),
@@ -58,7 +58,7 @@ SLACK_LAYERS = (
     ("feedback", "reviews"),
     ("home",),
     ("router",),
-    ("assistant",),
+    ("assistant", "unfurls"),
     ("app",),
 )
 

@@ -86,3 +86,10 @@ def test_the_agent_dm_is_declared_with_what_it_needs():
     # prompts and status (assistant.threads.*), membership (conversations.members), reading (history, replies)
     assert {"assistant:write", "channels:read", "groups:read", "channels:history", "groups:history"} <= scopes
     assert {"app_context_changed", "app_home_opened", "message"} <= registered()["event"]
+
+
+def test_term_links_are_declared_with_what_they_need():
+    assert MANIFEST["features"]["unfurl_domains"]  # the host of GLOSSARY_URL, replaced at install
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert {"links:read", "links:write"} <= scopes  # link_shared; chat.unfurl
+    assert {"link_shared", "entity_details_requested"} <= registered()["event"]

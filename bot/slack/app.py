@@ -34,6 +34,7 @@ from .requests import filing, triage
 from .requests import letters as request_letters
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
+from .unfurls import handlers as unfurl_handlers
 
 log = logging.getLogger(__name__)
 # The modules whose LISTENERS tables register() reads, one per thing a feature answers: each declares
@@ -50,6 +51,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     explain_shortcut,
     feedback_handlers,
     assistant_handlers,
+    unfurl_handlers,
 )
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer

@@ -58,6 +58,7 @@ class FakeSlack:
     histories: dict[str, list[dict]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     member_page: int = 2  # conversations.members answers in pages this long, with a next_cursor
+    work_objects: bool = True  # False: chat.unfurl refuses entity metadata, as a workspace without Work Objects
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -165,6 +166,8 @@ class FakeSlack:
         if method == "conversations.history":
             messages = self.posted.get(str(call.body.get("channel")), [])
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
+        if method == "chat.unfurl" and call.body.get("metadata") and not self.work_objects:
+            return {"ok": False, "error": "feature_not_enabled"}
         if method == "conversations.replies":
             return self._replies(call)
         if method == "conversations.members":

@@ -46,7 +46,7 @@ def _explained(runtime: Runtime, client: WebClient, user: str, viewing: Viewing 
     read = read_viewing(client, user, viewing)
     if read.refusal:
         return notice(read.refusal)
-    explained = runtime.explain(user, read.text, surface="dm")
+    explained = runtime.explain(user, read.text, surface="explain")  # scanned: not counted as lookups
     message = explain_message(explained.found, explained.framing)
     where = f"<#{viewing.channel}>" + (" (this thread)" if viewing.thread_ts else "")
     # Said in the heading, not in a block of its own: the explain message may already hold Slack's 50 blocks.

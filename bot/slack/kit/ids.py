@@ -17,7 +17,14 @@ SHARE = "share_card"
 MORE = "toggle_more"
 
 # Events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
-EVENTS = ("app_mention", "message.im", "app_home_opened", "app_context_changed")
+EVENTS = (
+    "app_mention",
+    "message.im",
+    "app_home_opened",
+    "app_context_changed",
+    "link_shared",
+    "entity_details_requested",
+)
 
 ACTIONS: tuple = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
 
