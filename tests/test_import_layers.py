@@ -47,8 +47,8 @@ CORE = (
 #   feedback, reviews  a 👎 and a digest's "Needs a change" both file a change request through requests/
 #   home     the Home tab shows browse shelves, cards and requests
 #   router   the one subcommand table for /define, mentions and DMs: reaches every feature's answer
-#   assistant, unfurls   where Slack now asks: the agent DM (it answers through the router's table) and term
-#            links that unfold (cards and Work Objects); neither needs the other
+#   assistant, unfurls, steps   where Slack now asks: the agent DM (it answers through the router's table), term
+#            links that unfold (cards and Work Objects), Workflow Builder steps; none needs another
 #   app      builds the Bolt app: registers every feature's listeners
 SLACK_LAYERS = (
     ("kit",),
@@ -58,7 +58,7 @@ SLACK_LAYERS = (
     ("feedback", "reviews"),
     ("home",),
     ("router",),
-    ("assistant", "unfurls"),
+    ("assistant", "unfurls", "steps"),
     ("app",),
 )
 

@@ -42,8 +42,10 @@ def test_commands_match():
 def test_events_match():
     declared = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     assert declared == set(ids.EVENTS)
-    # message.im arrives as the "message" event; Bolt listens by event type
-    assert {e.split(".")[0] for e in declared} == registered()["event"]
+    # message.im arrives as the "message" event; Bolt listens by event type. function_executed is heard through
+    # app.function, by each step's callback_id (test_functions_match).
+    assert {e.split(".")[0] for e in declared} - {"function_executed"} == registered()["event"]
+    assert ("function_executed" in declared) == bool(registered()["function"])
 
 
 def test_declared_ids_and_registered_listeners_are_the_same_set():
@@ -93,3 +95,20 @@ def test_term_links_are_declared_with_what_they_need():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"links:read", "links:write"} <= scopes  # link_shared; chat.unfurl
     assert {"link_shared", "entity_details_requested"} <= registered()["event"]
+
+
+def test_functions_match():
+    """Every step declared is registered, and the other way round; each names the inputs its handler reads."""
+    functions = MANIFEST.get("functions") or {}
+    assert set(functions) == registered()["function"] == set(ids.FUNCTIONS)
+    for callback_id, step in functions.items():
+        assert step["title"] and step["description"], callback_id
+        inputs = step["input_parameters"]["properties"]
+        assert set(step["input_parameters"].get("required", [])) <= set(inputs), callback_id
+        assert step["output_parameters"]["properties"], callback_id
+        for name, spec in {**inputs, **step["output_parameters"]["properties"]}.items():
+            assert spec["type"] in {"string", "integer", "boolean", "slack#/types/user_id"}, (callback_id, name)
+            assert spec.get("title"), (callback_id, name)
+    # Custom steps need an org-ready app whose functions run remotely (this server), as Slack's docs say.
+    assert MANIFEST["settings"]["org_deploy_enabled"] is True
+    assert MANIFEST["settings"]["function_runtime"] == "remote"

@@ -34,6 +34,7 @@ from .requests import filing, triage
 from .requests import letters as request_letters
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
+from .steps import handlers as step_handlers
 from .unfurls import handlers as unfurl_handlers
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     feedback_handlers,
     assistant_handlers,
     unfurl_handlers,
+    step_handlers,
 )
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
