@@ -27,7 +27,7 @@ from .browse.replies import browse_reply
 from .cards.answers import answer_message
 from .cards.results import help_message, search_message
 from .kit import ids
-from .kit.blocks import escape
+from .kit.blocks import escape, section
 from .kit.deps import Deps, Listener, deps_of
 from .kit.messages import notice
 from .outbox.modals import open_modal
@@ -127,6 +127,13 @@ def _help(a: Asking) -> dict:
     return help_message(a.runtime.roles, a.ask.text)
 
 
+def _small_talk(a: Asking) -> dict:
+    """A greeting or thanks (bot/answers/ask.py reads it): a friendly line and how to ask, never a miss."""
+    helped = help_message(a.runtime.roles)
+    hello = "Hello! Ask me about any term in the team glossary, such as *what is RAG?*"
+    return {"text": hello, "blocks": [section(hello), *helped["blocks"]]}
+
+
 ROUTES: dict[Asked, Callable[[Asking], dict]] = {
     Asked.DEFINE: _define,
     Asked.HELP: _help,
@@ -141,6 +148,7 @@ ROUTES: dict[Asked, Callable[[Asking], dict]] = {
     Asked.MY_REQUESTS: _requests,
     Asked.SHOW_REQUEST: _requests,
     Asked.STATS: _stats,
+    Asked.SMALL_TALK: _small_talk,
 }
 
 

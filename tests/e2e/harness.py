@@ -16,6 +16,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
 
+from . import conversations
+
 SIGNING_SECRET = "test-signing-secret-not-real"
 BOT_TOKEN = "xoxb-test-token-not-real"
 BOT_USER = "UBOT0001"
@@ -162,16 +164,16 @@ class FakeSlack:
                 message["metadata"] = json.loads(message["metadata"])
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
         if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
-            return self._history(call)
+            return conversations.history(self, call.body)
         if method == "conversations.history":
             messages = self.posted.get(str(call.body.get("channel")), [])
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
         if method == "chat.unfurl" and call.body.get("metadata") and not self.work_objects:
             return {"ok": False, "error": "feature_not_enabled"}
         if method == "conversations.replies":
-            return self._replies(call)
+            return conversations.replies(self, call.body)
         if method == "conversations.members":
-            return self._members(call)
+            return conversations.members(self, call.body)
         if method in ("chat.postMessage", "chat.update"):
             return {
                 "ok": True,
@@ -186,36 +188,6 @@ class FakeSlack:
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"ok": True, "view": {"id": "V0001"}}
         return {"ok": True}
-
-    def _history(self, call: Call) -> dict:
-        channel = str(call.body.get("channel"))
-        if channel not in self.members:
-            return {"ok": False, "error": "not_in_channel"}
-        limit = int(call.body.get("limit") or 100)
-        messages = self.histories[channel]
-        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
-
-    def _replies(self, call: Call) -> dict:
-        channel, ts = str(call.body.get("channel")), str(call.body.get("ts"))
-        if channel not in self.members:
-            return {"ok": False, "error": "not_in_channel"}
-        thread = [m for m in self.histories.get(channel, []) if ts in (m.get("ts"), m.get("thread_ts"))]
-        thread.sort(key=lambda m: float(m["ts"]))  # replies: the parent first, oldest first
-        return {"ok": True, "messages": thread[: int(call.body.get("limit") or 100)], "has_more": False}
-
-    def _members(self, call: Call) -> dict:
-        channel = str(call.body.get("channel"))
-        if channel not in self.members:
-            return {"ok": False, "error": "channel_not_found"}
-        start = int(call.body.get("cursor") or 0)
-        people = self.members[channel]
-        page = people[start : start + self.member_page]
-        more = start + self.member_page < len(people)
-        return {
-            "ok": True,
-            "members": page,
-            "response_metadata": {"next_cursor": str(start + self.member_page) if more else ""},
-        }
 
     # --- reading what happened -------------------------------------------------------------
 

@@ -165,3 +165,11 @@ def test_the_older_assistant_container_still_works(server, fake_slack):
     assert post.body["thread_ts"] == "1700000500.1" and '"fine-tuning"' in json.dumps(blocks_of(post))
     [status] = fake_slack.of("assistant.threads.setStatus")
     assert status.body["thread_ts"] == "1700000500.1"
+
+
+def test_thanks_gets_a_friendly_line_not_a_miss(server, fake_slack):
+    dm(server, "thanks!", "EvThanks1")
+    [post] = fake_slack.wait_for("chat.postMessage")
+    message = {"text": post.body["text"], "blocks": blocks_of(post)}
+    assert_valid_message(message)
+    assert message["text"].startswith("Hello!") and "No term matches" not in json.dumps(message["blocks"])
