@@ -16,7 +16,7 @@ from slack_sdk.models.metadata import (
     ExternalRef,
 )
 
-from .harness import event_body, signed_post
+from .harness import block_action, event_body, interaction_body, signed_post
 
 JSON = "application/json"
 SITE = "https://docs.example.com/glossary"
@@ -151,3 +151,19 @@ def test_a_term_gone_since_the_link_was_posted_says_so(server, fake_slack):
     error = body_json(call, "error")
     assert error["status"] == "custom" and "no longer in the glossary" in error["custom_message"]
     assert "metadata" not in call.body
+
+
+def test_open_the_card_on_a_classic_unfurl_answers_the_clicker_privately(make_server, fake_slack):
+    server = make_server(glossary_url=SITE, unfurl_work_objects=False)
+    link_shared(server, [LINK], event_id="EvLink4")
+    [call] = fake_slack.wait_for("chat.unfurl")
+    [button] = body_json(call, "unfurls")[LINK]["blocks"][2]["elements"]
+    click = block_action(
+        button["action_id"], button["value"], ephemeral=False, response_url=fake_slack.response_url("unfurl")
+    )
+    click["container"] = {**click["container"], "type": "message_attachment", "is_app_unfurl": True}
+    form = "application/x-www-form-urlencoded"
+    assert signed_post(server.url + "/slack/events", interaction_body(click), form).status == 200
+    [answer] = fake_slack.wait_for("/respond/unfurl")
+    assert answer.body["response_type"] == "ephemeral" and answer.body["replace_original"] is False
+    assert "hallucination" in json.dumps(answer.body["blocks"])  # the full card, for the clicker only
