@@ -92,6 +92,10 @@ class Settings:
     outbox_retry_seconds: float = 2.0
     # MEANING_LANE=off: questions are answered by the word lane alone (see README, "How a term is found").
     meaning_lane: bool = True
+    # EXPLAIN_VIEWED=off: the agent DM does not read the channel or thread a person is looking at.
+    explain_viewed: bool = True
+    # UNFURL_WORK_OBJECTS=off: term links unfurl as classic cards only, never as Work Objects.
+    unfurl_work_objects: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -118,6 +122,8 @@ class Settings:
             slack_client_id=get("SLACK_CLIENT_ID"),
             slack_client_secret=get("SLACK_CLIENT_SECRET"),
             meaning_lane=_switch(get("MEANING_LANE", "on"), "MEANING_LANE"),
+            explain_viewed=_switch(get("EXPLAIN_VIEWED", "on"), "EXPLAIN_VIEWED"),
+            unfurl_work_objects=_switch(get("UNFURL_WORK_OBJECTS", "on"), "UNFURL_WORK_OBJECTS"),
         )
 
     @property

@@ -179,7 +179,8 @@ class Runtime:
     # --- lookup analytics: no user id, no channel id, nothing but the query (see bot/state/lookups.py) ---
 
     def record_lookup(self, surface: str, query: str, result: LookupResult) -> None:
-        """Report one lookup: surface is "slash", "mention", "dm", "button", "mcp", "home" or "shortcut".
+        """Report one lookup: surface is "slash", "mention", "dm", "button", "mcp", "home", "unfurl", "workflow",
+        "shortcut" or "explain" (the last two: terms the scanner found, see state/lookups.SCANNED).
         Queued, never written on the answer's path, and it never raises."""
         try:
             term = result.term

@@ -47,6 +47,8 @@ CORE = (
 #   feedback, reviews  a 👎 and a digest's "Needs a change" both file a change request through requests/
 #   home     the Home tab shows browse shelves, cards and requests
 #   router   the one subcommand table for /define, mentions and DMs: reaches every feature's answer
+#   assistant, unfurls, steps   where Slack now asks: the agent DM (it answers through the router's table), term
+#            links that unfold (cards and Work Objects), Workflow Builder steps; none needs another
 #   app      builds the Bolt app: registers every feature's listeners
 SLACK_LAYERS = (
     ("kit",),
@@ -56,6 +58,7 @@ SLACK_LAYERS = (
     ("feedback", "reviews"),
     ("home",),
     ("router",),
+    ("assistant", "unfurls", "steps"),
     ("app",),
 )
 

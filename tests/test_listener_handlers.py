@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.glossary.model import Framing
 from bot.runtime import Runtime
 from bot.slack import router
+from bot.slack.assistant.handlers import on_agent_message
 from bot.slack.cards import buttons
 from bot.slack.kit.card_state import CardState
 from bot.slack.kit.deps import Deps
@@ -153,7 +154,7 @@ def test_stats_by_mention_is_the_stats_report_privately_as_by_slash_command(cont
 )
 def test_only_a_persons_own_dm_is_answered(context, runtime, event):
     before = _last_letter(runtime)
-    router.on_direct_message(event={"ts": "1.1", "channel": "D1", **event}, context=context)
+    on_agent_message(event={"ts": "1.1", "channel": "D1", **event}, client=Mock(WebClient), context=context)
     assert _new_letters(runtime, before) == []
 
 

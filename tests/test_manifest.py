@@ -13,22 +13,23 @@ from bot.slack.app import LISTENER_MODULES
 from bot.slack.kit import ids
 
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
-KINDS = {"command", "action", "view", "options", "shortcut", "event"}
+KINDS = {"command", "action", "view", "options", "shortcut", "event", "function"}
 
 
 def registered() -> dict[str, set]:
     """Every id each kind of listener is registered for, read from the LISTENERS tables."""
     found: dict[str, set] = defaultdict(set)
     for module in LISTENER_MODULES:
-        for kind, listener_id, _handler in module.LISTENERS:
+        for kind, listener_id, *_handler in module.LISTENERS:
             found[kind].add(listener_id)
     return found
 
 
 def test_every_row_is_a_known_kind_and_a_module_level_handler():
     for module in LISTENER_MODULES:
-        for kind, _id, handler in module.LISTENERS:
+        for kind, _id, handler, *matchers in module.LISTENERS:
             assert kind in KINDS, (module.__name__, kind)
+            assert all(getattr(module, m.__name__, None) is m for row in matchers for m in row), module.__name__
             # Importable by name, so a test can call it: no closures.
             assert getattr(module, handler.__name__) is handler, (module.__name__, handler)
 
@@ -41,8 +42,10 @@ def test_commands_match():
 def test_events_match():
     declared = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     assert declared == set(ids.EVENTS)
-    # message.im arrives as the "message" event; Bolt listens by event type
-    assert {e.split(".")[0] for e in declared} == registered()["event"]
+    # message.im arrives as the "message" event; Bolt listens by event type. function_executed is heard through
+    # app.function, by each step's callback_id (test_functions_match).
+    assert {e.split(".")[0] for e in declared} - {"function_executed"} == registered()["event"]
+    assert ("function_executed" in declared) == bool(registered()["function"])
 
 
 def test_declared_ids_and_registered_listeners_are_the_same_set():
@@ -75,3 +78,37 @@ def test_interactivity_and_socket_mode():
 def test_scopes_cover_what_the_app_calls():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "app_mentions:read", "im:history", "usergroups:read"} <= scopes
+
+
+def test_the_agent_dm_is_declared_with_what_it_needs():
+    features = MANIFEST["features"]
+    assert features["agent_view"]["agent_description"].strip()
+    assert "assistant_view" not in features  # one experience per manifest; the older one is served in code only
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    # prompts and status (assistant.threads.*), membership (conversations.members), reading (history, replies)
+    assert {"assistant:write", "channels:read", "groups:read", "channels:history", "groups:history"} <= scopes
+    assert {"app_context_changed", "app_home_opened", "message"} <= registered()["event"]
+
+
+def test_term_links_are_declared_with_what_they_need():
+    assert MANIFEST["features"]["unfurl_domains"]  # the host of GLOSSARY_URL, replaced at install
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert {"links:read", "links:write"} <= scopes  # link_shared; chat.unfurl
+    assert {"link_shared", "entity_details_requested"} <= registered()["event"]
+
+
+def test_functions_match():
+    """Every step declared is registered, and the other way round; each names the inputs its handler reads."""
+    functions = MANIFEST.get("functions") or {}
+    assert set(functions) == registered()["function"] == set(ids.FUNCTIONS)
+    for callback_id, step in functions.items():
+        assert step["title"] and step["description"], callback_id
+        inputs = step["input_parameters"]["properties"]
+        assert set(step["input_parameters"].get("required", [])) <= set(inputs), callback_id
+        assert step["output_parameters"]["properties"], callback_id
+        for name, spec in {**inputs, **step["output_parameters"]["properties"]}.items():
+            assert spec["type"] in {"string", "integer", "boolean", "slack#/types/user_id"}, (callback_id, name)
+            assert spec.get("title"), (callback_id, name)
+    # Custom steps need an org-ready app whose functions run remotely (this server), as Slack's docs say.
+    assert MANIFEST["settings"]["org_deploy_enabled"] is True
+    assert MANIFEST["settings"]["function_runtime"] == "remote"

@@ -41,6 +41,8 @@ EVERY = {
     "SLACK_CLIENT_ID": "123.456",
     "SLACK_CLIENT_SECRET": "not-a-secret-either",
     "MEANING_LANE": "off",
+    "EXPLAIN_VIEWED": "off",
+    "UNFURL_WORK_OBJECTS": "off",
 }
 
 
@@ -77,6 +79,8 @@ def test_every_variable_reaches_its_field():
         slack_client_id="123.456",
         slack_client_secret="not-a-secret-either",
         meaning_lane=False,
+        explain_viewed=False,
+        unfurl_work_objects=False,
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from ..config import Settings
 from ..runtime import Runtime
 from . import router
+from .assistant import handlers as assistant_handlers
 from .browse import handlers as browse_handlers
 from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
@@ -33,6 +34,8 @@ from .requests import filing, triage
 from .requests import letters as request_letters
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
+from .steps import handlers as step_handlers
+from .unfurls import handlers as unfurl_handlers
 
 log = logging.getLogger(__name__)
 # The modules whose LISTENERS tables register() reads, one per thing a feature answers: each declares
@@ -48,6 +51,9 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     home_handlers,
     explain_shortcut,
     feedback_handlers,
+    assistant_handlers,
+    unfurl_handlers,
+    step_handlers,
 )
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
@@ -92,6 +98,8 @@ def create_app(
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
     app.middleware(answer_inline(executor, router.answers_in_ack, before=act_once_per_event))
+    # After the retry check: the older assistant container's events are Slack events like any other.
+    app.assistant(assistant_handlers.legacy_assistant())
     return app
 
 
@@ -104,8 +112,8 @@ def register(app: App, deps: Deps) -> None:
 
     app.middleware(hand_over_deps)
     for module in LISTENER_MODULES:
-        for kind, listener_id, handler in module.LISTENERS:
-            getattr(app, kind)(listener_id)(handler)
+        for kind, listener_id, handler, *matchers in module.LISTENERS:
+            getattr(app, kind)(listener_id, matchers=list(matchers[0]) if matchers else None)(handler)
 
 
 def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:

@@ -27,7 +27,7 @@ from .browse.replies import browse_reply
 from .cards.answers import answer_message
 from .cards.results import help_message, search_message
 from .kit import ids
-from .kit.blocks import escape
+from .kit.blocks import escape, section
 from .kit.deps import Deps, Listener, deps_of
 from .kit.messages import notice
 from .outbox.modals import open_modal
@@ -127,15 +127,11 @@ def _help(a: Asking) -> dict:
     return help_message(a.runtime.roles, a.ask.text)
 
 
-SMALL_TALK = (
-    "Hi! I look up the terms in the team's glossary. Ask me `what is RAG?`, describe something "
-    "(`when the model makes stuff up`), or compare two terms (`RAG vs fine-tuning`)."
-)
-
-
 def _small_talk(a: Asking) -> dict:
-    """A greeting or thanks: a friendly line and how to ask, never a miss, and nothing recorded."""
-    return notice(SMALL_TALK)
+    """A greeting or thanks (bot/answers/ask.py reads it): a friendly line and how to ask, never a miss."""
+    helped = help_message(a.runtime.roles)
+    hello = "Hello! Ask me about any term in the team glossary, such as *what is RAG?*"
+    return {"text": hello, "blocks": [section(hello), *helped["blocks"]]}
 
 
 ROUTES: dict[Asked, Callable[[Asking], dict]] = {
@@ -213,19 +209,9 @@ def on_mention(event: dict[str, Any], context: BoltContext) -> None:
         reply(deps.runtime.outbox, event["channel"], message, thread_ts=thread)
 
 
-def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
-    # Only people's own new messages in a DM with the bot: no edits, joins, or bot posts.
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-        return
-    deps = deps_of(context)
-    message = answer(_asked(deps, event, context, "dm"))  # a DM is private: every answer goes there
-    reply(deps.runtime.outbox, event["channel"], message, thread_ts=event.get("thread_ts"))
-
-
-# The manifest subscribes to message.im; Bolt listens by event type, so DMs arrive as "message" and
-# on_direct_message keeps only the ones a person typed to the bot.
+# A DM is the agent DM now: bot/slack/assistant answers it (with a status, in the message's thread), through
+# answer() here for everything but what only the DM adds.
 LISTENERS: list[Listener] = [
     ("command", ids.COMMAND, define),
     ("event", "app_mention", on_mention),
-    ("event", "message", on_direct_message),
 ]

@@ -45,8 +45,9 @@ _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")  # <@U…>, <#C…|name>, <!here>
 _SLACK_ID = re.compile(r"\b[UWCDGT](?=[A-Z0-9]*\d)[A-Z0-9]{7,}\b")  # a user, channel or team id pasted as text
 
 
-# The surfaces whose rows are terms found in a message by the scanner, not lookups someone made.
-SCANNED = ("shortcut",)
+# The surfaces whose rows are terms found in a message by the scanner, not lookups someone made: the Explain
+# shortcut, and the agent DM's "Explain the terms in this channel".
+SCANNED = ("shortcut", "explain")
 
 
 @dataclass(frozen=True)

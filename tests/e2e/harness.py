@@ -16,6 +16,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
 
+from . import conversations
+
 SIGNING_SECRET = "test-signing-secret-not-real"
 BOT_TOKEN = "xoxb-test-token-not-real"
 BOT_USER = "UBOT0001"
@@ -53,6 +55,12 @@ class FakeSlack:
     faults: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
     retry_after: int = 1
     posted: dict[str, list[dict]] = field(default_factory=dict)  # channel -> messages that were posted
+    # Conversations people post in (not the bot), newest first as conversations.history gives them; a channel
+    # absent from `members` is one the bot cannot read (not_in_channel), as Slack answers.
+    histories: dict[str, list[dict]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    member_page: int = 2  # conversations.members answers in pages this long, with a next_cursor
+    work_objects: bool = True  # False: chat.unfurl refuses entity metadata, as a workspace without Work Objects
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -155,9 +163,17 @@ class FakeSlack:
             if isinstance(message.get("metadata"), str):
                 message["metadata"] = json.loads(message["metadata"])
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
+        if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
+            return conversations.history(self, call.body)
         if method == "conversations.history":
             messages = self.posted.get(str(call.body.get("channel")), [])
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
+        if method == "chat.unfurl" and call.body.get("metadata") and not self.work_objects:
+            return {"ok": False, "error": "feature_not_enabled"}
+        if method == "conversations.replies":
+            return conversations.replies(self, call.body)
+        if method == "conversations.members":
+            return conversations.members(self, call.body)
         if method in ("chat.postMessage", "chat.update"):
             return {
                 "ok": True,

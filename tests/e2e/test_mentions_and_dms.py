@@ -63,7 +63,8 @@ def test_dm_is_answered_in_the_dm(server, fake_slack):
         },
     )
     [post] = fake_slack.wait_for("chat.postMessage")
-    assert post.body["channel"] == "D0000009" and "thread_ts" not in post.body
+    # The DM is the agent DM: the answer goes in the thread of the message, where Slack clears the status.
+    assert post.body["channel"] == "D0000009" and post.body["thread_ts"] == "1700000200.000300"
     assert post.body["blocks"][0]["text"]["text"] == "fine-tuning"
 
 

@@ -43,8 +43,14 @@ def _selected(action: dict[str, Any]) -> str:
     return str((action.get("selected_option") or {}).get("value") or "")
 
 
+def on_home_tab(event: dict[str, Any]) -> bool:
+    """The Home is drawn for the Home tab only: app_home_opened also arrives with tab "messages" when the person
+    opens the agent DM, which is bot/slack/assistant's (a Home published then would cost a Tier 4 call for nothing)."""
+    return event.get("tab") == "home"
+
+
 def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    if event.get("tab") != "home":  # the Messages tab opens too; it needs nothing from us
+    if not on_home_tab(event):  # the matcher keeps these away; a direct call is refused too
         return
     # Back where they were: the Home they last saw carries its state, if Slack sends it.
     publish(
@@ -119,7 +125,7 @@ def open_request(ack: Ack, body: dict[str, Any], action: dict[str, Any], client:
 
 
 LISTENERS: list[Listener] = [
-    ("event", "app_home_opened", home_opened),
+    ("event", "app_home_opened", home_opened, (on_home_tab,)),
     ("action", ids.HOME_FRAMING, set_framing),
     ("action", ids.HOME_ROLE, set_role),
     ("action", ids.HOME_RESET, reset),

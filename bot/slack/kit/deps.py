@@ -21,6 +21,11 @@ def deps_of(context: Mapping[str, Any]) -> Deps:
     return context["deps"]
 
 
-# One row of a listener module's registration table: (Bolt decorator name, id, handler).
-# Kinds: "command", "action", "view", "options", "shortcut", "event".
-Listener = tuple[str, str | re.Pattern[str], Callable[..., Any]]
+# One row of a listener module's registration table: (Bolt decorator name, id, handler), and optionally the
+# matchers Bolt checks first, when two features answer one event type (app_home_opened: the Home tab for home/,
+# the agent DM for assistant/). Kinds: "command", "action", "view", "options", "shortcut", "event", "function".
+Matcher = Callable[..., bool]
+Listener = (
+    tuple[str, str | re.Pattern[str], Callable[..., Any]]
+    | tuple[str, str | re.Pattern[str], Callable[..., Any], tuple[Matcher, ...]]
+)

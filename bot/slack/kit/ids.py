@@ -17,7 +17,15 @@ SHARE = "share_card"
 MORE = "toggle_more"
 
 # Events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
-EVENTS = ("app_mention", "message.im", "app_home_opened")
+EVENTS = (
+    "app_mention",
+    "message.im",
+    "app_home_opened",
+    "app_context_changed",
+    "link_shared",
+    "entity_details_requested",
+    "function_executed",  # a Workflow Builder step of ours runs; Bolt routes it by callback_id (app.function)
+)
 
 ACTIONS: tuple = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
 
@@ -124,3 +132,10 @@ ACTIONS = (
     HOME_TERM,
     HOME_REQUEST,
 )
+
+# --- Workflow Builder custom steps (manifest: functions, by callback_id) -----------------------------
+STEP_LOOK_UP = "look_up_term"
+STEP_EXPLAIN = "explain_terms_in_text"
+STEP_REQUEST = "file_term_request"
+STEP_STARTER_PACK = "send_starter_pack"
+FUNCTIONS = (STEP_LOOK_UP, STEP_EXPLAIN, STEP_REQUEST, STEP_STARTER_PACK)
