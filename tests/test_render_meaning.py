@@ -6,6 +6,7 @@ offers no request; the request form and the triage post show what may already ex
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from blockkit import assert_no_injection, assert_valid_message, assert_valid_view, mrkdwn_texts
 
@@ -15,7 +16,7 @@ from bot.glossary.model import LookupStatus, MatchHow
 from bot.slack.cards.results import CLOSEST, lookup_message, small_talk_message
 from bot.slack.kit.blocks import read_value
 from bot.slack.requests.form import request_modal
-from bot.slack.requests.hints import hint_blocks, term_preview
+from bot.slack.requests.hints import hint_blocks, hinted_request_modal, term_preview
 from bot.slack.requests.triage_post import triage_message
 from bot.term_requests.rules import TermRequest
 from bot.term_requests.similar import Similar
@@ -143,3 +144,15 @@ def test_triage_shows_likely_duplicates_escaped(bundled_glossary):
     assert lines[0].startswith("Possibly the same as: #7 vibe coding, #8 ")
     assert lines[1] == "The glossary has: *hallucination*"
     assert not any("Possibly" in str(b) for b in triage_message(open_request(9, "x"))["blocks"])
+
+
+def test_the_form_opens_without_hints_when_they_cannot_be_worked_out(bundled_glossary):
+    def broken(**_):
+        raise RuntimeError("the state database is away")
+
+    runtime = SimpleNamespace(glossary=bundled_glossary, requests=SimpleNamespace(list=broken))
+    view = hinted_request_modal(runtime, "LLM hallucinations")
+    assert_valid_view(view)
+    assert view["blocks"][0]["block_id"] == "req_term" and view["blocks"][0]["element"]["initial_value"] == (
+        "LLM hallucinations"
+    )

@@ -37,9 +37,12 @@ GONE = "Request #{n} is not open any more ({status}). Nothing was changed: you c
 def hinted_request_modal(runtime: Runtime, term: str) -> dict:
     """The request form prefilled with `term`, headed by what the glossary and the open requests already have."""
     similar = Similar()
-    if term.strip():
-        glossary = runtime.glossary
-        similar = similar_to(term, glossary, runtime.requests.list(statuses=ACTIVE, kind=RequestKind.NEW))
+    try:
+        if term.strip():
+            active = runtime.requests.list(statuses=ACTIVE, kind=RequestKind.NEW)
+            similar = similar_to(term, runtime.glossary, active)
+    except Exception:  # the hints help; the form itself must open within Slack's 3 s whatever happens to them
+        log.exception("could not look up what a new request may repeat; opening the form without hints")
     return request_modal(term=term, hints=hint_blocks(similar))
 
 
