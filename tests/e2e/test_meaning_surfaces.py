@@ -249,3 +249,16 @@ def test_triage_shows_reviewers_the_possible_duplicates(server, fake_slack):
     shown = json.dumps(triage.body["blocks"])
     assert f"Possibly the same as: #{first.id} LLM hallucination rate" in shown
     assert "The glossary has: *hallucination*" in shown
+
+
+def test_a_vote_on_a_request_closed_meanwhile_changes_nothing_and_says_so(server, fake_slack):
+    book = server.runtime.requests
+    closed = book.file(RequestForm(term="LLM hallucination rate", why="Asked in a review."), "UOTHER01").request
+    book.decline(closed.id, "UREVIEW01", "Covered by hallucination.")
+    value = json.dumps({"r": closed.id})
+    post(server, in_the_form(block_action("request_vote:0", value, trigger_id="trig-late")))
+    [pushed] = fake_slack.wait_for("views.push")
+    assert pushed.body["trigger_id"] == "trig-late"
+    assert f"Request #{closed.id} is not open any more (declined)" in json.dumps(view_of(pushed))
+    assert book.count() == 1 and book.get(closed.id).voters == ("UOTHER01",)
+    assert fake_slack.of("views.update") == []

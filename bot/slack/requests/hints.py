@@ -31,6 +31,7 @@ from .messages import confirmation_text, confirmation_view
 log = logging.getLogger(__name__)
 ALREADY = "*Already in the glossary?* It may be here under another name:"
 OPEN_ALREADY = "*Asked for already?* Vote for an open request instead of sending a second one:"
+STALE = "That request is gone. Nothing was changed: you can still send your own request."
 GONE = "Request #{n} is not open any more ({status}). Nothing was changed: you can still send your own request."
 
 
@@ -117,8 +118,8 @@ def vote(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltCon
     except LookupError:
         request = None
     if request is None or not request.active or request.kind != RequestKind.NEW:
-        status = request.label.lower() if request is not None else "gone"
-        _call(client.views_push, trigger_id=body["trigger_id"], view=notice_view(GONE.format(n=number, status=status)))
+        text = GONE.format(n=request.id, status=request.label.lower()) if request is not None else STALE
+        _call(client.views_push, trigger_id=body["trigger_id"], view=notice_view(text))
         return
     why = f"A vote for request #{request.id}, cast from the request form."  # read only if it closed meanwhile
     filed = runtime.requests.file(RequestForm(term=request.term, why=why), body["user"]["id"], confirm=True)
