@@ -75,7 +75,7 @@ HEADINGS = {
     "choice": "'{q}' could mean several terms:",
     "matching_definitions": "No term is named '{q}'. Terms whose definitions match:",
     "did_you_mean": "No term is named '{q}'. Did you mean:",
-    "described": "Terms that match what you described ('{q}'):",  # found by the meaning lane
+    "described": "No term is named '{q}'. Terms that match what you described:",  # found by the meaning lane
 }
 SMALL_TALK = (
     "Hello! Ask about a term and I'll show its card: `python -m bot ask what is RAG?`, "

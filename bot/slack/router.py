@@ -164,7 +164,8 @@ def answer(asking: Asking) -> dict:
 def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, respond: Respond | None = None) -> None:
     """/define: every answer goes back in the ack itself, so a lookup costs no Web API call."""
     deps = deps_of(context)
-    user, text = command["user_id"], command.get("text") or ""
+    # A mention in the text names no term ("/define @ana pizza" asks about pizza), as in a mention's text.
+    user, text = command["user_id"], question_text(command.get("text") or "", None)
     ask = read(text, deps.runtime.glossary, command=True)
     if ask.action == Asked.REQUEST:
         ack()
@@ -182,7 +183,7 @@ def answers_in_ack(body: dict[str, Any]) -> bool:
     off the inline path, which is slower but gives the same answer (define() reads it with the glossary)."""
     if body.get("command") != ids.COMMAND:
         return False
-    return read(body.get("text") or "", command=True).action != Asked.REQUEST
+    return read(question_text(body.get("text") or "", None), command=True).action != Asked.REQUEST
 
 
 def question_text(text: str, bot_user_id: str | None) -> str:

@@ -29,7 +29,7 @@ HEADINGS = {
     "matching_definitions": "No term is called *{q}*. These definitions match your words:",
     "did_you_mean": "No term is called *{q}*. Did you mean:",
     # Found by the meaning lane: a description, not a typo of a name, so not "did you mean".
-    "described": "These terms match what you described (*{q}*):",
+    "described": "No term is called *{q}*. These terms match what you described:",
 }
 # A miss's nearest terms in meaning: marked as the glossary's closest, never offered as the answer.
 CLOSEST = "Closest in the glossary:"
