@@ -26,7 +26,7 @@ from ..governance.service import Governance
 from ..startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
 from ..state.migrations import StateSchemaError
 from . import review_commands, state_commands
-from .terminal import card_text, result_text
+from .terminal import SMALL_TALK, card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -118,11 +118,14 @@ def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """What an @-mention or a DM would answer: the define JSON plus the framing, or a comparison."""
-    from ..answers.ask import answer_question
+    from ..answers.ask import Asked, answer_question
 
     glossary = _glossary(settings)
     reply = answer_question(glossary, " ".join(args.text))
     result = reply.result
+    if reply.ask.action == Asked.SMALL_TALK and not args.json:
+        print(SMALL_TALK)  # a "thanks!" asked for no term: not a miss
+        return EXIT_OK
     if args.json:
         out = {**result.as_dict(), "framing": reply.framing.value if reply.framing else None}
         print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -136,7 +139,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         )
         print(card_text(card))
     else:
-        print(result_text(result))
+        print(result_text(result, reply.asked))
     return EXIT_FAILED if result.status == LookupStatus.MISS else EXIT_OK
 
 

@@ -7,7 +7,7 @@ import textwrap
 from ..answers.cards import Card
 from ..answers.lookup_stats import LookupStats
 from ..glossary.lookup import LookupResult
-from ..glossary.model import RELATION_KINDS
+from ..glossary.model import RELATION_KINDS, MatchHow
 
 WIDTH = 88
 
@@ -75,18 +75,28 @@ HEADINGS = {
     "choice": "'{q}' could mean several terms:",
     "matching_definitions": "No term is named '{q}'. Terms whose definitions match:",
     "did_you_mean": "No term is named '{q}'. Did you mean:",
+    "described": "No term is named '{q}'. Terms that match what you described:",  # found by the meaning lane
 }
+SMALL_TALK = (
+    "Hello! Ask about a term and I'll show its card: `python -m bot ask what is RAG?`, "
+    "or `python -m bot define RAG`. `python -m bot --help` lists the rest."
+)
 
 
-def result_text(result: LookupResult) -> str:
-    """Anything but a hit: the choices, the suggestions or the plain miss."""
+def result_text(result: LookupResult, asked: str | None = None) -> str:
+    """Anything but a hit: the choices, the suggestions or the plain miss. A miss names `asked` (the missing
+    words, without the question around them) and lists the glossary's closest terms, marked as such."""
     if result.compared:
         rows = [f"  - {t.term}: {t.short_def}" for t in result.compared]
         return "\n".join([f"'{result.query}' compares two terms:", *rows])
-    if result.offer not in HEADINGS:
-        return f"No term matches '{result.query}'. Try `search` with other words, or ask for it to be added."
+    offer = "described" if result.offer == "did_you_mean" and result.how == MatchHow.MEANING else result.offer
+    if offer not in HEADINGS:
+        lines = [f"No term matches '{asked or result.query}'."]
+        if result.closest:
+            lines += ["Closest in the glossary:", *(f"  - {m.term.term}: {m.term.short_def}" for m in result.closest)]
+        return "\n".join([*lines, "Try `search` with other words, or ask for it to be added."])
     rows = [f"  - {m.term.term}: {m.term.short_def}" for m in result.matches]
-    return "\n".join([HEADINGS[result.offer].format(q=result.query), *rows])
+    return "\n".join([HEADINGS[offer].format(q=result.query), *rows])
 
 
 def stats_text(stats: LookupStats) -> str:

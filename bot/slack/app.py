@@ -30,7 +30,7 @@ from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
 from .outbox.delivery import Delivery, delivery_client
-from .requests import filing, triage
+from .requests import filing, hints, triage
 from .requests import letters as request_letters
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
@@ -45,6 +45,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     router,
     buttons,
     filing,
+    hints,
     triage,
     review_handlers,
     browse_handlers,

@@ -1,8 +1,10 @@
 """The one subcommand table: what `/define`, an @-mention and a DM are answered with.
 
-All three read what was typed through bot/ask.py (parse_command for `/define`, parse_question for a mention or
-a DM, the reading `python -m bot ask` uses too), so a subcommand counts only as the first word, and means the same
-on every surface. ROUTES maps each reading to its answer; the surfaces differ only where Slack makes them:
+All three read what was typed through bot/answers/ask.py's `read` (command=True for `/define`), the reading
+`python -m bot ask` uses too, so a subcommand counts only as the first word, never when the whole text is a
+term's name ("request for proposal"), and means the same on every surface. Small talk is answered with a
+friendly line and is not recorded as a lookup. ROUTES maps each reading to its answer; the surfaces differ
+only where Slack makes them:
 - `/define` answers in the ack itself (no Web API call), privately, except `/define request`, which opens the
   form right after the ack (a slash command brings a trigger_id);
 - a mention or a DM cannot open a form, so a request becomes a button; a question about a term is read as a
@@ -20,19 +22,19 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from ..answers.ask import Ask, Asked, parse_command, parse_question
+from ..answers.ask import Ask, Asked, read
 from ..answers.lookup_stats import stats_days
 from ..runtime import Runtime
 from .browse.replies import browse_reply
 from .cards.answers import answer_message
-from .cards.results import help_message, search_message
+from .cards.results import help_message, search_message, small_talk_message
 from .kit import ids
-from .kit.blocks import escape, section
+from .kit.blocks import escape
 from .kit.deps import Deps, Listener, deps_of
 from .kit.messages import notice
 from .outbox.modals import open_modal
 from .outbox.notify import reply
-from .requests.form import request_modal
+from .requests.hints import hinted_request_modal
 from .requests.lists import needs_reviewer_check, requests_reply
 from .requests.messages import request_offer
 from .reviews.stats import NOT_A_REVIEWER, stats_message
@@ -49,6 +51,7 @@ PRIVATE = frozenset(
         Asked.MY_REQUESTS,
         Asked.SHOW_REQUEST,
         Asked.STATS,  # reviewers' figures, and a refusal for anyone else
+        Asked.SMALL_TALK,  # a "thanks!" in a thread is answered to the person, not to everyone in it
     }
 )
 
@@ -128,10 +131,8 @@ def _help(a: Asking) -> dict:
 
 
 def _small_talk(a: Asking) -> dict:
-    """A greeting or thanks (bot/answers/ask.py reads it): a friendly line and how to ask, never a miss."""
-    helped = help_message(a.runtime.roles)
-    hello = "Hello! Ask me about any term in the team glossary, such as *what is RAG?*"
-    return {"text": hello, "blocks": [section(hello), *helped["blocks"]]}
+    """Not recorded at all: a "thanks!" asks for no term, so it is neither a lookup nor a miss in the stats."""
+    return small_talk_message(a.ask.text)
 
 
 ROUTES: dict[Asked, Callable[[Asking], dict]] = {
@@ -163,11 +164,12 @@ def answer(asking: Asking) -> dict:
 def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, respond: Respond | None = None) -> None:
     """/define: every answer goes back in the ack itself, so a lookup costs no Web API call."""
     deps = deps_of(context)
-    user, text = command["user_id"], command.get("text") or ""
-    ask = parse_command(text)
+    # A mention in the text names no term ("/define @ana pizza" asks about pizza), as in a mention's text.
+    user, text = command["user_id"], question_text(command.get("text") or "", None)
+    ask = read(text, deps.runtime.glossary, command=True)
     if ask.action == Asked.REQUEST:
         ack()
-        modal = request_modal(term=ask.text)
+        modal = hinted_request_modal(deps.runtime, ask.text)
         outbox = deps.runtime.outbox
         open_modal(client, command["trigger_id"], modal, respond=respond, user=user, outbox=outbox)
         return
@@ -176,10 +178,12 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, r
 
 
 def answers_in_ack(body: dict[str, Any]) -> bool:
-    """Whether this request is a /define answered in the ack alone (no Web API call): run it inline."""
+    """Whether this request is a /define answered in the ack alone (no Web API call): run it inline. Read
+    without the glossary (none is at hand here): "request for proposal" that names a term is then answered
+    off the inline path, which is slower but gives the same answer (define() reads it with the glossary)."""
     if body.get("command") != ids.COMMAND:
         return False
-    return parse_command(body.get("text") or "").action != Asked.REQUEST
+    return read(question_text(body.get("text") or "", None), command=True).action != Asked.REQUEST
 
 
 def question_text(text: str, bot_user_id: str | None) -> str:
@@ -191,7 +195,8 @@ def question_text(text: str, bot_user_id: str | None) -> str:
 
 def _asked(deps: Deps, event: dict[str, Any], context: BoltContext, surface: str) -> Asking:
     text = question_text(event.get("text") or "", context.bot_user_id)
-    return Asking(deps.runtime, event.get("user", ""), parse_question(text), surface, text, deps.reviewers)
+    ask = read(text, deps.runtime.glossary)
+    return Asking(deps.runtime, event.get("user", ""), ask, surface, text, deps.reviewers)
 
 
 def on_mention(event: dict[str, Any], context: BoltContext) -> None:

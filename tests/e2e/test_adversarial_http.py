@@ -18,9 +18,11 @@ def test_a_hostile_mention(server, fake_slack):
     event["channel"] = "C1"
     with no_errors_logged():
         reply = signed_post(server.url + "/slack/events", event_body(event, event_id="EvHttp1"), JSON)
-        posted = fake_slack.wait_for("chat.postMessage")
+        # Nothing but markup and control characters asks for no term: small talk, answered to the asker only.
+        posted = fake_slack.wait_for("chat.postEphemeral")
     assert reply.status == 200
     assert "<!channel>" not in json.dumps(posted[0].body)
+    assert fake_slack.of("chat.postMessage") == []
 
 
 @pytest.mark.parametrize("value", ["9" * 40, "9" * 5000, "-3", "١٢", "{}", "2147483648"])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ...glossary.lookup import LookupResult
-from ...glossary.model import Framing, Role
+import re
+
+from ...glossary.lookup import LookupResult, Match
+from ...glossary.model import Framing, MatchHow, Role
 from ..kit import ids
 from ..kit.blocks import actions, button, context, safe, section, truncate
 from ..kit.card_state import CardState
@@ -11,13 +13,14 @@ from ..kit.card_state import CardState
 MAX_CHOICES = 10
 
 
-def _choices(result: LookupResult, framing: Framing | None) -> list[dict]:
+def _choices(result: LookupResult, framing: Framing | None, matches: tuple[Match, ...] | None = None) -> list[dict]:
+    shown = result.matches if matches is None else matches
     return [
         section(
             f"*{safe(m.term.term, 150)}*: {safe(m.term.short_def, 600)}",
             button("Show", ids.open_term_id(i), CardState(m.term.slug, framing).encode()),
         )
-        for i, m in enumerate(result.matches[:MAX_CHOICES])
+        for i, m in enumerate(shown[:MAX_CHOICES])
     ]
 
 
@@ -25,16 +28,28 @@ HEADINGS = {
     "choice": "*{q}* could mean more than one term. Which one?",
     "matching_definitions": "No term is called *{q}*. These definitions match your words:",
     "did_you_mean": "No term is called *{q}*. Did you mean:",
+    # Found by the meaning lane: a description, not a typo of a name, so not "did you mean".
+    "described": "No term is called *{q}*. These terms match what you described:",
 }
+# A miss's nearest terms in meaning: marked as the glossary's closest, never offered as the answer.
+CLOSEST = "Closest in the glossary:"
+TRY_ELSE = "Try another spelling, an acronym, or `/define search &lt;words&gt;` to look through the definitions."
+
+
+def _offer(result: LookupResult) -> str:
+    if result.offer == "did_you_mean" and result.how == MatchHow.MEANING:
+        return "described"
+    return result.offer
 
 
 def lookup_message(result: LookupResult, framing: Framing | None = None, *, asked: str | None = None) -> dict:
     """Ambiguous, suggestions or miss. A miss and a "did you mean" offer **Request this term**, prefilled with
     `asked`: the words the person asked about, without a question's frame (default: the query looked up)."""
     asked = result.query if asked is None else asked
-    if result.offer not in HEADINGS:
-        return miss_message(result.query, request=asked)
-    head = HEADINGS[result.offer].format(q=safe(result.query.strip(), 200))
+    offer = _offer(result)
+    if offer not in HEADINGS:
+        return miss_message(asked or result.query, request=asked, closest=result, framing=framing)
+    head = HEADINGS[offer].format(q=safe(result.query.strip(), 200))
     blocks = [section(head), *_choices(result, framing)]
     if result.status == "suggestions" and asked.strip():
         blocks.append(actions(request_button(asked)))
@@ -46,17 +61,44 @@ def request_button(query: str, action_id: str = ids.REQUEST_TERM, label: str = "
     return button(label, action_id, {"t": query.strip()[:100]})
 
 
-def miss_message(query: str, *, request: str | None = None) -> dict:
-    """Nothing found. With `request` (what to prefill), the message ends with **Request this term**."""
+def miss_message(
+    query: str,
+    *,
+    request: str | None = None,
+    closest: LookupResult | None = None,
+    framing: Framing | None = None,
+) -> dict:
+    """Nothing found: the missing words (never the question around them), the glossary's closest terms in
+    meaning when `closest` has any (marked as such, each with Show), and with `request` (what to prefill)
+    **Request this term**."""
     shown = safe(query.strip(), 200) or "that"
     text = f"No term matches *{shown}* in the glossary yet."
-    blocks = [
-        section(text),
-        context("Try another spelling, an acronym, or `/define search &lt;words&gt;` to look through the definitions."),
-    ]
+    blocks = [section(text)]
+    if closest is not None and closest.closest:
+        blocks += [context(CLOSEST), *_choices(closest, framing, closest.closest)]
+    blocks.append(context(TRY_ELSE))
     if request and request.strip():
         blocks.append(actions(request_button(request)))
     return {"text": text, "blocks": blocks}
+
+
+_THANKS = re.compile(r"\b(?:thanks|thank|thx|ty|tysm|cheers|ta|helped|helpful)\b", re.IGNORECASE)
+_BYE = re.compile(r"\b(?:bye|goodbye|cya|night)\b", re.IGNORECASE)
+
+
+def small_talk_message(text: str) -> dict:
+    """A greeting, thanks or an emoji: a friendly line and how to ask, never a miss and never a request."""
+    if _THANKS.search(text):
+        hello = "You're welcome!"
+    elif _BYE.search(text):
+        hello = "Bye for now!"
+    else:
+        hello = "Hi! :wave:"
+    line = (
+        f"{hello} Ask me about a term and I'll show its card: `/define RAG`, or mention me with a question, "
+        "`@glossary what is a context window?`. `/define help` lists the rest."
+    )
+    return {"text": line, "blocks": [section(line)]}
 
 
 def search_message(query: str, result: LookupResult) -> dict:

@@ -52,6 +52,12 @@ REQ_AUDIENCE = "req_audience"
 REQ_URGENCY = "req_urgency"
 REQ_LINKS = "req_links"
 REQ_ANONYMOUS = "req_anonymous"
+# Above the request form's fields: a term the glossary already has (Show, numbered like open_term) and an
+# open request for the same thing (Vote, instead of filing a duplicate).
+REQUEST_HINT_TERM = "request_hint_term"
+REQUEST_HINT_TERM_PATTERN = re.compile(r"^request_hint_term(:\d+)?$")
+REQUEST_VOTE = "request_vote"
+REQUEST_VOTE_PATTERN = re.compile(r"^request_vote(:\d+)?$")
 
 # Triage buttons on the requests-channel message: triage:<operation>, the request number as value.
 TRIAGE_PATTERN = re.compile(r"^triage:(assign|open|drafting|in_review|published|declined|duplicate)$")
@@ -64,7 +70,14 @@ PUBLISHED_TERM = "published_term"
 PICK_TERM = "pick_term"  # external select: glossary terms
 PICK_TARGET = "pick_duplicate_target"  # external select: open requests and terms
 
-ACTIONS = (*ACTIONS, REQUEST_TERM_PATTERN, SUGGEST_CHANGE, TRIAGE_PATTERN)
+ACTIONS = (
+    *ACTIONS,
+    REQUEST_TERM_PATTERN,
+    SUGGEST_CHANGE,
+    TRIAGE_PATTERN,
+    REQUEST_HINT_TERM_PATTERN,
+    REQUEST_VOTE_PATTERN,
+)
 SHORTCUTS: tuple[str, ...] = (REQUEST_SHORTCUT,)
 VIEWS: tuple[str, ...] = (REQUEST_VIEW, DECLINE_VIEW, DUPLICATE_VIEW, PUBLISHED_VIEW)
 OPTIONS = (PICK_TERM, PICK_TARGET)

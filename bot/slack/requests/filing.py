@@ -14,6 +14,7 @@ from ..kit.deps import Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
 from ..outbox.modals import open_modal
 from .form import field_errors, form_from_view, request_modal
+from .hints import hinted_request_modal
 from .messages import confirmation_text, confirmation_view
 
 
@@ -22,8 +23,9 @@ def request_button(
 ) -> None:
     ack()
     term = read_value(action.get("value")).get("t", "")
-    outbox = deps_of(context).runtime.outbox
-    view = request_modal(term=str(term))
+    runtime = deps_of(context).runtime
+    outbox = runtime.outbox
+    view = hinted_request_modal(runtime, str(term))
     open_modal(client, body["trigger_id"], view, respond=respond, user=body["user"]["id"], outbox=outbox)
 
 

@@ -16,10 +16,13 @@ FIELD_BLOCKS = {
 }  # fmt: skip
 
 
-def request_modal(*, term: str = "", kind: str = RequestKind.NEW, slug: str = "", term_name: str = "") -> dict:
-    """The request form; `term` prefills what the person typed. A change request names its term."""
+def request_modal(
+    *, term: str = "", kind: str = RequestKind.NEW, slug: str = "", term_name: str = "", hints: list[dict] | None = None
+) -> dict:
+    """The request form; `term` prefills what the person typed. A change request names its term. `hints`
+    (hints.py: what the glossary and the open requests already have) come above the fields."""
     metadata = json.dumps({"k": kind, "s": slug})
-    blocks: list[dict] = []
+    blocks: list[dict] = list(hints or [])
     if kind == RequestKind.CHANGE:
         blocks.append(section(f"Suggest a change to *{safe(term_name or term, 200)}*. Reviewers see it with the term."))
     blocks += [

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...runtime import Runtime
-from ...term_requests.rules import TermRequest
+from ...term_requests.rules import ACTIVE, RequestKind, TermRequest
+from ...term_requests.similar import similar_to
 from ..cards.card import card_blocks
 from ..kit.messages import notice
 from .messages import confirmation_text, declined_dm, duplicate_dm, published_dm
@@ -24,9 +25,14 @@ def term_name(runtime: Runtime, request: TermRequest) -> str | None:
 
 
 def triage(runtime: Runtime, request: TermRequest) -> dict[str, Any]:
-    """Drawn at delivery, so a late letter shows the request as it is now, owners included."""
+    """Drawn at delivery, so a late letter shows the request as it is now, owners and likely duplicates included
+    (an open new-term request only: a closed one needs no more judging, a change names its term)."""
     owners = runtime.governance.owners_for_request(runtime.glossary, request)
-    return triage_message(request, term_name(runtime, request), owners)
+    similar = None
+    if request.active and request.kind == RequestKind.NEW:
+        active = runtime.requests.list(statuses=ACTIVE, kind=RequestKind.NEW)
+        similar = similar_to(request.term, runtime.glossary, active, exclude=request.id)
+    return triage_message(request, term_name(runtime, request), owners, similar)
 
 
 def direct_message(runtime: Runtime, payload: dict[str, Any]) -> dict[str, Any] | None:

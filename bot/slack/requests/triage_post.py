@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...term_requests.rules import AUDIENCES, URGENCIES, TermRequest, allowed_moves
+from ...term_requests.similar import Similar
 from ..kit import ids
 from ..kit.blocks import actions, button, context, link, mention, mention_owner, plain, safe, section, truncate
 
@@ -12,9 +13,12 @@ TRIAGE_LABELS = {
 }  # fmt: skip
 
 
-def triage_message(request: TermRequest, term_name: str | None = None, owners: tuple[str, ...] = ()) -> dict:
+def triage_message(
+    request: TermRequest, term_name: str | None = None, owners: tuple[str, ...] = (), similar: Similar | None = None
+) -> dict:
     """The requests-channel post reviewers act on; redrawn in place at every change. `owners` (the term's
-    and its categories' owners, from the owners file) are mentioned so that they see it."""
+    and its categories' owners, from the owners file) are mentioned so that they see it. `similar`: the open
+    requests and the glossary terms this one may repeat, for the reviewer to judge (nothing is merged)."""
     who = "Anonymous" if request.anonymous else mention(request.requester)
     kind = "Change to an existing term" if request.kind == "change" else "New term"
     title = f"#{request.id} {request.term}"
@@ -44,6 +48,8 @@ def triage_message(request: TermRequest, term_name: str | None = None, owners: t
         blocks.append(section("*Owners*\n" + " ".join(mention_owner(o) for o in owners[:20])))
     if request.resolution:
         blocks.append(section("*Resolution*\n" + safe(request.resolution, 2900)))
+    if similar:
+        blocks.append(context(*likely_duplicates(similar)))
     blocks.append(context(f"Filed {request.created_at:%Y-%m-%d} · answer due by {request.due_date:%Y-%m-%d}"))
     buttons = [
         button(TRIAGE_LABELS[op], ids.triage_id(op), str(request.id))
@@ -53,3 +59,13 @@ def triage_message(request: TermRequest, term_name: str | None = None, owners: t
     if buttons:
         blocks.append(actions(*buttons))
     return {"text": safe(f"Term request #{request.id}: {request.term} ({request.label})", 2000), "blocks": blocks}
+
+
+def likely_duplicates(similar: Similar) -> list[str]:
+    """ "Possibly the same as: #12 vibe coding" and "The glossary has: *hallucination*", escaped."""
+    lines = []
+    if similar.requests:
+        lines.append("Possibly the same as: " + ", ".join(f"#{r.id} {safe(r.term, 100)}" for r in similar.requests))
+    if similar.terms:
+        lines.append("The glossary has: " + ", ".join(f"*{safe(t.term, 100)}*" for t in similar.terms))
+    return lines
