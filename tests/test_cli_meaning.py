@@ -24,8 +24,8 @@ def test_small_talk_is_answered_kindly_and_is_not_a_miss(env, capsys):
 
 
 def test_a_miss_names_just_the_missing_words_and_marks_the_closest_terms(env, capsys):
-    assert main(["ask", "hey, what does vibe coding mean exactly?"]) == 1
+    assert main(["ask", "hey, what does model registry mean exactly?"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "No term matches 'vibe coding'."
+    assert lines[0] == "No term matches 'model registry'."
     assert lines[1] == "Closest in the glossary:" and lines[2].startswith("  - ")
     assert "Did you mean" not in "\n".join(lines)

@@ -133,9 +133,9 @@ def test_request_for_proposal_is_a_card_where_the_glossary_has_that_term(make_se
     assert header(post_.body) == "request for proposal"
     assert fake_slack.of("views.open") == []  # never read as the request command
     # A subcommand still counts at the start of anything else: the form opens, prefilled.
-    assert define(server, "request vibe coding", trigger_id="trig-vibe") == {}
+    assert define(server, "request model registry", trigger_id="trig-registry") == {}
     [opened] = fake_slack.wait_for("views.open")
-    assert opened.body["trigger_id"] == "trig-vibe"
+    assert opened.body["trigger_id"] == "trig-registry"
 
 
 # --- misses that help ------------------------------------------------------------------------------
@@ -144,17 +144,17 @@ def test_request_for_proposal_is_a_card_where_the_glossary_has_that_term(make_se
 def assert_helpful_miss(server, message: dict) -> None:
     assert_valid_message(message)
     texts = mrkdwn_texts(message["blocks"])
-    assert texts[0] == "No term matches *vibe coding* in the glossary yet."
+    assert texts[0] == "No term matches *model registry* in the glossary yet."
     assert CLOSEST in texts and "did you mean" not in json.dumps(message).lower()
-    expected = [m.term.slug for m in server.runtime.glossary.ask("vibe coding").closest]
+    expected = [m.term.slug for m in server.runtime.glossary.ask("model registry").closest]
     assert 1 <= len(expected) <= 3
     assert [read_value(b["value"])["s"] for b in buttons(message, "open_term")] == expected
     [request] = buttons(message, "request_term")
-    assert request["text"]["text"] == "Request this term" and read_value(request["value"]) == {"t": "vibe coding"}
+    assert request["text"]["text"] == "Request this term" and read_value(request["value"]) == {"t": "model registry"}
 
 
-def test_the_vibe_coding_miss_names_just_the_missing_words_on_define_and_in_a_mention(server, fake_slack):
-    question = "hey, what does vibe coding mean exactly?"
+def test_a_missing_term_names_just_the_missing_words_on_define_and_in_a_mention(server, fake_slack):
+    question = "hey, what does model registry mean exactly?"
     body = define(server, question)
     assert_helpful_miss(server, body)
     send(server, mention(question))
@@ -167,9 +167,9 @@ def test_the_vibe_coding_miss_names_just_the_missing_words_on_define_and_in_a_me
     form = view_of(opened)
     assert_valid_view(form)
     term_input = next(b for b in form["blocks"] if b.get("block_id") == "req_term")
-    assert term_input["element"]["initial_value"] == "vibe coding"
+    assert term_input["element"]["initial_value"] == "model registry"
     assert server.runtime.flush_lookups(5)
-    assert [(m.query, m.count) for m in server.runtime.lookup_stats(1).top_misses] == [("vibe coding", 2)]
+    assert [(m.query, m.count) for m in server.runtime.lookup_stats(1).top_misses] == [("model registry", 2)]
 
 
 # --- small talk ------------------------------------------------------------------------------------
