@@ -85,10 +85,10 @@ def test_explain_an_empty_text_fails(server, fake_slack):
 
 
 def test_file_a_term_request_completes_with_its_number(server, fake_slack):
-    run_step(server, "file_term_request", {"term": "vibe coding", "why": "New hires ask", "requester": "UASKER01"})
+    run_step(server, "file_term_request", {"term": "prompt golf", "why": "New hires ask", "requester": "UASKER01"})
     out = completed(fake_slack)
     request = server.runtime.requests.get(out["request_number"])
-    assert request.term == "vibe coding" and out["created"] is True and out["status"] == str(request.status)
+    assert request.term == "prompt golf" and out["created"] is True and out["status"] == str(request.status)
 
 
 def test_file_a_request_for_a_term_the_glossary_has_fails(server, fake_slack):
