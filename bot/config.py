@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
@@ -86,6 +87,16 @@ class Settings:
     outbox_retry_seconds: float = 2.0
     # MEANING_LANE=off: questions are answered by the word lane alone (see README, "How a term is found").
     meaning_lane: bool = True
+    # Changes as pull requests (README, "Changes as pull requests"): the repository and how the bot signs in.
+    github_repo: str = ""  # owner/name; empty: no pull requests are opened
+    github_token: str = field(default="", repr=False)  # a fine-grained token, or…
+    github_app_id: str = ""  # …a GitHub App: its id, private key (PEM) and the installation's id
+    github_app_private_key: str = field(default="", repr=False)
+    github_installation_id: int = 0
+    github_api_url: str = ""  # GitHub Enterprise, or a fake in tests; empty: api.github.com
+    github_base_branch: str = "main"
+    github_terms_dir: str = "data/terms"  # where the term files sit in the repository
+    github_webhook_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -157,6 +168,7 @@ class Settings:
             outbox_max_attempts=int(outbox["outbox_max_attempts"]),
             outbox_retry_seconds=float(outbox["outbox_retry_seconds"]),
             meaning_lane=meaning_lane,
+            **_github_settings(get),
         )
 
     @property
@@ -199,3 +211,39 @@ def _outbox_settings(get: Callable[[str, str], str]) -> dict[str, float | int]:
             raise SettingsError(f"{name} must be a positive number, not {get(name, default)!r}; see .env.example")
         found[key] = value
     return found
+
+
+def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """GITHUB_*: a repository with a token or a whole GitHub App, or nothing at all."""
+    repo = get("GITHUB_REPO", "")
+    owner, _, name = repo.partition("/")
+    if repo and (not owner or not name or "/" in name):
+        raise SettingsError(f"GITHUB_REPO must be owner/name, such as acme/glossary, not {repo!r}; see .env.example")
+    app = {key: get(key, "") for key in ("GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_INSTALLATION_ID")}
+    if any(app.values()) and not all(app.values()):
+        missing = next(key for key, value in app.items() if not value)
+        raise SettingsError(
+            f"{missing} is not set: a GitHub App needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and "
+            "GITHUB_INSTALLATION_ID; see README, 'Changes as pull requests'"
+        )
+    installation = app["GITHUB_INSTALLATION_ID"]
+    if installation and not installation.isdigit():
+        raise SettingsError(f"GITHUB_INSTALLATION_ID must be a number, not {installation!r}; see .env.example")
+    token = get("GITHUB_TOKEN", "")
+    if repo and not token and not all(app.values()):
+        raise SettingsError(
+            "GITHUB_REPO is set but neither GITHUB_TOKEN nor a GitHub App (GITHUB_APP_ID, …) is; "
+            "see README, 'Changes as pull requests'"
+        )
+    return {
+        "github_repo": repo,
+        "github_token": token,
+        "github_app_id": app["GITHUB_APP_ID"],
+        # A PEM in one environment variable usually arrives with its line breaks written as a backslash and an n.
+        "github_app_private_key": app["GITHUB_APP_PRIVATE_KEY"].replace("\\n", "\n"),
+        "github_installation_id": int(installation or 0),
+        "github_api_url": get("GITHUB_API_URL", ""),
+        "github_base_branch": get("GITHUB_BASE_BRANCH", "main"),
+        "github_terms_dir": get("GITHUB_TERMS_DIR", "data/terms").strip("/"),
+        "github_webhook_secret": get("GITHUB_WEBHOOK_SECRET", ""),
+    }

@@ -189,6 +189,7 @@ TOP_TIERS = (
     ("state", "term_requests"),
     ("governance",),
     ("config", "answers"),
+    ("pulls",),  # changes as pull requests: the core's changes, opened on the git host, followed back
     ("runtime", "startup", "logs"),
     ("slack", "mcp"),
     ("http",),
