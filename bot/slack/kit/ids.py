@@ -124,3 +124,11 @@ ACTIONS = (
     HOME_TERM,
     HOME_REQUEST,
 )
+
+# --- Changes as pull requests ---------------------------------------------------------------------
+OPEN_PULL = "open_pull_request"  # "Open a pull request" on a triage post; value: the request number
+PULL_VIEW = "suggest_pull_request"  # the modal showing a term's file to edit, for a change request
+PULL_TEXT = "pull_text"  # its one input block: the file's new text
+
+ACTIONS = (*ACTIONS, OPEN_PULL)
+VIEWS = (*VIEWS, PULL_VIEW)

@@ -15,6 +15,7 @@ from ...term_requests.rules import TermRequest
 from ..cards.card import card_blocks
 from ..kit.messages import notice
 from .messages import confirmation_text, declined_dm, duplicate_dm, published_dm
+from .pull_messages import pull_dm
 from .triage_post import triage_message
 
 
@@ -26,13 +27,16 @@ def term_name(runtime: Runtime, request: TermRequest) -> str | None:
 def triage(runtime: Runtime, request: TermRequest) -> dict[str, Any]:
     """Drawn at delivery, so a late letter shows the request as it is now, owners included."""
     owners = runtime.governance.owners_for_request(runtime.glossary, request)
-    return triage_message(request, term_name(runtime, request), owners)
+    pull = runtime.pulls.ledger.for_request(request.id)
+    return triage_message(request, term_name(runtime, request), owners, pull, runtime.pulls.configured)
 
 
 def direct_message(runtime: Runtime, payload: dict[str, Any]) -> dict[str, Any] | None:
     """The DM a letter asks for; None when there is nothing left to say (the request is gone)."""
     if "message" in payload:
         return dict(payload["message"])
+    if str(payload.get("about") or "").startswith("pull_"):
+        return pull_dm(payload)
     try:
         request = runtime.requests.get(int(payload["request_id"]))
     except LookupError:

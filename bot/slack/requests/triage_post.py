@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...state.pulls import PullRecord
 from ...term_requests.rules import AUDIENCES, URGENCIES, TermRequest, allowed_moves
 from ..kit import ids
 from ..kit.blocks import actions, button, context, link, mention, mention_owner, plain, safe, section, truncate
@@ -12,9 +13,16 @@ TRIAGE_LABELS = {
 }  # fmt: skip
 
 
-def triage_message(request: TermRequest, term_name: str | None = None, owners: tuple[str, ...] = ()) -> dict:
+def triage_message(
+    request: TermRequest,
+    term_name: str | None = None,
+    owners: tuple[str, ...] = (),
+    pull: PullRecord | None = None,
+    pulls_on: bool = False,
+) -> dict:
     """The requests-channel post reviewers act on; redrawn in place at every change. `owners` (the term's
-    and its categories' owners, from the owners file) are mentioned so that they see it."""
+    and its categories' owners, from the owners file) are mentioned so that they see it; `pull` is the
+    request's pull request, and `pulls_on` offers "Open a pull request" when there is none open."""
     who = "Anonymous" if request.anonymous else mention(request.requester)
     kind = "Change to an existing term" if request.kind == "change" else "New term"
     title = f"#{request.id} {request.term}"
@@ -44,12 +52,17 @@ def triage_message(request: TermRequest, term_name: str | None = None, owners: t
         blocks.append(section("*Owners*\n" + " ".join(mention_owner(o) for o in owners[:20])))
     if request.resolution:
         blocks.append(section("*Resolution*\n" + safe(request.resolution, 2900)))
+    if pull is not None:
+        where = link(pull.url, f"#{pull.number}") if pull.url and pull.number else f"`{safe(pull.branch, 200)}`"
+        blocks.append(section(f"*Pull request*\n{where}: {pull.label}"))
     blocks.append(context(f"Filed {request.created_at:%Y-%m-%d} · answer due by {request.due_date:%Y-%m-%d}"))
     buttons = [
         button(TRIAGE_LABELS[op], ids.triage_id(op), str(request.id))
         for op in ("assign", *allowed_moves(request.status))
         if op != "assign" or request.active
     ]
+    if pulls_on and request.active and (pull is None or pull.state == "closed"):
+        buttons.append(button("Open a pull request", ids.OPEN_PULL, str(request.id)))
     if buttons:
         blocks.append(actions(*buttons))
     return {"text": safe(f"Term request #{request.id}: {request.term} ({request.label})", 2000), "blocks": blocks}
