@@ -24,7 +24,7 @@ class GhCall:
     query: dict
     body: dict | list | None
     headers: dict
-    outcome: str = "ok"  # ok | 500 | ratelimit | hang
+    outcome: str = "ok"  # ok | 500 | ratelimit | hang | late (acts, then hangs: the answer is lost)
 
 
 @dataclass
@@ -77,6 +77,11 @@ class FakeGitHub:
             self.faults[where] = (mode, times)
         return self
 
+    def tried(self, method: str, pattern: str) -> list[GhCall]:
+        """Every call, failed ones included."""
+        prefix = f"/repos/{self.repo}/"
+        return [c for c in list(self.calls) if c.method == method and re.search(pattern, c.path.removeprefix(prefix))]
+
     def of(self, method: str, pattern: str) -> list[GhCall]:
         prefix = f"/repos/{self.repo}/"
         return [
@@ -116,8 +121,9 @@ class FakeGitHub:
                 with fake._lock:
                     fake.calls.append(call)
                     call.outcome = fake._fault(call)
-                    status, reply, headers = (0, None, {}) if call.outcome != "ok" else fake._answer(call)
-                if call.outcome == "hang":
+                    acts = call.outcome in ("ok", "late")
+                    status, reply, headers = fake._answer(call) if acts else (0, None, {})
+                if call.outcome in ("hang", "late"):
                     fake._released.wait(HANG_LIMIT)
                     return
                 if call.outcome == "500":

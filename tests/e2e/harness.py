@@ -53,6 +53,7 @@ class FakeSlack:
     faults: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
     retry_after: int = 1
     posted: dict[str, list[dict]] = field(default_factory=dict)  # channel -> messages that were posted
+    names: dict[str, str] = field(default_factory=dict)  # user id -> display name, for users.info
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -167,6 +168,11 @@ class FakeSlack:
             }
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(call.body.get("users", "X")).replace(",", "")[:10]}}
+        if method == "users.info":
+            user = str(call.body.get("user"))
+            if user not in self.names:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": {"id": user, "profile": {"display_name": self.names[user]}}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(call.body.get("usergroup"), [])}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
