@@ -77,6 +77,8 @@ class PullRequests:
 
     def for_request(self, request_id: int, asked_by: str, name_of: NameOf) -> Change:
         """An approved new-term request's draft; an open request moves to drafting as it is approved."""
+        if not self.configured:
+            raise PullRefused(NOT_SET_UP)
         request = self.requests.get(request_id)
         if request.kind != RequestKind.NEW:
             raise PullRefused(f"Request #{request.id} asks to change a term: suggest the new text instead.")

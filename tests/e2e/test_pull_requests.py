@@ -248,3 +248,12 @@ def test_a_batch_of_verifications_opens_one_pull_request_of_last_reviewed_lines(
     assert "https://github.test/" in capsys.readouterr().out
     assert cmd_reviews_pr(None, settings) == 0  # the same batch again: the same pull request
     assert len(github.pulls) == 1
+
+
+def test_only_reviewers_and_owners_may_open_a_pull_request(gh_server, fake_slack, github):
+    request = _new_request(gh_server, fake_slack)
+    _click_open(gh_server, fake_slack, request.id, user="UASKER01", name="asker")
+    said = fake_slack.wait_for("/respond/asker")[0]
+    assert "Only glossary reviewers" in json.dumps(said.body)
+    assert gh_server.runtime.pulls.ledger.for_request(request.id) is None
+    assert github.calls == [] and gh_server.runtime.requests.get(request.id).status == "open"
