@@ -54,3 +54,27 @@ def test_failures_are_sorted_into_busy_rate_limited_and_refused(github):
     with pytest.raises(HostRefused, match="404"):
         gh.get_pull(99)
     assert gh.branch_head("main")  # healed: the faults were one-offs
+
+
+def test_a_github_app_trades_its_signed_jwt_for_an_installation_token(github):
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    gh = GitHubHost(github.repo, app_id="123", private_key=pem, installation_id=77, api_url=github.api_url)
+    assert gh.read_file("data/terms/lora.yml", "main") == "term: lora\n"
+    exchange = [c for c in github.calls if c.path == "/app/installations/77/access_tokens"]
+    assert len(exchange) == 1
+    claims = jwt.decode(
+        exchange[0].headers["Authorization"].removeprefix("Bearer "),
+        key.public_key(),
+        algorithms=["RS256"],
+        options={"verify_exp": True},
+    )
+    assert str(claims["iss"]) == "123"
+    read = [c for c in github.calls if c.path.endswith("/contents/data/terms/lora.yml")]
+    assert read[0].headers["Authorization"] == "token ghs_installation_77"

@@ -180,6 +180,10 @@ class FakeGitHub:
 
     def _answer(self, call: GhCall) -> tuple[int, object, dict]:  # noqa: C901 - one table of routes
         prefix = f"/repos/{self.repo}/"
+        installation = re.fullmatch(r"/app/installations/(\d+)/access_tokens", call.path)
+        if call.method == "POST" and installation:  # a GitHub App trading its JWT for an installation token
+            expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+            return 201, {"token": f"ghs_installation_{installation[1]}", "expires_at": expires}, {}
         if not call.path.startswith(prefix):
             return 404, {"message": "Not Found"}, {}
         path, body, q = call.path[len(prefix) :], call.body or {}, call.query
