@@ -12,6 +12,7 @@ import pytest
 from paths import BUNDLED_TERMS
 
 from bot.governance.writeback import set_last_reviewed
+from bot.slack.requests.detail import detail_message
 from bot.state.outbox import SENT
 from bot.term_requests.drafts import draft_text
 
@@ -183,6 +184,8 @@ def test_webhook_events_move_the_request_and_a_merge_tells_everyone_who_asked(gh
     assert forged.status == 401 and ledger.get(branch).state == "opened"
     assert _webhook(gh_server, "pull_request_review", review, delivery="d-1").status == 200
     assert ledger.get(branch).state == "changes_requested"
+    shown = detail_message(gh_server.runtime, "UASKER01", request.id, reviewer=False)  # `/define request N`, the Home
+    assert "*Pull request:* <https://github.test/acme/glossary/pull/1|#1>, changes requested" in json.dumps(shown)
     assert wait_until(
         lambda: any("changes requested" in json.dumps(c.body) for c in fake_slack.delivered("chat.update"))
     )
