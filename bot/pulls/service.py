@@ -9,6 +9,8 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from ..config import Settings
 from ..glossary.lookup import Glossary
 from ..glossary.model import Term
@@ -56,14 +58,17 @@ class PullRequests:
         """The change's pull request, queued unless it was already; (its record, whether this call queued it)."""
         if not self.configured:
             raise PullRefused(NOT_SET_UP)
-        with self.store.writing() as conn:
-            created = self.ledger.add(conn, change.branch, change.kind, change.request_id, asked_by)
-            if created:
-                payload = {**change.as_payload(), "asked_by": asked_by, "request_id": change.request_id}
-                self.outbox.add(conn, LetterKind.PULL_REQUEST, payload, request_id=change.request_id)
-                if change.request_id is not None:  # the triage post shows "being opened"
-                    update = {"request_id": change.request_id, "by": asked_by}
-                    self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, update, request_id=change.request_id)
+        try:
+            with self.store.writing() as conn:
+                created = self.ledger.add(conn, change.branch, change.kind, change.request_id, asked_by)
+                if created:
+                    payload = {**change.as_payload(), "asked_by": asked_by, "request_id": change.request_id}
+                    self.outbox.add(conn, LetterKind.PULL_REQUEST, payload, request_id=change.request_id)
+                    if change.request_id is not None:  # the triage post shows "being opened"
+                        update = {"request_id": change.request_id, "by": asked_by}
+                        self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, update, request_id=change.request_id)
+        except IntegrityError:  # two asked at once and the other's row won: theirs is the one pull request
+            created = False
         self.outbox.wake()
         record = self.ledger.get(change.branch)
         assert record is not None  # written above, or by whoever asked first
