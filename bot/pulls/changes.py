@@ -35,6 +35,9 @@ class Change:
     team_reviewers: Sequence[str] = ()
     request_id: int | None = None
     new_files: Sequence[str] = field(default=())  # paths that must not exist on the base branch yet
+    # path -> sha256 of the text the change was written against: the base branch must hold exactly that, or the
+    # pull request's diff would not be the change that was asked for
+    based_on: Mapping[str, str] = field(default_factory=dict)
 
     def as_payload(self) -> dict[str, object]:
         return {
@@ -48,7 +51,12 @@ class Change:
             "team_reviewers": list(self.team_reviewers),
             "labels": ["glossary"],
             "new_files": list(self.new_files),
+            "based_on": dict(self.based_on),
         }
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def safe(text: str, limit: int = 2000) -> str:
@@ -117,6 +125,7 @@ def for_request(
 def for_suggestion(
     request: TermRequest | None,
     term: Term,
+    old_text: str,
     new_text: str,
     terms_dir: str,
     reviewers: tuple[list[str], list[str]],
@@ -125,8 +134,8 @@ def for_suggestion(
 ) -> Change:
     """A suggested change: the term's file replaced by exactly the text the reviewer wrote."""
     path = repo_path(terms_dir, PurePosixPath(term.source_file).name)
-    digest = hashlib.sha256(new_text.encode()).hexdigest()[:8]
-    branch = f"glossary/change-{request.id}" if request else f"glossary/edit-{term.slug[:60]}-{digest}"
+    short = digest(new_text)[:8]
+    branch = f"glossary/change-{request.id}" if request else f"glossary/edit-{term.slug[:60]}-{short}"
     lines = [f"Changes **{safe(term.term, 100)}** as suggested in Slack by {safe(name_of(suggested_by), 80)}."]
     if request:
         lines += [
@@ -142,12 +151,14 @@ def for_suggestion(
         reviewers=reviewers[0],
         team_reviewers=reviewers[1],
         request_id=request.id if request else None,
+        based_on={path: digest(old_text)},
     )
 
 
 @dataclass(frozen=True)
 class Verified:
     term: Term
+    before: str  # the file as the bot reads it
     text: str  # the file with last_reviewed rewritten (governance.writeback.set_last_reviewed)
     day: str
     by: str  # a Slack user id
@@ -159,16 +170,18 @@ def for_verifications(
     """A batch of "Still accurate": only last_reviewed lines change, one per term. The branch is the batch's
     digest, so the same batch asked for twice is one pull request, and a later batch a new one."""
     ordered = sorted(verified, key=lambda v: v.term.slug)
-    digest = hashlib.sha256("\n".join(f"{v.term.slug}={v.day}" for v in ordered).encode()).hexdigest()[:10]
+    batch = digest("\n".join(f"{v.term.slug}={v.day}" for v in ordered))[:10]
     lines = ["Terms their owners confirmed as still accurate in Slack; only `last_reviewed` changes.", ""]
     lines += [f"- **{safe(v.term.term, 100)}**: {v.day}, by {safe(name_of(v.by), 80)}" for v in ordered]
     paths = {repo_path(terms_dir, PurePosixPath(v.term.source_file).name): v.text for v in ordered}
+    based_on = {repo_path(terms_dir, PurePosixPath(v.term.source_file).name): digest(v.before) for v in ordered}
     return Change(
         kind="verified",
-        branch=f"glossary/verified-{digest}",
+        branch=f"glossary/verified-{batch}",
         title=f"Record {len(ordered)} review{'s' if len(ordered) != 1 else ''} from Slack",
         body="\n".join(lines) + FOOTER,
         files=paths,
         reviewers=reviewers[0],
         team_reviewers=reviewers[1],
+        based_on=based_on,
     )

@@ -26,6 +26,7 @@ from ..githost.host import GitHost, HostBusy, HostRefused, NewPull, PullRequest,
 from ..state.outbox import GIT_HOST_KINDS, Letter, LetterKind, Outbox, is_slack_user
 from ..state.pulls import PullLedger
 from ..state.store import Store
+from .changes import digest
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
@@ -47,7 +48,9 @@ def host_from_settings(settings: Settings) -> GitHost:
     )
 
 
-def open_pull(host: GitHost, change: NewPull, base: str, new_files: list[str]) -> PullRequest:
+def open_pull(
+    host: GitHost, change: NewPull, base: str, new_files: list[str], based_on: dict[str, str] | None = None
+) -> PullRequest:
     """The change's pull request, made or found; each step safe to repeat after any earlier try."""
     pull = host.find_pull(change.branch)
     if pull is None or pull.state != "open":
@@ -58,6 +61,12 @@ def open_pull(host: GitHost, change: NewPull, base: str, new_files: list[str]) -
             for path in new_files:  # a draft never overwrites someone's file, here as on disk
                 if host.read_file(path, base) is not None:
                     raise HostRefused(f"{path} already exists on {base}; edit it there instead of a new draft")
+            for path, wanted in (based_on or {}).items():  # the diff must be the change that was asked for
+                if digest(host.read_file(path, base) or "") != wanted:
+                    raise HostRefused(
+                        f"{path} on {base} is not the file this change was written against; "
+                        "update the bot's checkout to match, then ask again"
+                    )
             _create_branch(host, change.branch, base_head)
         if any(host.read_file(path, change.branch) != text for path, text in change.files.items()):
             host.commit_files(change.branch, change.files, change.message)
@@ -135,7 +144,8 @@ class PullDelivery:
             labels=payload.get("labels") or (),
         )
         try:
-            pull = open_pull(self.host, change, self.settings.github_base_branch, list(payload.get("new_files") or ()))
+            base, new_files = self.settings.github_base_branch, list(payload.get("new_files") or ())
+            pull = open_pull(self.host, change, base, new_files, dict(payload.get("based_on") or {}))
         except RateLimited as exc:
             self.outbox.retry(letter.id, self.name, max(1.0, exc.retry_after), str(exc), unsure=True)
         except HostBusy as exc:

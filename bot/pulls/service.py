@@ -108,11 +108,19 @@ class PullRequests:
     ) -> Change:
         """The reviewer's text for the term's whole file; a text equal to the file is refused."""
         request = self.requests.get(request_id) if request_id else None
-        if new_text == current_text(term):
+        old_text = current_text(term)
+        if new_text == old_text:
             raise PullRefused("The text is the same as the file: change something first.")
         owner_ids = self.governance.owners_for_term(glossary, term)
         return changes.for_suggestion(
-            request, term, new_text, self.settings.github_terms_dir, self._reviewers(owner_ids), name_of, asked_by
+            request,
+            term,
+            old_text,
+            new_text,
+            self.settings.github_terms_dir,
+            self._reviewers(owner_ids),
+            name_of,
+            asked_by,
         )
 
     def for_verifications(self, glossary: Glossary, name_of: NameOf) -> tuple[Change | None, list[str]]:
@@ -123,11 +131,12 @@ class PullRequests:
         owner_ids: list[str] = []
         for term, day in to_write(glossary.terms.values(), verified):
             try:
-                text = set_last_reviewed(Path(term.source_file).read_bytes().decode("utf-8"), day)
+                before = Path(term.source_file).read_bytes().decode("utf-8")
+                text = set_last_reviewed(before, day)
             except (OSError, UnicodeDecodeError, CannotRewrite) as exc:
                 problems.append(f"{term.source_file}: {exc}")
                 continue
-            batch.append(Verified(term, text, day.isoformat(), verified[term.slug].by))
+            batch.append(Verified(term, before, text, day.isoformat(), verified[term.slug].by))
             owner_ids += self.governance.owners_for_term(glossary, term)
         if not batch:
             return None, problems

@@ -260,3 +260,18 @@ def test_only_reviewers_and_owners_may_open_a_pull_request(gh_server, fake_slack
     assert "Only glossary reviewers" in json.dumps(said.body)
     assert gh_server.runtime.pulls.ledger.for_request(request.id) is None
     assert github.calls == [] and gh_server.runtime.requests.get(request.id).status == "open"
+
+
+def test_a_change_written_against_another_version_of_the_file_is_refused(gh_server, fake_slack, github):
+    """The bot's checkout and the base branch disagree: the pull request would not show the change asked for."""
+    runtime = gh_server.runtime
+    runtime.governance.verify(runtime.glossary.get("temperature"), "UOWNER001")
+    files = github.commits[github.branches["main"]]["files"]
+    files["data/terms/temperature.yml"] = files["data/terms/temperature.yml"].replace("\n", "\n# edited on main\n", 1)
+    change, _ = runtime.pulls.for_verifications(runtime.glossary, NAMES.__getitem__)
+    runtime.pulls.ask(change, "UOWNER001")
+    dm = fake_slack.wait_for(
+        "chat.postMessage", where=lambda c: c.body.get("channel") == "UOWNER001" and "could not open" in str(c.body)
+    )
+    assert "is not the file this change was written against" in json.dumps(dm[0].body)
+    assert github.pulls == [] and github.of("POST", "git/refs$") == []
