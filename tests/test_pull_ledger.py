@@ -88,3 +88,13 @@ def test_a_merged_pull_request_stays_merged_and_strangers_branches_are_ignored(s
         assert ledger.move(conn, CHANGE.branch, "approved") is None  # a late review after the merge
     record = ledger.get(CHANGE.branch)
     assert (record.state, record.number, record.url) == ("merged", 5, "https://github.test/pull/5")
+
+
+def test_a_refused_change_is_queued_again_when_asked_again(store):
+    pulls = _pulls(store)
+    pulls.ask(CHANGE, "UREVIEW01")
+    pulls.ledger.failed(CHANGE.branch)
+    assert pulls.ledger.get(CHANGE.branch).label == "could not be opened"
+    record, created = pulls.ask(CHANGE, "UOTHER001")
+    assert created and (record.state, record.asked_by) == ("queued", "UOTHER001")
+    assert len(pulls.outbox.letters()) == 2  # the first letter (dead, in real life) and the new one

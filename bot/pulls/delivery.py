@@ -167,6 +167,7 @@ class PullDelivery:
     def _refused(self, letter: Letter, error: str) -> None:
         log.warning("pull request %s not opened: %s", letter.payload["branch"], error)
         self.outbox.dead(letter.id, self.name, error)
+        self.ledger.failed(letter.payload["branch"])
         self._tell(letter, {"about": "pull_failed", "error": error})
 
     def _opened(self, letter: Letter, pull: PullRequest) -> None:

@@ -16,13 +16,14 @@ from sqlalchemy import Connection, insert, select, update
 from .schema import pull_requests
 from .store import Store, now
 
-QUEUED, OPENED, CHANGES_REQUESTED, APPROVED, MERGED, CLOSED = (
+QUEUED, OPENED, CHANGES_REQUESTED, APPROVED, MERGED, CLOSED, FAILED = (
     "queued",
     "opened",
     "changes_requested",
     "approved",
     "merged",
     "closed",
+    "failed",  # the host refused it: asking again queues it anew
 )
 STATE_LABELS = {
     QUEUED: "being opened",
@@ -31,6 +32,7 @@ STATE_LABELS = {
     APPROVED: "approved",
     MERGED: "merged",
     CLOSED: "closed without merging",
+    FAILED: "could not be opened",
 }
 
 
@@ -55,10 +57,16 @@ class PullLedger:
         self.store = store
 
     def add(self, conn: Connection, branch: str, kind: str, request_id: int | None, asked_by: str) -> bool:
-        """A new row in the caller's transaction; False (and nothing written) when the branch has one already."""
-        if conn.execute(select(pull_requests.c.branch).where(pull_requests.c.branch == branch)).first():
-            return False
+        """A new row in the caller's transaction; False (and nothing written) when the branch has one already,
+        unless that one failed: then it is queued again, for whoever asks now."""
+        found = conn.execute(select(pull_requests.c.state).where(pull_requests.c.branch == branch)).first()
         stamp = now()
+        if found is not None:
+            if found.state != FAILED:
+                return False
+            again = (pull_requests.c.branch == branch) & (pull_requests.c.state == FAILED)
+            retried = update(pull_requests).where(again).values(state=QUEUED, asked_by=asked_by, updated_at=stamp)
+            return bool(conn.execute(retried).rowcount)
         conn.execute(
             insert(pull_requests).values(
                 branch=branch,
@@ -82,9 +90,18 @@ class PullLedger:
         )
         conn.execute(
             update(pull_requests)
-            .where(pull_requests.c.branch == branch, pull_requests.c.state == QUEUED)
+            .where(pull_requests.c.branch == branch, pull_requests.c.state.in_((QUEUED, FAILED)))
             .values(state=OPENED)
         )
+
+    def failed(self, branch: str) -> None:
+        """The host refused it; the row stays (its history) and asking again queues it anew."""
+        with self.store.writing() as conn:
+            conn.execute(
+                update(pull_requests)
+                .where(pull_requests.c.branch == branch, pull_requests.c.state == QUEUED)
+                .values(state=FAILED, updated_at=now())
+            )
 
     def move(self, conn: Connection, branch: str, state: str) -> PullRecord | None:
         """A new state from the git host; None when the branch is not one of ours or the state is unchanged."""

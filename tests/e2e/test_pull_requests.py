@@ -275,3 +275,9 @@ def test_a_change_written_against_another_version_of_the_file_is_refused(gh_serv
     )
     assert "is not the file this change was written against" in json.dumps(dm[0].body)
     assert github.pulls == [] and github.of("POST", "git/refs$") == []
+    assert runtime.pulls.ledger.get(change.branch).state == "failed"
+    # Once the base holds the file the bot reads, asking again opens it: a failed change is not stuck.
+    files["data/terms/temperature.yml"] = (BUNDLED_TERMS / "temperature.yml").read_bytes().decode("utf-8")
+    assert runtime.pulls.ask(change, "UOWNER001")[1] is True
+    assert wait_until(lambda: _opened(gh_server, change.branch))
+    assert len(github.pulls) == 1

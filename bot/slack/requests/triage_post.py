@@ -61,7 +61,7 @@ def triage_message(
         for op in ("assign", *allowed_moves(request.status))
         if op != "assign" or request.active
     ]
-    if pulls_on and request.active and pull is None:  # one pull request per request: its branch is its name
+    if pulls_on and request.active and (pull is None or pull.state == "failed"):  # one per request: its branch
         buttons.append(button("Open a pull request", ids.OPEN_PULL, str(request.id)))
     if buttons:
         blocks.append(actions(*buttons))
