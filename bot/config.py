@@ -96,6 +96,16 @@ class Settings:
     explain_viewed: bool = True
     # UNFURL_WORK_OBJECTS=off: term links unfurl as classic cards only, never as Work Objects.
     unfurl_work_objects: bool = True
+    # Changes as pull requests (README, "Changes as pull requests"): the repository and how the bot signs in.
+    github_repo: str = ""  # owner/name; empty: no pull requests are opened
+    github_token: str = field(default="", repr=False)  # a fine-grained token, or…
+    github_app_id: str = ""  # …a GitHub App: its id, private key (PEM) and the installation's id
+    github_app_private_key: str = field(default="", repr=False)
+    github_installation_id: int = 0
+    github_api_url: str = ""  # GitHub Enterprise, or a fake in tests; empty: api.github.com
+    github_base_branch: str = "main"
+    github_terms_dir: str = "data/terms"  # where the term files sit in the repository
+    github_webhook_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -124,6 +134,7 @@ class Settings:
             meaning_lane=_switch(get("MEANING_LANE", "on"), "MEANING_LANE"),
             explain_viewed=_switch(get("EXPLAIN_VIEWED", "on"), "EXPLAIN_VIEWED"),
             unfurl_work_objects=_switch(get("UNFURL_WORK_OBJECTS", "on"), "UNFURL_WORK_OBJECTS"),
+            **_github_settings(get),
         )
 
     @property
@@ -225,4 +236,40 @@ def _slack(get: Get) -> dict[str, Any]:
         "slack_api_url": api_url,
         "requests_channel": get("REQUESTS_CHANNEL", ""),
         "reviewers": tuple(r for r in get("REVIEWERS", "").replace(",", " ").split() if r),
+    }
+
+
+def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """GITHUB_*: a repository with a token or a whole GitHub App, or nothing at all."""
+    repo = get("GITHUB_REPO", "")
+    owner, _, name = repo.partition("/")
+    if repo and (not owner or not name or "/" in name):
+        raise SettingsError(f"GITHUB_REPO must be owner/name, such as acme/glossary, not {repo!r}; see .env.example")
+    app = {key: get(key, "") for key in ("GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_INSTALLATION_ID")}
+    if any(app.values()) and not all(app.values()):
+        missing = next(key for key, value in app.items() if not value)
+        raise SettingsError(
+            f"{missing} is not set: a GitHub App needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and "
+            "GITHUB_INSTALLATION_ID; see README, 'Changes as pull requests'"
+        )
+    installation = app["GITHUB_INSTALLATION_ID"]
+    if installation and not installation.isdigit():
+        raise SettingsError(f"GITHUB_INSTALLATION_ID must be a number, not {installation!r}; see .env.example")
+    token = get("GITHUB_TOKEN", "")
+    if repo and not token and not all(app.values()):
+        raise SettingsError(
+            "GITHUB_REPO is set but neither GITHUB_TOKEN nor a GitHub App (GITHUB_APP_ID, …) is; "
+            "see README, 'Changes as pull requests'"
+        )
+    return {
+        "github_repo": repo,
+        "github_token": token,
+        "github_app_id": app["GITHUB_APP_ID"],
+        # A PEM in one environment variable usually arrives with its line breaks written as a backslash and an n.
+        "github_app_private_key": app["GITHUB_APP_PRIVATE_KEY"].replace("\\n", "\n"),
+        "github_installation_id": int(installation or 0),
+        "github_api_url": get("GITHUB_API_URL", ""),
+        "github_base_branch": get("GITHUB_BASE_BRANCH", "main"),
+        "github_terms_dir": get("GITHUB_TERMS_DIR", "data/terms").strip("/"),
+        "github_webhook_secret": get("GITHUB_WEBHOOK_SECRET", ""),
     }

@@ -22,6 +22,8 @@ from .glossary.names import normalise
 from .glossary.roles import find_role, load_roles
 from .glossary.scan import Found
 from .governance.service import Governance
+from .pulls.service import PullRequests
+from .pulls.webhook import Webhook
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
 from .state.outbox import Outbox
@@ -58,6 +60,9 @@ class Runtime:
         self.lookups = LookupLog(store)
         self.lookup_writer = LookupWriter(self.lookups, settings.lookup_retention_days)
         self.feedback = FeedbackBook(store)
+        # Changes as pull requests: asked for here, opened by bot/pulls/delivery.py, followed by the webhook.
+        self.pulls = PullRequests(settings, store, self.outbox, self.requests, self.governance)
+        self.webhook = Webhook(store, self.outbox, self.requests)
         # Read on every card; every write below puts what it stored (see short_cache for the bound).
         self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
 

@@ -40,7 +40,8 @@ def closest_miss(glossary, query: str = "model registry") -> LookupResult:
 
 
 def test_a_miss_names_the_missing_words_then_the_closest_terms_marked_then_request(bundled_glossary):
-    message = lookup_message(closest_miss(bundled_glossary, "hey what does model registry mean"), asked="model registry")
+    missed = closest_miss(bundled_glossary, "hey what does model registry mean")
+    message = lookup_message(missed, asked="model registry")
     assert_valid_message(message)
     texts = mrkdwn_texts(message["blocks"])
     assert texts[0] == "No term matches *model registry* in the glossary yet."
@@ -100,12 +101,12 @@ def open_request(number: int, term: str, votes: int = 2) -> TermRequest:
 
 
 def test_the_request_form_shows_existing_terms_and_open_requests_above_its_fields(bundled_glossary):
-    similar = Similar((bundled_glossary.get("hallucination"),), (open_request(7, "model registry"),))
+    similar = Similar((bundled_glossary.get("hallucination"),), (open_request(7, "vibe coding"),))
     view = request_modal(term="LLM hallucinations", hints=hint_blocks(similar))
     assert_valid_view(view)
     texts = mrkdwn_texts(view["blocks"])
     assert texts[0].startswith("*Already in the glossary?*") and "*hallucination*" in texts[1]
-    assert texts[2].startswith("*Asked for already?*") and "*#7 model registry* · Open · 2 votes" in texts[3]
+    assert texts[2].startswith("*Asked for already?*") and "*#7 vibe coding* · Open · 2 votes" in texts[3]
     assert "private reasons" not in " ".join(texts) and "UASKER01" not in str(view)  # never who asked, nor why
     show, vote = [b["accessory"] for b in view["blocks"][1:4] if "accessory" in b]
     assert (show["text"]["text"], read_value(show["value"])) == ("Show", {"s": "hallucination"})
@@ -135,13 +136,13 @@ def test_the_term_preview_is_a_read_only_view(bundled_glossary):
 
 
 def test_triage_shows_likely_duplicates_escaped(bundled_glossary):
-    similar = Similar((bundled_glossary.get("hallucination"),), (open_request(7, "model registry"), open_request(8, EVIL)))
+    similar = Similar((bundled_glossary.get("hallucination"),), (open_request(7, "vibe coding"), open_request(8, EVIL)))
     message = triage_message(open_request(9, "AI coding vibes"), similar=similar)
     assert_valid_message(message)
     assert_no_injection(message["blocks"], allowed_mentions=("<@UASKER01>",))
     [duplicates] = [b for b in message["blocks"] if b["type"] == "context" and "Possibly" in str(b)]
     lines = [e["text"] for e in duplicates["elements"]]
-    assert lines[0].startswith("Possibly the same as: #7 model registry, #8 ")
+    assert lines[0].startswith("Possibly the same as: #7 vibe coding, #8 ")
     assert lines[1] == "The glossary has: *hallucination*"
     assert not any("Possibly" in str(b) for b in triage_message(open_request(9, "x"))["blocks"])
 

@@ -14,7 +14,7 @@ from bot.slack.feedback import handlers as feedback
 from bot.slack.kit import ids
 from bot.slack.kit.deps import Deps
 from bot.slack.kit.reviewers import Reviewers
-from bot.slack.requests import filing, triage
+from bot.slack.requests import filing, pulls, triage
 from bot.slack.requests.form import FIELD_BLOCKS, field_errors, form_from_view, request_modal
 from bot.slack.requests.triage_forms import duplicate_pick, modal_for, request_of
 from bot.state.store import Store
@@ -39,8 +39,10 @@ def deps(tmp_path):
 
 
 def test_the_tables_register_every_request_id():
-    rows = filing.LISTENERS + triage.LISTENERS + feedback.LISTENERS  # a 👎 files a change request too
+    # a 👎 files a change request too; "Open a pull request" and its modal are the requests' own (pulls.py)
+    rows = filing.LISTENERS + triage.LISTENERS + feedback.LISTENERS + pulls.LISTENERS
     assert {listener_id for _, listener_id, _ in rows} == {
+        ids.OPEN_PULL,
         ids.REQUEST_TERM_PATTERN,  # request_term, and request_term:N on a card's related names
         ids.FEEDBACK_HELPFUL,
         ids.FEEDBACK_UNHELPFUL,

@@ -43,6 +43,15 @@ EVERY = {
     "MEANING_LANE": "off",
     "EXPLAIN_VIEWED": "off",
     "UNFURL_WORK_OBJECTS": "off",
+    "GITHUB_REPO": "acme/glossary",
+    "GITHUB_TOKEN": "not-a-token",
+    "GITHUB_APP_ID": "12",
+    "GITHUB_APP_PRIVATE_KEY": "-----BEGIN KEY-----\\nx\\n-----END KEY-----",
+    "GITHUB_INSTALLATION_ID": "34",
+    "GITHUB_API_URL": "http://127.0.0.1:9/gh",
+    "GITHUB_BASE_BRANCH": "trunk",
+    "GITHUB_TERMS_DIR": "/glossary/terms/",
+    "GITHUB_WEBHOOK_SECRET": "not-a-secret-3",
 }
 
 
@@ -81,6 +90,15 @@ def test_every_variable_reaches_its_field():
         meaning_lane=False,
         explain_viewed=False,
         unfurl_work_objects=False,
+        github_repo="acme/glossary",
+        github_token="not-a-token",
+        github_app_id="12",
+        github_app_private_key="-----BEGIN KEY-----\nx\n-----END KEY-----",
+        github_installation_id=34,
+        github_api_url="http://127.0.0.1:9/gh",
+        github_base_branch="trunk",
+        github_terms_dir="glossary/terms",
+        github_webhook_secret="not-a-secret-3",
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()

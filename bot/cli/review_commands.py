@@ -118,3 +118,6 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     q.set_defaults(func=cmd_reviews_adopt)
     q = reviews_sub.add_parser("send", parents=[common], help="send this week's review digests now")
     q.set_defaults(func=cmd_reviews_send)
+    from .pull_commands import add_reviews_parser  # `reviews pr` lives with the other pull request commands
+
+    add_reviews_parser(reviews_sub, common)

@@ -7,6 +7,7 @@ The file's shape is a contract other tools write:
       roles: {security: [S0SECTEAM]}
       terms: {"fine-tuning": [U045EF6GH]}                     # a term's name, alias or slug
     review_days: {approved: 180, reviewed: 90, draft: 30}
+    handles: {U045EF6GH: "@octo-cat", S0SECTEAM: "@org/security"}   # git host logins and teams, for reviews
 
 The most specific rule wins: a term rule, then a role rule, then a category rule. Within one level every
 rule that matches counts (a term in two owned categories has both categories' owners). Term rules name a
@@ -30,6 +31,8 @@ from .intervals import ReviewIntervals, read_review_days
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 GROUP_ID = re.compile(r"^S[A-Z0-9]{2,30}$")
 LEVELS = ("categories", "roles", "terms")
+# A GitHub login (@octo-cat) or an organisation's team (@org/security), as CODEOWNERS writes them.
+HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class OwnersFile:
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     intervals: ReviewIntervals = field(default_factory=ReviewIntervals)
     path: str = ""
+    handles: dict[str, str] = field(default_factory=dict)  # Slack id -> "@login" or "@org/team"
 
     @property
     def empty(self) -> bool:
@@ -81,8 +85,8 @@ def load_owners(path: Path) -> tuple[OwnersFile, list[Problem]]:
         problems.append(Problem(severity, name, where, message))
 
     for key in data:
-        if key not in ("owners", "review_days"):
-            report(str(key), "is not a key of the owners file; use 'owners' and 'review_days'")
+        if key not in ("owners", "review_days", "handles"):
+            report(str(key), "is not a key of the owners file; use 'owners', 'review_days' and 'handles'")
     owners = data.get("owners") or {}
     levels: dict[str, dict[str, tuple[str, ...]]] = {level: {} for level in LEVELS}
     if not isinstance(owners, dict):
@@ -94,7 +98,27 @@ def load_owners(path: Path) -> tuple[OwnersFile, list[Problem]]:
     for level in LEVELS:
         levels[level] = _rules(owners.get(level), f"owners.{level}", report)
     intervals = read_review_days(data.get("review_days"), report)
-    return OwnersFile(levels["categories"], levels["roles"], levels["terms"], intervals, name), problems
+    handles = _handles(data.get("handles"), report)
+    return OwnersFile(levels["categories"], levels["roles"], levels["terms"], intervals, name, handles), problems
+
+
+def _handles(value: object, report: Callable[..., None]) -> dict[str, str]:
+    """`handles:` maps Slack ids to git host logins; a bad entry is reported and left out."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        report("handles", 'must map Slack ids to logins, e.g. {U045EF6GH: "@octo-cat", S0SECTEAM: "@org/security"}')
+        return {}
+    found: dict[str, str] = {}
+    for key, handle in value.items():
+        slack_id, text = str(key).strip(), str(handle).strip()
+        if not (is_user(slack_id) or is_group(slack_id)):
+            report(f"handles.{slack_id[:40]}", "is not a Slack user id (U…, W…) or user group id (S…)")
+        elif not HANDLE.match(text):
+            report(f"handles.{slack_id}", f"'{text[:40]}' is not a login like @octo-cat or a team like @org/team")
+        else:
+            found[slack_id] = text
+    return found
 
 
 def _rules(value: object, where: str, report: Callable[..., None]) -> dict[str, tuple[str, ...]]:

@@ -27,13 +27,13 @@ from ..runtime import Runtime
 from ..slack.app import Bot, build_bot
 from ..startup import StartupError, check_start, settings_or_exit
 from ..state.migrations import StateSchemaError
-from . import inbound, tuning
+from . import github_hook, inbound, tuning
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 EXIT_WORKER_FAILED = 3  # gunicorn's "worker failed to boot": it stops instead of restarting forever
 STATE_PING_SECONDS = 2.0  # /healthz answers within this even when the state database hangs
-REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 413: "Content Too Large"}
+REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 413: "Content Too Large"}
 
 
 class GlossaryWSGI:
@@ -54,6 +54,9 @@ class GlossaryWSGI:
             return self._health(start_response)
         if path == EVENTS_PATH and method == "POST":
             return self._slack(environ, start_response)
+        if path == github_hook.WEBHOOK_PATH and method == "POST":
+            secret = self.runtime.settings.github_webhook_secret
+            return github_hook.handle(environ, secret, self.runtime.webhook, lambda s: _plain(start_response, s))
         return _plain(start_response, 404)
 
     def _slack(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

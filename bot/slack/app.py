@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from ..config import Settings
+from ..pulls.delivery import PullDelivery, host_from_settings
 from ..runtime import Runtime
 from . import router
 from .assistant import handlers as assistant_handlers
@@ -32,6 +33,7 @@ from .kit.reviewers import Reviewers
 from .outbox.delivery import Delivery, delivery_client
 from .requests import filing, hints, triage
 from .requests import letters as request_letters
+from .requests import pulls as request_pulls
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
 from .steps import handlers as step_handlers
@@ -55,6 +57,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     assistant_handlers,
     unfurl_handlers,
     step_handlers,
+    request_pulls,
 )
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
@@ -145,10 +148,13 @@ class Bot:
     app: App
     runtime: Runtime
     delivery: Delivery | None = field(default=None, compare=False)
+    pull_delivery: PullDelivery | None = field(default=None, compare=False)  # set when GITHUB_REPO is
 
     def stop(self) -> None:
         if self.delivery is not None:
             self.delivery.stop()
+        if self.pull_delivery is not None:
+            self.pull_delivery.stop()
 
 
 def build_bot(
@@ -169,12 +175,16 @@ def build_bot(
     if deliver:
         delivery = Delivery(runtime, delivery_client(settings), request_letters).start()
         atexit.register(delivery.stop)  # a clean stop when the process exits normally
+    pulls = None
+    if deliver and settings.github_repo:  # changes as pull requests: a worker of their own, for the git host
+        pulls = PullDelivery(settings, runtime.store, runtime.outbox, host_from_settings(settings)).start()
+        atexit.register(pulls.stop)
     close_requests_on_reload(runtime)
     if watch and settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
-    return Bot(app, runtime, delivery)
+    return Bot(app, runtime, delivery, pulls)
 
 
 def close_requests_on_reload(runtime: Runtime) -> None:

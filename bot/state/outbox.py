@@ -33,6 +33,14 @@ class LetterKind(StrEnum):
     TRIAGE_UPDATE = "triage_update"  # {"request_id", "by"}: redraw it; the latest state is drawn when it is sent
     DM = "dm"  # {"user", "about", "request_id", ...} or {"user", "message"}: a direct message to a person
     MESSAGE = "message"  # {"channel", "thread_ts", "message"}: a reply rendered where it was asked for
+    # {"branch", "title", "body", "message", "files", "reviewers", "team_reviewers", "labels"}: a change opened as a
+    # pull request on the git host (bot/pulls/delivery.py); the branch is the change's identity.
+    PULL_REQUEST = "pull_request"
+
+
+# Who sends which letters: the Slack worker never claims a pull request, the git host's worker nothing else.
+SLACK_KINDS = (LetterKind.TRIAGE_POST, LetterKind.TRIAGE_UPDATE, LetterKind.DM, LetterKind.MESSAGE)
+GIT_HOST_KINDS = (LetterKind.PULL_REQUEST,)
 
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
@@ -107,12 +115,15 @@ class Outbox:
 
     # --- the delivery worker's side -----------------------------------------------------------
 
-    def claim(self, worker: str, lease: dt.timedelta) -> Letter | None:
-        """The oldest letter that is due (or whose holder's lease ran out), now held by `worker`; None if none."""
+    def claim(self, worker: str, lease: dt.timedelta, *, kinds: Sequence[str] = SLACK_KINDS) -> Letter | None:
+        """The oldest letter of these kinds that is due (or whose holder's lease ran out), now held by `worker`."""
         stamp = now()
-        due = or_(
-            and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
-            and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
+        due = and_(
+            outbox.c.kind.in_(list(kinds)),
+            or_(
+                and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
+                and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
+            ),
         )
         with self.store.engine.connect() as conn:
             candidates = conn.execute(select(outbox).where(due).order_by(outbox.c.id).limit(10)).all()

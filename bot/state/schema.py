@@ -156,6 +156,22 @@ term_feedback = Table(
 )
 
 
+# Changes as pull requests (revision 0006): one row per change, keyed by the branch the change is derived from
+# (glossary/request-12), so asking twice, or a retry after a crash, finds the same row and the same pull request.
+pull_requests = Table(
+    "pull_requests",
+    metadata,
+    Column("branch", String(200), primary_key=True),
+    Column("kind", String(16), nullable=False),  # request | change | verified
+    Column("request_id", Integer, index=True),  # the term request it carries, if any
+    Column("state", String(24), nullable=False),  # queued | opened | changes_requested | approved | merged | closed
+    Column("number", Integer),  # the pull request's number, once opened
+    Column("url", Text, nullable=False, default=""),
+    Column("asked_by", String(32), nullable=False),  # who pressed the button or ran the command
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 # Slack side effects waiting to be sent, written in the same transaction as the change that calls for them.
 # A row carries intent ({"request_id": 7} for a triage post) or a message rendered where it was asked for;
 # bot/slack/outbox/delivery.py sends it. See bot/state/outbox.py for the life of a row.
@@ -163,7 +179,7 @@ outbox = Table(
     "outbox",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(32), nullable=False),  # triage_post | triage_update | dm | message
+    Column("kind", String(32), nullable=False),  # triage_post | triage_update | dm | message | pull_request
     Column("request_id", Integer, index=True),  # the term request it is about, if any
     Column("payload", Text, nullable=False),  # JSON
     Column("status", String(16), nullable=False),  # pending | sending | sent | dead

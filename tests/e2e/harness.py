@@ -61,6 +61,7 @@ class FakeSlack:
     members: dict[str, list[str]] = field(default_factory=dict)
     member_page: int = 2  # conversations.members answers in pages this long, with a next_cursor
     work_objects: bool = True  # False: chat.unfurl refuses entity metadata, as a workspace without Work Objects
+    names: dict[str, str] = field(default_factory=dict)  # user id -> display name, for users.info
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -183,6 +184,11 @@ class FakeSlack:
             }
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(call.body.get("users", "X")).replace(",", "")[:10]}}
+        if method == "users.info":
+            user = str(call.body.get("user"))
+            if user not in self.names:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": {"id": user, "profile": {"display_name": self.names[user]}}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(call.body.get("usergroup"), [])}
         if method in ("views.open", "views.update", "views.push", "views.publish"):

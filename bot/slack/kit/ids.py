@@ -152,3 +152,10 @@ STEP_EXPLAIN = "explain_terms_in_text"
 STEP_REQUEST = "file_term_request"
 STEP_STARTER_PACK = "send_starter_pack"
 FUNCTIONS = (STEP_LOOK_UP, STEP_EXPLAIN, STEP_REQUEST, STEP_STARTER_PACK)
+# --- Changes as pull requests ---------------------------------------------------------------------
+OPEN_PULL = "open_pull_request"  # "Open a pull request" on a triage post; value: the request number
+PULL_VIEW = "suggest_pull_request"  # the modal showing a term's file to edit, for a change request
+PULL_TEXT = "pull_text"  # its one input block: the file's new text
+
+ACTIONS = (*ACTIONS, OPEN_PULL)
+VIEWS = (*VIEWS, PULL_VIEW)

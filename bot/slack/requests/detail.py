@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...runtime import Runtime
+from ...state.pulls import PullRecord
 from ...term_requests.rules import (
     AUDIENCES,
     REQUEST_STATUS_LABELS,
@@ -19,7 +20,7 @@ from ...term_requests.rules import (
     may_read,
     may_see_requester,
 )
-from ..kit.blocks import context, escape, mention, plain, safe, section, truncate
+from ..kit.blocks import context, escape, link, mention, plain, safe, section, truncate
 from ..kit.inputs import MODAL_TITLE
 from ..kit.messages import notice, notice_modal
 
@@ -45,7 +46,10 @@ def detail_modal(runtime: Runtime, user_id: str, number: int | None, *, reviewer
     if isinstance(found, str):
         return notice_modal(found)
     history = runtime.requests.history(found.id)
-    return detail_view(found, history, viewer=user_id, reviewer=reviewer, term_name=_term_name(runtime, found))
+    pull = runtime.pulls.ledger.for_request(found.id)
+    return detail_view(
+        found, history, viewer=user_id, reviewer=reviewer, term_name=_term_name(runtime, found), pull=pull
+    )
 
 
 def detail_view(
@@ -55,10 +59,13 @@ def detail_view(
     viewer: str,
     reviewer: bool,
     term_name: str | None = None,
+    pull: PullRecord | None = None,
 ) -> dict:
     """request_detail as a read-only modal. The triage buttons stay on the requests-channel post, where each move
     redraws it for every reviewer."""
-    blocks = request_detail(request, history, viewer=viewer, reviewer=reviewer, term_name=term_name)["blocks"]
+    blocks = request_detail(request, history, viewer=viewer, reviewer=reviewer, term_name=term_name, pull=pull)[
+        "blocks"
+    ]
     if request.channel_id and request.message_ts:
         blocks.append(context(ON_ITS_POST))
     return {
@@ -85,7 +92,9 @@ def _readable(runtime: Runtime, user_id: str, number: int | None, *, reviewer: b
 
 def _detail(runtime: Runtime, request: TermRequest, user_id: str, reviewer: bool) -> dict:
     history = runtime.requests.history(request.id)
-    return request_detail(request, history, viewer=user_id, reviewer=reviewer, term_name=_term_name(runtime, request))
+    pull = runtime.pulls.ledger.for_request(request.id)
+    term_name = _term_name(runtime, request)
+    return request_detail(request, history, viewer=user_id, reviewer=reviewer, term_name=term_name, pull=pull)
 
 
 def _term_name(runtime: Runtime, request: TermRequest) -> str | None:
@@ -100,6 +109,7 @@ def request_detail(
     viewer: str,
     reviewer: bool,
     term_name: str | None = None,
+    pull: PullRecord | None = None,
 ) -> dict:
     """Reviewers see who did what; anyone else sees their own part, with other people's votes counted, not
     named. An anonymous requester stays anonymous to everyone but themselves (may_see_requester). `term_name`:
@@ -125,6 +135,9 @@ def request_detail(
         facts.append(f"*Term:* {safe(term_name, 200)}")
     if r.resolution:
         facts.append(f"*Answer:* {safe(r.resolution, 900)}")
+    if pull is not None:  # the pull request it became, and where it stands (bot/pulls)
+        where = link(pull.url, f"#{pull.number}") if pull.url and pull.number else "being opened"
+        facts.append(f"*Pull request:* {where}, {pull.label}")
     blocks = [section(head), section(truncate("\n".join(facts), SECTION))]
     lines = [_event(e, r, viewer, reviewer) for e in history]
     blocks.append(section("*History*"))

@@ -16,6 +16,7 @@ from ...term_requests.similar import similar_to
 from ..cards.card import card_blocks
 from ..kit.messages import notice
 from .messages import confirmation_text, declined_dm, duplicate_dm, published_dm
+from .pull_messages import pull_dm
 from .triage_post import triage_message
 
 
@@ -32,13 +33,16 @@ def triage(runtime: Runtime, request: TermRequest) -> dict[str, Any]:
     if request.active and request.kind == RequestKind.NEW:
         active = runtime.requests.list(statuses=ACTIVE, kind=RequestKind.NEW)
         similar = similar_to(request.term, runtime.glossary, active, exclude=request.id)
-    return triage_message(request, term_name(runtime, request), owners, similar)
+    pull = runtime.pulls.ledger.for_request(request.id)
+    return triage_message(request, term_name(runtime, request), owners, similar, pull, runtime.pulls.configured)
 
 
 def direct_message(runtime: Runtime, payload: dict[str, Any]) -> dict[str, Any] | None:
     """The DM a letter asks for; None when there is nothing left to say (the request is gone)."""
     if "message" in payload:
         return dict(payload["message"])
+    if str(payload.get("about") or "").startswith("pull_"):
+        return pull_dm(payload)
     try:
         request = runtime.requests.get(int(payload["request_id"]))
     except LookupError:

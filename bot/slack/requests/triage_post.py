@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...state.pulls import PullRecord
 from ...term_requests.rules import AUDIENCES, URGENCIES, TermRequest, allowed_moves
 from ...term_requests.similar import Similar
 from ..kit import ids
@@ -14,11 +15,17 @@ TRIAGE_LABELS = {
 
 
 def triage_message(
-    request: TermRequest, term_name: str | None = None, owners: tuple[str, ...] = (), similar: Similar | None = None
+    request: TermRequest,
+    term_name: str | None = None,
+    owners: tuple[str, ...] = (),
+    similar: Similar | None = None,
+    pull: PullRecord | None = None,
+    pulls_on: bool = False,
 ) -> dict:
     """The requests-channel post reviewers act on; redrawn in place at every change. `owners` (the term's
     and its categories' owners, from the owners file) are mentioned so that they see it. `similar`: the open
-    requests and the glossary terms this one may repeat, for the reviewer to judge (nothing is merged)."""
+    requests and the glossary terms this one may repeat, for the reviewer to judge (nothing is merged); `pull`
+    is the request's pull request, and `pulls_on` offers "Open a pull request" when there is none open."""
     who = "Anonymous" if request.anonymous else mention(request.requester)
     kind = "Change to an existing term" if request.kind == "change" else "New term"
     title = f"#{request.id} {request.term}"
@@ -50,12 +57,17 @@ def triage_message(
         blocks.append(section("*Resolution*\n" + safe(request.resolution, 2900)))
     if similar:
         blocks.append(context(*likely_duplicates(similar)))
+    if pull is not None:
+        where = link(pull.url, f"#{pull.number}") if pull.url and pull.number else f"`{safe(pull.branch, 200)}`"
+        blocks.append(section(f"*Pull request*\n{where}: {pull.label}"))
     blocks.append(context(f"Filed {request.created_at:%Y-%m-%d} · answer due by {request.due_date:%Y-%m-%d}"))
     buttons = [
         button(TRIAGE_LABELS[op], ids.triage_id(op), str(request.id))
         for op in ("assign", *allowed_moves(request.status))
         if op != "assign" or request.active
     ]
+    if pulls_on and request.active and (pull is None or pull.state == "failed"):  # one per request: its branch
+        buttons.append(button("Open a pull request", ids.OPEN_PULL, str(request.id)))
     if buttons:
         blocks.append(actions(*buttons))
     return {"text": safe(f"Term request #{request.id}: {request.term} ({request.label})", 2000), "blocks": blocks}
