@@ -89,3 +89,19 @@ def test_when_the_classic_card_fails_too_the_letter_is_dead(make_server, fake_sl
     assert wait_until(lambda: [x.status for x in outbox.letters()] == ["dead"]), outbox.letters()
     [letter] = outbox.letters()
     assert "feature_not_enabled" in letter.last_error and "classic card failed too" in letter.last_error
+
+
+def test_a_term_name_with_markup_is_shared_escaped(make_server, fake_slack, tmp_path):
+    from termfactory import term_data, write_glossary
+
+    from bot.glossary.model import slugify
+
+    name = "R&D <b>"
+    terms = write_glossary(tmp_path / "odd", term_data(name))
+    server = make_server(glossary_dir=terms, glossary_url=SITE)
+    share(server, fake_slack, value={"s": slugify(name), "f": "", "x": 0})
+    [post] = fake_slack.wait_for("chat.postMessage")
+    shown = json.dumps(body_json(post, "blocks")) + post.body["text"]
+    assert "R&amp;D &lt;b&gt;" in shown and "<b>" not in shown
+    [entity] = body_json(post, "metadata")["entities"]
+    assert entity["entity_payload"]["attributes"]["title"]["text"] == name  # entity fields are plain text
