@@ -1,5 +1,5 @@
-""""Share in channel" end to end: the term posted as the same Work Object a term link unfurls into, through the
-outbox; the classic public card through the response_url where Work Objects are off or Slack refuses the entity."""
+"""The card's "Share in channel", end to end: the term posted as the Work Object a term link unfurls into, through
+the outbox; the classic public card through the response_url where Work Objects are off or Slack refuses the entity."""
 
 from __future__ import annotations
 

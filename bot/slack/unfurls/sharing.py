@@ -1,4 +1,4 @@
-""""Share in channel" on a card: the term posted for everyone, as the same Work Object a term link unfurls into.
+"""The card's "Share in channel": the term posted for everyone, as the same Work Object a term link unfurls into.
 
 Where Work Objects are on (UNFURL_WORK_OBJECTS, and GLOSSARY_URL gives the entity its page), the outbox posts a
 chat.postMessage carrying the entity in its metadata (slack_sdk's EventAndEntityMetadata: the outbox's own mark
