@@ -38,6 +38,7 @@ from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
 from .steps import handlers as step_handlers
 from .unfurls import handlers as unfurl_handlers
+from .unfurls import sharing
 
 log = logging.getLogger(__name__)
 # The modules whose LISTENERS tables register() reads, one per thing a feature answers: each declares
@@ -56,6 +57,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     feedback_handlers,
     assistant_handlers,
     unfurl_handlers,
+    sharing,
     step_handlers,
     request_pulls,
 )

@@ -60,7 +60,8 @@ class FakeSlack:
     histories: dict[str, list[dict]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     member_page: int = 2  # conversations.members answers in pages this long, with a next_cursor
-    work_objects: bool = True  # False: chat.unfurl refuses entity metadata, as a workspace without Work Objects
+    # False: chat.unfurl and chat.postMessage refuse entity metadata, as a workspace without Work Objects
+    work_objects: bool = True
     names: dict[str, str] = field(default_factory=dict)  # user id -> display name, for users.info
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
@@ -132,9 +133,12 @@ class FakeSlack:
 
     def _fault(self, call: Call) -> str:
         method = call.method
-        if not call.path.startswith("/api/") or method == "auth.test":
+        if call.path.startswith("/respond/"):  # a response_url fails only when named: fail("/respond/<name>", …)
+            key = call.path if call.path in self.faults else None
+        elif not call.path.startswith("/api/") or method == "auth.test":
             return "ok"
-        key = method if method in self.faults else "*" if "*" in self.faults else None
+        else:
+            key = method if method in self.faults else "*" if "*" in self.faults else None
         if key is None:
             return "ok"
         mode, every, times = self.faults[key]
@@ -163,6 +167,8 @@ class FakeSlack:
             message = {**call.body, "ts": ts}
             if isinstance(message.get("metadata"), str):
                 message["metadata"] = json.loads(message["metadata"])
+            if (message.get("metadata") or {}).get("entities") and not self.work_objects:
+                return {"ok": False, "error": "feature_not_enabled"}
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
         if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
             return conversations.history(self, call.body)

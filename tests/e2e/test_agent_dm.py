@@ -172,4 +172,4 @@ def test_thanks_gets_a_friendly_line_not_a_miss(server, fake_slack):
     [post] = fake_slack.wait_for("chat.postMessage")
     message = {"text": post.body["text"], "blocks": blocks_of(post)}
     assert_valid_message(message)
-    assert message["text"].startswith("Hello!") and "No term matches" not in json.dumps(message["blocks"])
+    assert message["text"].startswith("You're welcome!") and "No term matches" not in json.dumps(message["blocks"])

@@ -1,5 +1,6 @@
 """Buttons on cards and results. On a private card they redraw it in place; on a public card they
-answer the clicker privately, so nobody changes what everyone else sees."""
+answer the clicker privately, so nobody changes what everyone else sees. "Share in channel" is answered in
+unfurls/sharing.py: it posts the term as a Work Object, which that feature draws."""
 
 from __future__ import annotations
 
@@ -52,24 +53,9 @@ def save_framing(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond
     redraw(runtime, body, respond, state)
 
 
-def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
-    ack()
-    state = CardState.decode(action.get("value"))
-    user = body["user"]["id"]
-    card = deps_of(context).runtime.open_term(user, state.slug, framing=state.framing) if state else None
-    if card is None:
-        show(body, respond, notice(TERM_GONE))
-        return
-    # response_url posts even where the bot is not a channel member; then the private copy goes.
-    respond(response_type="in_channel", replace_original=False, **card_message(card, public=True, shared_by=user))
-    if (body.get("container") or {}).get("is_ephemeral"):
-        respond(delete_original=True)
-
-
 LISTENERS: list[Listener] = [
     ("action", ids.OPEN_TERM_PATTERN, open_term),
     ("action", ids.SWITCH_FRAMING, open_term),
     ("action", ids.MORE, open_term),
     ("action", ids.SAVE_FRAMING_PATTERN, save_framing),
-    ("action", ids.SHARE, share),
 ]

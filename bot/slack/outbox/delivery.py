@@ -16,6 +16,7 @@ channel for the message the letter carries in its metadata, so a resend never po
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import random
@@ -27,6 +28,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from ...config import Settings
 from ...runtime import Runtime
@@ -151,9 +153,30 @@ class Delivery:
             self._again(letter, worker, f"rate limited (Retry-After {wait:g}s)", unsure=unsure, delay=wait)
         elif status >= 500 or error in TRANSIENT:
             self._again(letter, worker, error, unsure=unsure)
+        elif letter.payload.get("fallback"):
+            self._fall_back(letter, worker, error, unsure=unsure)
         else:
             log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
             self._dead(letter, worker, error, unsure=unsure)
+
+    def _fall_back(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
+        """A shared Work Object Slack refused (Work Objects off in the workspace, the entity invalid, the bot not
+        in the channel): the classic card instead, through the response_url of the click that shared it."""
+        fallback = letter.payload["fallback"]
+        log.info("outbox letter %d refused by Slack (%s); posting its classic card instead", letter.id, error)
+        hook = WebhookClient(fallback["response_url"], timeout=call_timeout(self.runtime.settings))
+        try:
+            answer = hook.send_dict(fallback["message"])
+        except OSError as exc:  # a response_url lives 30 minutes: no retrying it for long
+            answer = None
+            error = f"{error}; the classic card failed too: {exc}"
+        if answer is not None and _accepted(answer):
+            self.outbox.sent(letter.id, worker)
+            return
+        if answer is not None:
+            error = f"{error}; the classic card failed too: HTTP {answer.status_code} {answer.body[:200]}"
+        log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
+        self._dead(letter, worker, error, unsure=unsure)
 
     def _again(self, letter: Letter, worker: str, error: str, *, unsure: bool, delay: float | None = None) -> None:
         if letter.attempts >= self.max_attempts:
@@ -188,7 +211,7 @@ class Delivery:
         elif letter.kind == LetterKind.DM:
             self._dm(letter, worker)
         elif letter.kind == LetterKind.MESSAGE:
-            message = {**payload["message"], "metadata": letters.metadata(letter.id)}
+            message = {**payload["message"], "metadata": letters.metadata(letter.id, payload["message"])}
             thread = {"thread_ts": payload["thread_ts"]} if payload.get("thread_ts") else {}
             self._slack().chat_postMessage(channel=payload["channel"], **message, **thread)
             self.outbox.sent(letter.id, worker)
@@ -273,6 +296,17 @@ class Delivery:
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])
         return None
+
+
+def _accepted(answer: WebhookResponse) -> bool:
+    """A response_url answers 200 with "ok" or {"ok": true}; anything else (an expired URL, `ok: false`) is a no."""
+    if answer.status_code != 200:
+        return False
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        return True  # plain "ok"
+    return not isinstance(body, dict) or body.get("ok", True) is not False
 
 
 def _retry_after(headers: Any) -> float | None:

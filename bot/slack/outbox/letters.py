@@ -40,8 +40,12 @@ def stale_post_notice(request_id: int, channel: str | None, error: str) -> dict[
     )
 
 
-def metadata(letter_id: int) -> dict[str, Any]:
-    return {"event_type": MARK, "event_payload": {"letter": letter_id}}
+def metadata(letter_id: int, message: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The outbox's mark, beside the Work Object entities a message carries (a shared term, unfurls/sharing.py):
+    Slack takes both in one metadata (slack_sdk's EventAndEntityMetadata)."""
+    entities = ((message or {}).get("metadata") or {}).get("entities")
+    mark: dict[str, Any] = {"event_type": MARK, "event_payload": {"letter": letter_id}}
+    return {**mark, "entities": entities} if entities else mark
 
 
 def carries(message: dict[str, Any], letter_id: int) -> bool:

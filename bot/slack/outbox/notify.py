@@ -25,3 +25,9 @@ def dm(outbox: Outbox, user_id: str, message: dict) -> None:
 def reply(outbox: Outbox, channel: str, message: dict, *, thread_ts: str | None = None) -> None:
     """A message in a channel or thread (an answer to a mention or a DM), sent by the outbox."""
     outbox.send(LetterKind.MESSAGE, {"channel": channel, "thread_ts": thread_ts, "message": message})
+
+
+def share_entity(outbox: Outbox, channel: str, message: dict, *, fallback: dict) -> None:
+    """A shared term as a Work Object (its entity in message["metadata"]). `fallback` is the classic card and
+    the click's response_url, posted there instead if Slack refuses the entity (delivery.py)."""
+    outbox.send(LetterKind.MESSAGE, {"channel": channel, "thread_ts": None, "message": message, "fallback": fallback})
