@@ -101,7 +101,7 @@ def read_term_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileT
             if len(raw) > max_bytes:
                 message = (
                     f"is larger than {max_bytes} bytes, the most a term file may have (GLOSSARY_MAX_FILE_BYTES); "
-                    "a term needs a few kilobytes: shorten it"
+                    "a term or side file needs a few kilobytes: shorten it"
                 )
                 return FileText(path, None, message, now.st_size, now.st_mtime_ns)
             return FileText(path, raw, "", now.st_size, now.st_mtime_ns)
@@ -151,6 +151,19 @@ def parse_file(
         problems.append(Problem(Severity.ERROR, name, "", "is gone; it was deleted while the glossary was read"))
         return None
     return parse_text(read, problems, name)
+
+
+def parse_side_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[ParsedFile | None, list[Problem]]:
+    """A side file (data/owners.yml, data/roles.yml) read and parsed under the term files' bounds: anyone who
+    can open a pull request can write one too. (None, []) when there is no such file; (None, [why]) when it
+    cannot be used at all; an empty file is empty data, not an error."""
+    read = read_term_file(path, max_bytes)
+    if read is None:
+        return None, []
+    if read.raw is not None and not read.raw.strip():
+        return ParsedFile(str(path), None, {}), []
+    problems: list[Problem] = []
+    return parse_text(read, problems, str(path)), problems
 
 
 def parse_text(file: FileText, problems: list[Problem], name: str | None = None) -> ParsedFile | None:
@@ -248,9 +261,11 @@ class _BoundedComposer(Composer):
         self._depth += 1
         self._written += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a term file needs four", mark)
+            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a glossary file needs four at most", mark)
         if self._written > MAX_VALUES:
-            raise _Refused(f"has more than {MAX_VALUES} values; a term file needs a few dozen", mark)
+            raise _Refused(
+                f"has more than {MAX_VALUES} values; a term needs a few dozen, a side file a few hundred", mark
+            )
         node = super().compose_node(parent, index)
         self._depth -= 1
         children = node.value if isinstance(node, yaml.SequenceNode) else []
@@ -288,7 +303,7 @@ class _SafeValues(SafeConstructor):
 
     def construct_undefined(self, node: Any) -> Any:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-        raise _Refused(f"uses the tag {_clip(tag)}, which a term file may not use; remove the tag", node.start_mark)
+        raise _Refused(f"uses the tag {_clip(tag)}, which a glossary file may not use; remove the tag", node.start_mark)
 
 
 _SafeValues.add_constructor(None, _SafeValues.construct_undefined)  # type: ignore[type-var]
@@ -359,9 +374,14 @@ def _walk(root: yaml.Node, lines: dict[FieldPath, int], name: str, problems: lis
             raise _Refused("has an alias (*name) inside the value it names (&name); remove the alias", node.start_mark)
         written += 1
         if written > MAX_VALUES:
-            raise _Refused(f"has more than {MAX_VALUES} values; a term file needs a few dozen", node.start_mark)
+            raise _Refused(
+                f"has more than {MAX_VALUES} values; a term needs a few dozen, a side file a few hundred",
+                node.start_mark,
+            )
         if len(ancestors) >= MAX_DEPTH:
-            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a term file needs four", node.start_mark)
+            raise _Refused(
+                f"is nested more than {MAX_DEPTH} levels deep; a glossary file needs four at most", node.start_mark
+            )
         if isinstance(node, yaml.ScalarNode):  # most nodes: no children, stands for one value
             expanded[id(node)] = 1
             continue
