@@ -17,8 +17,8 @@ BOT = ROOT / "bot"
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
     ("model", "collector"),
-    ("names", "parse", "files", "roles", "questions", "codec"),
-    ("rules", "variants"),
+    ("names", "parse", "files", "questions", "codec"),
+    ("rules", "variants", "roles"),  # roles.yml is read by the bounded parser
     ("load",),
     ("db", "ranking", "meaning"),
     ("scan", "readback"),
