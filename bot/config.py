@@ -6,14 +6,23 @@ environment they build.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_FILE_BYTES_LIMIT = 100_000_000  # a term file of 100 MB is a mistake; beyond it one read could exhaust memory
+MAX_RETENTION_DAYS = 3650  # ten years; more overflows date arithmetic, and no one needs it
+# The state database's engines: PostgreSQL (as platforms write it, or with its driver named) or SQLite.
+DATABASE_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "sqlite")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+REVIEWER_ID = re.compile(r"^[UWS][A-Z0-9]{2,30}$")
 
 
 class SettingsError(ValueError):
@@ -93,31 +102,31 @@ class Settings:
             return (env.get(name) or default).strip()
 
         data_dir = Path(get("DATA_DIR", "var"))
-        try:
-            port = int(get("PORT", "3000"))
-        except ValueError:
-            raise SettingsError(f"PORT must be a number, not {get('PORT')!r}; see .env.example") from None
+        port = _port(get, "PORT", "3000")
         try:
             reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
+            if not math.isfinite(reload_seconds) or reload_seconds < 0:
+                raise ValueError
         except ValueError:
-            raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
-        try:
-            mcp_port = int(get("MCP_PORT", "8765"))
-        except ValueError:
-            raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT')!r}; see .env.example") from None
+            raise SettingsError(
+                "GLOSSARY_RELOAD_SECONDS must be a number of seconds, 0 or more; see .env.example"
+            ) from None
+        mcp_port = _port(get, "MCP_PORT", "8765")
         try:
             max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
         except ValueError:
             max_file_bytes = 0
-        if max_file_bytes < 1:
+        if not 1 <= max_file_bytes <= MAX_FILE_BYTES_LIMIT:
             raise SettingsError(
-                "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
+                f"GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes from 1 to {MAX_FILE_BYTES_LIMIT}, such as "
+                "1000000; see .env.example"
             )
         digest_day, digest_hour, digest_tz = _digest_time(get)
         retention = get("LOOKUP_RETENTION_DAYS", "90")
-        if not retention.isdigit() or int(retention) < 1:
+        if not retention.isdigit() or not 1 <= int(retention) <= MAX_RETENTION_DAYS:
             raise SettingsError(
-                f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
+                f"LOOKUP_RETENTION_DAYS must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, not "
+                f"{retention[:20]!r}; see .env.example"
             )
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in LOG_LEVELS:
@@ -126,16 +135,17 @@ class Settings:
             )
         outbox = _outbox_settings(get)
         meaning_lane = _switch(get("MEANING_LANE", "on"), "MEANING_LANE")
-        api_url = get("SLACK_API_URL")
+        api_url = _web_address(get, "SLACK_API_URL", "https://slack.com/api/")
         if api_url and not api_url.endswith("/"):
             api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
+        slack_ids = _slack_ids(get)
         return cls(
             glossary_dir=Path(get("GLOSSARY_DIR", "data/terms")),
             roles_file=Path(get("ROLES_FILE", "data/roles.yml")),
             data_dir=data_dir,
-            database_url=get("DATABASE_URL"),
+            database_url=_database_url(get("DATABASE_URL")),
             glossary_name=get("GLOSSARY_NAME", "AI Glossary"),
-            glossary_url=get("GLOSSARY_URL"),
+            glossary_url=_web_address(get, "GLOSSARY_URL", "https://glossary.example.org/"),
             port=port,
             reload_seconds=reload_seconds,
             slack_bot_token=get("SLACK_BOT_TOKEN"),
@@ -143,7 +153,7 @@ class Settings:
             slack_app_token=get("SLACK_APP_TOKEN"),
             slack_api_url=api_url,
             requests_channel=get("REQUESTS_CHANNEL"),
-            reviewers=tuple(r for r in get("REVIEWERS").replace(",", " ").split() if r),
+            reviewers=slack_ids,
             log_level=log_level,
             mcp_port=mcp_port,
             mcp_token=get("MCP_TOKEN"),
@@ -195,7 +205,70 @@ def _outbox_settings(get: Callable[[str, str], str]) -> dict[str, float | int]:
             value = kind(get(name, default))
         except ValueError:
             value = 0
-        if value <= 0:
+        if value <= 0 or not math.isfinite(value):
             raise SettingsError(f"{name} must be a positive number, not {get(name, default)!r}; see .env.example")
         found[key] = value
     return found
+
+
+def _port(get: Callable[[str, str], str], name: str, default: str) -> int:
+    try:
+        port = int(get(name, default))
+        if not 1 <= port <= 65535:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{name} must be a port number from 1 to 65535, not {get(name, '')[:20]!r}") from None
+    return port
+
+
+def _web_address(get: Callable[[str, str], str], name: str, example: str) -> str:
+    """An http(s) address, or empty: anything else fails at the first request (or links nowhere on a card)."""
+    value = get(name, "")
+    parts = urlsplit(value) if value else None
+    if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc or " " in value):
+        raise SettingsError(f"{name} must be an http(s) address such as {example}, not {value[:60]!r}")
+    return value
+
+
+def _database_url(url: str) -> str:
+    """A PostgreSQL or SQLite URL, or empty. Only the scheme is ever shown: the rest may hold a password."""
+    if not url:
+        return url
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if _malformed(url):  # a bad host or port raises deep in the driver otherwise: a traceback, not a line
+        raise SettingsError(
+            f"DATABASE_URL ({scheme or '?'}://…) has a malformed host or port; use "
+            "postgresql://user:password@host:5432/name"
+        )
+    if scheme not in DATABASE_SCHEMES:
+        shown = f"{scheme}://…" if scheme else "a value without a scheme"
+        raise SettingsError(
+            f"DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:5432/name), or empty for "
+            f"SQLite under DATA_DIR, not {shown}"
+        )
+    return url
+
+
+def _malformed(url: str) -> bool:
+    try:
+        return urlsplit(url).port == -1  # never -1: reading .port is what checks the host and port
+    except ValueError:
+        return True
+
+
+def _slack_ids(get: Callable[[str, str], str]) -> tuple[str, ...]:
+    """REVIEWERS as ids, and REQUESTS_CHANNEL checked: a name (#general, alice) is accepted by nothing in Slack."""
+    channel = get("REQUESTS_CHANNEL", "")
+    if channel and not CHANNEL_ID.match(channel):
+        raise SettingsError(
+            f"REQUESTS_CHANNEL must be a channel id such as C0123ABCD (the channel's details, at the bottom), "
+            f"not {channel[:40]!r}"
+        )
+    reviewers = tuple(r for r in get("REVIEWERS", "").replace(",", " ").split() if r)
+    wrong = [r for r in reviewers if not REVIEWER_ID.match(r)]
+    if wrong:
+        raise SettingsError(
+            f"REVIEWERS must list user ids (U…) and user group ids (S…), such as U0123ABCD, not {wrong[0][:40]!r}; "
+            "a profile's ⋮ menu has Copy member ID"
+        )
+    return reviewers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import socket
 import sys
 from collections.abc import Callable
@@ -89,6 +90,13 @@ def explain_failure(exc: BaseException, settings: Settings) -> StartupError | No
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
     state = "DATABASE_URL" if settings.database_url else "DATA_DIR"
+    bolt_auth = _bolt_auth_error(exc)
+    if bolt_auth is not None:  # Bolt's own token check (Socket Mode, a worker): the same line as ours
+        return StartupError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({bolt_auth}); copy the Bot User OAuth Token (xoxb-…) from the "
+            "app's OAuth & Permissions page, and reinstall the app if it was revoked",
+            EXIT_USAGE,
+        )
     if isinstance(exc, SlackApiError):
         error = str(exc.response.get("error") if exc.response is not None else "") or "an error"
         method = _slack_method(exc)
@@ -141,6 +149,17 @@ def explain_failure(exc: BaseException, settings: Settings) -> StartupError | No
             EXIT_UNREACHABLE,
         )
     return None
+
+
+def _bolt_auth_error(exc: BaseException) -> str | None:
+    """Slack's error word when Bolt refused to start because auth.test failed (it raises a BoltError holding
+    the response as text, e.g. "`token` is invalid (auth.test result: {'ok': False, 'error': 'token_revoked'})")."""
+    from slack_bolt.error import BoltError
+
+    if not isinstance(exc, BoltError) or "auth.test" not in str(exc):
+        return None
+    found = re.search(r"'error': '([a-z_]{1,40})'", str(exc))
+    return found.group(1) if found else "auth.test failed"
 
 
 def _slack_method(exc: Exception) -> str:
