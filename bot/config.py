@@ -103,24 +103,9 @@ class Settings:
 
         data_dir = Path(get("DATA_DIR", "var"))
         port = _port(get, "PORT", "3000")
-        try:
-            reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
-            if not math.isfinite(reload_seconds) or reload_seconds < 0:
-                raise ValueError
-        except ValueError:
-            raise SettingsError(
-                "GLOSSARY_RELOAD_SECONDS must be a number of seconds, 0 or more; see .env.example"
-            ) from None
+        reload_seconds = _reload_seconds(get)
         mcp_port = _port(get, "MCP_PORT", "8765")
-        try:
-            max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
-        except ValueError:
-            max_file_bytes = 0
-        if not 1 <= max_file_bytes <= MAX_FILE_BYTES_LIMIT:
-            raise SettingsError(
-                f"GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes from 1 to {MAX_FILE_BYTES_LIMIT}, such as "
-                "1000000; see .env.example"
-            )
+        max_file_bytes = _max_file_bytes(get)
         digest_day, digest_hour, digest_tz = _digest_time(get)
         retention = get("LOOKUP_RETENTION_DAYS", "90")
         if not retention.isdigit() or not 1 <= int(retention) <= MAX_RETENTION_DAYS:
@@ -184,6 +169,16 @@ class Settings:
             return url
         return f"sqlite:///{self.data_dir / 'state.db'}"
 
+    def require_glossary_folder(self, folder: Path | None = None) -> None:
+        """Stop with one line when the term files' folder is not there: else a typo serves or checks an empty
+        glossary ("0 terms loaded", exit 0) without a word."""
+        folder = folder or self.glossary_dir
+        if not folder.is_dir():
+            raise SettingsError(
+                f"GLOSSARY_DIR {folder} is not a folder; point GLOSSARY_DIR (or --glossary) at the term files, "
+                "such as data/terms"
+            )
+
     def require(self, *names: str) -> None:
         """Stop with one line naming the first missing variable."""
         for name in names:
@@ -217,8 +212,33 @@ def _port(get: Callable[[str, str], str], name: str, default: str) -> int:
         if not 1 <= port <= 65535:
             raise ValueError
     except ValueError:
-        raise SettingsError(f"{name} must be a port number from 1 to 65535, not {get(name, '')[:20]!r}") from None
+        raise SettingsError(f"{name} must be a number from 1 to 65535 (a port), not {get(name, '')[:20]!r}") from None
     return port
+
+
+def _reload_seconds(get: Callable[[str, str], str]) -> float:
+    try:
+        seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(
+            "GLOSSARY_RELOAD_SECONDS must be a number of seconds, 0 or more; see .env.example"
+        ) from None
+    return seconds
+
+
+def _max_file_bytes(get: Callable[[str, str], str]) -> int:
+    try:
+        most = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
+    except ValueError:
+        most = 0
+    if not 1 <= most <= MAX_FILE_BYTES_LIMIT:
+        raise SettingsError(
+            f"GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes from 1 to {MAX_FILE_BYTES_LIMIT}, such as "
+            "1000000; see .env.example"
+        )
+    return most
 
 
 def _web_address(get: Callable[[str, str], str], name: str, example: str) -> str:

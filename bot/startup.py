@@ -90,16 +90,11 @@ def explain_failure(exc: BaseException, settings: Settings) -> StartupError | No
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
     state = "DATABASE_URL" if settings.database_url else "DATA_DIR"
-    bolt_auth = _bolt_auth_error(exc)
-    if bolt_auth is not None:  # Bolt's own token check (Socket Mode, a worker): the same line as ours
-        return StartupError(
-            f"SLACK_BOT_TOKEN was refused by Slack ({bolt_auth}); copy the Bot User OAuth Token (xoxb-…) from the "
-            "app's OAuth & Permissions page, and reinstall the app if it was revoked",
-            EXIT_USAGE,
-        )
-    if isinstance(exc, SlackApiError):
-        error = str(exc.response.get("error") if exc.response is not None else "") or "an error"
-        method = _slack_method(exc)
+    bolt_auth = _bolt_auth_error(exc)  # Bolt's own token check (Socket Mode, a worker): the same line as ours
+    if isinstance(exc, SlackApiError) or bolt_auth is not None:
+        response = getattr(exc, "response", None)
+        error = bolt_auth or str(response.get("error") if response is not None else "") or "an error"
+        method = _slack_method(exc) if bolt_auth is None else "auth.test"
         if method == "apps.connections.open":
             return StartupError(
                 f"SLACK_APP_TOKEN was refused by Slack ({error}); use the app-level token (xapp-…) with "
@@ -162,7 +157,7 @@ def _bolt_auth_error(exc: BaseException) -> str | None:
     return found.group(1) if found else "auth.test failed"
 
 
-def _slack_method(exc: Exception) -> str:
+def _slack_method(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     url = str(getattr(response, "api_url", "") or "")
     return url.rstrip("/").rsplit("/", 1)[-1]

@@ -18,8 +18,8 @@ BOT = ROOT / "bot"
 GLOSSARY_STAGES = (
     ("model", "collector"),
     ("names", "parse", "files", "questions", "codec"),
-    ("rules", "variants", "roles"),  # roles.yml is read by the bounded parser
-    ("load",),
+    ("rules", "variants", "side_files"),
+    ("load", "roles"),  # roles.yml is read as a side file
     ("db", "ranking", "meaning"),
     ("scan", "readback"),
     ("lookup",),

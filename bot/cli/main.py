@@ -31,7 +31,7 @@ from .terminal import card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that answer from the term files: without them they would answer from an empty glossary.
-READS_THE_GLOSSARY = ("check", "define", "ask", "search", "explain", "serve", "mcp", "reviews")
+READS_THE_GLOSSARY = ("check", "define", "ask", "search", "explain", "mcp", "reviews")
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -244,16 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_or_exit(exit_code=EXIT_USAGE)
     if args.glossary:
         settings = replace(settings, glossary_dir=Path(args.glossary))
-    folder = Path(args.dir) if getattr(args, "dir", None) else settings.glossary_dir
-    if args.command in READS_THE_GLOSSARY and not folder.is_dir():
-        # Else a typo serves or checks an empty glossary ("0 terms loaded", exit 0) without a word.
-        say_settings_problem(
-            SettingsError(
-                f"GLOSSARY_DIR {folder} is not a folder; point GLOSSARY_DIR (or --glossary) at the term files, "
-                "such as data/terms"
-            )
-        )
-        return EXIT_USAGE
+    if args.command in READS_THE_GLOSSARY:  # serve checks it after its tokens, which it names first
+        try:
+            settings.require_glossary_folder(Path(args.dir) if getattr(args, "dir", None) else None)
+        except SettingsError as exc:
+            say_settings_problem(exc)
+            return EXIT_USAGE
     logging.basicConfig(
         level=logging.WARNING if args.command != "serve" else settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

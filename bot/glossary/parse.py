@@ -35,6 +35,8 @@ MAX_DEPTH = 32
 # of the data (the rules, the line recorder, a JSON dump) would have to walk.
 MAX_VALUES = 10_000
 READ_ATTEMPTS = 5  # then the file is reported as changing, and the next reload tries again
+TOO_DEEP = f"is nested more than {MAX_DEPTH} levels deep; a glossary file needs four at most"
+TOO_MANY = f"has more than {MAX_VALUES} values; a term needs a few dozen, a side file a few hundred"
 
 # Where a value sits in a term file: ("citations", 0, "url") is the first citation's url.
 FieldPath = tuple[Any, ...]
@@ -153,19 +155,6 @@ def parse_file(
     return parse_text(read, problems, name)
 
 
-def parse_side_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[ParsedFile | None, list[Problem]]:
-    """A side file (data/owners.yml, data/roles.yml) read and parsed under the term files' bounds: anyone who
-    can open a pull request can write one too. (None, []) when there is no such file; (None, [why]) when it
-    cannot be used at all; an empty file is empty data, not an error."""
-    read = read_term_file(path, max_bytes)
-    if read is None:
-        return None, []
-    if read.raw is not None and not read.raw.strip():
-        return ParsedFile(str(path), None, {}), []
-    problems: list[Problem] = []
-    return parse_text(read, problems, str(path)), problems
-
-
 def parse_text(file: FileText, problems: list[Problem], name: str | None = None) -> ParsedFile | None:
     """Parse safely; on anything unreadable, record one error that says how to fix it and return None."""
     name = name or file.name
@@ -261,11 +250,9 @@ class _BoundedComposer(Composer):
         self._depth += 1
         self._written += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a glossary file needs four at most", mark)
+            raise _Refused(TOO_DEEP, mark)
         if self._written > MAX_VALUES:
-            raise _Refused(
-                f"has more than {MAX_VALUES} values; a term needs a few dozen, a side file a few hundred", mark
-            )
+            raise _Refused(TOO_MANY, mark)
         node = super().compose_node(parent, index)
         self._depth -= 1
         children = node.value if isinstance(node, yaml.SequenceNode) else []
@@ -374,14 +361,9 @@ def _walk(root: yaml.Node, lines: dict[FieldPath, int], name: str, problems: lis
             raise _Refused("has an alias (*name) inside the value it names (&name); remove the alias", node.start_mark)
         written += 1
         if written > MAX_VALUES:
-            raise _Refused(
-                f"has more than {MAX_VALUES} values; a term needs a few dozen, a side file a few hundred",
-                node.start_mark,
-            )
+            raise _Refused(TOO_MANY, node.start_mark)
         if len(ancestors) >= MAX_DEPTH:
-            raise _Refused(
-                f"is nested more than {MAX_DEPTH} levels deep; a glossary file needs four at most", node.start_mark
-            )
+            raise _Refused(TOO_DEEP, node.start_mark)
         if isinstance(node, yaml.ScalarNode):  # most nodes: no children, stands for one value
             expanded[id(node)] = 1
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import ROLE_KEYS, Problem, Role, Severity
-from .parse import parse_side_file
+from .side_files import parse_side_file
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..glossary.model import ROLE_KEYS, Problem, Severity, Term
 from ..glossary.names import NameIndex, normalise
-from ..glossary.parse import parse_side_file
+from ..glossary.side_files import parse_side_file
 from .intervals import ReviewIntervals, read_review_days
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
