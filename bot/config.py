@@ -6,15 +6,24 @@ environment they build.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_FILE_BYTES_LIMIT = 100_000_000  # a term file of 100 MB is a mistake; beyond it one read could exhaust memory
+MAX_RETENTION_DAYS = 3650  # ten years; more overflows date arithmetic, and no one needs it
+# The state database's engines: PostgreSQL (as platforms write it, or with its driver named) or SQLite.
+DATABASE_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "sqlite")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+REVIEWER_ID = re.compile(r"^[UWS][A-Z0-9]{2,30}$")
 
 
 class SettingsError(ValueError):
@@ -123,9 +132,9 @@ class Settings:
             glossary_dir=Path(get("GLOSSARY_DIR", "data/terms")),
             roles_file=Path(get("ROLES_FILE", "data/roles.yml")),
             data_dir=Path(get("DATA_DIR", "var")),
-            database_url=get("DATABASE_URL"),
+            database_url=_database_url(get("DATABASE_URL")),
             glossary_name=get("GLOSSARY_NAME", "AI Glossary"),
-            glossary_url=get("GLOSSARY_URL"),
+            glossary_url=_web_address(get, "GLOSSARY_URL", "https://glossary.example.org/"),
             owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
             mcp_token=get("MCP_TOKEN"),
             mcp_public_url=get("MCP_PUBLIC_URL").rstrip("/"),
@@ -152,6 +161,16 @@ class Settings:
             return url
         return f"sqlite:///{self.data_dir / 'state.db'}"
 
+    def require_glossary_folder(self, folder: Path | None = None) -> None:
+        """Stop with one line when the term files' folder is not there: else a typo serves or checks an empty
+        glossary ("0 terms loaded", exit 0) without a word."""
+        folder = folder or self.glossary_dir
+        if not folder.is_dir():
+            raise SettingsError(
+                f"GLOSSARY_DIR {folder} is not a folder; point GLOSSARY_DIR (or --glossary) at the term files, "
+                "such as data/terms"
+            )
+
     def require(self, *names: str) -> None:
         """Stop with one line naming the first missing variable."""
         for name in names:
@@ -173,7 +192,7 @@ def _outbox_settings(get: Get) -> dict[str, Any]:
             value = kind(get(name, default))
         except ValueError:
             value = 0
-        if value <= 0:
+        if value <= 0 or not math.isfinite(value):
             raise SettingsError(f"{name} must be a positive number, not {get(name, default)!r}; see .env.example")
         found[key] = value
     return found
@@ -181,26 +200,10 @@ def _outbox_settings(get: Get) -> dict[str, Any]:
 
 def _numbers(get: Get) -> dict[str, Any]:
     """PORT, GLOSSARY_RELOAD_SECONDS, MCP_PORT and GLOSSARY_MAX_FILE_BYTES."""
-    try:
-        port = int(get("PORT", "3000"))
-    except ValueError:
-        raise SettingsError(f"PORT must be a number, not {get('PORT', '')!r}; see .env.example") from None
-    try:
-        reload_seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
-    except ValueError:
-        raise SettingsError("GLOSSARY_RELOAD_SECONDS must be a number of seconds; see .env.example") from None
-    try:
-        mcp_port = int(get("MCP_PORT", "8765"))
-    except ValueError:
-        raise SettingsError(f"MCP_PORT must be a number, not {get('MCP_PORT', '')!r}; see .env.example") from None
-    try:
-        max_file_bytes = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
-    except ValueError:
-        max_file_bytes = 0
-    if max_file_bytes < 1:
-        raise SettingsError(
-            "GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes, such as 1000000; see .env.example"
-        )
+    port = _port(get, "PORT", "3000")
+    reload_seconds = _reload_seconds(get)
+    mcp_port = _port(get, "MCP_PORT", "8765")
+    max_file_bytes = _max_file_bytes(get)
     return {
         "port": port,
         "reload_seconds": reload_seconds,
@@ -210,11 +213,12 @@ def _numbers(get: Get) -> dict[str, Any]:
 
 
 def _retention_and_logs(get: Get) -> dict[str, Any]:
-    """LOOKUP_RETENTION_DAYS (1 or more) and LOG_LEVEL."""
+    """LOOKUP_RETENTION_DAYS (1 to MAX_RETENTION_DAYS) and LOG_LEVEL."""
     retention = get("LOOKUP_RETENTION_DAYS", "90")
-    if not retention.isdigit() or int(retention) < 1:
+    if not retention.isdigit() or not 1 <= int(retention) <= MAX_RETENTION_DAYS:
         raise SettingsError(
-            f"LOOKUP_RETENTION_DAYS must be a whole number of days, 1 or more, not {retention!r}; see .env.example"
+            f"LOOKUP_RETENTION_DAYS must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, not "
+            f"{retention[:20]!r}; see .env.example"
         )
     log_level = get("LOG_LEVEL", "INFO").upper()
     if log_level not in LOG_LEVELS:
@@ -226,7 +230,7 @@ def _retention_and_logs(get: Get) -> dict[str, Any]:
 
 def _slack(get: Get) -> dict[str, Any]:
     """The tokens, the API's address, the requests channel and the reviewers."""
-    api_url = get("SLACK_API_URL", "")
+    api_url = _web_address(get, "SLACK_API_URL", "https://slack.com/api/")
     if api_url and not api_url.endswith("/"):
         api_url += "/"  # slack_sdk drops the last path part of a base URL without its slash
     return {
@@ -235,7 +239,7 @@ def _slack(get: Get) -> dict[str, Any]:
         "slack_app_token": get("SLACK_APP_TOKEN", ""),
         "slack_api_url": api_url,
         "requests_channel": get("REQUESTS_CHANNEL", ""),
-        "reviewers": tuple(r for r in get("REVIEWERS", "").replace(",", " ").split() if r),
+        "reviewers": _slack_ids(get),  # REQUESTS_CHANNEL is checked there too
     }
 
 
@@ -273,3 +277,91 @@ def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
         "github_terms_dir": get("GITHUB_TERMS_DIR", "data/terms").strip("/"),
         "github_webhook_secret": get("GITHUB_WEBHOOK_SECRET", ""),
     }
+
+
+def _port(get: Callable[[str, str], str], name: str, default: str) -> int:
+    try:
+        port = int(get(name, default))
+        if not 1 <= port <= 65535:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{name} must be a number from 1 to 65535 (a port), not {get(name, '')[:20]!r}") from None
+    return port
+
+
+def _reload_seconds(get: Callable[[str, str], str]) -> float:
+    try:
+        seconds = float(get("GLOSSARY_RELOAD_SECONDS", "30"))
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(
+            "GLOSSARY_RELOAD_SECONDS must be a number of seconds, 0 or more; see .env.example"
+        ) from None
+    return seconds
+
+
+def _max_file_bytes(get: Callable[[str, str], str]) -> int:
+    try:
+        most = int(get("GLOSSARY_MAX_FILE_BYTES", "1000000"))
+    except ValueError:
+        most = 0
+    if not 1 <= most <= MAX_FILE_BYTES_LIMIT:
+        raise SettingsError(
+            f"GLOSSARY_MAX_FILE_BYTES must be a whole number of bytes from 1 to {MAX_FILE_BYTES_LIMIT}, such as "
+            "1000000; see .env.example"
+        )
+    return most
+
+
+def _web_address(get: Callable[[str, str], str], name: str, example: str) -> str:
+    """An http(s) address, or empty: anything else fails at the first request (or links nowhere on a card)."""
+    value = get(name, "")
+    parts = urlsplit(value) if value else None
+    if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc or " " in value):
+        raise SettingsError(f"{name} must be an http(s) address such as {example}, not {value[:60]!r}")
+    return value
+
+
+def _database_url(url: str) -> str:
+    """A PostgreSQL or SQLite URL, or empty. Only the scheme is ever shown: the rest may hold a password."""
+    if not url:
+        return url
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if _malformed(url):  # a bad host or port raises deep in the driver otherwise: a traceback, not a line
+        raise SettingsError(
+            f"DATABASE_URL ({scheme or '?'}://…) has a malformed host or port; use "
+            "postgresql://user:password@host:5432/name"
+        )
+    if scheme not in DATABASE_SCHEMES:
+        shown = f"{scheme}://…" if scheme else "a value without a scheme"
+        raise SettingsError(
+            f"DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:5432/name), or empty for "
+            f"SQLite under DATA_DIR, not {shown}"
+        )
+    return url
+
+
+def _malformed(url: str) -> bool:
+    try:
+        return urlsplit(url).port == -1  # never -1: reading .port is what checks the host and port
+    except ValueError:
+        return True
+
+
+def _slack_ids(get: Callable[[str, str], str]) -> tuple[str, ...]:
+    """REVIEWERS as ids, and REQUESTS_CHANNEL checked: a name (#general, alice) is accepted by nothing in Slack."""
+    channel = get("REQUESTS_CHANNEL", "")
+    if channel and not CHANNEL_ID.match(channel):
+        raise SettingsError(
+            f"REQUESTS_CHANNEL must be a channel id such as C0123ABCD (the channel's details, at the bottom), "
+            f"not {channel[:40]!r}"
+        )
+    reviewers = tuple(r for r in get("REVIEWERS", "").replace(",", " ").split() if r)
+    wrong = [r for r in reviewers if not REVIEWER_ID.match(r)]
+    if wrong:
+        raise SettingsError(
+            f"REVIEWERS must list user ids (U…) and user group ids (S…), such as U0123ABCD, not {wrong[0][:40]!r}; "
+            "a profile's ⋮ menu has Copy member ID"
+        )
+    return reviewers

@@ -8,6 +8,7 @@ through it, so what "clear" forgets is decided in one place.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,9 @@ from .answers.lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .config import Settings
 from .glossary.live import LiveGlossary
 from .glossary.lookup import Glossary, LookupResult, Match
-from .glossary.model import Framing, LookupStatus, MatchHow, Role, Term
+from .glossary.model import Framing, LookupStatus, MatchHow, Problem, Role, Term
 from .glossary.names import normalise
-from .glossary.roles import find_role, load_roles
+from .glossary.roles import find_role, read_roles
 from .glossary.scan import Found
 from .governance.service import Governance
 from .pulls.service import PullRequests
@@ -30,6 +31,8 @@ from .state.outbox import Outbox
 from .state.short_cache import PreferenceCache
 from .state.store import Preference, Store, now
 from .term_requests.book import RequestBook
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Runtime:
         self.live = live
         self.store = store
         self.roles = roles
+        self.roles_problems: list[Problem] = []  # what was wrong with data/roles.yml when it was read
         self.outbox = Outbox(store)  # letters to Slack, written with the changes that cause them
         self.requests = RequestBook(store, self.outbox)
         self.governance = Governance(settings.owners_file, store, ZoneInfo(settings.digest_tz))
@@ -70,7 +74,11 @@ class Runtime:
     def open(cls, settings: Settings) -> Runtime:
         """Build or reuse the glossary database and open the state database."""
         live = LiveGlossary(settings.glossary_dir, settings.glossary_db, settings.glossary_max_file_bytes)
-        runtime = cls(settings, live, Store(settings.state_url), load_roles(settings.roles_file))
+        roles, problems = read_roles(settings.roles_file)
+        runtime = cls(settings, live, Store(settings.state_url), roles)
+        runtime.roles_problems = problems
+        for problem in problems:
+            log.warning("%s", problem)
         runtime.lookup_writer.start()  # purges lookups past their retention now, then hourly
         return runtime
 
@@ -78,6 +86,11 @@ class Runtime:
         """Write the lookups still queued, then let go of the state database."""
         self.lookup_writer.close()
         self.store.close()
+
+    def side_file_problems(self) -> list[Problem]:
+        """What is wrong with data/owners.yml and data/roles.yml now: one line each for the reviewer Home.
+        Cards go on meanwhile, with the last good owners file and the roles as they were read at start."""
+        return [*self.governance.side_file_problems(), *self.roles_problems]
 
     @property
     def glossary(self) -> Glossary:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import socket
 import sys
 from collections.abc import Callable
@@ -89,9 +90,11 @@ def explain_failure(exc: BaseException, settings: Settings) -> StartupError | No
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
     state = "DATABASE_URL" if settings.database_url else "DATA_DIR"
-    if isinstance(exc, SlackApiError):
-        error = str(exc.response.get("error") if exc.response is not None else "") or "an error"
-        method = _slack_method(exc)
+    bolt_auth = _bolt_auth_error(exc)  # Bolt's own token check (Socket Mode, a worker): the same line as ours
+    if isinstance(exc, SlackApiError) or bolt_auth is not None:
+        response = getattr(exc, "response", None)
+        error = bolt_auth or str(response.get("error") if response is not None else "") or "an error"
+        method = _slack_method(exc) if bolt_auth is None else "auth.test"
         if method == "apps.connections.open":
             return StartupError(
                 f"SLACK_APP_TOKEN was refused by Slack ({error}); use the app-level token (xapp-…) with "
@@ -143,7 +146,18 @@ def explain_failure(exc: BaseException, settings: Settings) -> StartupError | No
     return None
 
 
-def _slack_method(exc: Exception) -> str:
+def _bolt_auth_error(exc: BaseException) -> str | None:
+    """Slack's error word when Bolt refused to start because auth.test failed (it raises a BoltError holding
+    the response as text, e.g. "`token` is invalid (auth.test result: {'ok': False, 'error': 'token_revoked'})")."""
+    from slack_bolt.error import BoltError
+
+    if not isinstance(exc, BoltError) or "auth.test" not in str(exc):
+        return None
+    found = re.search(r"'error': '([a-z_]{1,40})'", str(exc))
+    return found.group(1) if found else "auth.test failed"
+
+
+def _slack_method(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     url = str(getattr(response, "api_url", "") or "")
     return url.rstrip("/").rsplit("/", 1)[-1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 
 import pytest
 import yaml
@@ -189,3 +191,49 @@ def test_check_warns_about_owners_names_and_fails_on_a_broken_owners_file(env, c
     (env / "owners.yml").write_text("owners:\n  terms: {tokenizer: [someone]}\n")
     code, out = run(capsys, "check", "--json")
     assert code == 1 and [e["field"] for e in json.loads(out)["errors"]] == ["owners.terms.tokenizer"]
+
+
+def test_apply_writes_the_checkout_it_was_given_when_two_share_one_data_dir(env, capsys):
+    """Issue 19: `reviews apply --glossary ../other-checkout/data/terms` changed this checkout's files when
+    both held identical files and shared one DATA_DIR (the glossary index there named this checkout's)."""
+    other = env / "other" / "terms"
+    shutil.copytree(env / "terms", other)  # identical files, identical times
+    verify(env, "fine-tuning", dt.datetime.now(dt.UTC))
+    assert run(capsys, "define", "tokenizer")[0] == 0  # the index in DATA_DIR is built from this checkout
+    mine = (env / "terms" / "fine-tuning.yml").read_bytes()
+
+    code, out = run(capsys, "reviews", "apply", "--glossary", str(other))
+    assert code == 0
+    assert (env / "terms" / "fine-tuning.yml").read_bytes() == mine  # this checkout untouched
+    assert (other / "fine-tuning.yml").read_bytes() != mine
+    assert out.splitlines()[0].startswith(f"{os.path.realpath(other / 'fine-tuning.yml')}: last_reviewed ")
+
+
+def test_apply_never_writes_through_a_symlinked_term_file(env, capsys):
+    outside = env / "elsewhere.yml"
+    (env / "terms" / "fine-tuning.yml").rename(outside)
+    (env / "terms" / "fine-tuning.yml").symlink_to(outside)
+    before = outside.read_bytes()
+    verify(env, "fine-tuning", dt.datetime.now(dt.UTC))
+
+    code = main(["reviews", "apply"])
+    out, err = capsys.readouterr()
+    assert code == 1 and outside.read_bytes() == before
+    assert (env / "terms" / "fine-tuning.yml").is_symlink()
+    assert "fine-tuning.yml: is reached through a symlink" in err and "0 term files updated" in out
+
+
+def test_write_dates_refuses_by_name_a_term_file_outside_the_folder_given(tmp_path):
+    from bot.glossary.load import load_glossary
+    from bot.governance.writeback import write_dates
+
+    write_term(tmp_path / "a", term_data("tokenizer", last_reviewed="2025-01-01"))
+    (tmp_path / "b").mkdir()
+    [term] = load_glossary(tmp_path / "a").terms
+    before = (tmp_path / "a" / "tokenizer.yml").read_bytes()
+    done, problems = write_dates([(term, NEW)], inside=tmp_path / "b")
+    assert done == [] and (tmp_path / "a" / "tokenizer.yml").read_bytes() == before
+    assert problems == [
+        f"{term.source_file}: is not inside {os.path.realpath(tmp_path / 'b')} (the folder given); "
+        "run apply from the checkout it belongs to"
+    ]

@@ -17,9 +17,9 @@ BOT = ROOT / "bot"
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
     ("model", "collector"),
-    ("names", "parse", "files", "roles", "questions", "codec"),
-    ("rules", "variants"),
-    ("load",),
+    ("names", "parse", "files", "questions", "codec"),
+    ("rules", "variants", "side_files"),
+    ("load", "roles"),  # roles.yml is read as a side file
     ("db", "ranking", "meaning", "results"),
     ("scan", "readback"),
     ("lookup",),

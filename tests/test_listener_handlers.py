@@ -165,3 +165,14 @@ def test_card_state_survives_the_round_trip_and_refuses_what_we_did_not_write():
     assert CardState.decode('{"s":"rag","f":"ceo","x":0}') == CardState("rag")  # an unknown framing shows both
     for tampered in (None, "", "not json", "[1]", '{"f":"exec"}', '{"s":7}'):
         assert CardState.decode(tampered) is None
+
+
+@pytest.mark.parametrize("days", ["9999", "365", "91", "0", "-1", "seven"])
+def test_stats_days_outside_the_kept_lookups_are_refused_with_the_range(context, days):
+    """Lookups are kept LOOKUP_RETENTION_DAYS (90 here): `/define stats 365` once became 90 without a word."""
+    ack = Mock(Ack)
+    router.define(
+        ack=ack, command={"text": f"stats {days}", "user_id": "UREVIEW01"}, client=Mock(WebClient), context=context
+    )
+    text = only_call(ack)["text"]
+    assert "a number of days from 1 to 90 (lookups are kept 90 days)" in text and "Lookups in the last" not in text

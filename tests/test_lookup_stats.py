@@ -136,3 +136,14 @@ def test_terms_explain_found_in_a_message_do_not_count_as_looked_up(runtime):
     assert [t.slug for t in stats.top_terms] == ["retrieval-augmented-generation"]
     assert stats.by_surface["shortcut"] == 5
     assert "reranking" not in runtime.lookup_counts()
+
+
+def test_stats_days_beyond_the_retention_are_refused_by_the_command_line(tmp_path, monkeypatch, capsys):
+    from bot.cli.main import main
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LOOKUP_RETENTION_DAYS", "30")
+    assert main(["stats", "--days", "31"]) == 2
+    assert "--days must be from 1 to 30 (LOOKUP_RETENTION_DAYS keeps 30 days), not 31" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="from 1 to 30 \\(lookups are kept 30 days\\)"):
+        stats_days("31", most=30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 import pytest
 from paths import BUNDLED_TERMS
@@ -182,3 +183,27 @@ def test_explain_finds_the_forms_define_finds(bundled_glossary, text, slug, writ
 
 def test_an_acronym_gets_no_derived_forms(bundled_glossary):
     assert [f.term.slug for f in bundled_glossary.scan("raging about RAG")] == ["retrieval-augmented-generation"]
+
+
+SLACK_MARKUP_FLOODS = ["<@", "<#", "<!", "<https:", "<mailto:", "<@U1 ", "`", "```", "``` x ", "`a", "https://"]
+
+
+def test_slack_markup_floods_scan_in_linear_time(glossary):
+    """40,000 characters of unclosed markup (issue 19: 1.6-7.7 s per call for `<@`). Each flood is scanned
+    three times in a thread: all of them must finish within a generous 5 s that a quadratic scan (about a
+    second per flood on an idle machine, 15 s or more for the lot) cannot meet; the prose after a flood is
+    still read."""
+    results: dict[str, list[str]] = {}
+
+    def scan_all() -> None:
+        for flood in SLACK_MARKUP_FLOODS * 3:
+            text = (flood * 40_000)[: 40_000 - 4] + " RAG"
+            results[flood] = names(glossary.scan(text))
+
+    worker = threading.Thread(target=scan_all, daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), f"still scanning after 5 s; finished only {sorted(results)}"
+    assert set(results) == set(SLACK_MARKUP_FLOODS)
+    # Markup a person wrote as prose around a flood is still read: "<@" never closes, so RAG is prose.
+    assert results["<@"] == ["retrieval-augmented-generation"]

@@ -130,6 +130,63 @@ def test_an_unexpected_error_is_not_dressed_up_as_a_setting(tmp_path, monkeypatc
         raise RuntimeError("a bug, not a setting")
 
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "terms").mkdir(parents=True)  # a glossary folder: else that is the one line
     monkeypatch.setattr(cli, "cmd_check", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["check"])
+
+
+# Issue 19: settings that ended in a traceback (a port out of range, a MySQL URL, a malformed host, a base
+# URL without a scheme, inf/huge numbers that fail the worker's boot) or were accepted silently (a channel
+# name, a person's name, a javascript: link). Each is now one line naming the setting, exit 2; a URL's
+# password is never echoed.
+BAD_SETTINGS = [
+    ({"DATABASE_URL": "mysql://app:hunter2@127.0.0.1/glossary"}, ["DATABASE_URL", "mysql://…", "postgresql://"]),
+    ({"DATABASE_URL": "postgresql://app:hunter2@[::1:5432/x"}, ["DATABASE_URL", "malformed host or port"]),
+    ({"PORT": "99999"}, ["PORT", "1 to 65535"]),
+    ({"MCP_PORT": "0"}, ["MCP_PORT", "1 to 65535"]),
+    ({"SLACK_API_URL": "not a url"}, ["SLACK_API_URL", "http(s)"]),
+    ({"GLOSSARY_URL": "javascript:alert(1)"}, ["GLOSSARY_URL", "http(s)"]),
+    ({"GLOSSARY_RELOAD_SECONDS": "nan"}, ["GLOSSARY_RELOAD_SECONDS", "0 or more"]),
+    ({"GLOSSARY_MAX_FILE_BYTES": "99999999999999"}, ["GLOSSARY_MAX_FILE_BYTES", "100000000"]),
+    ({"LOOKUP_RETENTION_DAYS": "99999999999"}, ["LOOKUP_RETENTION_DAYS", "1 to 3650"]),
+    ({"OUTBOX_LEASE_SECONDS": "inf"}, ["OUTBOX_LEASE_SECONDS", "positive"]),
+    ({"REQUESTS_CHANNEL": "#general"}, ["REQUESTS_CHANNEL", "channel id"]),
+    ({"REVIEWERS": "U0123ABCD alice"}, ["REVIEWERS", "'alice'"]),
+]
+
+
+@pytest.mark.parametrize(("env", "words"), BAD_SETTINGS, ids=[next(iter(e)) for e, _ in BAD_SETTINGS])
+def test_a_bad_setting_is_one_line_and_exit_2_for_serve_and_mcp(tmp_path, fake_slack, env, words):
+    for command in (["serve"], ["mcp", "--http"]):
+        proc = run(tmp_path, command, **slack(fake_slack, **env))
+        line = one_line(proc, 2, *words)
+        assert "hunter2" not in proc.stderr, line
+
+
+def test_a_glossary_folder_that_does_not_exist_is_one_line_not_an_empty_glossary(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    for command in (["check"], ["define", "rag"], ["mcp"]):
+        one_line(run(tmp_path, command, GLOSSARY_DIR=str(missing)), 2, "GLOSSARY_DIR", str(missing), "not a folder")
+
+
+def test_a_revoked_bot_token_in_socket_mode_is_one_line(tmp_path, fake_slack):
+    """Bolt checks the token itself when it builds the app: its BoltError was a 77-line traceback."""
+    fake_slack.fail_methods["auth.test"] = "token_revoked"
+    proc = run(tmp_path, ["serve"], **slack(fake_slack, SLACK_APP_TOKEN="xapp-not-real"))
+    one_line(proc, 2, "SLACK_BOT_TOKEN", "token_revoked", "reinstall")
+
+
+def test_a_normal_start_logs_no_warning(tmp_path, fake_slack):
+    """Every start logged Bolt's "`token` will be unused" warning (our client carries the token)."""
+    from test_serve import run_until_healthy, server_env, stop
+
+    port = free_port()
+    env = server_env(tmp_path, fake_slack, port) | {"LOG_LEVEL": "INFO"}
+    proc, log = run_until_healthy([sys.executable, "-m", "bot", "serve"], env, port, tmp_path)
+    stop(proc, log)
+    log.seek(0)
+    text = log.read()
+    log.close()
+    assert "ASGI server listening" in text or "serving HTTP" in text  # it did start and log at INFO
+    assert [line for line in text.splitlines() if " WARNING " in line or "[WARNING]" in line] == []

@@ -130,15 +130,18 @@ def _most_first(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def stats_days(days: str) -> int:
+def stats_days(days: str, most: int = MAX_DAYS) -> int:
     """The days `stats [days]` asks for, from what follows the word (bot/ask.py reads the word itself).
 
-    Raises ValueError, with the usage in words, for anything but nothing or a number of days.
-    A term called "stats" stays reachable in quotes: `/define "stats"`.
+    Raises ValueError, with the usage and the allowed range in words, for anything but nothing or a number
+    of days from 1 to `most` (the lookup retention: older lookups are gone, so a longer window would quietly
+    report fewer days than asked). A term called "stats" stays reachable in quotes: `/define "stats"`.
     """
     days = days.strip()
+    most = max(1, min(most, MAX_DAYS))
     if not days:
-        return DEFAULT_DAYS
-    if days.isdigit() and 1 <= int(days) <= MAX_DAYS:
+        return min(DEFAULT_DAYS, most)
+    if days.isdigit() and 1 <= int(days) <= most:
         return int(days)
-    raise ValueError(f"`/define stats` or `/define stats 7`: a number of days from 1 to {MAX_DAYS}")
+    kept = f" (lookups are kept {most} days)" if most < MAX_DAYS else ""
+    raise ValueError(f"`/define stats` or `/define stats 7`: a number of days from 1 to {most}{kept}")

@@ -21,6 +21,7 @@ from ..glossary.load import load_glossary
 from ..glossary.lookup import Glossary
 from ..glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
 from ..glossary.names import normalise
+from ..glossary.roles import read_roles
 from ..governance.owners import check_names, load_owners
 from ..governance.service import Governance
 from ..startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
@@ -29,14 +30,18 @@ from . import pull_commands, review_commands, state_commands
 from .terminal import SMALL_TALK, card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Commands that answer from the term files: without them they would answer from an empty glossary.
+READS_THE_GLOSSARY = ("check", "define", "ask", "search", "explain", "mcp", "reviews")
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.glossary_dir
     try:
         result = load_glossary(directory, max_file_bytes=settings.glossary_max_file_bytes)
+        # The side files are checked beside the terms, each problem naming its own file and line.
         owners, problems = load_owners(settings.owners_file)
-        result.problems += problems + check_names(owners, result.terms)
+        _, role_problems = read_roles(settings.roles_file)
+        result.problems += problems + check_names(owners, result.terms) + role_problems
     except Exception as exc:  # a bug, not a bad file: still the report a CI job parses, and exit 1
         logging.getLogger(__name__).debug("check failed", exc_info=True)
         message = f"could not be checked ({type(exc).__name__}: {exc}); please report this"
@@ -243,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_or_exit(exit_code=EXIT_USAGE)
     if args.glossary:
         settings = replace(settings, glossary_dir=Path(args.glossary))
+    if args.command in READS_THE_GLOSSARY:  # serve checks it after its tokens, which it names first
+        try:
+            settings.require_glossary_folder(Path(args.dir) if getattr(args, "dir", None) else None)
+        except SettingsError as exc:
+            say_settings_problem(exc)
+            return EXIT_USAGE
     logging.basicConfig(
         level=logging.WARNING if args.command != "serve" else settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from ..config import Settings
+from ..glossary.load import load_glossary
 from ..governance.digest import due_terms
 from ..governance.service import lookup_counts
 from ..governance.writeback import to_write, write_dates
@@ -44,10 +46,14 @@ def cmd_reviews(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reviews_apply(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime.open(settings)
-    pending = to_write(runtime.glossary.terms.values(), runtime.governance.verifications())
-    done, problems = write_dates(pending, Path(args.out) if args.out else None)
+    # The term files are read from the folder given, not from the glossary index in DATA_DIR: two checkouts
+    # sharing one DATA_DIR share that index, and its file paths may be the other checkout's.
+    folder = settings.glossary_dir
+    terms = load_glossary(folder, max_file_bytes=settings.glossary_max_file_bytes).terms
+    pending = to_write(terms, runtime.governance.verifications())
+    done, problems = write_dates(pending, Path(args.out) if args.out else None, inside=folder)
     for w in done:
-        print(f"{w.path}: last_reviewed {w.before} -> {w.after.isoformat()}")
+        print(f"{os.path.realpath(w.path)}: last_reviewed {w.before} -> {w.after.isoformat()}")
     for problem in problems:
         print(f"glossary-bot: not changed: {problem}", file=sys.stderr)
     where = args.out or settings.glossary_dir

@@ -117,8 +117,10 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from ..runtime import Runtime
     from .terminal import stats_text
 
-    if not 1 <= args.days <= MAX_DAYS:
-        print(f"glossary-bot: --days must be from 1 to {MAX_DAYS}, not {args.days}", file=sys.stderr)
+    most = min(MAX_DAYS, settings.lookup_retention_days)  # older lookups are purged: no quiet shorter window
+    if not 1 <= args.days <= most:
+        kept = f" (LOOKUP_RETENTION_DAYS keeps {most} days)" if most < MAX_DAYS else ""
+        print(f"glossary-bot: --days must be from 1 to {most}{kept}, not {args.days}", file=sys.stderr)
         return EXIT_USAGE
     runtime = Runtime.open(settings)
     try:

@@ -35,6 +35,8 @@ MAX_DEPTH = 32
 # of the data (the rules, the line recorder, a JSON dump) would have to walk.
 MAX_VALUES = 10_000
 READ_ATTEMPTS = 5  # then the file is reported as changing, and the next reload tries again
+TOO_DEEP = f"is nested more than {MAX_DEPTH} levels deep; a glossary file needs four at most"
+TOO_MANY = f"has more than {MAX_VALUES} values; a term needs a few dozen, a side file a few hundred"
 
 # Where a value sits in a term file: ("citations", 0, "url") is the first citation's url.
 FieldPath = tuple[Any, ...]
@@ -101,7 +103,7 @@ def read_term_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileT
             if len(raw) > max_bytes:
                 message = (
                     f"is larger than {max_bytes} bytes, the most a term file may have (GLOSSARY_MAX_FILE_BYTES); "
-                    "a term needs a few kilobytes: shorten it"
+                    "a term or side file needs a few kilobytes: shorten it"
                 )
                 return FileText(path, None, message, now.st_size, now.st_mtime_ns)
             return FileText(path, raw, "", now.st_size, now.st_mtime_ns)
@@ -248,9 +250,9 @@ class _BoundedComposer(Composer):
         self._depth += 1
         self._written += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a term file needs four", mark)
+            raise _Refused(TOO_DEEP, mark)
         if self._written > MAX_VALUES:
-            raise _Refused(f"has more than {MAX_VALUES} values; a term file needs a few dozen", mark)
+            raise _Refused(TOO_MANY, mark)
         node = super().compose_node(parent, index)
         self._depth -= 1
         children = node.value if isinstance(node, yaml.SequenceNode) else []
@@ -288,7 +290,7 @@ class _SafeValues(SafeConstructor):
 
     def construct_undefined(self, node: Any) -> Any:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-        raise _Refused(f"uses the tag {_clip(tag)}, which a term file may not use; remove the tag", node.start_mark)
+        raise _Refused(f"uses the tag {_clip(tag)}, which a glossary file may not use; remove the tag", node.start_mark)
 
 
 _SafeValues.add_constructor(None, _SafeValues.construct_undefined)  # type: ignore[type-var]
@@ -359,9 +361,9 @@ def _walk(root: yaml.Node, lines: dict[FieldPath, int], name: str, problems: lis
             raise _Refused("has an alias (*name) inside the value it names (&name); remove the alias", node.start_mark)
         written += 1
         if written > MAX_VALUES:
-            raise _Refused(f"has more than {MAX_VALUES} values; a term file needs a few dozen", node.start_mark)
+            raise _Refused(TOO_MANY, node.start_mark)
         if len(ancestors) >= MAX_DEPTH:
-            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep; a term file needs four", node.start_mark)
+            raise _Refused(TOO_DEEP, node.start_mark)
         if isinstance(node, yaml.ScalarNode):  # most nodes: no children, stands for one value
             expanded[id(node)] = 1
             continue

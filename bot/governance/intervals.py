@@ -46,7 +46,8 @@ def read_review_days(value: object, report: Callable[[str, str], None]) -> Revie
         if status not in TermStatus._value2member_map_:
             report(where, f"is not a status; use {', '.join(s.value for s in TermStatus)}")
         elif isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-            report(where, f"must be a whole number of days from 1 to {MAX_DAYS}, not {days!r}")
+            shown = repr(days) if len(repr(days)) <= 40 else repr(days)[:39] + "…"
+            report(where, f"must be a whole number of days from 1 to {MAX_DAYS}, not {shown}")
         else:
             chosen[str(status)] = days
     return ReviewIntervals(**chosen)

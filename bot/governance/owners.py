@@ -22,10 +22,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..glossary.model import ROLE_KEYS, Problem, Severity, Term
 from ..glossary.names import NameIndex, normalise
+from ..glossary.side_files import parse_side_file
 from .intervals import ReviewIntervals, read_review_days
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
@@ -66,23 +65,27 @@ def is_group(owner_id: str) -> bool:
 def load_owners(path: Path) -> tuple[OwnersFile, list[Problem]]:
     """The owners file and its problems. A missing file is no owners and default intervals, and no problem;
     a file with errors is used for what it got right, so one typo does not silence every nudge."""
+    owners, problems = read_owners(path)
+    return owners or OwnersFile(path=str(path)), problems
+
+
+def read_owners(path: Path) -> tuple[OwnersFile | None, list[Problem]]:
+    """As load_owners, but None when the file cannot be used at all (not YAML, beyond the term files'
+    bounds, a value like `2026-13-45` that is not what it looks like): a running bot then keeps the
+    version it had. Read by the bounded parser of term files: a few hundred bytes of anchors cannot
+    expand into gigabytes, and each problem names the file and its line."""
     name = str(path)
-    if not path.exists():
-        return OwnersFile(path=name), []
-    problems: list[Problem] = []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        message = f"cannot be read as YAML ({' '.join(str(exc).split())[:200]}); fix it or remove the file"
-        return OwnersFile(path=name), [Problem(Severity.ERROR, name, "", message)]
-    if data is None:
-        data = {}
+    parsed, problems = parse_side_file(path)
+    if parsed is None:
+        return (None if problems else OwnersFile(path=name)), problems
+    data = parsed.data if parsed.data is not None else {}
     if not isinstance(data, dict):
         message = "must be a mapping with 'owners' and 'review_days' (see README, 'Owners and reviews')"
-        return OwnersFile(path=name), [Problem(Severity.ERROR, name, "", message)]
+        return None, [Problem(Severity.ERROR, name, "", message, parsed.line(()))]
 
     def report(where: str, message: str, severity: Severity = Severity.ERROR) -> None:
-        problems.append(Problem(severity, name, where, message))
+        line = parsed.line(tuple(where.split(".", 2)))
+        problems.append(Problem(severity, name, _clip(where), message, line))
 
     for key in data:
         if key not in ("owners", "review_days", "handles"):
@@ -121,6 +124,11 @@ def _handles(value: object, report: Callable[..., None]) -> dict[str, str]:
     return found
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    """A name from the file, short enough for one line of `check` or the Home."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _rules(value: object, where: str, report: Callable[..., None]) -> dict[str, tuple[str, ...]]:
     if value is None:
         return {}
@@ -144,7 +152,7 @@ def _rules(value: object, where: str, report: Callable[..., None]) -> dict[str, 
             if is_user(text) or is_group(text):
                 good.append(text)
             else:
-                report(here, f"'{text}' is not a Slack user id (U…, W…) or user group id (S…)")
+                report(here, f"'{_clip(text, 40)}' is not a Slack user id (U…, W…) or user group id (S…)")
         if good:
             rules[key.strip()] = tuple(dict.fromkeys(good))
     return rules

@@ -10,11 +10,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..glossary.lookup import Glossary
-from ..glossary.model import Term
+from ..glossary.model import Problem, Term
 from ..state.store import Store
 from ..state.verifications import Recorded, Verifications
 from ..term_requests.rules import TermRequest
-from .owners import OwnersFile, Ownership, load_owners, request_owners
+from .owners import OwnersFile, Ownership, read_owners, request_owners
 from .staleness import ReviewState, Verification, review_state, review_states
 
 log = logging.getLogger(__name__)
@@ -27,25 +27,37 @@ class Governance:
         self.book = Verifications(store) if store is not None else None
         self.tz = tz or ZoneInfo("UTC")
         self._lock = threading.Lock()
-        self._owners: tuple[float | None, OwnersFile] | None = None
+        self._owners: tuple[int | None, OwnersFile] | None = None
+        self._problems: list[Problem] = []
         self._ownership: tuple[int, OwnersFile, Ownership] | None = None
 
     def today(self) -> dt.date:
         return dt.datetime.now(self.tz).date()
 
     def owners(self) -> OwnersFile:
-        """The owners file as it is now: read again whenever its modification time changes."""
+        """The owners file as it is now: read again whenever its modification time changes. A version that
+        cannot be used at all keeps the last good one (no owners when there never was one), so a typo in
+        owners.yml never stops a card; side_file_problems() says why, for `check` and the reviewer Home."""
         try:
-            stamp: float | None = self.owners_file.stat().st_mtime
+            stamp: int | None = self.owners_file.stat().st_mtime_ns
         except OSError:
             stamp = None
         with self._lock:
             if self._owners is None or self._owners[0] != stamp:
-                owners, problems = load_owners(self.owners_file)
+                owners, problems = read_owners(self.owners_file)
                 for problem in problems:
                     log.warning("%s", problem)
+                if owners is None:
+                    owners = self._owners[1] if self._owners else OwnersFile(path=str(self.owners_file))
                 self._owners = (stamp, owners)
+                self._problems = problems
             return self._owners[1]
+
+    def side_file_problems(self) -> list[Problem]:
+        """What is wrong with the owners file as it is now (errors and warnings, each with its line)."""
+        self.owners()
+        with self._lock:
+            return list(self._problems)
 
     def ownership(self, glossary: Glossary) -> Ownership:
         owners = self.owners()

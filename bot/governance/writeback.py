@@ -8,6 +8,9 @@ byte for byte, so the pull request a maintainer reviews shows one changed line p
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,21 +69,67 @@ def to_write(terms: Iterable[Term], verified: Mapping[str, Verification]) -> lis
     return found
 
 
-def write_dates(pending: Iterable[tuple[Term, dt.date]], out: Path | None = None) -> tuple[list[Written], list[str]]:
+def write_dates(
+    pending: Iterable[tuple[Term, dt.date]], out: Path | None = None, *, inside: Path | None = None
+) -> tuple[list[Written], list[str]]:
     """Rewrite each term's file (or write a copy into `out`, under the same file name); a file that cannot be
     rewritten is left alone and named in the problems. Bytes are decoded and encoded as UTF-8 with no newline
-    translation, so CRLF files stay CRLF."""
+    translation, so CRLF files stay CRLF.
+
+    With `inside` (the glossary folder the command was given), a term file is written only when its real
+    path lies inside that folder's real path and no symlink leads to it: a cached glossary built from
+    another checkout, or a term file linked from elsewhere, is refused by name instead of written through.
+    Each file is replaced whole (a temporary file renamed over it), never left half-written."""
     done: list[Written] = []
     problems: list[str] = []
     for term, day in pending:
         source = Path(term.source_file)
+        target = (out / source.name) if out else source
         try:
-            changed = set_last_reviewed(source.read_bytes().decode("utf-8"), day)
+            if inside is not None and out is None:
+                _check_inside(source, inside)
+            if out is not None:
+                _check_inside(target, out)
+            changed = set_last_reviewed(_read_no_symlink(source).decode("utf-8"), day)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _replace(target, changed.encode("utf-8"))
         except (OSError, UnicodeDecodeError, CannotRewrite) as exc:
             problems.append(f"{source}: {exc}")
             continue
-        target = (out / source.name) if out else source
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(changed.encode("utf-8"))
         done.append(Written(term, target, term.last_reviewed, day))
     return done, problems
+
+
+def _check_inside(path: Path, folder: Path) -> None:
+    """Refuse a path that is not the folder's own file: outside it by real path, or reached by a symlink."""
+    root = Path(os.path.realpath(folder))
+    absolute = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(absolute))
+    # No symlink between the folder and the file: below the folder, the path as written is the real one.
+    written_root = Path(os.path.abspath(folder))
+    expected = root / absolute.relative_to(written_root) if absolute.is_relative_to(written_root) else absolute
+    if real != expected:
+        raise CannotRewrite("is reached through a symlink; apply writes only the glossary folder's own files")
+    if not real.is_relative_to(root):
+        raise CannotRewrite(f"is not inside {root} (the folder given); run apply from the checkout it belongs to")
+
+
+def _read_no_symlink(path: Path) -> bytes:
+    """The file's bytes, refusing a symlink in its last component (O_NOFOLLOW) as well as in the check above."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as file:
+        return file.read()
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: readers see the old file or the new, never half."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(tmp, target)  # replaces a symlink itself, never the file it points to
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -19,6 +19,7 @@ def serve(settings: Settings) -> int:
     settings.require("SLACK_BOT_TOKEN")
     if not settings.slack_app_token:
         settings.require("SLACK_SIGNING_SECRET")
+    settings.require_glossary_folder()
     setup_logging(
         settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
     )

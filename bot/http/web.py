@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as PingTimeout
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import BoltRequest
@@ -89,8 +92,15 @@ class GlossaryWSGI:
         glossary = self.runtime.glossary
         glossary_ok = len(glossary) > 0
         state = self._state_health()
-        ok = glossary_ok and state["ok"]
-        status = "ok" if ok else ("no glossary loaded" if not glossary_ok else "state database unreachable")
+        data = data_folder_health(self.runtime.settings.data_dir)
+        ok = glossary_ok and state["ok"] and data["ok"]
+        status = "ok"
+        if not glossary_ok:
+            status = "no glossary loaded"
+        elif not state["ok"]:
+            status = state.pop("status")
+        elif not data["ok"]:
+            status = "data folder cannot be written"
         body = json.dumps(
             {
                 "status": status,
@@ -98,6 +108,7 @@ class GlossaryWSGI:
                 "terms": len(glossary),
                 "glossary": {"ok": glossary_ok, "version": glossary.version, "terms": len(glossary)},
                 "state": state,
+                "data_dir": data,
             }
         ).encode()
         start_response(
@@ -107,15 +118,45 @@ class GlossaryWSGI:
         return [body]
 
     def _state_health(self) -> dict[str, Any]:
+        """The state database answers a read and takes a write (a read-only file, a full disk or a
+        read-only replica answers SELECT 1 while every real write fails)."""
         store = self.runtime.store
+        unreachable = {"ok": False, "engine": store.dialect, "status": "state database unreachable"}
         try:
             self._pinger.submit(store.ping).result(timeout=STATE_PING_SECONDS)
         except PingTimeout:
-            return {"ok": False, "engine": store.dialect, "error": f"no answer within {STATE_PING_SECONDS:g} s"}
+            return {**unreachable, "error": f"no answer within {STATE_PING_SECONDS:g} s"}
         except Exception as exc:  # any driver error means "unreachable" to a health check; say which
-            first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-            return {"ok": False, "engine": store.dialect, "error": first[0] if first else type(exc).__name__}
+            return {**unreachable, "error": _first_line(exc)}
+        try:
+            self._pinger.submit(store.ping_write).result(timeout=STATE_PING_SECONDS)
+        except PingTimeout:
+            error = f"no write within {STATE_PING_SECONDS:g} s"
+            return {"ok": False, "engine": store.dialect, "status": "state database cannot be written", "error": error}
+        except Exception as exc:
+            status = "state database cannot be written"
+            return {"ok": False, "engine": store.dialect, "status": status, "error": _first_line(exc)}
         return {"ok": True, "engine": store.dialect}
+
+
+def _first_line(exc: BaseException) -> str:
+    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return first[0][:200] if first else type(exc).__name__
+
+
+def data_folder_health(folder: Path) -> dict[str, Any]:
+    """DATA_DIR takes a one-byte file (the glossary index and SQLite state live there): read-only or full,
+    every rebuild and write fails, so the health check must say so before the first user does."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".healthz-")
+        try:
+            os.write(fd, b"1")
+        finally:
+            os.close(fd)
+            os.unlink(name)
+    except OSError as exc:
+        return {"ok": False, "path": str(folder), "error": exc.strerror or str(exc)}
+    return {"ok": True, "path": str(folder)}
 
 
 def _plain(start_response: Callable[..., Any], status: int) -> Iterable[bytes]:

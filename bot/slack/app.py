@@ -79,6 +79,21 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+class _NoTokenSkippedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and, given our client (which carries that token
+    and SLACK_API_URL), warns at every start that "`token` will be unused": true, harmless, and alarming."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _NoTokenSkippedWarning) for f in logger.filters):
+        logger.addFilter(_NoTokenSkippedWarning())
+    return logger
+
+
 def create_app(
     settings: Settings,
     runtime: Runtime,
@@ -94,7 +109,7 @@ def create_app(
         # Socket Mode requests come over an authenticated websocket and carry no signature.
         request_verification_enabled=not socket_mode,
         process_before_response=process_before_response,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=_bolt_logger(),
         # /define answers run on the request thread (no 10 ms ack poll); everything else on the pool.
         listener_executor=executor,
     )

@@ -118,7 +118,7 @@ def _requests(a: Asking) -> dict:
 def _stats(a: Asking) -> dict:
     """`stats [days]`, for reviewers only."""
     try:
-        days = stats_days(a.ask.text)
+        days = stats_days(a.ask.text, most=a.runtime.settings.lookup_retention_days)
     except ValueError as usage:
         return notice(escape(str(usage)))
     if a.user not in a.reviewers:

@@ -2,7 +2,8 @@
 
 A row holds the normalised query, the outcome, the term shown, how it matched, the surface and the time:
 never a user id, a channel id or any message text beyond the query (Slack mentions and pasted ids are
-removed from it too). Rows older than LOOKUP_RETENTION_DAYS are purged.
+removed from it too, and emails, tokens, link query strings and long numbers
+blanked by redact.py). Rows older than LOOKUP_RETENTION_DAYS are purged.
 
 Recording never slows or fails an answer: `LookupWriter.put` only appends to an in-process queue, and one
 background thread writes what has queued up in batches, purges old rows at most hourly, and logs a failing
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 
 from ..glossary.names import normalise
+from .redact import redact
 from .schema import lookups, term_requests
 from .store import Store, now
 
@@ -72,8 +74,13 @@ def _values(r: LookupRow) -> dict[str, object]:
 
 
 def clean_query(text: str) -> str:
-    """What is stored of a query: normalised, with Slack mentions and pasted ids removed, at most 200 characters."""
-    text = _SLACK_ID.sub(" ", _SLACK_MARKUP.sub(" ", text[: QUERY_MAX * 4]))
+    """What is stored of a query: normalised, with Slack mentions, pasted ids and anything shaped like a
+    person's details or a secret (redact.py) removed, at most 200 characters."""
+    if len(text) > QUERY_MAX * 4:
+        # Cut at a space: half an email or half a token at the cut would no longer look like one.
+        words = text[: QUERY_MAX * 4].rsplit(None, 1)
+        text = words[0] if len(words) > 1 else ""
+    text = redact(_SLACK_ID.sub(" ", _SLACK_MARKUP.sub(" ", text)))
     return " ".join(normalise(text).split())[:QUERY_MAX]
 
 

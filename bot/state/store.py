@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -130,6 +131,14 @@ class Store:
         """A cheap round trip to the database; raises whatever the driver raises when it cannot answer."""
         with self.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
+
+    def ping_write(self) -> None:
+        """A write that leaves nothing behind: one probe row added and removed in one committed transaction.
+        A read-only file, a full disk or a read-only replica fails here, where SELECT 1 would still answer."""
+        probe = f"healthz:{uuid.uuid4().hex}"
+        with self.writing() as conn:
+            conn.execute(insert(processed_events).values(event_id=probe, received_at=now()))
+            conn.execute(delete(processed_events).where(processed_events.c.event_id == probe))
 
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen, by any instance, ever (within EVENT_MEMORY)."""

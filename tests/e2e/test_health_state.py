@@ -21,3 +21,40 @@ def test_healthz_is_503_when_the_state_database_is_unreachable(server, free_tcp_
     assert reply.status == 503 and data["status"] == "state database unreachable"
     assert data["glossary"]["ok"] is True and data["state"]["ok"] is False and data["state"]["error"]
     assert http("GET", server.url + "/healthz").status == 200  # and back once it answers again
+
+
+def test_healthz_is_503_when_the_state_database_answers_but_cannot_be_written(server):
+    """A read-only SQLite file (or a full disk, a read-only replica) still answers SELECT 1 while every
+    write fails: /healthz stayed 200 in issue 19."""
+    store = server.runtime.store
+    working = store.engine
+    path = working.url.database
+    store.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        reply = http("GET", server.url + "/healthz")
+    finally:
+        store.engine.dispose()
+        store.engine = working
+    data = reply.json()
+    assert reply.status == 503 and data["status"] == "state database cannot be written"
+    assert data["state"]["ok"] is False and "readonly" in data["state"]["error"]
+    assert http("GET", server.url + "/healthz").status == 200
+
+
+def test_healthz_is_503_when_the_data_folder_cannot_be_written(server):
+    """DATA_DIR gone from under the server (a file where the folder was): nothing can be written there. (A
+    read-only folder behaves the same, but tests run as root here, where permissions do not refuse.)"""
+    folder = server.runtime.settings.data_dir
+    aside = folder.with_name(folder.name + "-aside")
+    folder.rename(aside)  # the open state database follows its file; only the folder's path is gone
+    folder.write_text("not a folder")
+    try:
+        reply = http("GET", server.url + "/healthz")
+    finally:
+        folder.unlink()
+        aside.rename(folder)
+    data = reply.json()
+    assert reply.status == 503 and data["status"] == "data folder cannot be written"
+    assert data["data_dir"]["ok"] is False and data["data_dir"]["path"] == str(folder)
+    assert data["state"]["ok"] is True  # each part says what it is
+    assert http("GET", server.url + "/healthz").status == 200

@@ -20,6 +20,7 @@ from ...answers.browse import (
     shelf_terms,
 )
 from ...answers.lookup_stats import helpfulness
+from ...glossary.model import Severity
 from ...glossary.names import normalise
 from ...runtime import Runtime
 from ...term_requests.rules import ACTIVE, TermRequest
@@ -119,4 +120,5 @@ def _reviewer_part(runtime: Runtime, state: HomeState) -> ReviewerPart:
     by_key = {r.term_key: r for r in active if r.kind == "new"}
     misses = [Miss(query, count, by_key.get(normalise(query))) for query, count in runtime.top_misses(days=7)]
     feedback = helpfulness(runtime.feedback_counts(), runtime.glossary)
-    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses, feedback)
+    broken = [str(p) for p in runtime.side_file_problems() if p.severity == Severity.ERROR]
+    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses, feedback, broken)

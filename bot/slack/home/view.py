@@ -45,6 +45,7 @@ class ReviewerPart:
     open_requests: Page[TermRequest]  # oldest first
     misses: Sequence[Miss] = ()
     feedback: Sequence[TermFeedback] = ()  # Helpful? votes per term, the most 👎 first (lookup_stats.helpfulness)
+    side_files: Sequence[str] = ()  # errors in owners.yml / roles.yml, one line each (Runtime.side_file_problems)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,8 @@ def _reviewer(part: ReviewerPart, now: dt.datetime | None) -> list[dict]:
         _header("For reviewers"),
         section(f"*Open requests, oldest first* · {page_note(page, 'request')}"),
     ]
+    # A broken side file does not stop cards (the last good one is used), so nothing else would show it.
+    blocks += [context(f"⚠️ Side file to fix: {safe(line, 400)}") for line in part.side_files[:3]]
     blocks += [section(_request_line(r, now), _open_request(r)) for r in page.items]
     if not page.items:
         blocks.append(context("Nothing waiting. 🎉"))
