@@ -1,9 +1,10 @@
 """The outbox: every Slack side effect that follows a state change, stored in the same transaction as the change.
 
 A row is a letter. It is `pending` until a delivery worker claims it, `sending` while one holds it (for a lease:
-if that process dies, another claims it again when the lease runs out), then `sent`, or `dead` after too many
-tries or an error that cannot succeed. A claim is one conditional UPDATE that names the state the claimer read,
-so of several threads or instances only one ever holds a letter.
+if that process dies, another claims it again when the lease runs out), then `sent`, or `dead` after an error that
+cannot succeed or past its deadline. Claims take letters in batches inside one write transaction: on PostgreSQL
+`SELECT … FOR UPDATE SKIP LOCKED` (each claimer skips what another holds, so threads and instances never wait on or
+race for the same rows), on SQLite the single writer's lock (BEGIN IMMEDIATE). One commit per batch.
 
 `unsure` is set by every claim and cleared when a try ends in a clear refusal: a letter claimed while it is still
 set had a try that may have reached Slack (the process died, or the call timed out), and the worker looks in the
@@ -15,15 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
 
+from .clock import Clock
 from .schema import outbox
-from .store import Store, now
+from .store import Store
 
 
 class LetterKind(StrEnum):
@@ -37,6 +39,7 @@ class LetterKind(StrEnum):
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
+REQUEUED = "requeued by the hourly retry; before that: "  # how a dead letter's error reads once retried on schedule
 
 
 @dataclass(frozen=True)
@@ -53,24 +56,40 @@ class Letter:
     due_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Stuck:
+    """Letters that have not reached Slack: what the reviewer Home and `python -m bot outbox` can show."""
+
+    dead: int  # given up on: a permanent refusal, or past the deadline (retried hourly for a week)
+    waiting: int  # still being tried, first written longer ago than `older_than`
+    oldest: dt.datetime | None  # when the oldest of them was written
+
+
 def is_slack_user(who: str) -> bool:
     """Slack people are user ids (U…, W…); requests filed over MCP are "mcp:<name>" and get no DM."""
     return who[:1] in ("U", "W") and ":" not in who
 
 
 class Outbox:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
         self.store = store
+        self.clock = clock or Clock()  # tests and the bench run a faster one; see clock.py
         # Set after a commit that wrote letters, so this process's worker does not wait for its next poll.
         self.written = threading.Event()
+        # Set by a running delivery worker: sends one letter now, on the caller's thread (see deliver_now).
+        self.courier: Callable[[int], None] | None = None
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
 
     # --- writing (inside the caller's transaction) -------------------------------------------
 
     def add(
         self, conn: Connection, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None
-    ) -> None:
-        """A letter, in the caller's transaction: it exists exactly when the change that called for it does."""
-        stamp = now()
+    ) -> int | None:
+        """A letter, in the caller's transaction: it exists exactly when the change that called for it does.
+        Its id, or None when it joined a redraw already waiting."""
+        stamp = self.now()
         if kind == LetterKind.TRIAGE_UPDATE and request_id is not None:
             # A redraw draws the latest state when it is sent, so one waiting redraw is enough. An UPDATE, not a
             # read: it locks the waiting letter, so a worker cannot claim it before this change commits.
@@ -80,8 +99,8 @@ class Outbox:
                 .values(updated_at=stamp)
             ).rowcount
             if coalesced:
-                return
-        conn.execute(
+                return None
+        written = conn.execute(
             insert(outbox).values(
                 kind=kind,
                 request_id=request_id,
@@ -95,53 +114,89 @@ class Outbox:
                 updated_at=stamp,
             )
         )
+        return int(written.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
 
-    def send(self, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None) -> None:
+    def send(self, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None) -> int | None:
         """A letter in a transaction of its own (a reply to a mention, a DM that follows no change)."""
         with self.store.writing() as conn:
-            self.add(conn, kind, payload, request_id=request_id)
+            letter_id = self.add(conn, kind, payload, request_id=request_id)
         self.wake()
+        return letter_id
 
     def wake(self) -> None:
         self.written.set()
 
+    def deliver_now(self, letter_id: int | None) -> None:
+        """Send this (already stored) letter at once on this thread if a worker runs here; else it waits for one.
+        Durable either way: the letter is in the table before anyone tries it."""
+        courier = self.courier
+        if courier is not None and letter_id is not None:
+            courier(letter_id)
+
     # --- the delivery worker's side -----------------------------------------------------------
 
-    def claim(self, worker: str, lease: dt.timedelta) -> Letter | None:
-        """The oldest letter that is due (or whose holder's lease ran out), now held by `worker`; None if none."""
-        stamp = now()
-        due = or_(
+    def _due(self, stamp: dt.datetime) -> Any:
+        return or_(
             and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
             and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
         )
-        with self.store.engine.connect() as conn:
-            candidates = conn.execute(select(outbox).where(due).order_by(outbox.c.id).limit(10)).all()
-        for row in candidates:
-            with self.store.writing() as conn:
-                # Conditional on what was read: another claimer changed status, attempts or the lease first.
-                won = conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id == row.id, outbox.c.status == row.status, outbox.c.attempts == row.attempts)
-                    .where(due)
-                    .values(
-                        status=SENDING,
-                        attempts=row.attempts + 1,
-                        unsure=True,
-                        claimed_by=worker,
-                        claimed_until=stamp + lease,
-                        updated_at=stamp,
-                    )
-                ).rowcount
-            if won:
-                return _letter(row, attempts=row.attempts + 1)
-        return None
+
+    def claim_batch(self, worker: str, lease: dt.timedelta, limit: int = 10) -> list[Letter]:
+        """Up to `limit` due letters (oldest first, or whose holder's lease ran out), now held by `worker`."""
+        stamp = self.now()
+        query = select(outbox).where(self._due(stamp)).order_by(outbox.c.id).limit(limit)
+        with self.store.writing() as conn:
+            if conn.dialect.name == "postgresql":
+                # Rows another claimer holds are skipped, not waited on; a row changed meanwhile is re-checked.
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).all()
+            if rows:
+                conn.execute(self._hold([r.id for r in rows], worker, stamp + lease, stamp))
+        return [_letter(r, attempts=r.attempts + 1) for r in rows]
+
+    def claim(self, worker: str, lease: dt.timedelta) -> Letter | None:
+        """The oldest due letter, now held by `worker`; None if none is due."""
+        found = self.claim_batch(worker, lease, limit=1)
+        return found[0] if found else None
+
+    def claim_letter(self, letter_id: int, worker: str, lease: dt.timedelta) -> Letter | None:
+        """This letter, if it is still pending: how the thread that wrote a letter sends it at once."""
+        stamp = self.now()
+        pending = and_(outbox.c.id == letter_id, outbox.c.status == PENDING)
+        query = select(outbox).where(pending)
+        with self.store.writing() as conn:
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)  # a worker's batch holds it: theirs, not ours
+            row = conn.execute(query).first()
+            # Conditional on the status: a worker's batch that took it first wins, and this claim is a no-op.
+            if row is None or not conn.execute(self._hold([letter_id], worker, stamp + lease, stamp, pending)).rowcount:
+                return None
+        return _letter(row, attempts=row.attempts + 1)
+
+    @staticmethod
+    def _hold(ids: list[int], worker: str, until: dt.datetime, stamp: dt.datetime, *where: Any) -> Any:
+        return (
+            update(outbox)
+            .where(outbox.c.id.in_(ids), *where)
+            .values(
+                status=SENDING,
+                attempts=outbox.c.attempts + 1,
+                unsure=True,
+                claimed_by=worker,
+                claimed_until=until,
+                updated_at=stamp,
+            )
+        )
 
     def sent(self, letter_id: int, worker: str, conn: Connection | None = None) -> None:
         self._finish(letter_id, worker, conn, status=SENT, unsure=False)
 
-    def retry(self, letter_id: int, worker: str, delay: float, error: str, *, unsure: bool, count: bool = True) -> None:
-        """Back to pending, due after `delay` seconds. count=False: this try does not count toward the limit."""
-        values: dict[str, Any] = {"due_at": now() + dt.timedelta(seconds=delay)}
+    def retry(
+        self, letter_id: int, worker: str, delay: float, error: str | None, *, unsure: bool, count: bool = True
+    ) -> None:
+        """Back to pending, due after `delay` seconds (error None: the last one stays). count=False: this was not a
+        try (a 429, a letter put back unsent), so it does not grow the backoff."""
+        values: dict[str, Any] = {"due_at": self.now() + dt.timedelta(seconds=delay)}
         if not count:
             values["attempts"] = outbox.c.attempts - 1
         self._finish(letter_id, worker, None, status=PENDING, unsure=unsure, error=error, **values)
@@ -161,7 +216,7 @@ class Outbox:
         error: str | None = None,
         **values: Any,
     ) -> None:
-        values.update(status=status, unsure=unsure, claimed_by=None, claimed_until=None, updated_at=now())
+        values.update(status=status, unsure=unsure, claimed_by=None, claimed_until=None, updated_at=self.now())
         if error is not None:
             values["last_error"] = error[:2000]
         query = (
@@ -188,8 +243,9 @@ class Outbox:
         return row is not None
 
     def forget_sent(self) -> int:
+        old = and_(outbox.c.status == SENT, outbox.c.updated_at < self.now() - KEEP_SENT)
         with self.store.writing() as conn:
-            done = conn.execute(delete(outbox).where(outbox.c.status == SENT, outbox.c.updated_at < now() - KEEP_SENT))
+            done = conn.execute(delete(outbox).where(old))
         return done.rowcount
 
     # --- what reviewers and operators see -----------------------------------------------------
@@ -207,14 +263,45 @@ class Outbox:
             ).all()
         return {r.request_id for r in rows if r.request_id is not None}
 
+    def stuck(self, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> Stuck:
+        """How many letters are dead, and how many have waited longer than `older_than` and are still tried."""
+        stamp = self.now()
+        waiting = and_(outbox.c.status.in_((PENDING, SENDING)), outbox.c.created_at < stamp - older_than)
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(outbox.c.status, func.count(), func.min(outbox.c.created_at))
+                .where(or_(outbox.c.status == DEAD, waiting))
+                .group_by(outbox.c.status)
+            ).all()
+        counts = {r[0]: r[1] for r in rows}
+        oldest = min((_aware(r[2]) for r in rows if r[2] is not None), default=None)
+        return Stuck(counts.get(DEAD, 0), counts.get(PENDING, 0) + counts.get(SENDING, 0), oldest)
+
     def requeue_dead(self, ids: Sequence[int] | None = None) -> int:
         """Dead letters (these, or all) are pending again with a fresh count of tries."""
         query = update(outbox).where(outbox.c.status == DEAD)
         if ids:
             query = query.where(outbox.c.id.in_(ids))
+        return self._requeue(query)
+
+    def retry_dead_on_schedule(self, died_before: dt.timedelta, written_within: dt.timedelta) -> int:
+        """The web process's own retry of dead letters: those dead for longer than `died_before` and written
+        within `written_within` get one more try (a channel the bot was since invited to, a Slack that is back).
+        Their error is marked, so a reviewer is not told twice about the same stale post."""
+        stamp = self.now()
+        query = update(outbox).where(
+            outbox.c.status == DEAD,
+            outbox.c.updated_at < stamp - died_before,
+            outbox.c.created_at > stamp - written_within,
+        )
+        marked = literal(REQUEUED) + outbox.c.last_error
+        return self._requeue(query, last_error=func.substr(marked, 1, 2000))
+
+    def _requeue(self, query: Any, **values: Any) -> int:
+        stamp = self.now()
         with self.store.writing() as conn:
             # unsure stays as it was: a letter that died after a try with an unknown outcome is looked for first.
-            done = conn.execute(query.values(status=PENDING, attempts=0, due_at=now(), updated_at=now()))
+            done = conn.execute(query.values(status=PENDING, attempts=0, due_at=stamp, updated_at=stamp, **values))
         self.wake()
         return done.rowcount
 
