@@ -38,6 +38,7 @@ class LetterKind(StrEnum):
 
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+Holder = tuple[str, dt.timedelta] | None  # (worker, lease) of a thread that holds a letter from its writing
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
 REQUEUED = "requeued by the hourly retry; before that: "  # how a dead letter's error reads once retried on schedule
 
@@ -76,8 +77,8 @@ class Outbox:
         self.clock = clock or Clock()  # tests and the bench run a faster one; see clock.py
         # Set after a commit that wrote letters, so this process's worker does not wait for its next poll.
         self.written = threading.Event()
-        # Set by a running delivery worker: sends one letter now, on the caller's thread (see deliver_now).
-        self.courier: Callable[[int], None] | None = None
+        # Set by a running delivery worker: given how to store a letter, stores it held and sends it (send_now).
+        self.courier: Callable[[Callable[[Holder], Letter | None]], None] | None = None
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -89,6 +90,11 @@ class Outbox:
     ) -> int | None:
         """A letter, in the caller's transaction: it exists exactly when the change that called for it does.
         Its id, or None when it joined a redraw already waiting."""
+        return self._add(conn, kind, payload, request_id, None)
+
+    def _add(
+        self, conn: Connection, kind: LetterKind, payload: dict[str, Any], request_id: int | None, holder: Holder
+    ) -> int | None:
         stamp = self.now()
         if kind == LetterKind.TRIAGE_UPDATE and request_id is not None:
             # A redraw draws the latest state when it is sent, so one waiting redraw is enough. An UPDATE, not a
@@ -105,13 +111,11 @@ class Outbox:
                 kind=kind,
                 request_id=request_id,
                 payload=json.dumps(payload, ensure_ascii=False),
-                status=PENDING,
-                attempts=0,
-                unsure=False,
                 due_at=stamp,
                 last_error="",
                 created_at=stamp,
                 updated_at=stamp,
+                **_held(holder, stamp),
             )
         )
         return int(written.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
@@ -126,12 +130,25 @@ class Outbox:
     def wake(self) -> None:
         self.written.set()
 
-    def deliver_now(self, letter_id: int | None) -> None:
-        """Send this (already stored) letter at once on this thread if a worker runs here; else it waits for one.
-        Durable either way: the letter is in the table before anyone tries it."""
+    def send_now(self, kind: LetterKind, payload: dict[str, Any]) -> None:
+        """A letter in a transaction of its own, then sent at once on this thread when a worker runs in this
+        process (an answer to a mention should not wait for the worker's round). Durable either way: the letter is
+        stored before anyone tries it, already held by the sender, so it costs no claim of its own."""
         courier = self.courier
-        if courier is not None and letter_id is not None:
-            courier(letter_id)
+        if courier is None:
+            self.send(kind, payload)
+            return
+
+        def write(holder: Holder) -> Letter | None:
+            with self.store.writing() as conn:
+                letter_id = self._add(conn, kind, payload, None, holder)
+                row = conn.execute(select(outbox).where(outbox.c.id == letter_id)).one() if holder else None
+            if row is None:
+                self.wake()
+                return None
+            return _letter(row, unsure=False)  # held, as by a claim; no earlier try to be unsure about
+
+        courier(write)
 
     # --- the delivery worker's side -----------------------------------------------------------
 
@@ -158,20 +175,6 @@ class Outbox:
         """The oldest due letter, now held by `worker`; None if none is due."""
         found = self.claim_batch(worker, lease, limit=1)
         return found[0] if found else None
-
-    def claim_letter(self, letter_id: int, worker: str, lease: dt.timedelta) -> Letter | None:
-        """This letter, if it is still pending: how the thread that wrote a letter sends it at once."""
-        stamp = self.now()
-        pending = and_(outbox.c.id == letter_id, outbox.c.status == PENDING)
-        query = select(outbox).where(pending)
-        with self.store.writing() as conn:
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)  # a worker's batch holds it: theirs, not ours
-            row = conn.execute(query).first()
-            # Conditional on the status: a worker's batch that took it first wins, and this claim is a no-op.
-            if row is None or not conn.execute(self._hold([letter_id], worker, stamp + lease, stamp, pending)).rowcount:
-                return None
-        return _letter(row, attempts=row.attempts + 1)
 
     @staticmethod
     def _hold(ids: list[int], worker: str, until: dt.datetime, stamp: dt.datetime, *where: Any) -> Any:
@@ -306,7 +309,16 @@ class Outbox:
         return done.rowcount
 
 
-def _letter(row: Any, *, attempts: int | None = None) -> Letter:
+def _held(holder: Holder, stamp: dt.datetime) -> dict[str, Any]:
+    """A new letter's state: waiting, or already held (as a claim would) by the thread about to send it."""
+    if holder is None:
+        return {"status": PENDING, "attempts": 0, "unsure": False}
+    worker, lease = holder
+    # unsure from the start, like a claim: if this process dies mid-call, whoever claims it next looks first.
+    return {"status": SENDING, "attempts": 1, "unsure": True, "claimed_by": worker, "claimed_until": stamp + lease}
+
+
+def _letter(row: Any, *, attempts: int | None = None, unsure: bool | None = None) -> Letter:
     return Letter(
         id=row.id,
         kind=row.kind,
@@ -314,7 +326,7 @@ def _letter(row: Any, *, attempts: int | None = None) -> Letter:
         payload=json.loads(row.payload),
         status=row.status,
         attempts=row.attempts if attempts is None else attempts,
-        unsure=bool(row.unsure),
+        unsure=bool(row.unsure) if unsure is None else unsure,
         last_error=row.last_error,
         created_at=_aware(row.created_at),
         due_at=_aware(row.due_at),

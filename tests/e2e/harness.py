@@ -185,6 +185,11 @@ class FakeSlack:
             if isinstance(message.get("metadata"), str):
                 message["metadata"] = json.loads(message["metadata"])
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
+        if method == "conversations.replies":  # the thread: its parent, if posted here, and its replies
+            thread = str(call.body.get("ts"))
+            messages = self.posted.get(str(call.body.get("channel")), [])
+            found = [m for m in messages if thread in (m.get("ts"), m.get("thread_ts"))]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "conversations.history":
             messages = self.posted.get(str(call.body.get("channel")), [])
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}

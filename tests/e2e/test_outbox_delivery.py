@@ -17,9 +17,9 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.answers.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.outbox.delivery import DEADLINE, RETRY_AFTER_CAP, Delivery, delivery_client
+from bot.slack.outbox.delivery import DEADLINE, Delivery, delivery_client
 from bot.slack.outbox.letters import metadata as letter_metadata
-from bot.slack.outbox.pacing import Pacer
+from bot.slack.outbox.pacing import RETRY_AFTER_CAP, Pacer
 from bot.slack.requests import letters as request_letters
 from bot.slack.requests.lists import requests_reply
 from bot.slack.requests.messages import NOT_POSTED

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.http.web import create_wsgi
 from bot.runtime import Runtime
 from bot.slack.outbox.delivery import Delivery
+from bot.slack.outbox.letters import metadata as letter_metadata
 from bot.slack.outbox.notify import reply
 from bot.slack.requests import letters as request_letters
 from bot.state.clock import Clock
@@ -273,3 +274,24 @@ def test_batch_claims_on_two_stores_hold_each_letter_once(state_url):
         s.close()
     ids = [letter_id for _, letter_id in claimed]
     assert sorted(ids) == list(range(1, 301))  # every letter claimed, none twice
+
+
+def test_a_mention_answer_posted_before_a_crash_is_found_not_posted_again(tmp_path):
+    """kill -9 after Slack took the answer but before it was marked sent: the next claim reads the thread's
+    replies (a thread reply is not in the channel's history), finds the answer by its metadata, posts nothing."""
+    fake = FakeSlack().start()
+    runtime = Runtime.open(settings_for(tmp_path, fake))
+    try:
+        client = WebClient(token=BOT_TOKEN, base_url=fake.api_url, retry_handlers=[])
+        delivery = Delivery(runtime, client, request_letters, threads=0)
+        answer = {"channel": "CGENERAL", "thread_ts": "1700.1", "message": {"text": "a"}}
+        runtime.outbox.send(LetterKind.MESSAGE, answer)
+        letter = runtime.outbox.claim("dead-process", dt.timedelta(seconds=-1))
+        client.chat_postMessage(channel="CGENERAL", thread_ts="1700.1", text="a", metadata=letter_metadata(letter.id))
+        assert delivery.deliver_one()
+        assert fake.of("conversations.replies")  # it looked in the thread
+        assert len(fake.delivered("chat.postMessage")) == 1
+        assert [x.status for x in runtime.outbox.letters((PENDING, SENDING, SENT, DEAD))] == [SENT]
+    finally:
+        runtime.store.close()
+        fake.stop()

@@ -30,6 +30,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -37,20 +38,19 @@ from slack_sdk.errors import SlackApiError
 
 from ...config import Settings
 from ...runtime import Runtime
-from ...state.outbox import REQUEUED, Letter, LetterKind, is_slack_user
+from ...state.outbox import REQUEUED, Holder, Letter, LetterKind, is_slack_user
 from . import letters
 from .letters import Drawing
-from .pacing import Pacer
+from .pacing import Pacer, retry_after
 
 log = logging.getLogger(__name__)
 THREADS = 2  # one hung call never stops every letter; more instances add more
 POLL_SECONDS = 1.0  # letters written by other processes (MCP, other instances) are found this often
 BATCH = 10  # letters claimed per commit
 MAX_BACKOFF = 300.0  # a failing Slack is asked again at least every five minutes
-RETRY_AFTER_CAP = 60.0  # a Retry-After longer than this is not believed: the letter is asked about again then
 HOLD_SECONDS = 2.0  # a worker thread waits this long at most for a channel's turn; longer, the letter goes back
 AT_ONCE_HOLD = 0.3  # the same for a listener's thread sending its own letter
-AT_ONCE_THREADS = 4  # listener threads sending at once; more wait for the worker, so a hung Slack holds only these
+AT_ONCE_THREADS = 8  # listener threads sending at once; more wait for the worker, so a hung Slack holds only these
 TROUBLE_SECONDS = 30.0  # after a try that failed, letters wait for the worker this long instead of going at once
 DEADLINE = dt.timedelta(hours=24)  # a letter still failing (5xx, timeouts) this long after it was written is dead
 DEAD_RETRY_EVERY = dt.timedelta(hours=1)  # dead letters get one more try once they have been dead this long …
@@ -178,24 +178,24 @@ class Delivery:
         """Claim one due letter and try it; False when none is due. Tests call this directly."""
         return self.deliver_batch(worker, size=1) > 0
 
-    def deliver_now(self, letter_id: int) -> None:
-        """Send a letter just written, on the thread that wrote it, unless Slack has been failing (then, and
-        when too many threads are already at it, the worker sends it). Never raises: the letter is stored."""
+    def deliver_now(self, write: Callable[[Holder], Letter | None]) -> None:
+        """A letter just made on this thread: `write` stores it, held by this thread when it will send it now,
+        waiting for the worker when Slack has been failing or enough threads are at it already."""
         if self._stop.is_set() or self.clock.monotonic() < self._trouble_until:
-            self.outbox.wake()
+            write(None)
             return
         if not self._at_once.acquire(blocking=False):
-            self.outbox.wake()
+            write(None)
             return
         try:
             worker = f"{self.name}/now"
-            letter = self.outbox.claim_letter(letter_id, worker, self.lease)
+            letter = write((worker, self.lease))  # a failure here reaches the caller: nothing was stored
             if letter is not None:
                 deadline = time.monotonic() + self.clock.real(self.lease.total_seconds()) - self._margin
-                self._attempt(letter, worker, deadline, AT_ONCE_HOLD)
-        except Exception:  # the state database, say: the worker tries again
-            log.exception("outbox letter %d: sending at once failed; the worker will retry it", letter_id)
-            self.outbox.wake()
+                try:
+                    self._attempt(letter, worker, deadline, AT_ONCE_HOLD)
+                except Exception:  # the state database, say: the letter is stored; its lease runs out, it is retried
+                    log.exception("outbox letter %d: sending at once failed; the worker will retry it", letter.id)
         finally:
             self._at_once.release()
 
@@ -280,9 +280,12 @@ class Delivery:
         elif letter.kind == LetterKind.DM:
             self._dm(letter, worker)
         elif letter.kind == LetterKind.MESSAGE:
-            message = {**payload["message"], "metadata": letters.metadata(letter.id)}
-            thread = {"thread_ts": payload["thread_ts"]} if payload.get("thread_ts") else {}
-            self._call("chat.postMessage", payload["channel"], **message, **thread)
+            thread_ts = payload.get("thread_ts") or None
+            # An answer whose earlier try may have landed (a timeout, a crash) is looked for first: posted once.
+            if not (letter.unsure and self._find(payload["channel"], letter, thread_ts)):
+                message = {**payload["message"], "metadata": letters.metadata(letter.id)}
+                thread = {"thread_ts": thread_ts} if thread_ts else {}
+                self._call("chat.postMessage", payload["channel"], **message, **thread)
             self.outbox.sent(letter.id, worker)
         else:
             raise LookupError(f"unknown letter kind {letter.kind!r}")
@@ -356,11 +359,13 @@ class Delivery:
                 self.pacer.block(method, channel, retry_after(exc.response.headers) or 1.0)
             raise
 
-    def _find(self, channel: str, letter: Letter) -> tuple[str, str] | None:
-        """The message an earlier try of this letter posted, if it did: (channel, ts)."""
+    def _find(self, channel: str, letter: Letter, thread_ts: str | None = None) -> tuple[str, str] | None:
+        """The message an earlier try of this letter posted, if it did: (channel, ts). A reply in a thread is
+        not in the channel's history: the thread's replies are read instead."""
         oldest = f"{letter.created_at.timestamp() - 60:.6f}"
+        where = ("conversations.replies", {"ts": thread_ts}) if thread_ts else ("conversations.history", {})
         try:
-            answer = self._call("conversations.history", channel, oldest=oldest, include_all_metadata=True, limit=200)
+            answer = self._call(where[0], channel, oldest=oldest, include_all_metadata=True, limit=200, **where[1])
         except SlackApiError as exc:
             error = exc.response.get("error")
             if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in TRANSIENT:
@@ -373,20 +378,6 @@ class Delivery:
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])
         return None
-
-
-def retry_after(headers: Any) -> float | None:
-    """Slack's Retry-After in seconds, at most RETRY_AFTER_CAP; None when it sent none (or nonsense)."""
-    for name in ("Retry-After", "retry-after"):
-        value = (headers or {}).get(name)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if value:
-            try:
-                return min(RETRY_AFTER_CAP, max(0.0, float(value)))
-            except ValueError:
-                return None
-    return None
 
 
 def deliver_pending(runtime: Runtime, client: WebClient, drawing: Drawing, *, limit: int = 1000) -> int:

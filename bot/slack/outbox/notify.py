@@ -25,5 +25,4 @@ def dm(outbox: Outbox, user_id: str, message: dict) -> None:
 
 def reply(outbox: Outbox, channel: str, message: dict, *, thread_ts: str | None = None) -> None:
     """A message in a channel or thread (an answer to a mention or a DM): stored, then sent at once."""
-    letter_id = outbox.send(LetterKind.MESSAGE, {"channel": channel, "thread_ts": thread_ts, "message": message})
-    outbox.deliver_now(letter_id)
+    outbox.send_now(LetterKind.MESSAGE, {"channel": channel, "thread_ts": thread_ts, "message": message})

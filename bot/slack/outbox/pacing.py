@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from ...state.clock import Clock
 
@@ -27,8 +28,10 @@ TIERS = {
     "chat.postMessage": Tier(1.0, 3.0, per_channel=True),
     "chat.update": Tier(50 / 60, 5.0, per_channel=False),
     "conversations.history": Tier(50 / 60, 5.0, per_channel=False),
+    "conversations.replies": Tier(50 / 60, 5.0, per_channel=False),
     "conversations.open": Tier(100 / 60, 10.0, per_channel=False),
 }
+RETRY_AFTER_CAP = 60.0  # a Retry-After longer than this is not believed: the letter is asked about again then
 OTHER = Tier(20 / 60, 3.0, per_channel=False)  # Tier 2, for a method not listed
 
 
@@ -64,3 +67,17 @@ class Pacer:
             now = self.clock.monotonic()
             _tokens, _counted, blocked = self._buckets.get(key, (0.0, now, 0.0))
             self._buckets[key] = (0.0, now, max(blocked, now + seconds))
+
+
+def retry_after(headers: Any) -> float | None:
+    """Slack's Retry-After in seconds, at most RETRY_AFTER_CAP; None when it sent none (or nonsense)."""
+    for name in ("Retry-After", "retry-after"):
+        value = (headers or {}).get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            try:
+                return min(RETRY_AFTER_CAP, max(0.0, float(value)))
+            except ValueError:
+                return None
+    return None
