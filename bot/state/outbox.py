@@ -233,6 +233,12 @@ class Outbox:
         with self.store.writing() as own:
             own.execute(query)
 
+    def next_due(self) -> float | None:
+        """Seconds until the next waiting letter is due (0 if one is due now); None when none waits."""
+        with self.store.engine.connect() as conn:
+            due = conn.execute(select(func.min(outbox.c.due_at)).where(outbox.c.status == PENDING)).scalar()
+        return None if due is None else max(0.0, (_aware(due) - self.now()).total_seconds())
+
     def post_waiting(self, request_id: int) -> bool:
         """True while the request's triage post is still to be sent (pending, or being sent)."""
         with self.store.engine.connect() as conn:

@@ -50,7 +50,8 @@ BATCH = 10  # letters claimed per commit
 MAX_BACKOFF = 300.0  # a failing Slack is asked again at least every five minutes
 HOLD_SECONDS = 2.0  # a worker thread waits this long at most for a channel's turn; longer, the letter goes back
 AT_ONCE_HOLD = 0.3  # the same for a listener's thread sending its own letter
-AT_ONCE_THREADS = 8  # listener threads sending at once; more wait for the worker, so a hung Slack holds only these
+AT_ONCE_THREADS = 2  # of Bolt's 5 listener threads, at most these send at once: a hung Slack never holds them all
+AT_ONCE_TIMEOUT = 2  # seconds a listener thread waits on Slack (like the listeners' own client); then the worker
 TROUBLE_SECONDS = 30.0  # after a try that failed, letters wait for the worker this long instead of going at once
 DEADLINE = dt.timedelta(hours=24)  # a letter still failing (5xx, timeouts) this long after it was written is dead
 DEAD_RETRY_EVERY = dt.timedelta(hours=1)  # dead letters get one more try once they have been dead this long …
@@ -87,24 +88,21 @@ def delivery_client(settings: Settings) -> WebClient:
 
 
 class Delivery:
-    def __init__(
-        self,
-        runtime: Runtime,
-        client: WebClient,
-        drawing: Drawing,
-        *,
-        threads: int = THREADS,
-        deadline: dt.timedelta = DEADLINE,
-    ) -> None:
+    def __init__(self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS) -> None:
         self.runtime = runtime
         self.client = client
+        # The same Web API for a listener's thread, with a listener's patience.
+        patience = min(client.timeout, AT_ONCE_TIMEOUT)
+        self.at_once_client = WebClient(
+            token=client.token, base_url=client.base_url, timeout=patience, retry_handlers=[]
+        )
         self.drawing = drawing  # how a request's letters read, drawn at sending (requests/letters.py)
         self.outbox = runtime.outbox
         self.clock = self.outbox.clock
         self.pacer = Pacer(self.clock)
         settings = runtime.settings
         self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
-        self.deadline = deadline
+        self.deadline = DEADLINE
         self.retry_seconds = settings.outbox_retry_seconds
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._threads = [
@@ -139,6 +137,7 @@ class Delivery:
     def _run(self, worker: str) -> None:
         rounds = 0
         while not self._stop.is_set():
+            idle = POLL_SECONDS
             try:
                 rounds += 1
                 if rounds % 3600 == 1:
@@ -146,10 +145,16 @@ class Delivery:
                 self._retry_dead_when_due()
                 if self.deliver_batch(worker):
                     continue
+                idle = self._idle()
             except Exception:  # the state database is down, say: log, wait, carry on
                 log.exception("outbox delivery failed; trying again shortly")
-            self.clock.wait(self.outbox.written, POLL_SECONDS)
+            self.clock.wait(self.outbox.written, idle)
             self.outbox.written.clear()
+
+    def _idle(self) -> float:
+        """Until the next letter is due (a letter put back for its channel's turn), at most POLL_SECONDS."""
+        due = self.outbox.next_due()
+        return POLL_SECONDS if due is None else min(POLL_SECONDS, max(0.02, due))
 
     def _retry_dead_when_due(self) -> None:
         with self._dead_retry_lock:
@@ -193,16 +198,19 @@ class Delivery:
             if letter is not None:
                 deadline = time.monotonic() + self.clock.real(self.lease.total_seconds()) - self._margin
                 try:
-                    self._attempt(letter, worker, deadline, AT_ONCE_HOLD)
+                    self._attempt(letter, worker, deadline, AT_ONCE_HOLD, self.at_once_client)
                 except Exception:  # the state database, say: the letter is stored; its lease runs out, it is retried
                     log.exception("outbox letter %d: sending at once failed; the worker will retry it", letter.id)
         finally:
             self._at_once.release()
 
-    def _attempt(self, letter: Letter, worker: str, deadline: float, hold: float) -> None:
+    def _attempt(
+        self, letter: Letter, worker: str, deadline: float, hold: float, client: WebClient | None = None
+    ) -> None:
         self._try.deadline = deadline
         self._try.looked = False
         self._try.hold = hold
+        self._try.client = client or self.client
         try:
             self._send(letter, worker)
         except OutOfTime:  # leave it: the lease runs out, and whoever claims it next looks before resending
@@ -353,7 +361,8 @@ class Delivery:
             raise OutOfTime
         target = {"channel": channel} if channel and method != "conversations.open" else {}
         try:
-            return getattr(self.client, method.replace(".", "_"))(**target, **arguments)
+            client = getattr(self._try, "client", self.client)
+            return getattr(client, method.replace(".", "_"))(**target, **arguments)
         except SlackApiError as exc:
             if getattr(exc.response, "status_code", 200) == 429 or exc.response.get("error") == "ratelimited":
                 self.pacer.block(method, channel, retry_after(exc.response.headers) or 1.0)
