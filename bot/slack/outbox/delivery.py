@@ -22,6 +22,7 @@ is stored: the worker only retries what that try could not send.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import os
@@ -91,11 +92,8 @@ class Delivery:
     def __init__(self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS) -> None:
         self.runtime = runtime
         self.client = client
-        # The same Web API for a listener's thread, with a listener's patience.
-        patience = min(client.timeout, AT_ONCE_TIMEOUT)
-        self.at_once_client = WebClient(
-            token=client.token, base_url=client.base_url, timeout=patience, retry_handlers=[]
-        )
+        self.at_once_client = copy.copy(client)  # the same Web API for a listener's thread, with its patience
+        self.at_once_client.timeout = min(getattr(client, "timeout", AT_ONCE_TIMEOUT), AT_ONCE_TIMEOUT)
         self.drawing = drawing  # how a request's letters read, drawn at sending (requests/letters.py)
         self.outbox = runtime.outbox
         self.clock = self.outbox.clock
