@@ -1,6 +1,6 @@
 """Signed /define latency over real HTTP through the Procfile's `web:` process, undisturbed and disturbed.
 
-    python -m bench.bench_disturbed [--n 200] [--slow 100] [--web "gunicorn …"]   # from the repository root
+    python -m bench.bench_disturbed [--n 200] [--slow 100] [--web "gunicorn …"] [--before REF] [--outbox-only]
 
 One server process for the whole run; each disturbed figure sits beside the undisturbed one measured in
 the same run, so machine noise hits both. Disturbances:
@@ -8,11 +8,15 @@ the same run, so machine noise hits both. Disturbances:
 - a Slack whose every Web API call hangs (auth.test answers, nothing else does), so any /define that
   waited on Slack would show it.
 Every request must answer 200 with a card: any other answer, or a client timeout, counts as an error.
+
+Then the outbox (bench/outbox_burst.py): the rate-limited burst and a burst of 200 mentions, on this tree and on
+`--before` (default `wave2-base`, the outbox before pacing) in the same run; `--before ''` skips the old tree.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -29,6 +33,8 @@ from pathlib import Path
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, http, signed_post
 from tests.paths import BUNDLED_ROLES, BUNDLED_TERMS, ROOT
 from tests.slowclients import SlowClients
+
+from . import outbox_burst
 
 QUERIES = ["RAG", "fine-tuning", "hallucination", "kv cache", "prompt engineering", "lora"]
 FORM = "application/x-www-form-urlencoded"
@@ -78,7 +84,7 @@ def web_command() -> list[str]:
     return shlex.split(line[len("web:") :])
 
 
-def start_server(command: list[str], api_url: str, data_dir: str, port: int) -> subprocess.Popen:
+def start_server(command: list[str], api_url: str, data_dir: str, port: int, root: Path = ROOT) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(
         PORT=str(port),
@@ -89,11 +95,13 @@ def start_server(command: list[str], api_url: str, data_dir: str, port: int) -> 
         GLOSSARY_DIR=str(BUNDLED_TERMS),
         ROLES_FILE=str(BUNDLED_ROLES),
         LOG_LEVEL="WARNING",
+        REQUESTS_CHANNEL="CREQUESTS",  # the triage posts of the outbox burst
         GLOSSARY_RELOAD_SECONDS="0",
         PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        PYTHONPATH=str(root),  # the tree being measured, ahead of this checkout's editable install
     )
     proc = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -154,16 +162,57 @@ def run(command: list[str], api_url: str, n: int, slow: int, pace: float) -> lis
     return rows
 
 
+def serving(command: list[str]):
+    """start(api_url, data_dir, root): the web process of the tree at `root`, stopped on leaving the block."""
+
+    @contextlib.contextmanager
+    def start(api_url: str, data_dir: str, root: Path):
+        port = free_port()
+        proc = start_server(command, api_url, data_dir, port, root)
+        try:
+            yield outbox_burst.Served(port)
+        finally:
+            stop_server(proc)
+
+    return start
+
+
+def outbox_rows(command: list[str], before: str) -> None:
+    start = serving(command)
+    trees = [("this tree", contextlib.nullcontext(ROOT))]
+    if before:
+        trees.append((f"before ({before})", outbox_burst.checkout(before)))
+    results = []
+    for name, tree in trees:
+        with tree as root:
+            burst = outbox_burst.rate_limited_burst(start, root, timeout=180)
+            mentions = outbox_burst.mention_burst(start, root)
+        results.append((name, burst, mentions))
+    print("\nRate-limited burst: 30 requests + 30 mentions, Slack taking one post per second per channel")
+    for name, burst, _ in results:
+        print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in burst.items()))
+    print("\nA burst of 200 mentions (16 at a time, own channels, Slack answering at once): event -> post")
+    for name, _, mentions in results:
+        print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=200, help="signed /define requests per row")
     parser.add_argument("--slow", type=int, default=100, help="slow clients in the big disturbed row")
     parser.add_argument("--pace", type=float, default=0.5, help="seconds between a slow client's bytes")
     parser.add_argument("--web", help="serve with this command instead of the Procfile's web: line")
+    parser.add_argument("--before", default="wave2-base", help="git ref measured beside this tree ('' for none)")
+    parser.add_argument("--outbox-only", action="store_true", help="only the outbox figures")
     args = parser.parse_args()
     command = shlex.split(args.web) if args.web else web_command()
     print(f"serving stack: {' '.join(command)}")
+    if not args.outbox_only:
+        define_rows(command, args)
+    outbox_rows(command, args.before)
 
+
+def define_rows(command: list[str], args: argparse.Namespace) -> None:
     fake = FakeSlack().start()
     try:
         rows = run(command, fake.api_url, args.n, args.slow, args.pace)

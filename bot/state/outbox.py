@@ -1,9 +1,10 @@
 """The outbox: every Slack side effect that follows a state change, stored in the same transaction as the change.
 
 A row is a letter. It is `pending` until a delivery worker claims it, `sending` while one holds it (for a lease:
-if that process dies, another claims it again when the lease runs out), then `sent`, or `dead` after too many
-tries or an error that cannot succeed. A claim is one conditional UPDATE that names the state the claimer read,
-so of several threads or instances only one ever holds a letter.
+if that process dies, another claims it again when the lease runs out), then `sent`, or `dead` after an error that
+cannot succeed or past its deadline. Claims take letters in batches inside one write transaction: on PostgreSQL
+`SELECT … FOR UPDATE SKIP LOCKED` (each claimer skips what another holds, so threads and instances never wait on or
+race for the same rows), on SQLite the single writer's lock (BEGIN IMMEDIATE). One commit per batch.
 
 `unsure` is set by every claim and cleared when a try ends in a clear refusal: a letter claimed while it is still
 set had a try that may have reached Slack (the process died, or the call timed out), and the worker looks in the
@@ -15,15 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
 
+from .clock import Clock
 from .schema import outbox
-from .store import Store, now
+from .store import Store
 
 
 class LetterKind(StrEnum):
@@ -44,7 +46,9 @@ GIT_HOST_KINDS = (LetterKind.PULL_REQUEST,)
 
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+Holder = tuple[str, dt.timedelta] | None  # (worker, lease) of a thread that holds a letter from its writing
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
+REQUEUED = "requeued by the hourly retry; before that: "  # how a dead letter's error reads once retried on schedule
 
 
 @dataclass(frozen=True)
@@ -61,24 +65,45 @@ class Letter:
     due_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Stuck:
+    """Letters that have not reached Slack: what the reviewer Home and `python -m bot outbox` can show."""
+
+    dead: int  # given up on: a permanent refusal, or past the deadline (retried hourly for a week)
+    waiting: int  # still being tried, first written longer ago than `older_than`
+    oldest: dt.datetime | None  # when the oldest of them was written
+
+
 def is_slack_user(who: str) -> bool:
     """Slack people are user ids (U…, W…); requests filed over MCP are "mcp:<name>" and get no DM."""
     return who[:1] in ("U", "W") and ":" not in who
 
 
 class Outbox:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
         self.store = store
+        self.clock = clock or Clock()  # tests and the bench run a faster one; see clock.py
         # Set after a commit that wrote letters, so this process's worker does not wait for its next poll.
         self.written = threading.Event()
+        # Set by a running delivery worker: given how to store a letter, stores it held and sends it (send_now).
+        self.courier: Callable[[Callable[[Holder], Letter | None]], None] | None = None
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
 
     # --- writing (inside the caller's transaction) -------------------------------------------
 
     def add(
         self, conn: Connection, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None
-    ) -> None:
-        """A letter, in the caller's transaction: it exists exactly when the change that called for it does."""
-        stamp = now()
+    ) -> int | None:
+        """A letter, in the caller's transaction: it exists exactly when the change that called for it does.
+        Its id, or None when it joined a redraw already waiting."""
+        return self._add(conn, kind, payload, request_id, None)
+
+    def _add(
+        self, conn: Connection, kind: LetterKind, payload: dict[str, Any], request_id: int | None, holder: Holder
+    ) -> int | None:
+        stamp = self.now()
         if kind == LetterKind.TRIAGE_UPDATE and request_id is not None:
             # A redraw draws the latest state when it is sent, so one waiting redraw is enough. An UPDATE, not a
             # read: it locks the waiting letter, so a worker cannot claim it before this change commits.
@@ -88,71 +113,107 @@ class Outbox:
                 .values(updated_at=stamp)
             ).rowcount
             if coalesced:
-                return
-        conn.execute(
+                return None
+        written = conn.execute(
             insert(outbox).values(
                 kind=kind,
                 request_id=request_id,
                 payload=json.dumps(payload, ensure_ascii=False),
-                status=PENDING,
-                attempts=0,
-                unsure=False,
                 due_at=stamp,
                 last_error="",
                 created_at=stamp,
                 updated_at=stamp,
+                **_held(holder, stamp),
             )
         )
+        return int(written.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
 
-    def send(self, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None) -> None:
+    def send(self, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None) -> int | None:
         """A letter in a transaction of its own (a reply to a mention, a DM that follows no change)."""
         with self.store.writing() as conn:
-            self.add(conn, kind, payload, request_id=request_id)
+            letter_id = self.add(conn, kind, payload, request_id=request_id)
         self.wake()
+        return letter_id
 
     def wake(self) -> None:
         self.written.set()
 
+    def send_now(self, kind: LetterKind, payload: dict[str, Any]) -> None:
+        """A letter in a transaction of its own, then sent at once on this thread when a worker runs in this
+        process (an answer to a mention should not wait for the worker's round). Durable either way: the letter is
+        stored before anyone tries it, already held by the sender, so it costs no claim of its own."""
+        courier = self.courier
+        if courier is None:
+            self.send(kind, payload)
+            return
+
+        def write(holder: Holder) -> Letter | None:
+            with self.store.writing() as conn:
+                letter_id = self._add(conn, kind, payload, None, holder)
+                row = conn.execute(select(outbox).where(outbox.c.id == letter_id)).one() if holder else None
+            if row is None:
+                self.wake()
+                return None
+            return _letter(row, unsure=False)  # held, as by a claim; no earlier try to be unsure about
+
+        courier(write)
+
     # --- the delivery worker's side -----------------------------------------------------------
 
-    def claim(self, worker: str, lease: dt.timedelta, *, kinds: Sequence[str] = SLACK_KINDS) -> Letter | None:
-        """The oldest letter of these kinds that is due (or whose holder's lease ran out), now held by `worker`."""
-        stamp = now()
-        due = and_(
+    def _due(self, stamp: dt.datetime, kinds: Sequence[str]) -> Any:
+        return and_(
             outbox.c.kind.in_(list(kinds)),
             or_(
                 and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
                 and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
             ),
         )
-        with self.store.engine.connect() as conn:
-            candidates = conn.execute(select(outbox).where(due).order_by(outbox.c.id).limit(10)).all()
-        for row in candidates:
-            with self.store.writing() as conn:
-                # Conditional on what was read: another claimer changed status, attempts or the lease first.
-                won = conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id == row.id, outbox.c.status == row.status, outbox.c.attempts == row.attempts)
-                    .where(due)
-                    .values(
-                        status=SENDING,
-                        attempts=row.attempts + 1,
-                        unsure=True,
-                        claimed_by=worker,
-                        claimed_until=stamp + lease,
-                        updated_at=stamp,
-                    )
-                ).rowcount
-            if won:
-                return _letter(row, attempts=row.attempts + 1)
-        return None
+
+    def claim_batch(
+        self, worker: str, lease: dt.timedelta, limit: int = 10, *, kinds: Sequence[str] = SLACK_KINDS
+    ) -> list[Letter]:
+        """Up to `limit` due letters of these kinds (oldest first, or whose holder's lease ran out), now held by
+        `worker`. Slack's worker and the git host's each claim their own kinds."""
+        stamp = self.now()
+        query = select(outbox).where(self._due(stamp, kinds)).order_by(outbox.c.id).limit(limit)
+        with self.store.writing() as conn:
+            if conn.dialect.name == "postgresql":
+                # Rows another claimer holds are skipped, not waited on; a row changed meanwhile is re-checked.
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).all()
+            if rows:
+                conn.execute(self._hold([r.id for r in rows], worker, stamp + lease, stamp))
+        return [_letter(r, attempts=r.attempts + 1) for r in rows]
+
+    def claim(self, worker: str, lease: dt.timedelta, *, kinds: Sequence[str] = SLACK_KINDS) -> Letter | None:
+        """The oldest due letter of these kinds, now held by `worker`; None if none is due."""
+        found = self.claim_batch(worker, lease, limit=1, kinds=kinds)
+        return found[0] if found else None
+
+    @staticmethod
+    def _hold(ids: list[int], worker: str, until: dt.datetime, stamp: dt.datetime, *where: Any) -> Any:
+        return (
+            update(outbox)
+            .where(outbox.c.id.in_(ids), *where)
+            .values(
+                status=SENDING,
+                attempts=outbox.c.attempts + 1,
+                unsure=True,
+                claimed_by=worker,
+                claimed_until=until,
+                updated_at=stamp,
+            )
+        )
 
     def sent(self, letter_id: int, worker: str, conn: Connection | None = None) -> None:
         self._finish(letter_id, worker, conn, status=SENT, unsure=False)
 
-    def retry(self, letter_id: int, worker: str, delay: float, error: str, *, unsure: bool, count: bool = True) -> None:
-        """Back to pending, due after `delay` seconds. count=False: this try does not count toward the limit."""
-        values: dict[str, Any] = {"due_at": now() + dt.timedelta(seconds=delay)}
+    def retry(
+        self, letter_id: int, worker: str, delay: float, error: str | None, *, unsure: bool, count: bool = True
+    ) -> None:
+        """Back to pending, due after `delay` seconds (error None: the last one stays). count=False: this was not a
+        try (a 429, a letter put back unsent), so it does not grow the backoff."""
+        values: dict[str, Any] = {"due_at": self.now() + dt.timedelta(seconds=delay)}
         if not count:
             values["attempts"] = outbox.c.attempts - 1
         self._finish(letter_id, worker, None, status=PENDING, unsure=unsure, error=error, **values)
@@ -172,7 +233,7 @@ class Outbox:
         error: str | None = None,
         **values: Any,
     ) -> None:
-        values.update(status=status, unsure=unsure, claimed_by=None, claimed_until=None, updated_at=now())
+        values.update(status=status, unsure=unsure, claimed_by=None, claimed_until=None, updated_at=self.now())
         if error is not None:
             values["last_error"] = error[:2000]
         query = (
@@ -185,6 +246,12 @@ class Outbox:
             return
         with self.store.writing() as own:
             own.execute(query)
+
+    def next_due(self) -> float | None:
+        """Seconds until the next waiting letter is due (0 if one is due now); None when none waits."""
+        with self.store.engine.connect() as conn:
+            due = conn.execute(select(func.min(outbox.c.due_at)).where(outbox.c.status == PENDING)).scalar()
+        return None if due is None else max(0.0, (_aware(due) - self.now()).total_seconds())
 
     def post_waiting(self, request_id: int) -> bool:
         """True while the request's triage post is still to be sent (pending, or being sent)."""
@@ -199,8 +266,9 @@ class Outbox:
         return row is not None
 
     def forget_sent(self) -> int:
+        old = and_(outbox.c.status == SENT, outbox.c.updated_at < self.now() - KEEP_SENT)
         with self.store.writing() as conn:
-            done = conn.execute(delete(outbox).where(outbox.c.status == SENT, outbox.c.updated_at < now() - KEEP_SENT))
+            done = conn.execute(delete(outbox).where(old))
         return done.rowcount
 
     # --- what reviewers and operators see -----------------------------------------------------
@@ -218,19 +286,59 @@ class Outbox:
             ).all()
         return {r.request_id for r in rows if r.request_id is not None}
 
+    def stuck(self, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> Stuck:
+        """How many letters are dead, and how many have waited longer than `older_than` and are still tried."""
+        stamp = self.now()
+        waiting = and_(outbox.c.status.in_((PENDING, SENDING)), outbox.c.created_at < stamp - older_than)
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(outbox.c.status, func.count(), func.min(outbox.c.created_at))
+                .where(or_(outbox.c.status == DEAD, waiting))
+                .group_by(outbox.c.status)
+            ).all()
+        counts = {r[0]: r[1] for r in rows}
+        oldest = min((_aware(r[2]) for r in rows if r[2] is not None), default=None)
+        return Stuck(counts.get(DEAD, 0), counts.get(PENDING, 0) + counts.get(SENDING, 0), oldest)
+
     def requeue_dead(self, ids: Sequence[int] | None = None) -> int:
         """Dead letters (these, or all) are pending again with a fresh count of tries."""
         query = update(outbox).where(outbox.c.status == DEAD)
         if ids:
             query = query.where(outbox.c.id.in_(ids))
+        return self._requeue(query)
+
+    def retry_dead_on_schedule(self, died_before: dt.timedelta, written_within: dt.timedelta) -> int:
+        """The web process's own retry of dead letters: those dead for longer than `died_before` and written
+        within `written_within` get one more try (a channel the bot was since invited to, a Slack that is back).
+        Their error is marked, so a reviewer is not told twice about the same stale post."""
+        stamp = self.now()
+        query = update(outbox).where(
+            outbox.c.status == DEAD,
+            outbox.c.updated_at < stamp - died_before,
+            outbox.c.created_at > stamp - written_within,
+        )
+        marked = literal(REQUEUED) + outbox.c.last_error
+        return self._requeue(query, last_error=func.substr(marked, 1, 2000))
+
+    def _requeue(self, query: Any, **values: Any) -> int:
+        stamp = self.now()
         with self.store.writing() as conn:
             # unsure stays as it was: a letter that died after a try with an unknown outcome is looked for first.
-            done = conn.execute(query.values(status=PENDING, attempts=0, due_at=now(), updated_at=now()))
+            done = conn.execute(query.values(status=PENDING, attempts=0, due_at=stamp, updated_at=stamp, **values))
         self.wake()
         return done.rowcount
 
 
-def _letter(row: Any, *, attempts: int | None = None) -> Letter:
+def _held(holder: Holder, stamp: dt.datetime) -> dict[str, Any]:
+    """A new letter's state: waiting, or already held (as a claim would) by the thread about to send it."""
+    if holder is None:
+        return {"status": PENDING, "attempts": 0, "unsure": False}
+    worker, lease = holder
+    # unsure from the start, like a claim: if this process dies mid-call, whoever claims it next looks first.
+    return {"status": SENDING, "attempts": 1, "unsure": True, "claimed_by": worker, "claimed_until": stamp + lease}
+
+
+def _letter(row: Any, *, attempts: int | None = None, unsure: bool | None = None) -> Letter:
     return Letter(
         id=row.id,
         kind=row.kind,
@@ -238,7 +346,7 @@ def _letter(row: Any, *, attempts: int | None = None) -> Letter:
         payload=json.loads(row.payload),
         status=row.status,
         attempts=row.attempts if attempts is None else attempts,
-        unsure=bool(row.unsure),
+        unsure=bool(row.unsure) if unsure is None else unsure,
         last_error=row.last_error,
         created_at=_aware(row.created_at),
         due_at=_aware(row.due_at),

@@ -4,6 +4,7 @@ and requests signed with slack_sdk's own SignatureVerifier. Only Slack itself is
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -15,6 +16,8 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
+
+from bot.state.clock import Clock
 
 from . import conversations
 
@@ -33,6 +36,8 @@ class Call:
     body: dict
     headers: dict
     outcome: str = "ok"  # ok | hang | 429 | 500 | the error of an `ok: false` answer
+    at: float = field(default_factory=time.monotonic)  # when it arrived (real time): for the bench's latencies
+    retry_after: int = 0  # the Retry-After a 429 carried
 
     @property
     def ok(self) -> bool:
@@ -63,6 +68,15 @@ class FakeSlack:
     # False: chat.unfurl and chat.postMessage refuse entity metadata, as a workspace without Work Objects
     work_objects: bool = True
     names: dict[str, str] = field(default_factory=dict)  # user id -> display name, for users.info
+    # Slack's own pace, on `clock`: method -> calls per second per channel, answered 429 with Retry-After beyond.
+    limits: dict[str, float] = field(default_factory=dict)
+    clock: Clock = field(default_factory=Clock)
+
+    def limit(self, method: str, per_second: float) -> FakeSlack:
+        """Like Slack: `method` (chat.postMessage: one per second) per channel, else 429 and Retry-After."""
+        with self._lock:
+            self.limits[method] = per_second
+        return self
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -80,6 +94,7 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._ts = 1700000000
         self._counts: dict[str, int] = {}
+        self._last_call: dict[tuple[str, str], float] = {}  # (method, channel) -> when the last one was taken
         self._released = threading.Event()
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,6 +111,8 @@ class FakeSlack:
                 with fake._lock:
                     fake.calls.append(call)
                     call.outcome = fake._fault(call)
+                    if call.ok:
+                        call.outcome = fake._paced(call)
                     reply = fake._answer(call) if call.ok else {"ok": False, "error": call.outcome}
                 if call.outcome == "hang":
                     fake._released.wait(HANG_LIMIT)
@@ -104,7 +121,7 @@ class FakeSlack:
                 data = json.dumps(reply).encode()
                 self.send_response(status)
                 if status == 429:
-                    self.send_header("Retry-After", str(fake.retry_after))
+                    self.send_header("Retry-After", str(call.retry_after or fake.retry_after))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -147,7 +164,20 @@ class FakeSlack:
             return "ok"
         if times is not None:
             self.faults[key] = (mode, every, times - 1)
-        return mode
+        modes = mode.split("|")  # "500|hang": an outage where calls fail and some never answer, in turn
+        return modes[self._counts[key] // every % len(modes)]
+
+    def _paced(self, call: Call) -> str:
+        per_second = self.limits.get(call.method)
+        if per_second is None:
+            return "ok"
+        key = (call.method, str(call.body.get("channel")))
+        now, last = self.clock.monotonic(), self._last_call.get(key)
+        if last is not None and now - last < 1.0 / per_second:
+            call.retry_after = max(1, math.ceil(1.0 / per_second - (now - last)))
+            return "429"
+        self._last_call[key] = now
+        return "ok"
 
     def _posted_to(self, channel: str) -> str:
         # Posting to a user id lands in the DM with them: the same channel conversations.open names.
@@ -172,6 +202,11 @@ class FakeSlack:
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
         if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
             return conversations.history(self, call.body)
+        if method == "conversations.replies":  # the thread: its parent, if posted here, and its replies
+            thread = str(call.body.get("ts"))
+            messages = self.posted.get(str(call.body.get("channel")), [])
+            found = [m for m in messages if thread in (m.get("ts"), m.get("thread_ts"))]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "conversations.history":
             messages = self.posted.get(str(call.body.get("channel")), [])
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}

@@ -17,11 +17,13 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.answers.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.outbox.delivery import Delivery, delivery_client
+from bot.slack.outbox.delivery import DEADLINE, Delivery, delivery_client
 from bot.slack.outbox.letters import metadata as letter_metadata
+from bot.slack.outbox.pacing import RETRY_AFTER_CAP, Pacer
 from bot.slack.requests import letters as request_letters
 from bot.slack.requests.lists import requests_reply
 from bot.slack.requests.messages import NOT_POSTED
+from bot.state.clock import Clock
 from bot.state.outbox import DEAD, PENDING, SENT, LetterKind
 from bot.state.schema import outbox
 from bot.term_requests.rules import RequestForm
@@ -43,7 +45,11 @@ def bot(tmp_path, fake_slack):
         outbox_max_attempts=3,
     )
     runtime = Runtime.open(settings)
-    yield Delivery(runtime, delivery_client(settings), request_letters)
+    delivery = Delivery(runtime, delivery_client(settings), request_letters)
+    # Slack's pace in a thousandth of the time: each test drives tries one by one, and what it checks is what
+    # each try did (pacing has its own tests in test_outbox_pacing.py).
+    delivery.pacer = Pacer(Clock(scale=1000))
+    yield delivery
     runtime.store.close()
 
 
@@ -99,7 +105,8 @@ def test_a_failed_triage_post_is_retried_until_it_lands(bot, fake_slack):
     assert (letter.status, letter.attempts) == (SENT, 3)
 
 
-def test_a_rate_limited_letter_waits_for_retry_after(bot, fake_slack):
+def test_a_rate_limited_letter_waits_for_retry_after_and_the_429_is_not_a_try(bot, fake_slack):
+    bot.pacer = Pacer(Clock())  # real time: the Retry-After must still hold on the next try below
     fake_slack.retry_after = 7
     file(bot)
     fake_slack.fail("chat.postMessage", "429", times=1)
@@ -108,8 +115,23 @@ def test_a_rate_limited_letter_waits_for_retry_after(bot, fake_slack):
     [letter] = letters(bot)
     assert letter.status == PENDING and "Retry-After 7" in letter.last_error
     assert letter.due_at >= before + dt.timedelta(seconds=7)  # honoured, not the 0.01 s backoff
+    assert letter.attempts == 0  # Slack's pace is not a failure
+    make_due(bot)  # even when due, the channel's calls wait out the Retry-After: nothing is asked of Slack
+    assert bot.deliver_one()
+    assert len(fake_slack.of("chat.postMessage")) == 1 and letters(bot)[0].status == PENDING
+    bot.pacer = Pacer(Clock(scale=100))  # seven seconds later, in a hundredth of the time
     deliver_all(bot)
     assert len(posts(fake_slack)) == 1
+
+
+def test_a_retry_after_beyond_the_cap_is_not_believed(bot, fake_slack):
+    fake_slack.retry_after = 86400
+    file(bot)
+    fake_slack.fail("chat.postMessage", "429", times=1)
+    before = dt.datetime.now(dt.UTC)
+    assert bot.deliver_one()
+    [letter] = letters(bot)
+    assert letter.due_at <= before + dt.timedelta(seconds=RETRY_AFTER_CAP + 5)
 
 
 def test_a_hung_post_is_retried_and_looked_for_before_posting_again(bot, fake_slack):
@@ -189,13 +211,17 @@ def test_an_error_that_cannot_succeed_is_dead_at_once_and_reviewers_see_it(bot, 
     assert NOT_POSTED not in json.dumps(requests_reply(bot.runtime, "U", parse_command("requests"), reviewer=True))
 
 
-def test_after_the_last_try_a_letter_is_dead(bot, fake_slack):
+def test_a_failing_letter_is_retried_past_its_tries_and_dead_only_past_its_deadline(bot, fake_slack):
     file(bot)
     fake_slack.fail("chat.postMessage", "500")
+    deliver_all(bot, rounds=10)  # ten failed tries, more than OUTBOX_MAX_ATTEMPTS (3) once allowed
+    [letter] = letters(bot)
+    assert (letter.status, letter.attempts) == (PENDING, 10)
+    with bot.runtime.store.writing() as conn:  # the same letter, a day and a minute old
+        conn.execute(outbox.update().values(created_at=dt.datetime.now(dt.UTC) - DEADLINE - dt.timedelta(minutes=1)))
     deliver_all(bot)
     [letter] = letters(bot)
-    assert (letter.status, letter.attempts) == (DEAD, 3)
-    assert len(fake_slack.of("chat.postMessage")) == 3 and posts(fake_slack) == []
+    assert letter.status == DEAD and "deadline" in letter.last_error
 
 
 def test_a_request_that_has_a_post_is_redrawn_never_posted_twice(bot, fake_slack):

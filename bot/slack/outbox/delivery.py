@@ -1,20 +1,28 @@
-"""The outbox's delivery worker: a few threads that claim letters and send them to Slack.
+"""The outbox's delivery worker: a few threads that claim letters in batches and send them to Slack.
 
 Started by build_bot, stopped by Bot.stop(). It has its own Web API client: a short timeout and no retry
 handlers, because waiting is the outbox's job (a letter goes back to the table with a due time) and a thread
 that slept through a Retry-After inside the client would hold its letter and send nothing else meanwhile.
 
-What happens after a try:
+Calls are paced per method and channel the way Slack's tiers allow (pacing.py). What happens after a try:
 - it worked: the letter is sent (a triage post's ts is recorded in the same transaction);
-- 429: tried again after Retry-After; a 5xx, a timeout or a lost connection: tried again with backoff;
-- `ok: false` that cannot succeed (channel_not_found, not_in_channel, invalid_blocks, …): dead at once;
-- after the last try: dead. Dead letters are listed by `python -m bot outbox` and requeued by `--retry`.
+- 429: not a failure. Tried again after Retry-After (at most RETRY_AFTER_CAP), and the try is not counted;
+- a 5xx, a timeout or a lost connection: tried again with exponential backoff, capped at MAX_BACKOFF, for as
+  long as the letter is younger than its deadline (DEADLINE, a day): an outage of hours loses nothing;
+- `ok: false` that cannot succeed (channel_not_found, not_in_channel, is_archived, invalid_blocks, msg_too_long,
+  invalid_auth, …): dead at once, and so is a letter still failing past its deadline.
+Dead letters are retried by the worker itself once they have been dead an hour (DEAD_RETRY_EVERY), for a week
+after they were written; `python -m bot outbox --retry` requeues them at once.
 A try that may have reached Slack (a timeout, a lost connection, a process killed mid-call) is followed by a look in the
 channel for the message the letter carries in its metadata, so a resend never posts it twice.
+
+A letter written by a listener (an answer to a mention) is sent at once by that thread (deliver_now), after it
+is stored: the worker only retries what that try could not send.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -24,6 +32,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -32,24 +41,36 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from ...config import Settings
 from ...runtime import Runtime
-from ...state.outbox import Letter, LetterKind, is_slack_user
+from ...state.outbox import REQUEUED, Holder, Letter, LetterKind, is_slack_user
 from . import letters
 from .letters import Drawing
+from .pacing import Pacer, retry_after
 
 log = logging.getLogger(__name__)
 THREADS = 2  # one hung call never stops every letter; more instances add more
 POLL_SECONDS = 1.0  # letters written by other processes (MCP, other instances) are found this often
-MAX_BACKOFF = 300.0
+BATCH = 10  # letters claimed per commit
+MAX_BACKOFF = 300.0  # a failing Slack is asked again at least every five minutes
+HOLD_SECONDS = 0.25  # a worker thread waits this long at most for a channel's turn; longer, the letter goes back
+AT_ONCE_HOLD = 0.3  # the same for a listener's thread sending its own letter
+AT_ONCE_THREADS = 2  # of Bolt's 5 listener threads, at most these send at once: a hung Slack never holds them all
+AT_ONCE_TIMEOUT = 2  # seconds a listener thread waits on Slack (like the listeners' own client); then the worker
+TROUBLE_SECONDS = 30.0  # after a try that failed, letters wait for the worker this long instead of going at once
+DEADLINE = dt.timedelta(hours=24)  # a letter still failing (5xx, timeouts) this long after it was written is dead
+DEAD_RETRY_EVERY = dt.timedelta(hours=1)  # dead letters get one more try once they have been dead this long …
+DEAD_RETRY_FOR = dt.timedelta(days=7)  # … for a week after they were written
 # `ok: false` errors that a later try may get past; every other one is a refusal that cannot succeed.
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
 class Later(Exception):  # noqa: N818 - a decision, not a failure
-    """Not yet: try again after `delay` seconds without counting a try (a redraw waiting for its post)."""
+    """Not yet: try again after `delay` seconds without counting a try (a redraw waiting for its post, a channel
+    waiting for its turn)."""
 
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float, reason: str | None = None) -> None:
         super().__init__(f"waiting {delay}s")
         self.delay = delay
+        self.reason = reason
 
 
 class OutOfTime(Exception):  # noqa: N818 - a decision, not a failure
@@ -73,11 +94,15 @@ class Delivery:
     def __init__(self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS) -> None:
         self.runtime = runtime
         self.client = client
+        self.at_once_client = copy.copy(client)  # the same Web API for a listener's thread, with its patience
+        self.at_once_client.timeout = min(getattr(client, "timeout", AT_ONCE_TIMEOUT), AT_ONCE_TIMEOUT)
         self.drawing = drawing  # how a request's letters read, drawn at sending (requests/letters.py)
         self.outbox = runtime.outbox
+        self.clock = self.outbox.clock
+        self.pacer = Pacer(self.clock)
         settings = runtime.settings
         self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
-        self.max_attempts = settings.outbox_max_attempts
+        self.deadline = DEADLINE
         self.retry_seconds = settings.outbox_retry_seconds
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._threads = [
@@ -86,16 +111,23 @@ class Delivery:
         self._stop = threading.Event()
         self._dm_channels: dict[str, str] = {}  # user id -> the id of the app's DM with them
         # A call may start only while it would end inside the lease (a slow database can eat the lease first).
+        # Real seconds: the client's timeout is real whatever the clock.
         self._margin = float(call_timeout(settings)) + 0.5
         self._try = threading.local()  # this thread's try: its deadline, and whether it has looked in the channel
+        self._at_once = threading.BoundedSemaphore(AT_ONCE_THREADS)
+        self._trouble_until = float("-inf")  # clock time until which letters are left to the worker
+        self._next_dead_retry = self.clock.monotonic()  # on start, then hourly
+        self._dead_retry_lock = threading.Lock()
 
     def start(self) -> Delivery:
         for thread in self._threads:
             thread.start()
+        self.outbox.courier = self.deliver_now
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Finish the letters in hand (a try ends within the client's timeout), then stop."""
+        """Finish the letters in hand (a try ends within the client's timeout), put back the rest, then stop."""
+        self.outbox.courier = None
         self._stop.set()
         self.outbox.wake()
         for thread in self._threads:
@@ -105,39 +137,97 @@ class Delivery:
     def _run(self, worker: str) -> None:
         rounds = 0
         while not self._stop.is_set():
+            idle = POLL_SECONDS
             try:
                 rounds += 1
                 if rounds % 3600 == 1:
                     self.outbox.forget_sent()
-                if self.deliver_one(worker):
+                self._retry_dead_when_due()
+                if self.deliver_batch(worker):
                     continue
+                idle = self._idle()
             except Exception:  # the state database is down, say: log, wait, carry on
                 log.exception("outbox delivery failed; trying again shortly")
-            self.outbox.written.wait(POLL_SECONDS)
+            self.clock.wait(self.outbox.written, idle)
             self.outbox.written.clear()
+
+    def _idle(self) -> float:
+        """Until the next letter is due (a letter put back for its channel's turn), at most POLL_SECONDS."""
+        due = self.outbox.next_due()
+        return POLL_SECONDS if due is None else min(POLL_SECONDS, max(0.02, due))
+
+    def _retry_dead_when_due(self) -> None:
+        with self._dead_retry_lock:
+            if self.clock.monotonic() < self._next_dead_retry:
+                return
+            self._next_dead_retry = self.clock.monotonic() + DEAD_RETRY_EVERY.total_seconds()
+        requeued = self.outbox.retry_dead_on_schedule(DEAD_RETRY_EVERY, DEAD_RETRY_FOR)
+        if requeued:
+            log.warning("outbox: %d dead letter(s) get another try (the hourly retry)", requeued)
+
+    def deliver_batch(self, worker: str | None = None, size: int = BATCH) -> int:
+        """Claim up to `size` due letters in one commit and try each; returns how many were claimed."""
+        worker = worker or f"{self.name}/x"
+        batch = self.outbox.claim_batch(worker, self.lease, size)
+        deadline = time.monotonic() + self.clock.real(self.lease.total_seconds()) - self._margin
+        for k, letter in enumerate(batch):
+            if self._stop.is_set() or time.monotonic() > deadline:
+                # Not tried: back to the table now, for this worker's next round or another's.
+                for rest in batch[k:]:
+                    self.outbox.retry(rest.id, worker, 0.0, None, unsure=rest.unsure, count=False)
+                break
+            self._attempt(letter, worker, deadline, HOLD_SECONDS)
+        return len(batch)
 
     def deliver_one(self, worker: str | None = None) -> bool:
         """Claim one due letter and try it; False when none is due. Tests call this directly."""
-        worker = worker or f"{self.name}/x"
-        letter = self.outbox.claim(worker, self.lease)
-        if letter is None:
-            return False
-        self._try.deadline = time.monotonic() + self.lease.total_seconds() - self._margin
+        return self.deliver_batch(worker, size=1) > 0
+
+    def deliver_now(self, write: Callable[[Holder], Letter | None]) -> None:
+        """A letter just made on this thread: `write` stores it, held by this thread when it will send it now,
+        waiting for the worker when Slack has been failing or enough threads are at it already."""
+        if self._stop.is_set() or self.clock.monotonic() < self._trouble_until:
+            write(None)
+            return
+        if not self._at_once.acquire(blocking=False):
+            write(None)
+            return
+        try:
+            worker = f"{self.name}/now"
+            letter = write((worker, self.lease))  # a failure here reaches the caller: nothing was stored
+            if letter is not None:
+                deadline = time.monotonic() + self.clock.real(self.lease.total_seconds()) - self._margin
+                try:
+                    self._attempt(letter, worker, deadline, AT_ONCE_HOLD, self.at_once_client)
+                except Exception:  # the state database, say: the letter is stored; its lease runs out, it is retried
+                    log.exception("outbox letter %d: sending at once failed; the worker will retry it", letter.id)
+        finally:
+            self._at_once.release()
+
+    def _attempt(
+        self, letter: Letter, worker: str, deadline: float, hold: float, client: WebClient | None = None
+    ) -> None:
+        self._try.deadline = deadline
         self._try.looked = False
+        self._try.hold = hold
+        self._try.client = client or self.client
         try:
             self._send(letter, worker)
         except OutOfTime:  # leave it: the lease runs out, and whoever claims it next looks before resending
             log.warning("outbox letter %d (%s): lease nearly over before sending; leaving it", letter.id, letter.kind)
         except Later as wait:
-            self.outbox.retry(letter.id, worker, wait.delay, "waiting for its triage post", unsure=False, count=False)
+            # Nothing was sent by this try; an earlier try's unknown outcome stands unless this one looked.
+            unsure = letter.unsure and not self._try.looked
+            self.outbox.retry(letter.id, worker, wait.delay, wait.reason, unsure=unsure, count=False)
+            self.outbox.wake()
         except SlackApiError as exc:
             self._refused(letter, worker, exc)
         except LookupError as exc:  # the request is gone
             self.outbox.dead(letter.id, worker, str(exc))
         except Exception as exc:  # a timeout, a lost connection: the call may have reached Slack
             log.warning("outbox letter %d (%s): %r", letter.id, letter.kind, exc)
+            self._troubled()
             self._again(letter, worker, f"{type(exc).__name__}: {exc}", unsure=True)
-        return True
 
     # --- outcomes ----------------------------------------------------------------------------
 
@@ -148,10 +238,12 @@ class Delivery:
         # earlier try's unknown outcome still stands unless this one looked first: the refused call may have been
         # the look itself, and the next try must look again rather than post blind.
         unsure = letter.unsure and not self._try.looked
-        if status == 429 or error == "ratelimited":
-            wait = _retry_after(exc.response.headers) or self._backoff(letter.attempts)
-            self._again(letter, worker, f"rate limited (Retry-After {wait:g}s)", unsure=unsure, delay=wait)
+        if status == 429 or error == "ratelimited":  # Slack's pace, not a failure: the try does not count
+            wait = retry_after(exc.response.headers) or self._backoff(1)
+            self._troubled(wait)
+            self._again(letter, worker, f"rate limited (Retry-After {wait:g}s)", unsure=unsure, delay=wait, count=False)
         elif status >= 500 or error in TRANSIENT:
+            self._troubled()
             self._again(letter, worker, error, unsure=unsure)
         elif letter.payload.get("fallback"):
             self._fall_back(letter, worker, error, unsure=unsure)
@@ -178,26 +270,32 @@ class Delivery:
         log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
         self._dead(letter, worker, error, unsure=unsure)
 
-    def _again(self, letter: Letter, worker: str, error: str, *, unsure: bool, delay: float | None = None) -> None:
-        if letter.attempts >= self.max_attempts:
-            log.error("outbox letter %d (%s) failed %d times: %s", letter.id, letter.kind, letter.attempts, error)
-            self._dead(letter, worker, error, unsure=unsure)
+    def _troubled(self, seconds: float = TROUBLE_SECONDS) -> None:
+        self._trouble_until = max(self._trouble_until, self.clock.monotonic() + seconds)
+
+    def _again(
+        self, letter: Letter, worker: str, error: str, *, unsure: bool, delay: float | None = None, count: bool = True
+    ) -> None:
+        if self.outbox.now() - letter.created_at >= self.deadline:
+            log.error("outbox letter %d (%s) still failing after %s: %s", letter.id, letter.kind, self.deadline, error)
+            self._dead(letter, worker, f"{error} (past the {self.deadline} deadline)", unsure=unsure)
             return
         wait = delay or self._backoff(letter.attempts)
         if unsure:  # a call that timed out may still land: look for it only once it surely has, or never will
-            wait = max(wait, self._margin)
-        self.outbox.retry(letter.id, worker, wait, error, unsure=unsure)
+            wait = max(wait, self._margin * self.clock.scale)
+        self.outbox.retry(letter.id, worker, wait, error, unsure=unsure, count=count)
 
     def _dead(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
         self.outbox.dead(letter.id, worker, error, unsure=unsure)
         by = str(letter.payload.get("by") or "")
-        if letter.kind == LetterKind.TRIAGE_UPDATE and is_slack_user(by):
+        told = letter.last_error.startswith(REQUEUED)  # died before and was told then: once is enough
+        if letter.kind == LetterKind.TRIAGE_UPDATE and is_slack_user(by) and not told:
             channel = self.runtime.settings.requests_channel or None
             message = letters.stale_post_notice(letter.request_id or 0, channel, error)
             self.outbox.send(LetterKind.DM, {"user": by, "message": message})
 
     def _backoff(self, attempts: int) -> float:
-        base = self.retry_seconds * 2 ** max(0, attempts - 1)
+        base = self.retry_seconds * 2 ** min(30, max(0, attempts - 1))
         return min(MAX_BACKOFF, base) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not secrets
 
     # --- sending, by kind --------------------------------------------------------------------
@@ -211,9 +309,13 @@ class Delivery:
         elif letter.kind == LetterKind.DM:
             self._dm(letter, worker)
         elif letter.kind == LetterKind.MESSAGE:
-            message = {**payload["message"], "metadata": letters.metadata(letter.id, payload["message"])}
-            thread = {"thread_ts": payload["thread_ts"]} if payload.get("thread_ts") else {}
-            self._slack().chat_postMessage(channel=payload["channel"], **message, **thread)
+            thread_ts = payload.get("thread_ts") or None
+            # An answer whose earlier try may have landed (a timeout, a crash) is looked for first: posted once.
+            if not (letter.unsure and self._find(payload["channel"], letter, thread_ts)):
+                # The outbox's marker beside any entity the message carries (a shared Work Object).
+                message = {**payload["message"], "metadata": letters.metadata(letter.id, payload["message"])}
+                thread = {"thread_ts": thread_ts} if thread_ts else {}
+                self._call("chat.postMessage", payload["channel"], **message, **thread)
             self.outbox.sent(letter.id, worker)
         else:
             raise LookupError(f"unknown letter kind {letter.kind!r}")
@@ -234,7 +336,7 @@ class Delivery:
         found = earlier = self._find(channel, letter) if letter.unsure else None
         if found is None:
             message = self.drawing.triage(self.runtime, request)
-            reply = self._slack().chat_postMessage(channel=channel, metadata=letters.metadata(letter.id), **message)
+            reply = self._call("chat.postMessage", channel, metadata=letters.metadata(letter.id), **message)
             found = (str(reply["channel"]), str(reply["ts"]))
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
@@ -253,7 +355,7 @@ class Delivery:
 
     def _redraw(self, request_id: int, channel: str, ts: str) -> None:
         request = self.runtime.requests.get(request_id)  # drawn now: the latest state wins
-        self._slack().chat_update(channel=channel, ts=ts, **self.drawing.triage(self.runtime, request))
+        self._call("chat.update", channel, ts=ts, **self.drawing.triage(self.runtime, request))
 
     def _dm(self, letter: Letter, worker: str) -> None:
         user = str(letter.payload.get("user") or "")
@@ -263,27 +365,38 @@ class Delivery:
             return
         if letter.unsure:
             if user not in self._dm_channels:  # each one costs a call, and never changes
-                self._dm_channels[user] = self._slack().conversations_open(users=user)["channel"]["id"]
+                self._dm_channels[user] = self._call("conversations.open", "", users=user)["channel"]["id"]
             if self._find(self._dm_channels[user], letter) is not None:
                 self.outbox.sent(letter.id, worker)
                 return
         # Posting to a user id lands in the app's DM with that person (chat:write is enough).
-        self._slack().chat_postMessage(channel=user, metadata=letters.metadata(letter.id), **message)
+        self._call("chat.postMessage", user, metadata=letters.metadata(letter.id), **message)
         self.outbox.sent(letter.id, worker)
 
-    def _slack(self) -> WebClient:
-        """The client, for one call that must start while it can still end inside this thread's lease."""
+    def _call(self, method: str, channel: str, **arguments: Any) -> Any:
+        """One Web API call, in its turn for `method` and `channel`, started only while it can still end inside
+        this thread's lease. A 429 holds back every call for that limit until Retry-After has passed."""
+        wait = self.pacer.take(method, channel, getattr(self._try, "hold", HOLD_SECONDS))
+        if wait:
+            raise Later(wait)
         if time.monotonic() > getattr(self._try, "deadline", float("inf")):
             raise OutOfTime
-        return self.client
-
-    def _find(self, channel: str, letter: Letter) -> tuple[str, str] | None:
-        """The message an earlier try of this letter posted, if it did: (channel, ts)."""
-        oldest = f"{letter.created_at.timestamp() - 60:.6f}"
+        target = {"channel": channel} if channel and method != "conversations.open" else {}
         try:
-            answer = self._slack().conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-            )
+            client = getattr(self._try, "client", self.client)
+            return getattr(client, method.replace(".", "_"))(**target, **arguments)
+        except SlackApiError as exc:
+            if getattr(exc.response, "status_code", 200) == 429 or exc.response.get("error") == "ratelimited":
+                self.pacer.block(method, channel, retry_after(exc.response.headers) or 1.0)
+            raise
+
+    def _find(self, channel: str, letter: Letter, thread_ts: str | None = None) -> tuple[str, str] | None:
+        """The message an earlier try of this letter posted, if it did: (channel, ts). A reply in a thread is
+        not in the channel's history: the thread's replies are read instead."""
+        oldest = f"{letter.created_at.timestamp() - 60:.6f}"
+        where = ("conversations.replies", {"ts": thread_ts}) if thread_ts else ("conversations.history", {})
+        try:
+            answer = self._call(where[0], channel, oldest=oldest, include_all_metadata=True, limit=200, **where[1])
         except SlackApiError as exc:
             error = exc.response.get("error")
             if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in TRANSIENT:
@@ -307,19 +420,6 @@ def _accepted(answer: WebhookResponse) -> bool:
     except ValueError:
         return True  # plain "ok"
     return not isinstance(body, dict) or body.get("ok", True) is not False
-
-
-def _retry_after(headers: Any) -> float | None:
-    for name in ("Retry-After", "retry-after"):
-        value = (headers or {}).get(name)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if value:
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                return None
-    return None
 
 
 def deliver_pending(runtime: Runtime, client: WebClient, drawing: Drawing, *, limit: int = 1000) -> int:

@@ -2,7 +2,8 @@
 
 The core queues triage posts, redraws and request DMs itself (bot/term_requests/announce.py). What is left
 here is for the Slack layer's own messages: `dm()` and `reply()` write a letter carrying a finished message,
-and the delivery worker (delivery.py) sends it with retries.
+and the delivery worker (delivery.py) sends it with retries. A reply is also sent at once by the thread that
+wrote it, once it is stored: an answer to a mention should not wait for the worker's next round.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ def dm(outbox: Outbox, user_id: str, message: dict) -> None:
 
 
 def reply(outbox: Outbox, channel: str, message: dict, *, thread_ts: str | None = None) -> None:
-    """A message in a channel or thread (an answer to a mention or a DM), sent by the outbox."""
-    outbox.send(LetterKind.MESSAGE, {"channel": channel, "thread_ts": thread_ts, "message": message})
+    """A message in a channel or thread (an answer to a mention or a DM): stored, then sent at once."""
+    outbox.send_now(LetterKind.MESSAGE, {"channel": channel, "thread_ts": thread_ts, "message": message})
 
 
 def share_entity(outbox: Outbox, channel: str, message: dict, *, fallback: dict) -> None:
