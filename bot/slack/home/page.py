@@ -121,4 +121,6 @@ def _reviewer_part(runtime: Runtime, state: HomeState) -> ReviewerPart:
     misses = [Miss(query, count, by_key.get(normalise(query))) for query, count in runtime.top_misses(days=7)]
     feedback = helpfulness(runtime.feedback_counts(), runtime.glossary)
     broken = [str(p) for p in runtime.side_file_problems() if p.severity == Severity.ERROR]
-    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses, feedback, broken)
+    stuck = runtime.outbox.stuck()
+    undelivered = stuck.dead + stuck.waiting
+    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses, feedback, broken, undelivered)

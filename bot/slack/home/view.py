@@ -46,6 +46,7 @@ class ReviewerPart:
     misses: Sequence[Miss] = ()
     feedback: Sequence[TermFeedback] = ()  # Helpful? votes per term, the most 👎 first (lookup_stats.helpfulness)
     side_files: Sequence[str] = ()  # errors in owners.yml / roles.yml, one line each (Runtime.side_file_problems)
+    undelivered: int = 0  # Slack messages not delivered: dead, or still tried after 10 minutes (Outbox.stuck)
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,13 @@ def _reviewer(part: ReviewerPart, now: dt.datetime | None) -> list[dict]:
     ]
     # A broken side file does not stop cards (the last good one is used), so nothing else would show it.
     blocks += [context(f"⚠️ Side file to fix: {safe(line, 400)}") for line in part.side_files[:3]]
+    if part.undelivered:  # a triage post or a DM that has not reached Slack: the outbox keeps trying, people wait
+        blocks.append(
+            context(
+                f"⚠️ {part.undelivered} Slack message{'s' if part.undelivered != 1 else ''} not delivered yet: "
+                "`python -m bot outbox` shows why, `python -m bot outbox --retry` sends them again."
+            )
+        )
     blocks += [section(_request_line(r, now), _open_request(r)) for r in page.items]
     if not page.items:
         blocks.append(context("Nothing waiting. 🎉"))
