@@ -263,7 +263,10 @@ class Glossary:
         Neither lane alone makes a confident answer here: a close spelling is "did you mean", terms found by
         their text or their meaning are offered. A miss still lists the terms closest in meaning."""
         typos = self.ranker.typos(key)
-        meant = self._meant(described or key)
+        # The text is embedded once: the meaning ranking and the check on full-text results read the same vector.
+        lane_on = self.meaning is not None and meaning.enabled()
+        vector = meaning.shared_embedder().embed([described or key])[0] if lane_on else None
+        meant = self._meant(vector)
         floor = self.ranker.meaning_floor(key)
         offered = [(slug, score) for slug, score in meant if score >= floor]
         if offered and self.ranker.flat(key, [score for _, score in meant]):
@@ -271,8 +274,8 @@ class Glossary:
         # With a close spelling found, only terms holding every word may join it: any-word search is for
         # text that names no term, and would only add noise (and time) to a typo.
         searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
-        if meant or self.meaning is not None and meaning.enabled():
-            searched = self._agreed(searched, described or key)
+        if vector is not None:
+            searched = self._agreed(searched, vector)
         if not typos and not searched and not offered:
             closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
             return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))
@@ -290,12 +293,11 @@ class Glossary:
         how = MatchHow.FUZZY if typos else MatchHow.MEANING if offered else MatchHow.SEARCH
         return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
 
-    def _agreed(self, searched: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
+    def _agreed(self, searched: list[tuple[str, float]], vector: Any) -> list[tuple[str, float]]:
         """Full-text results the meaning lane does not contradict: both signals decide the floor, so a term that
         shares a word with a text about something else ("learning rate", "turing test") is not offered."""
         if not searched or self.meaning is None:
             return searched
-        vector = meaning.shared_embedder().embed([text])[0]
         agree = self.meaning.score(vector, [slug for slug, _ in searched])
         return [
             (slug, score)
@@ -303,11 +305,10 @@ class Glossary:
             if score >= self.ranker.agreed_search_floor and 100.0 * agree.get(slug, 0.0) >= self.ranker.agreement
         ]
 
-    def _meant(self, text: str) -> list[tuple[str, float]]:
-        """The terms closest in meaning to the text (scores 0 to 100), when the meaning lane is on."""
-        if self.meaning is None or not meaning.enabled():
+    def _meant(self, vector: Any) -> list[tuple[str, float]]:
+        """The terms closest in meaning to the text's vector (scores 0 to 100), when the meaning lane is on."""
+        if self.meaning is None or vector is None:
             return []
-        vector = meaning.shared_embedder().embed([text])[0]
         return [(slug, 100.0 * score) for slug, score in self.meaning.rank(vector, MEANING_CANDIDATES)]
 
     def _matches(self, scored: list[tuple[str, float]]) -> tuple[Match, ...]:
