@@ -193,30 +193,41 @@ class MeaningIndex:
     def score(self, query: Vectors, slugs: Iterable[str]) -> dict[str, float]:
         """The meaning score of these terms only (for candidates the word lane found)."""
         at = self._positions
-        return {s: self._term_score(at[s], query) for s in slugs if s in at}
+        known = [s for s in dict.fromkeys(slugs) if s in at]
+        if not known:
+            return {}
+        picked = np.asarray([at[s] for s in known], dtype=np.int64)
+        scores = self._scores(picked, self.whole[picked] @ query, query)
+        return dict(zip(known, scores, strict=True))
 
     @cached_property
     def _positions(self) -> dict[str, int]:
         # Worked out once per index (10,000 entries): score() is called on every open question.
         return {s: i for i, s in enumerate(self.slugs)}
 
-    def _term_score(self, i: int, query: Vectors) -> float:
-        broad = float(self.whole[i] @ query)
-        rows = self.parts[self.starts[i] : self.starts[i + 1]]
-        best = float((rows @ query).max()) / INT8_SCALE if len(rows) else broad
-        return 0.5 * broad + 0.5 * best
+    def _scores(self, picked: npt.NDArray[np.int64], broad: Vectors, query: Vectors) -> list[float]:
+        """Each picked term's score: the mean of its whole-text similarity (`broad`, in the same order) and its
+        best sentence's. All their sentences in one product, not one small product per term."""
+        lo, hi = self.starts[picked], self.starts[picked + 1]
+        lengths = hi - lo
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        rows = np.repeat(lo - offsets, lengths) + np.arange(int(lengths.sum()))
+        sims = self.parts[rows] @ query
+        out = []
+        for k, (at, length) in enumerate(zip(offsets.tolist(), lengths.tolist(), strict=True)):
+            whole = float(broad[k])
+            best = float(sims[at : at + length].max()) / INT8_SCALE if length else whole
+            out.append(0.5 * whole + 0.5 * best)
+        return out
 
     def rank(self, query: Vectors, limit: int) -> list[tuple[str, float]]:
         """The terms closest in meaning to a query vector, best first, with a score in [-1, 1]."""
         if not self.slugs or not np.any(query):
             return []
         broad = self.whole @ query
-        shortlist = _top(broad, max(SHORTLIST, limit))
-        scored = []
-        for i in shortlist:
-            rows = self.parts[self.starts[i] : self.starts[i + 1]]
-            best = float((rows @ query).max()) / INT8_SCALE if len(rows) else float(broad[i])
-            scored.append((self.slugs[i], 0.5 * float(broad[i]) + 0.5 * best))
+        shortlist = np.asarray(_top(broad, max(SHORTLIST, limit)), dtype=np.int64)
+        scores = self._scores(shortlist, broad[shortlist], query)
+        scored = [(self.slugs[i], score) for i, score in zip(shortlist.tolist(), scores, strict=True)]
         scored.sort(key=lambda s: -s[1])
         return scored[:limit]
 

@@ -58,7 +58,6 @@ _ACRONYM_CASE = re.compile(r"^[^\s]*[A-Z][^\s]*[A-Z][^\s]*$")  # LoRA, RLHF: wri
 _WRITTEN_ACRONYM = re.compile(r"(?<![\w-])[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
 # An acronym that several definitions use is common vocabulary (API, GPU), not a pointer to one term.
 TEXT_ACRONYM_TERMS = 3
-TEXT_STEMS_KEPT = 4096  # terms whose whole-text stems are kept once worked out
 
 
 def typo_allowance(length: int) -> int:
@@ -82,6 +81,7 @@ class Ranker:
         "_df",
         "_idf_n",
         "_typo_choices",
+        "_text_words",
     )
 
     def __init__(self, terms: Iterable[Term], names: NameIndex):
@@ -92,6 +92,7 @@ class Ranker:
         self._text_acronyms: dict[str, list[str]] = defaultdict(list)  # written in a term's text -> slugs
         self._fields: dict[str, dict[str, frozenset[str]]] = {}
         self._coverage: dict[str, list[frozenset[str]]] = {}
+        self._text_words: dict[str, str] = {}  # slug -> " stem stem … ": the stems of its whole text
         self._phrases = 1
         by_length: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         df: Counter[str] = Counter()
@@ -126,9 +127,6 @@ class Ranker:
         self.agreed_search_floor = AGREED_SEARCH_FLOOR
         self.agreement = AGREEMENT
         self.terms = {t.slug: t for t in terms}
-        # A plain dict, not an lru_cache bound to self: that would be a reference cycle, and a glossary
-        # replaced by a reload must be freed the moment nothing uses it (see snapshot.py on the collector).
-        self._text_stem_cache: dict[str, frozenset[str]] = {}
 
     def _derive(self) -> None:
         self._typo_keys = [key for key, _, _ in self._typo_choices]
@@ -171,6 +169,11 @@ class Ranker:
                 self._text_acronyms[written.lower()].append(t.slug)
         self._fields[t.slug] = fields
         self._coverage[t.slug] = coverage
+        # Worked out here, not when a question first reaches the term: a question of new words reaches thirty new
+        # terms, and stemming their texts was 12% of a /define's time. One string a term (a set would be ~4x the
+        # memory); a stem is found in it as " stem ", and no stem holds a space.
+        text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
+        self._text_words[t.slug] = " " + " ".join(sorted(_stems(normalise(text)))) + " "
 
     # -- exact steps ---------------------------------------------------------------------------
 
@@ -207,7 +210,7 @@ class Ranker:
 
     def _uses_acronym(self, slug: str, key: str) -> bool:
         t = self.terms[slug]
-        return key in words(normalise(t.term)) or stem(key) in self.text_stems(slug)
+        return key in words(normalise(t.term)) or self.in_text(slug, stem(key))
 
     def named_inside(self, subject: str) -> tuple[str, str, bool] | None:
         """The longest name, alias or inflected name written as whole words inside a question:
@@ -307,11 +310,11 @@ class Ranker:
         scored = []
         for slug in dict.fromkeys(slugs):
             fields = self._fields[slug]
-            text = self.text_stems(slug)
+            text = self._text_words[slug]
             covered = 0.0
             for s in stems:
                 for field, weight in FIELD_WEIGHTS.items():
-                    if s in (text if field == "text" else fields[field]):
+                    if f" {s} " in text if field == "text" else s in fields[field]:
                         covered += idf[s] * weight
                         break
             named = max((len(c & asked) / len(c) for c in self._coverage[slug]), default=0.0)
@@ -319,16 +322,13 @@ class Ranker:
             scored.append((slug, round(score, 1)))
         return sorted(scored, key=lambda s: -s[1])
 
+    def in_text(self, slug: str, word_stem: str) -> bool:
+        """Whether the stem is one of the term's whole-text stems (definitions, framings, examples)."""
+        return f" {word_stem} " in self._text_words[slug]
+
     def text_stems(self, slug: str) -> frozenset[str]:
-        """The stems of a term's whole text: worked out when first asked for (most terms never are), then kept."""
-        found = self._text_stem_cache.get(slug)
-        if found is None:
-            if len(self._text_stem_cache) >= TEXT_STEMS_KEPT:
-                self._text_stem_cache.clear()  # a bound on memory; what is asked for again comes back quickly
-            t = self.terms[slug]
-            text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
-            found = self._text_stem_cache[slug] = _stems(normalise(text))
-        return found
+        """The stems of a term's whole text."""
+        return frozenset(self._text_words[slug][1:-1].split(" ")) - {""}
 
 
 def _stems(key: str) -> frozenset[str]:

@@ -38,7 +38,7 @@ from .model import Term
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when the layout of the saved values changes
+FORMAT = 4  # bump when the layout of the saved values changes
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
 _BUILDERS = (model, codec, names, questions, ranking, variants, meaning, lookup)
 TERMS = codec.Codec(Term)
