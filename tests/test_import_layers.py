@@ -18,9 +18,9 @@ BOT = ROOT / "bot"
 GLOSSARY_STAGES = (
     ("model", "collector"),
     ("names", "parse", "files", "roles", "questions", "codec"),
-    ("rules", "variants"),
-    ("load",),
-    ("db", "ranking", "meaning", "results"),
+    ("rules", "variants", "terminology"),
+    ("load", "sidecar"),
+    ("db", "ranking", "meaning", "results", "senses"),
     ("scan", "readback"),
     ("lookup",),
     ("snapshot",),
