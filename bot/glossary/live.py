@@ -41,8 +41,13 @@ def open_glossary(
     glossary, report = _open(
         glossary_dir, db_path, max_file_bytes, Builder.here(), _stats_of(glossary_dir), save_later=False
     )
-    attach_terminology(glossary, terminology_file)
+    attach_terminology(glossary, terminology_file or beside(glossary_dir))
     return glossary, report
+
+
+def beside(glossary_dir: Path) -> Path:
+    """Where a glossary keeps its terminology sidecar unless told otherwise: beside its term folder."""
+    return glossary_dir.parent / "terminology.yml"
 
 
 def attach_terminology(glossary: Glossary, path: Path | None) -> None:
@@ -100,8 +105,8 @@ class LiveGlossary:
         terminology_file: Path | None = None,
     ):
         self.glossary_dir = glossary_dir
-        self.terminology_file = terminology_file
-        self._terminology_stat = _file_stat(terminology_file)
+        self.terminology_file = terminology_file or beside(glossary_dir)
+        self._terminology_stat = _file_stat(self.terminology_file)
         self.db_path = db_path
         self.max_file_bytes = max_file_bytes
         self.builder = builder or Builder()
@@ -112,7 +117,7 @@ class LiveGlossary:
         self.current, self.report = _open(
             glossary_dir, db_path, max_file_bytes, self.builder, self._stats, save_later=True
         )
-        attach_terminology(self.current, terminology_file)
+        attach_terminology(self.current, self.terminology_file)
         self._log_report(self.report)
 
     def on_change(self, listener: OnChange) -> None:
