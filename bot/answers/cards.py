@@ -118,7 +118,8 @@ def build_card(
         sense=sense,
         language=language,
         languages=languages if len(languages) > 1 else (),
-        framings=(chosen,) if chosen else (Framing.EXEC, Framing.ENGINEER),
+        # A sense the sidecar gave no framings shows its definition alone.
+        framings=tuple(f for f in ((chosen,) if chosen else (Framing.EXEC, Framing.ENGINEER)) if shown.framing(f)),
         preferred=preferred,
         role=role,
         related=related,
