@@ -61,6 +61,7 @@ class FakeSlack:
     members: dict[str, list[str]] = field(default_factory=dict)
     member_page: int = 2  # conversations.members answers in pages this long, with a next_cursor
     work_objects: bool = True  # False: chat.unfurl refuses entity metadata, as a workspace without Work Objects
+    locales: dict[str, str] = field(default_factory=dict)  # user -> Slack locale, for users.info's include_locale
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -90,7 +91,14 @@ class FakeSlack:
                     body = json.loads(raw or "{}")
                 else:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                call = Call(self.path, body, dict(self.headers))
+                self._reply(self.path, body)
+
+            def do_GET(self):  # slack_sdk reads some methods (users.info) with GET and a query string
+                path, _, query = self.path.partition("?")
+                self._reply(path, {k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
+
+            def _reply(self, path, body):
+                call = Call(path, body, dict(self.headers))
                 with fake._lock:
                     fake.calls.append(call)
                     call.outcome = fake._fault(call)
@@ -183,6 +191,11 @@ class FakeSlack:
             }
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(call.body.get("users", "X")).replace(",", "")[:10]}}
+        if method == "users.info":
+            user = str(call.body.get("user"))
+            asked = str(call.body.get("include_locale")).lower() in ("1", "true")
+            found = {"id": user, **({"locale": self.locales[user]} if asked else {})}
+            return {"ok": True, "user": found} if user in self.locales else {"ok": False, "error": "user_not_found"}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(call.body.get("usergroup"), [])}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
