@@ -217,3 +217,24 @@ def test_define_on_the_command_line_says_the_sense_and_why(glossary_dir, tmp_pat
     code = main(["define", "--glossary", str(glossary_dir), "--role", "product", "--json", "evaluation"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["sense"]["sense"] == "performance-review" and data["sense"]["why"] == "role"
+
+
+def test_mcp_reports_the_sense_and_what_to_say_instead(glossary_dir, tmp_path):
+    from bot.config import Settings
+    from bot.mcp import tools
+    from bot.runtime import Runtime
+
+    runtime = Runtime.open(Settings(glossary_dir=glossary_dir, roles_file=BUNDLED_ROLES, data_dir=tmp_path / "var"))
+    try:
+        answer = tools.define(runtime, "model testing", role="product")
+        assert answer["say_instead"]["use_instead"] == "evaluation" and answer["say_instead"]["usage"] == "deprecated"
+        definition = answer["definition"]
+        assert definition["sense"]["sense"] == "performance-review" and definition["sense"]["why"] == "role"
+        assert definition["short_def"].startswith("A manager's periodic")
+        plain = tools.define(runtime, "evaluation")["definition"]
+        assert plain["sense"]["why"] == "order" and "say_instead" not in tools.define(runtime, "evaluation")
+        explained = tools.explain_text(runtime, "It keeps lying about evaluation results.")
+        assert [n["label"] for n in explained["say_instead"]] == ["lying"]
+        assert [f["slug"] for f in explained["found"]] == ["evaluation"]  # a label is flagged, not explained
+    finally:
+        runtime.close()
