@@ -191,7 +191,7 @@ TOP_TIERS = (
     # request book stores in the state database. They may import each other; their modules still form no circle.
     ("state", "term_requests"),
     ("governance",),
-    ("config", "answers"),
+    ("config", "answers", "exchange"),
     ("runtime", "startup", "logs"),
     ("slack", "mcp"),
     ("http",),

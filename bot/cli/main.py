@@ -27,7 +27,7 @@ from ..governance.owners import check_names, load_owners
 from ..governance.service import Governance
 from ..startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
 from ..state.migrations import StateSchemaError
-from . import review_commands, state_commands
+from . import exchange_commands, review_commands, state_commands
 from .terminal import SMALL_TALK, card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -289,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     state_commands.add_parser(sub, common)
     review_commands.add_parser(sub, common)
+    exchange_commands.add_parser(sub, common)
     return parser
 
 
