@@ -64,7 +64,7 @@ def _pattern(label: str) -> str:
 
 
 def _escape(text: str) -> str:
-    """Go's regexp (Vale's) escapes only its metacharacters; Python's re.escape also escapes spaces, which Go refuses."""
+    """Go's regexp (Vale's) escapes only metacharacters; Python's re.escape also escapes spaces, which Go refuses."""
     return _META.sub(r"\\\g<0>", text)
 
 
