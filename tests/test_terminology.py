@@ -238,3 +238,17 @@ def test_mcp_reports_the_sense_and_what_to_say_instead(glossary_dir, tmp_path):
         assert [f["slug"] for f in explained["found"]] == ["evaluation"]  # a label is flagged, not explained
     finally:
         runtime.close()
+
+
+def test_a_changed_sidecar_applies_at_the_next_reload_without_a_rebuild(glossary_dir, tmp_path):
+    from bot.glossary.live import LiveGlossary
+
+    live = LiveGlossary(glossary_dir, tmp_path / "live.db")
+    version = live.current.version
+    assert live.current.find("model testing").usage is not None
+    sidecar = tmp_path / "terminology.yml"
+    sidecar.write_text(SIDECAR.replace("model testing", "model quizzing"), encoding="utf-8")
+    live.reload()
+    assert live.current.version == version  # the same terms: nothing rebuilt
+    assert live.current.find("model quizzing").usage is not None
+    assert live.current.find("model testing").usage is None

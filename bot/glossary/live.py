@@ -185,8 +185,11 @@ class LiveGlossary:
         import watchfiles  # here: only a serving bot watches, and a CLI command need not load it
 
         safety_net_ms = max(1, int(interval * SAFETY_NET_INTERVALS * 1000))
+        # The sidecar beside the folder too, when there is one (one created later is seen by the safety net).
+        sidecar = [self.terminology_file] if self.terminology_file.is_file() else []
         for _changes in watchfiles.watch(
             self.glossary_dir,
+            *sidecar,
             watch_filter=_term_file_changed,
             stop_event=stop,
             # How often the watcher wakes to look at `stop` while nothing changes: watchfiles' default 50 ms
