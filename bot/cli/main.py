@@ -223,14 +223,7 @@ def cmd_serve(args, settings: Settings) -> int:
     return serve(settings)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
-    parser = argparse.ArgumentParser(
-        prog="glossary-bot", description="A team's AI glossary, in Slack and in the terminal."
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "check",
         parents=[common],
@@ -248,6 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_check)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
+    parser = argparse.ArgumentParser(
+        prog="glossary-bot", description="A team's AI glossary, in Slack and in the terminal."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    _add_check(sub, common)
 
     p = sub.add_parser("define", parents=[common], help="show a term's card")
     p.add_argument("term", nargs="+", help="a term name, alias or close spelling")

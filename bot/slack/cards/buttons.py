@@ -60,7 +60,10 @@ def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respo
     ack()
     state = CardState.decode(action.get("value"))
     user = body["user"]["id"]
-    card = deps_of(context).runtime.open_term(user, state.slug, framing=state.framing) if state else None
+    # Shared as the person sees it: the sense and language their card shows, in this channel.
+    reading = Reading((body.get("channel") or {}).get("id") or "", state.sense, state.language) if state else None
+    runtime = deps_of(context).runtime
+    card = runtime.open_term(user, state.slug, framing=state.framing, reading=reading) if state else None
     if card is None:
         show(body, respond, notice(TERM_GONE))
         return
