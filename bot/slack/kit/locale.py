@@ -12,7 +12,13 @@ import threading
 import time
 from typing import Any
 
+from slack_sdk import WebClient
+
 log = logging.getLogger(__name__)
+# slack_sdk logs a failed call as an error before raising; a missing locale is not one (we log it at info).
+_SDK_LOG = logging.getLogger(__name__ + ".sdk")
+_SDK_LOG.setLevel(logging.CRITICAL)
+_SDK_LOG.propagate = False
 
 KEEP_SECONDS = 24 * 3600  # a person rarely changes their Slack language
 RETRY_SECONDS = 600  # after a failed call: English meanwhile, and no call per card while Slack is unwell
@@ -47,7 +53,7 @@ class Locales:
     def _ask(self, client: Any, user: str) -> None:
         locale, keep = "", RETRY_SECONDS
         try:
-            reply = client.users_info(user=user, include_locale=True)
+            reply = _quiet(client).users_info(user=user, include_locale=True)
             found = (reply.get("user") or {}).get("locale")
             locale, keep = (found if isinstance(found, str) else ""), KEEP_SECONDS
         except Exception as exc:  # a failed call costs this person their language for a while, never the answer
@@ -57,3 +63,15 @@ class Locales:
                 self._known.clear()
             self._known[user] = (locale[:35], self._clock() + keep)
             self._asking.pop(user, None)
+
+
+def _quiet(client: Any) -> Any:
+    """The same workspace's client, with its own short timeout, no retries and no error log of its own."""
+    if not isinstance(client, WebClient):
+        return client
+    return WebClient(
+        token=client.token, base_url=client.base_url, timeout=int(KEEP_TIMEOUT), logger=_SDK_LOG, retry_handlers=[]
+    )
+
+
+KEEP_TIMEOUT = 5  # seconds: the call runs off the answer's path, but a hung Slack must not hold a thread for long
