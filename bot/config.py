@@ -91,6 +91,8 @@ class Settings:
     # The most bytes one term file may have (GLOSSARY_MAX_FILE_BYTES); bot.glossary.parse.DEFAULT_MAX_FILE_BYTES.
     glossary_max_file_bytes: int = 1_000_000
     owners_file: Path = Path("data/owners.yml")  # who owns which terms, and review intervals
+    # Senses, usage and languages (bot/glossary/sidecar.py); None: terminology.yml beside the term folder.
+    terminology_file: Path | None = None
     digest_day: int = 0  # the weekly review digest's day, Monday = 0
     digest_hour: int = 9  # …and hour, in digest_tz
     digest_tz: str = "UTC"
@@ -136,6 +138,7 @@ class Settings:
             glossary_name=get("GLOSSARY_NAME", "AI Glossary"),
             glossary_url=_web_address(get, "GLOSSARY_URL", "https://glossary.example.org/"),
             owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
+            terminology_file=Path(get("TERMINOLOGY_FILE")) if get("TERMINOLOGY_FILE") else None,
             mcp_token=get("MCP_TOKEN"),
             mcp_public_url=get("MCP_PUBLIC_URL").rstrip("/"),
             slack_client_id=get("SLACK_CLIENT_ID"),
@@ -145,6 +148,11 @@ class Settings:
             unfurl_work_objects=_switch(get("UNFURL_WORK_OBJECTS", "on"), "UNFURL_WORK_OBJECTS"),
             **_github_settings(get),
         )
+
+    @property
+    def terminology_path(self) -> Path:
+        """The sidecar: TERMINOLOGY_FILE, else terminology.yml beside the term folder (data/terminology.yml)."""
+        return self.terminology_file or self.glossary_dir.parent / "terminology.yml"
 
     @property
     def glossary_db(self) -> Path:

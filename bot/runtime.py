@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from .answers.ask import Ask, answer_question, best_reading
-from .answers.cards import Card, attribution_line, build_card
+from .answers.cards import Card, Reading, attribution_line, build_card
 from .answers.lookup_stats import DEFAULT_DAYS, LookupStats, lookup_stats
 from .config import Settings
 from .glossary.live import LiveGlossary
@@ -22,6 +23,7 @@ from .glossary.model import Framing, LookupStatus, MatchHow, Problem, Role, Term
 from .glossary.names import normalise
 from .glossary.roles import find_role, read_roles
 from .glossary.scan import Found
+from .glossary.terminology import UsageNote
 from .governance.service import Governance
 from .pulls.service import PullRequests
 from .pulls.webhook import Webhook
@@ -49,6 +51,30 @@ class Explained:
 
     found: list[Found]
     framing: Framing | None
+    # Deprecated or forbidden labels the message uses, each with the term to say instead: for the asker only.
+    discouraged: tuple[UsageNote, ...] = ()
+
+
+def discouraged_labels(glossary: Glossary, text: str) -> tuple[UsageNote, ...]:
+    """Each deprecated or forbidden label the text uses, with the term to say instead (sidecar.py)."""
+    notes = []
+    for hit in glossary.terminology.discouraged_in(text):
+        term = glossary.get(hit.slug)
+        if term is not None:
+            notes.append(UsageNote(hit.label.text, hit.label.usage, term.slug, term.term, hit.label.why))
+    return tuple(notes)
+
+
+# The person's language, asked only when the card could be in another one (a term the glossary has translated).
+Locale = Callable[[], str]
+
+
+def _reading(glossary: Glossary, result: LookupResult, reading: Reading | None, locale: Locale | None) -> Reading:
+    reading = replace(reading or Reading(), usage=result.usage)
+    term = result.term
+    if term and locale and not reading.language and glossary.terminology.layer(term.slug).translations:
+        reading = replace(reading, language=locale())
+    return reading
 
 
 class Runtime:
@@ -73,7 +99,12 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         """Build or reuse the glossary database and open the state database."""
-        live = LiveGlossary(settings.glossary_dir, settings.glossary_db, settings.glossary_max_file_bytes)
+        live = LiveGlossary(
+            settings.glossary_dir,
+            settings.glossary_db,
+            settings.glossary_max_file_bytes,
+            terminology_file=settings.terminology_path,
+        )
         roles, problems = read_roles(settings.roles_file)
         runtime = cls(settings, live, Store(settings.state_url), roles)
         runtime.roles_problems = problems
@@ -109,6 +140,7 @@ class Runtime:
         framing: Framing | None = None,
         expanded: bool = False,
         glossary: Glossary | None = None,
+        reading: Reading | None = None,
     ) -> Card:
         preferred, role = self.preferred(user_id)
         return build_card(
@@ -122,9 +154,10 @@ class Runtime:
             docs_url=self.settings.glossary_url,
             review=self.governance.state(term),
             today=self.governance.today(),
+            reading=reading,
         )
 
-    def define(self, user_id: str, ask: Ask) -> Answer:
+    def define(self, user_id: str, ask: Ask, reading: Reading | None = None, locale: Locale | None = None) -> Answer:
         """The text read whole wins if it names a term ("prompt engineering"); else the framing words apply.
 
         `/define` reads what it is given as a mention does (glossary.ask): a name first, then a question, a
@@ -132,7 +165,8 @@ class Runtime:
         glossary = self.glossary
         result, framing = best_reading(ask, glossary.ask)
         if result.term is not None:
-            card = self.card_for(user_id, result.term, framing=framing, glossary=glossary)
+            reading = _reading(glossary, result, reading, locale)
+            card = self.card_for(user_id, result.term, framing=framing, glossary=glossary, reading=reading)
             return Answer(result, card, framing, ask.text)
         readings = [(ask.text, ask.framing)]
         if ask.full_text and ask.full_text != ask.text:
@@ -143,21 +177,30 @@ class Runtime:
                 return Answer(compared, None, reading_framing, ask.text)
         return Answer(result, None, ask.framing, ask.text)
 
-    def ask(self, user_id: str, text: str) -> Answer:
+    def ask(self, user_id: str, text: str, reading: Reading | None = None, locale: Locale | None = None) -> Answer:
         """A mention or a DM: the same answer as `python -m bot ask`, with the person's card on a hit."""
         glossary = self.glossary
         reply = answer_question(glossary, text)
         card = None
         if reply.result.term is not None:
-            card = self.card_for(user_id, reply.result.term, framing=reply.framing, glossary=glossary)
+            reading = _reading(glossary, reply.result, reading, locale)
+            card = self.card_for(user_id, reply.result.term, framing=reply.framing, glossary=glossary, reading=reading)
         return Answer(reply.result, card, reply.framing, reply.asked)
 
     def open_term(
-        self, user_id: str, slug: str, *, framing: Framing | None = None, expanded: bool = False
+        self,
+        user_id: str,
+        slug: str,
+        *,
+        framing: Framing | None = None,
+        expanded: bool = False,
+        reading: Reading | None = None,
     ) -> Card | None:
         glossary = self.glossary
         term = glossary.get(slug)
-        return self.card_for(user_id, term, framing=framing, expanded=expanded, glossary=glossary) if term else None
+        if term is None:
+            return None
+        return self.card_for(user_id, term, framing=framing, expanded=expanded, glossary=glossary, reading=reading)
 
     def explain(self, user_id: str, text: str, *, surface: str = "shortcut") -> Explained:
         """Every glossary term in a message, for "Explain glossary terms". Each term found counts as one
@@ -169,7 +212,7 @@ class Runtime:
             hit = LookupResult(LookupStatus.HIT, written, (Match(f.term, 100.0, f.matched),), how)
             self.record_lookup(surface, written, hit)
         framing, _ = self.preferred(user_id)
-        return Explained(found, framing)
+        return Explained(found, framing, discouraged_labels(self.glossary, text))
 
     def set_framing(self, user_id: str, framing: Framing | None) -> None:
         """The framing this person's cards show first; None shows both again."""

@@ -18,9 +18,9 @@ BOT = ROOT / "bot"
 GLOSSARY_STAGES = (
     ("model", "collector"),
     ("names", "parse", "files", "questions", "codec"),
-    ("rules", "variants", "side_files"),
-    ("load", "roles"),  # roles.yml is read as a side file
-    ("db", "ranking", "meaning", "results"),
+    ("rules", "variants", "side_files", "terminology"),
+    ("load", "roles", "sidecar"),  # roles.yml is read as a side file
+    ("db", "ranking", "meaning", "results", "senses"),
     ("scan", "readback"),
     ("lookup",),
     ("snapshot",),
@@ -191,7 +191,7 @@ TOP_TIERS = (
     # request book stores in the state database. They may import each other; their modules still form no circle.
     ("state", "term_requests"),
     ("governance",),
-    ("config", "answers"),
+    ("config", "answers", "exchange"),
     ("pulls",),  # changes as pull requests: the core's changes, opened on the git host, followed back
     ("runtime", "startup", "logs"),
     ("slack", "mcp"),

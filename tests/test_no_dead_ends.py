@@ -78,12 +78,12 @@ class _Runtime:
         self.glossary = glossary
         self.recorded: list[tuple[str, str, str]] = []
 
-    def define(self, user_id, ask):
+    def define(self, user_id, ask, reading=None, locale=None):
         from bot.runtime import Answer
 
         return Answer(self.glossary.find(ask.text))
 
-    def ask(self, user_id, text):
+    def ask(self, user_id, text, reading=None):
         from bot.answers.ask import answer_question
         from bot.runtime import Answer
 

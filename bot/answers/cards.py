@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from ..glossary.lookup import Glossary
 from ..glossary.model import TERM_STATUS_LABELS, Framing, Relation, RelationKind, Role, Term, TermStatus
+from ..glossary.senses import SenseChoice, as_read, choose_sense
+from ..glossary.terminology import DEFAULT_LANGUAGE, UsageNote
 from ..governance.staleness import ReviewState, day_words
 
 STATUS_MARKS = {
@@ -39,6 +41,10 @@ class Card:
     docs_url: str = ""  # the published glossary site, when there is one
     review: ReviewState | None = None  # due for review, or verified in Slack; None where nobody knows
     today: dt.date | None = None  # the day the review words are written for ("12 March", not "12 March 2025")
+    usage: UsageNote | None = None  # the label asked for is discouraged: "We say X, not Y"
+    sense: SenseChoice | None = None  # the sense shown, why, and the others (None: the term has one sense)
+    language: str = DEFAULT_LANGUAGE  # the language `term` is shown in
+    languages: tuple[str, ...] = ()  # every language the glossary has this term in, English first
 
     @property
     def status_label(self) -> str:
@@ -89,13 +95,31 @@ def build_card(
     docs_url: str = "",
     review: ReviewState | None = None,
     today: dt.date | None = None,
+    reading: Reading | None = None,
 ) -> Card:
-    """`framing` asked for now beats the stored `preferred` one; with neither, both framings are shown."""
+    """`framing` asked for now beats the stored `preferred` one; with neither, both framings are shown.
+
+    `reading` says where and how the person reads it (channel, sense asked for, locale): it picks the sense
+    shown first and the language (senses.py); without a sidecar the card is the term file's."""
     chosen = framing or preferred
     related = tuple(_related(glossary, r) for r in term.relations)
+    reading = reading or Reading()
+    terminology = glossary.terminology
+    sense = choose_sense(term, terminology, channel=reading.channel, role=role.key if role else "", asked=reading.sense)
+    layer = terminology.layer(term.slug)
+    languages = (DEFAULT_LANGUAGE, *(t.language for t in layer.translations))
+    translated = reading.language and layer.translation(reading.language) is not None
+    # A translation covers the term file's own sense; another sense is shown in the glossary's language.
+    language = reading.language if translated and (sense is None or sense.is_main) else DEFAULT_LANGUAGE
+    shown = as_read(term, terminology, sense=sense.sense if sense else None, language=language)
     return Card(
-        term=term,
-        framings=(chosen,) if chosen else (Framing.EXEC, Framing.ENGINEER),
+        term=shown,
+        usage=reading.usage,
+        sense=sense,
+        language=language,
+        languages=languages if len(languages) > 1 else (),
+        # A sense the sidecar gave no framings shows its definition alone.
+        framings=tuple(f for f in ((chosen,) if chosen else (Framing.EXEC, Framing.ENGINEER)) if shown.framing(f)),
         preferred=preferred,
         role=role,
         related=related,
@@ -105,6 +129,16 @@ def build_card(
         review=review,
         today=today,
     )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where and how a person reads a card: what picks its sense and language."""
+
+    channel: str = ""  # the channel asked in: the sidecar maps channels to domains
+    sense: str = ""  # a sense asked for by a click ("" lets the channel, the role, then the order decide)
+    language: str = ""  # a BCP 47 tag: the person's Slack locale, or a language asked for by a click
+    usage: UsageNote | None = None  # the label asked for is discouraged
 
 
 def _related(glossary: Glossary, rel: Relation) -> RelatedTerm:
@@ -117,3 +151,13 @@ def _related(glossary: Glossary, rel: Relation) -> RelatedTerm:
 
 def attribution_line(glossary_name: str, license: str) -> str:
     return f"From {glossary_name} · {license}"
+
+
+def reading_dict(card: Card) -> dict[str, object]:
+    """For JSON answers (the command line, MCP): the sense shown and why, the language, the other languages."""
+    out: dict[str, object] = {"language": card.language}
+    if card.sense:
+        out["sense"] = card.sense.as_dict()
+    if card.languages:
+        out["languages"] = list(card.languages)
+    return out

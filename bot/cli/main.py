@@ -14,7 +14,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..answers.cards import attribution_line, build_card
+from ..answers.cards import Reading, attribution_line, build_card, reading_dict
 from ..config import Settings, SettingsError
 from ..glossary.live import open_glossary
 from ..glossary.load import load_glossary
@@ -22,16 +22,41 @@ from ..glossary.lookup import Glossary
 from ..glossary.model import Framing, LoadResult, LookupStatus, Problem, Severity, one_line
 from ..glossary.names import normalise
 from ..glossary.roles import read_roles
+from ..glossary.sidecar import load_terminology
 from ..governance.owners import check_names, load_owners
 from ..governance.service import Governance
 from ..startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
 from ..state.migrations import StateSchemaError
-from . import pull_commands, review_commands, state_commands
+from . import exchange_commands, pull_commands, review_commands, state_commands
 from .terminal import SMALL_TALK, card_text, result_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that answer from the term files: without them they would answer from an empty glossary.
 READS_THE_GLOSSARY = ("check", "define", "ask", "search", "explain", "mcp", "reviews")
+
+SIDECAR_HELP = """\
+The terminology sidecar (optional; the 15 keys of a term file never change):
+
+  channels:                      # channel ID -> domains: the sense a card shows first there
+    C0123ABCD: [people]
+  terms:
+    evaluation:                  # a term's slug (its file name without .yml)
+      sense: {name: model evaluation, domains: [engineering], roles: [engineering]}
+      senses:                    # other senses, in the glossary's order
+        - key: performance-review
+          name: performance review
+          short_def: "A manager's periodic assessment of a person's work."
+          audiences: {exec: "...", engineer: "..."}   # optional
+          domains: [people]
+          roles: [product]
+      labels:                    # usage: preferred | admitted | deprecated | forbidden
+        - {label: model testing, usage: deprecated, why: "it sounds like unit tests"}
+      languages:                 # BCP 47 tags
+        fr: {term: évaluation, aliases: [évals], short_def: "...", audiences: {exec: "...", engineer: "..."}}
+
+A discouraged label answers with its term ("We say evaluation, not model testing: ...").
+An entry with an error is left out and named with file and line; every other entry still applies.
+"""
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -42,6 +67,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         owners, problems = load_owners(settings.owners_file)
         _, role_problems = read_roles(settings.roles_file)
         result.problems += problems + check_names(owners, result.terms) + role_problems
+        sidecar = Path(args.terminology) if args.terminology else _sidecar_for(settings, directory)
+        result.problems += load_terminology(sidecar, {t.slug: t for t in result.terms}).problems
     except Exception as exc:  # a bug, not a bad file: still the report a CI job parses, and exit 1
         logging.getLogger(__name__).debug("check failed", exc_info=True)
         message = f"could not be checked ({type(exc).__name__}: {exc}); please report this"
@@ -66,9 +93,17 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
+def _sidecar_for(settings: Settings, directory: Path) -> Path:
+    """The folder checked has its own sidecar beside it, unless TERMINOLOGY_FILE names one."""
+    return settings.terminology_file or directory.parent / "terminology.yml"
+
+
 def _glossary(settings: Settings) -> Glossary:
     glossary, report = open_glossary(
-        settings.glossary_dir, settings.glossary_db, max_file_bytes=settings.glossary_max_file_bytes
+        settings.glossary_dir,
+        settings.glossary_db,
+        max_file_bytes=settings.glossary_max_file_bytes,
+        terminology_file=settings.terminology_path,
     )
     errors = [p for p in report.problems if p.severity == Severity.ERROR]
     if errors:
@@ -100,21 +135,25 @@ def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
         result = glossary.compare(query) or result
     governance = _governance(settings)
     review = governance.state(result.term) if result.term else None
-    if args.json:
-        # A hit also says whether the term is due for review and who last verified it in Slack.
-        print(json.dumps({**result.as_dict(), **(review.as_dict() if review else {})}, indent=2, ensure_ascii=False))
-    elif result.term:
-        framing = Framing(args.framing) if args.framing else None
+    card = None
+    if result.term:
         card = build_card(
             glossary,
             result.term,
-            framing=framing,
+            framing=Framing(args.framing) if args.framing else None,
+            role=read_roles(settings.roles_file)[0].get(args.role or ""),
             expanded=args.more,
             attribution=attribution_line(settings.glossary_name, settings.license),
             docs_url=settings.glossary_url,
             review=review,
             today=governance.today(),
+            reading=Reading(args.channel or "", args.sense or "", args.lang or "", result.usage),
         )
+    if args.json:
+        # A hit also says whether the term is due for review, who last verified it, and the sense shown.
+        extra = {**(review.as_dict() if review else {}), **(reading_dict(card) if card else {})}
+        print(json.dumps({**result.as_dict(), **extra}, indent=2, ensure_ascii=False))
+    elif card:
         print(card_text(card))
     else:
         print(result_text(result))
@@ -188,6 +227,26 @@ def cmd_serve(args, settings: Settings) -> int:
     return serve(settings)
 
 
+def _add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate the glossary files and list every problem",
+        description="Validate every term file, the owners file and the terminology sidecar; one line per problem.",
+        epilog=SIDECAR_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", nargs="?", help="folder of term files (default: the glossary folder)")
+    p.add_argument(
+        "--terminology",
+        metavar="FILE",
+        help="the sidecar of senses, usage and languages (default: $TERMINOLOGY_FILE, or terminology.yml "
+        "beside the term folder)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--glossary", metavar="DIR", help="folder of term files (default: $GLOSSARY_DIR or data/terms)")
@@ -196,15 +255,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("check", parents=[common], help="validate the glossary files and list every problem")
-    p.add_argument("dir", nargs="?", help="folder of term files (default: the glossary folder)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=cmd_check)
+    _add_check(sub, common)
 
     p = sub.add_parser("define", parents=[common], help="show a term's card")
     p.add_argument("term", nargs="+", help="a term name, alias or close spelling")
     p.add_argument("--framing", choices=[f.value for f in Framing], help="show only this framing")
     p.add_argument("--more", action="store_true", help="include the long definition, examples and governance")
+    p.add_argument("--channel", help="a Slack channel ID: its domains (terminology.yml) pick the sense shown first")
+    p.add_argument("--role", help="a role key (engineering, product…): picks the sense when no channel does")
+    p.add_argument("--sense", help="show this sense (its key in terminology.yml)")
+    p.add_argument("--lang", help="a BCP 47 tag (fr, de): the card in that language when the glossary has it")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_define)
 
@@ -238,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     state_commands.add_parser(sub, common)
     review_commands.add_parser(sub, common)
     pull_commands.add_parser(sub, common)
+    exchange_commands.add_parser(sub, common)
     return parser
 
 

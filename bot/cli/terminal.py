@@ -17,9 +17,23 @@ def _wrap(text: str, indent: str = "") -> str:
     return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
 
 
+def _terminology_lines(card: Card) -> list[str]:
+    """The usage note, the sense shown and why, the other senses and languages: what a click offers in Slack."""
+    lines = [_wrap(card.usage.sentence), ""] if card.usage else []
+    if card.sense:
+        lines.append(_wrap(f"Sense: {card.sense.sense.name} (shown first because {card.sense.reason})"))
+        lines.append(_wrap("Other senses: " + ", ".join(s.name for s in card.sense.others)))
+    if card.languages:
+        lines.append(
+            f"Language: {card.language} (also in {', '.join(x for x in card.languages if x != card.language)})"
+        )
+    return [*lines, ""] if len(lines) > 2 or (lines and lines[-1]) else lines
+
+
 def card_text(card: Card) -> str:
     t = card.term
     lines = [
+        *_terminology_lines(card),
         t.term,
         f"{t.part_of_speech.replace('_', ' ')} · {', '.join(t.categories)}",
         f"{card.status_mark} {card.status_label}" + (f" (last reviewed {t.last_reviewed})" if t.last_reviewed else ""),

@@ -21,6 +21,7 @@ from .lookup import Glossary
 from .model import Severity, Term
 from .parse import DEFAULT_MAX_FILE_BYTES
 from .readback import read_terms
+from .sidecar import load_terminology
 from .snapshot import indexed
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,39 @@ SAFETY_NET_INTERVALS = 10  # with the kernel watching, a full check every 10 int
 
 
 def open_glossary(
-    glossary_dir: Path, db_path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    glossary_dir: Path,
+    db_path: Path,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    terminology_file: Path | None = None,
 ) -> tuple[Glossary, BuildReport]:
     """The glossary of these files, built here if need be (plain mode: the command line, tests), its index saved."""
-    return _open(glossary_dir, db_path, max_file_bytes, Builder.here(), _stats_of(glossary_dir), save_later=False)
+    glossary, report = _open(
+        glossary_dir, db_path, max_file_bytes, Builder.here(), _stats_of(glossary_dir), save_later=False
+    )
+    attach_terminology(glossary, terminology_file or beside(glossary_dir))
+    return glossary, report
+
+
+def beside(glossary_dir: Path) -> Path:
+    """Where a glossary keeps its terminology sidecar unless told otherwise: beside its term folder."""
+    return glossary_dir.parent / "terminology.yml"
+
+
+def attach_terminology(glossary: Glossary, path: Path | None) -> None:
+    """The sidecar read for this glossary's terms (its problems logged), swapped in with one attribute write."""
+    terminology = load_terminology(path, glossary.terms)
+    for problem in terminology.problems:
+        (log.warning if problem.severity == Severity.ERROR else log.info)("terminology: %s", problem)
+    glossary.terminology = terminology
+
+
+def _file_stat(path: Path | None) -> tuple[int, int] | None:
+    try:
+        s = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (s.st_size, s.st_mtime_ns) if s is not None else None
 
 
 def _open(
@@ -72,8 +102,11 @@ class LiveGlossary:
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         *,
         builder: Builder | None = None,
+        terminology_file: Path | None = None,
     ):
         self.glossary_dir = glossary_dir
+        self.terminology_file = terminology_file or beside(glossary_dir)
+        self._terminology_stat = _file_stat(self.terminology_file)
         self.db_path = db_path
         self.max_file_bytes = max_file_bytes
         self.builder = builder or Builder()
@@ -84,6 +117,7 @@ class LiveGlossary:
         self.current, self.report = _open(
             glossary_dir, db_path, max_file_bytes, self.builder, self._stats, save_later=True
         )
+        attach_terminology(self.current, self.terminology_file)
         self._log_report(self.report)
 
     def on_change(self, listener: OnChange) -> None:
@@ -99,6 +133,10 @@ class LiveGlossary:
         """
         with self._lock:
             stats = _stats_of(self.glossary_dir)
+            sidecar = _file_stat(self.terminology_file)
+            if sidecar != self._terminology_stat:  # only the sidecar changed: the same terms, read anew
+                self._terminology_stat = sidecar
+                attach_terminology(self.current, self.terminology_file)
             if stats == self._stats:
                 return False
             old = self.current
@@ -107,6 +145,7 @@ class LiveGlossary:
                 self._stats = stats  # touched, not changed
                 return False
             new = _loaded(report, self.db_path, save_later=False)
+            attach_terminology(new, self.terminology_file)
             self.current, self.report, self._stats = new, report, stats
             self._log_report(self.report)
         for listener in self._listeners:
@@ -146,8 +185,11 @@ class LiveGlossary:
         import watchfiles  # here: only a serving bot watches, and a CLI command need not load it
 
         safety_net_ms = max(1, int(interval * SAFETY_NET_INTERVALS * 1000))
+        # The sidecar beside the folder too, when there is one (one created later is seen by the safety net).
+        sidecar = [self.terminology_file] if self.terminology_file.is_file() else []
         for _changes in watchfiles.watch(
             self.glossary_dir,
+            *sidecar,
             watch_filter=_term_file_changed,
             stop_event=stop,
             # How often the watcher wakes to look at `stop` while nothing changes: watchfiles' default 50 ms

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
 from .results import LookupResult as LookupResult
 from .results import Match as Match
 from .scan import Found, Scanner
+from .terminology import EMPTY, Terminology
 from .variants import looks_like_acronym
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ class Glossary:
         self.db_path = db_path
         self._local = threading.local()
         self._found: dict[str, LookupResult] = {}  # query -> find()'s answer (a dict: see Ranker._setup)
+        # Senses, usage and languages (sidecar.py): attached after the build by whoever opens the glossary.
+        self.terminology: Terminology = EMPTY
         if state is not None:
             self.names = NameIndex.from_state(state["names"])
             self.ranker = Ranker.from_state(terms, self.names, state["ranker"])
@@ -125,6 +129,9 @@ class Glossary:
         Answers are kept per glossary version (a reload makes a new Glossary, so nothing kept goes stale):
         people ask for the same few terms all day, and a typo's answer at 10,000 terms costs a millisecond of
         the GIL that every other request then waits for."""
+        labelled = self.by_label(query)
+        if labelled is not None:
+            return labelled
         if len(query) > MAX_QUERY:  # no name is this long; and keeping answers to pastes would cost memory
             return self._find(query)
         kept = self._found.get(query)
@@ -134,6 +141,23 @@ class Glossary:
                 self._found.clear()  # a bound on memory; the common questions are back within seconds
             self._found[query] = kept
         return kept
+
+    def by_label(self, query: str) -> LookupResult | None:
+        """A label the sidecar lists (in any language, of any usage), when no other term has it as a name.
+
+        A deprecated or forbidden label answers with the term to say instead, and a note that says why."""
+        if not self.terminology.layers:
+            return None
+        hit = self.terminology.label(query[:MAX_QUERY])
+        term = self.terms.get(hit.slug) if hit else None
+        if hit is None or term is None:
+            return None
+        _how, slugs, _key = self.names.resolve(query[:MAX_QUERY])
+        if slugs and slugs != [term.slug]:
+            return None  # another term's own name or alias: the term files win
+        note = self.terminology.usage_note(query, term.term)
+        how = MatchHow.NAME if normalise(hit.label.text) == normalise(term.term) else MatchHow.ALIAS
+        return LookupResult(LookupStatus.HIT, query, (Match(term, 100.0, hit.label.text),), how, usage=note)
 
     def forget_answers(self) -> None:
         """Drop the answers kept by find(): for a benchmark that times the lookup itself."""
@@ -170,6 +194,9 @@ class Glossary:
         not only its subject, is what the meaning lane reads."""
         text = question[:MAX_QUESTION]
         key = normalise(text)
+        labelled = self.by_label(text) or self.by_label(strip_frame(key))
+        if labelled is not None:
+            return replace(labelled, query=question)
         as_name = self._by_name(text) if len(text) <= MAX_QUERY else None
         if as_name and as_name.status == LookupStatus.HIT:  # a name is not read as a question: "statement of work"
             return LookupResult(as_name.status, question, as_name.matches, as_name.how)  # …nor as a comparison

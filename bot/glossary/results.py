@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import LookupStatus, MatchHow, Term
+from .terminology import UsageNote
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class LookupResult:
     how: MatchHow = MatchHow.NONE
     # A miss's nearest terms in meaning, shown as "closest in the glossary", never as an answer.
     closest: tuple[Match, ...] = ()
+    # The label asked for is deprecated or forbidden: the hit is the term to say instead (terminology.py).
+    usage: UsageNote | None = None
 
     @property
     def term(self) -> Term | None:
@@ -54,6 +57,7 @@ class LookupResult:
             "how": self.how,
             "terms": [_match_dict(m) for m in self.matches],
             "closest": [_match_dict(m) for m in self.closest],
+            **({"usage": self.usage.as_dict(), "say_instead": self.usage.sentence} if self.usage else {}),
         }
 
 

@@ -40,6 +40,22 @@ class RoleTakeaway(TypedDict):
     takeaway: str
 
 
+class SenseShown(TypedDict):
+    sense: str  # the sense's key in the terminology sidecar; "main" is the term file's own
+    name: str
+    why: Literal["channel", "role", "order", "asked"]
+    reason: str  # in words: "your role is data science"
+    others: list[str]  # the other senses' keys
+
+
+class SayInstead(TypedDict):
+    label: str  # the word used, which the glossary discourages
+    usage: Literal["deprecated", "forbidden"]
+    use_instead: str  # the slug of the term to say instead
+    why: str
+    sentence: str  # "We say “evaluation”, not “model testing”: …"
+
+
 class TermEntry(TypedDict):
     slug: str
     term: str
@@ -59,6 +75,7 @@ class TermEntry(TypedDict):
     verified_on: str | None
     role: NotRequired[RoleTakeaway]
     docs_url: NotRequired[str]
+    sense: NotRequired[SenseShown]  # a term with several senses: the one shown, and why
 
 
 class DefineResult(TypedDict):
@@ -70,6 +87,7 @@ class DefineResult(TypedDict):
     definition: NotRequired[TermEntry]  # the term itself, for a hit
     compared: NotRequired[list[TermEntry]]  # both terms, for a comparison ("RAG vs fine-tuning")
     framing: NotRequired[Literal["exec", "engineer"]]  # the framing applied: asked for, in the words, or saved
+    say_instead: NotRequired[SayInstead]  # the name asked for is a deprecated or forbidden label
 
 
 class SearchResult(TypedDict):
@@ -93,6 +111,7 @@ class FoundTerm(TypedDict):
 
 class ExplainResult(TypedDict):
     found: list[FoundTerm]
+    say_instead: NotRequired[list[SayInstead]]  # deprecated or forbidden labels the text uses
     framing: NotRequired[Literal["exec", "engineer"]]  # the framing applied: asked for, or the person's saved one
 
 

@@ -12,7 +12,9 @@ from ..answers.ask import Asked, answer_question
 from ..glossary.lookup import LookupResult
 from ..glossary.lookup import Match as LookupMatch
 from ..glossary.model import Framing, LookupStatus, RelationKind, Role, Term
-from ..runtime import Runtime
+from ..glossary.senses import as_read, choose_sense
+from ..glossary.terminology import UsageNote
+from ..runtime import Runtime, discouraged_labels
 from ..term_requests.rules import RequestForm, validate
 from .shapes import (
     DefineResult,
@@ -22,6 +24,7 @@ from .shapes import (
     Related,
     RelatedResult,
     RequestResult,
+    SayInstead,
     SearchResult,
     TermEntry,
 )
@@ -75,14 +78,17 @@ def entry(runtime: Runtime, term: Term, framing: Framing | None = None, role: st
     """One term as an agent reads it: both framings unless one is asked for, a role's takeaway if a role is."""
     framings = (framing,) if framing else (Framing.EXEC, Framing.ENGINEER)
     review = runtime.governance.state(term)
+    # A term with several senses: the role's sense, else the first (no channel here), and why (senses.py).
+    choice = choose_sense(term, runtime.glossary.terminology, role=role or "")
+    shown = as_read(term, runtime.glossary.terminology, sense=choice.sense if choice else None)
     result: TermEntry = {
         "slug": term.slug,
         "term": term.term,
         "status": term.status.value,
         "last_reviewed": term.last_reviewed,
-        "short_def": term.short_def,
+        "short_def": shown.short_def,
         "long_def": term.long_def,
-        "framings": {f.value: term.framing(f) for f in framings},
+        "framings": {f.value: shown.framing(f) for f in framings if shown.framing(f)},
         "aliases": list(term.aliases),
         "categories": list(term.categories),
         "related": [r for kind in RelationKind for r in _related(runtime, term, kind)],
@@ -98,7 +104,19 @@ def entry(runtime: Runtime, term: Term, framing: Framing | None = None, role: st
         result["role"] = {"key": known.key, "name": known.name, "takeaway": known.takeaway}
     if runtime.settings.glossary_url:
         result["docs_url"] = docs_url(runtime.settings.glossary_url, term.slug)
+    if choice is not None:
+        result["sense"] = choice.as_dict()  # type: ignore[typeddict-item]  # SenseChoice.as_dict's keys are these
     return result
+
+
+def say_instead(note: UsageNote) -> SayInstead:
+    return {
+        "label": note.label,
+        "usage": note.usage.value,  # type: ignore[typeddict-item]  # only discouraged labels make a note
+        "use_instead": note.slug,
+        "why": note.why,
+        "sentence": note.sentence,
+    }
 
 
 def _role(runtime: Runtime, role: str | None) -> Role | None:
@@ -155,6 +173,8 @@ def define(
         answer["compared"] = [entry(runtime, t, framing_used, role_used) for t in result.compared]
     if framing_used is not None:
         answer["framing"] = framing_used.value
+    if result.usage is not None:
+        answer["say_instead"] = say_instead(result.usage)
     return answer
 
 
@@ -178,6 +198,9 @@ def explain_text(runtime: Runtime, text: str, framing: str | None = None, person
         for f in runtime.glossary.scan(text)
     ]
     result: ExplainResult = {"found": found}
+    avoid = discouraged_labels(runtime.glossary, text)
+    if avoid:
+        result["say_instead"] = [say_instead(n) for n in avoid]
     if chosen is not None:
         result["framing"] = chosen.value
     return result

@@ -30,7 +30,8 @@ from .home import handlers as home_handlers
 from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
-from .outbox.delivery import Delivery, delivery_client
+from .outbox.client import delivery_client
+from .outbox.delivery import Delivery
 from .requests import filing, hints, triage
 from .requests import letters as request_letters
 from .requests import pulls as request_pulls
@@ -70,7 +71,7 @@ def make_client(settings: Settings) -> WebClient:
 
     Listeners make only calls that cannot wait for the outbox (views.open, a user group's members): a short
     timeout and no waiting out a rate limit, so a slow Slack never holds a listener thread for long. Everything
-    else goes through the outbox, whose worker has its own client (delivery.delivery_client)."""
+    else goes through the outbox, whose worker has its own client (client.delivery_client)."""
     return WebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url or WebClient.BASE_URL,

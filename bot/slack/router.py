@@ -23,8 +23,9 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from ..answers.ask import Ask, Asked, read
+from ..answers.cards import Reading
 from ..answers.lookup_stats import stats_days
-from ..runtime import Runtime
+from ..runtime import Locale, Runtime
 from .browse.replies import browse_reply
 from .cards.answers import answer_message
 from .cards.results import help_message, search_message, small_talk_message
@@ -66,6 +67,8 @@ class Asking:
     surface: str = "slash"  # "slash", "mention" or "dm": recorded beside a lookup, never who asked
     text: str = ""  # the words as typed (a mention without its mentions): a question is answered from them
     reviewers: Container[str] = ()  # asked only by an answer that depends on it (a user-group lookup)
+    reading: Reading = Reading()  # the channel asked in: its domains pick the sense a card shows first
+    locale: Locale | None = None  # the asker's Slack language, asked only when a card could use it
 
 
 def _define(a: Asking) -> dict:
@@ -73,10 +76,10 @@ def _define(a: Asking) -> dict:
     or a DM is read as a question (Runtime.ask, the function behind `python -m bot ask`, so Slack and the command
     line give the same answer) and answered where it was asked."""
     if a.surface == "slash":
-        answer = a.runtime.define(a.user, a.ask)
+        answer = a.runtime.define(a.user, a.ask, a.reading, a.locale)
         a.runtime.record_lookup(a.surface, answer.result.query, answer.result)
         return answer_message(answer, public=False, asked=a.ask.text, framing=a.ask.framing)
-    answer = a.runtime.ask(a.user, a.text)
+    answer = a.runtime.ask(a.user, a.text, a.reading)  # public: in the glossary's language, one click to switch
     a.runtime.record_lookup(a.surface, answer.asked, answer.result)  # recorded once, as the words asked about
     return answer_message(answer, public=True)
 
@@ -173,7 +176,15 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, r
         outbox = deps.runtime.outbox
         open_modal(client, command["trigger_id"], modal, respond=respond, user=user, outbox=outbox)
         return
-    asking = Asking(deps.runtime, user, ask, text=text, reviewers=deps.reviewers)
+    asking = Asking(
+        deps.runtime,
+        user,
+        ask,
+        text=text,
+        reviewers=deps.reviewers,
+        reading=Reading(channel=command.get("channel_id") or ""),
+        locale=lambda: deps.locales.of(client, user),
+    )
     ack(response_type="ephemeral", **answer(asking))
 
 
@@ -196,7 +207,8 @@ def question_text(text: str, bot_user_id: str | None) -> str:
 def _asked(deps: Deps, event: dict[str, Any], context: BoltContext, surface: str) -> Asking:
     text = question_text(event.get("text") or "", context.bot_user_id)
     ask = read(text, deps.runtime.glossary)
-    return Asking(deps.runtime, event.get("user", ""), ask, surface, text, deps.reviewers)
+    reading = Reading(channel=event.get("channel") or "")
+    return Asking(deps.runtime, event.get("user", ""), ask, surface, text, deps.reviewers, reading)
 
 
 def on_mention(event: dict[str, Any], context: BoltContext) -> None:

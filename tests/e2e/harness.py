@@ -78,6 +78,8 @@ class FakeSlack:
             self.limits[method] = per_second
         return self
 
+    locales: dict[str, str] = field(default_factory=dict)  # user -> Slack locale, for users.info's include_locale
+
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
         with self._lock:
@@ -107,7 +109,14 @@ class FakeSlack:
                     body = json.loads(raw or "{}")
                 else:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                call = Call(self.path, body, dict(self.headers))
+                self._reply(self.path, body)
+
+            def do_GET(self):  # slack_sdk reads some methods (users.info) with GET and a query string
+                path, _, query = self.path.partition("?")
+                self._reply(path, {k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
+
+            def _reply(self, path, body):
+                call = Call(path, body, dict(self.headers))
                 with fake._lock:
                     fake.calls.append(call)
                     call.outcome = fake._fault(call)
@@ -227,9 +236,13 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(call.body.get("users", "X")).replace(",", "")[:10]}}
         if method == "users.info":
             user = str(call.body.get("user"))
-            if user not in self.names:
+            asked = str(call.body.get("include_locale")).lower() in ("1", "true")
+            if user not in self.names and user not in self.locales:
                 return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": {"id": user, "profile": {"display_name": self.names[user]}}}
+            found: dict = {"id": user, **({"locale": self.locales[user]} if asked and user in self.locales else {})}
+            if user in self.names:
+                found["profile"] = {"display_name": self.names[user]}
+            return {"ok": True, "user": found}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(call.body.get("usergroup"), [])}
         if method in ("views.open", "views.update", "views.push", "views.publish"):

@@ -17,7 +17,8 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.answers.ask import parse_command
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.slack.outbox.delivery import DEADLINE, Delivery, delivery_client
+from bot.slack.outbox.client import delivery_client
+from bot.slack.outbox.delivery import DEADLINE, Delivery
 from bot.slack.outbox.letters import metadata as letter_metadata
 from bot.slack.outbox.pacing import RETRY_AFTER_CAP, Pacer
 from bot.slack.requests import letters as request_letters

@@ -47,7 +47,7 @@ def _explained(runtime: Runtime, client: WebClient, user: str, viewing: Viewing 
     if read.refusal:
         return notice(read.refusal)
     explained = runtime.explain(user, read.text, surface="explain")  # scanned: not counted as lookups
-    message = explain_message(explained.found, explained.framing)
+    message = explain_message(explained.found, explained.framing, explained.discouraged)
     where = f"<#{viewing.channel}>" + (" (this thread)" if viewing.thread_ts else "")
     # Said in the heading, not in a block of its own: the explain message may already hold Slack's 50 blocks.
     note = f"\n_Read just now from {where}: the last {MAX_MESSAGES} messages at most. Nothing was kept._"

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
+from ...answers.cards import Reading
 from ...runtime import Runtime
 from ..kit import ids
 from ..kit.card_state import CardState
@@ -25,11 +26,14 @@ def show(body: dict[str, Any], respond: Respond, message: dict[str, Any]) -> Non
 
 
 def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: CardState | None) -> None:
-    card = (
-        runtime.open_term(body["user"]["id"], state.slug, framing=state.framing, expanded=state.expanded)
-        if state
-        else None
-    )
+    """The card as the button describes it; a button names the sense and language it shows when they were
+    picked by a click, else the channel and the person's role decide, as on the card it came from."""
+    card = None
+    if state:
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id") or ""
+        reading = Reading(channel, state.sense, state.language)
+        card = runtime.open_term(user, state.slug, framing=state.framing, expanded=state.expanded, reading=reading)
     show(body, respond, card_message(card, public=False) if card else notice(TERM_GONE))
 
 
@@ -57,5 +61,7 @@ LISTENERS: list[Listener] = [
     ("action", ids.OPEN_TERM_PATTERN, open_term),
     ("action", ids.SWITCH_FRAMING, open_term),
     ("action", ids.MORE, open_term),
+    ("action", ids.SWITCH_SENSE_PATTERN, open_term),
+    ("action", ids.SWITCH_LANGUAGE_PATTERN, open_term),
     ("action", ids.SAVE_FRAMING_PATTERN, save_framing),
 ]

@@ -24,13 +24,15 @@ from ..kit.blocks import (
 )
 from ..kit.card_state import CardState
 from .helpful import feedback_block
+from .terminology import terminology_blocks
 
 MAX_RELATED_BUTTONS = 20
 
 
 def card_state(card: Card) -> CardState:
     """What a button on this card needs to redraw it: term, framing shown, expanded or not."""
-    return CardState(card.term.slug, card.single_framing, card.expanded)
+    sense = card.sense.sense.key if card.sense and card.sense.why == "asked" else ""
+    return CardState(card.term.slug, card.single_framing, card.expanded, sense, card.language if card.languages else "")
 
 
 def card_message(card: Card, *, public: bool = False, shared_by: str | None = None) -> dict:
@@ -47,6 +49,7 @@ def card_blocks(card: Card, *, public: bool = False, shared_by: str | None = Non
         {"type": "header", "text": plain(t.term, HEADER_MAX)},
         context(_facts(card)),
     ]
+    blocks += terminology_blocks(card, card_state(card))
     if t.status == "deprecated":
         blocks.append(section("⚠️ *Deprecated.* This term is kept for reference; do not use it in new work."))
     elif t.status == "draft":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...glossary.model import Framing
 from ...glossary.names import normalise
 from ...glossary.scan import Found
+from ...glossary.terminology import Usage, UsageNote
 from ..kit import ids
 from ..kit.blocks import CONTEXT_MAX, actions, button, context, safe, section, truncate
 from ..kit.card_state import CardState
@@ -12,11 +13,19 @@ from .results import request_button
 
 MAX_BLOCKS = 50  # Slack's limit for a message
 MAX_TERMS = MAX_BLOCKS - 2  # the heading, and the "…and N more" line
+MAX_FLAGS = 10  # labels flagged in one note; a message with more is not a message anyone will rewrite
 NONE_FOUND = "I found no glossary terms in that message."
 
 
-def explain_message(found: list[Found], framing: Framing | None) -> dict:
-    """Terms in order of first appearance; past MAX_TERMS the rest are named in one line, not dropped silently."""
+def explain_message(found: list[Found], framing: Framing | None, discouraged: tuple[UsageNote, ...] = ()) -> dict:
+    """Terms in order of first appearance; past MAX_TERMS the rest are named in one line, not dropped silently.
+
+    Labels the glossary discourages come first, as a note to the asker (the reply is only ever theirs)."""
+    if discouraged:
+        message = explain_message(found, framing)
+        notes = "\n".join(f"• {_flag(n)}" for n in discouraged[:MAX_FLAGS])
+        flagged = section(truncate("*Words we avoid in that message*\n" + notes, 3000))
+        return {**message, "blocks": [flagged, *message["blocks"]][:MAX_BLOCKS]}
     if not found:
         return {
             "text": NONE_FOUND,
@@ -38,6 +47,11 @@ def explain_message(found: list[Found], framing: Framing | None) -> dict:
         blocks.append(context(truncate(f"…and {len(rest)} more: {names}", CONTEXT_MAX)))
     names = ", ".join(f.term.term for f in found)
     return {"text": truncate(f"Glossary terms in that message: {names}", 2000), "blocks": blocks}
+
+
+def _flag(note: UsageNote) -> str:
+    mark = "🚫" if note.usage is Usage.FORBIDDEN else "⚠️"
+    return f"{mark} {safe(note.sentence, 400)}"
 
 
 def _term(found: Found, framing: Framing | None, index: int) -> dict:

@@ -22,7 +22,7 @@ def explain(ack: Ack, shortcut: dict, respond: Respond, client: WebClient, conte
     user = shortcut["user"]["id"]
     message = shortcut.get("message") or {}
     explained = deps_of(context).runtime.explain(user, message.get("text") or "")
-    reply = explain_message(explained.found, explained.framing)
+    reply = explain_message(explained.found, explained.framing, explained.discouraged)
     thread = message.get("thread_ts")
     channel = (shortcut.get("channel") or {}).get("id")
     if (thread or not shortcut.get("response_url")) and channel:

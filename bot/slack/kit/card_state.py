@@ -10,15 +10,21 @@ from .blocks import encode_value, read_value
 
 @dataclass(frozen=True)
 class CardState:
-    """The term, the one framing shown (None: both), and whether More is open."""
+    """The term, the one framing shown (None: both), whether More is open, and the sense and language shown
+    ("" when the channel, the role and the person's locale decide)."""
 
     slug: str
     framing: Framing | None = None
     expanded: bool = False
+    sense: str = ""
+    language: str = ""
 
     def encode(self) -> str:
         # One-letter keys: buttons already posted in Slack carry them, and a value holds at most 2,000 characters.
-        return encode_value({"s": self.slug, "f": self.framing.value if self.framing else "", "x": int(self.expanded)})
+        value = {"s": self.slug, "f": self.framing.value if self.framing else "", "x": int(self.expanded)}
+        # Written only when set, so a card without senses or languages carries the values it always did.
+        value.update({k: v for k, v in (("n", self.sense), ("l", self.language)) if v})
+        return encode_value(value)
 
     @classmethod
     def decode(cls, value: str | None) -> CardState | None:
@@ -27,4 +33,11 @@ class CardState:
         slug = data.get("s")
         if not isinstance(slug, str) or not slug:
             return None
-        return cls(slug, Framing.parse(data.get("f")), bool(data.get("x")))
+        sense, language = data.get("n"), data.get("l")
+        return cls(
+            slug,
+            Framing.parse(data.get("f")),
+            bool(data.get("x")),
+            sense[:40] if isinstance(sense, str) else "",
+            language[:35] if isinstance(language, str) else "",
+        )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...runtime import Runtime
+from .locale import Locales
 from .reviewers import Reviewers
 
 
@@ -15,6 +16,7 @@ from .reviewers import Reviewers
 class Deps:
     runtime: Runtime
     reviewers: Reviewers
+    locales: Locales = field(default_factory=Locales)  # each person's Slack language, for cards
 
 
 def deps_of(context: Mapping[str, Any]) -> Deps:

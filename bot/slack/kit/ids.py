@@ -27,7 +27,21 @@ EVENTS = (
     "function_executed",  # a Workflow Builder step of ours runs; Bolt routes it by callback_id (app.function)
 )
 
-ACTIONS: tuple = (OPEN_TERM_PATTERN, SWITCH_FRAMING, SAVE_FRAMING_PATTERN, SHARE, MORE)
+# A card's other senses and other languages (the terminology sidecar): numbered, several share a block.
+SWITCH_SENSE = "switch_sense"
+SWITCH_SENSE_PATTERN = re.compile(r"^switch_sense(:\d+)?$")
+SWITCH_LANGUAGE = "switch_language"
+SWITCH_LANGUAGE_PATTERN = re.compile(r"^switch_language(:\d+)?$")
+
+ACTIONS: tuple = (
+    OPEN_TERM_PATTERN,
+    SWITCH_FRAMING,
+    SAVE_FRAMING_PATTERN,
+    SHARE,
+    MORE,
+    SWITCH_SENSE_PATTERN,
+    SWITCH_LANGUAGE_PATTERN,
+)
 
 
 def open_term_id(index: int) -> str:

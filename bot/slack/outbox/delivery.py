@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import logging
 import os
 import random
@@ -37,12 +36,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient, WebhookResponse
 
-from ...config import Settings
 from ...runtime import Runtime
 from ...state.outbox import REQUEUED, Holder, Letter, LetterKind, is_slack_user
 from . import letters
+from .client import call_timeout, post_classic_card
 from .letters import Drawing
 from .pacing import Pacer, retry_after
 
@@ -75,19 +73,6 @@ class Later(Exception):  # noqa: N818 - a decision, not a failure
 
 class OutOfTime(Exception):  # noqa: N818 - a decision, not a failure
     """The lease is nearly over: another worker may claim the letter now, so this one must not call Slack."""
-
-
-def call_timeout(settings: Settings) -> int:
-    return max(1, int(min(10.0, settings.outbox_lease_seconds / 4)))  # a try always ends inside its lease
-
-
-def delivery_client(settings: Settings) -> WebClient:
-    return WebClient(
-        token=settings.slack_bot_token or None,
-        base_url=settings.slack_api_url or WebClient.BASE_URL,
-        timeout=call_timeout(settings),
-        retry_handlers=[],
-    )
 
 
 class Delivery:
@@ -254,19 +239,12 @@ class Delivery:
     def _fall_back(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
         """A shared Work Object Slack refused (Work Objects off in the workspace, the entity invalid, the bot not
         in the channel): the classic card instead, through the response_url of the click that shared it."""
-        fallback = letter.payload["fallback"]
         log.info("outbox letter %d refused by Slack (%s); posting its classic card instead", letter.id, error)
-        hook = WebhookClient(fallback["response_url"], timeout=call_timeout(self.runtime.settings))
-        try:
-            answer = hook.send_dict(fallback["message"])
-        except OSError as exc:  # a response_url lives 30 minutes: no retrying it for long
-            answer = None
-            error = f"{error}; the classic card failed too: {exc}"
-        if answer is not None and _accepted(answer):
+        problem = post_classic_card(letter.payload["fallback"], call_timeout(self.runtime.settings))
+        if problem is None:
             self.outbox.sent(letter.id, worker)
             return
-        if answer is not None:
-            error = f"{error}; the classic card failed too: HTTP {answer.status_code} {answer.body[:200]}"
+        error = f"{error}; the classic card failed too: {problem}"
         log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
         self._dead(letter, worker, error, unsure=unsure)
 
@@ -409,17 +387,6 @@ class Delivery:
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])
         return None
-
-
-def _accepted(answer: WebhookResponse) -> bool:
-    """A response_url answers 200 with "ok" or {"ok": true}; anything else (an expired URL, `ok: false`) is a no."""
-    if answer.status_code != 200:
-        return False
-    try:
-        body = json.loads(answer.body)
-    except ValueError:
-        return True  # plain "ok"
-    return not isinstance(body, dict) or body.get("ok", True) is not False
 
 
 def deliver_pending(runtime: Runtime, client: WebClient, drawing: Drawing, *, limit: int = 1000) -> int:

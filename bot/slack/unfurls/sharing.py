@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from ...answers.cards import Card
+from ...answers.cards import Card, Reading
 from ...runtime import Runtime
 from ..cards.buttons import show
 from ..cards.card import card_message
@@ -44,7 +44,9 @@ def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respo
     runtime = deps_of(context).runtime
     state = CardState.decode(action.get("value"))
     user = body["user"]["id"]
-    card = runtime.open_term(user, state.slug, framing=state.framing) if state else None
+    # Shared as the person sees it: the sense and language their card shows, in this channel.
+    reading = Reading((body.get("channel") or {}).get("id") or "", state.sense, state.language) if state else None
+    card = runtime.open_term(user, state.slug, framing=state.framing, reading=reading) if state else None
     if card is None:
         show(body, respond, notice(TERM_GONE))
         return
