@@ -40,7 +40,9 @@ def closest_miss(glossary, query: str = "model registry") -> LookupResult:
 
 
 def test_a_miss_names_the_missing_words_then_the_closest_terms_marked_then_request(bundled_glossary):
-    message = lookup_message(closest_miss(bundled_glossary, "hey what does model registry mean"), asked="model registry")
+    message = lookup_message(
+        closest_miss(bundled_glossary, "hey what does model registry mean"), asked="model registry"
+    )
     assert_valid_message(message)
     texts = mrkdwn_texts(message["blocks"])
     assert texts[0] == "No term matches *model registry* in the glossary yet."
@@ -135,7 +137,9 @@ def test_the_term_preview_is_a_read_only_view(bundled_glossary):
 
 
 def test_triage_shows_likely_duplicates_escaped(bundled_glossary):
-    similar = Similar((bundled_glossary.get("hallucination"),), (open_request(7, "model registry"), open_request(8, EVIL)))
+    similar = Similar(
+        (bundled_glossary.get("hallucination"),), (open_request(7, "model registry"), open_request(8, EVIL))
+    )
     message = triage_message(open_request(9, "AI coding vibes"), similar=similar)
     assert_valid_message(message)
     assert_no_injection(message["blocks"], allowed_mentions=("<@UASKER01>",))
