@@ -19,7 +19,7 @@ from paths import ROOT
 from test_serve import free_port, run_until_healthy, server_env, stop
 
 from bot.http import gunicorn_conf
-from bot.http.connections import RateLimitedLog
+from bot.logs import RateLimitedLog
 
 CAP = 12
 WAIT = 60.0  # generous: the server closes silent sockets after 5 s; a loaded machine may take longer

@@ -12,36 +12,18 @@ descriptor of a 1,024 limit (then the log grew by megabytes a second of "Too man
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers import gasgi
 
+from ..logs import RateLimitedLog
+
 log = logging.getLogger(__name__)
-LOG_EVERY = 10.0  # seconds between two "refused" lines, however many connections were refused
 REFUSAL = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n"
     b"Retry-After: 1\r\nConnection: close\r\n\r\nToo many connections"
 )
-
-
-class RateLimitedLog:
-    """One warning per `every` seconds at most; the lines skipped in between are counted into the next one."""
-
-    def __init__(self, logger: logging.Logger, every: float = LOG_EVERY, clock: Any = time.monotonic) -> None:
-        self.logger, self.every, self.clock = logger, every, clock
-        self.last = float("-inf")
-        self.pending = 0
-
-    def warn(self, message: str, *args: object) -> bool:
-        self.pending += 1
-        now = self.clock()
-        if now - self.last < self.every:
-            return False
-        self.logger.warning(message + " (%d since the last such line)", *args, self.pending)
-        self.last, self.pending = now, 0
-        return True
 
 
 refusals = RateLimitedLog(log)

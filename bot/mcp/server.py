@@ -331,6 +331,8 @@ def http_app(server: GlossaryServer, runtime: Runtime, host: str) -> Any:
 def _serve_http(server: GlossaryServer, runtime: Runtime, host: str) -> int:
     import uvicorn
 
+    from .connections import server_config
+
     settings = runtime.settings
     app = http_app(server, runtime, host)
     if sign_in_wanted(settings):
@@ -338,5 +340,5 @@ def _serve_http(server: GlossaryServer, runtime: Runtime, host: str) -> int:
     else:
         auth = "bearer token required" if settings.mcp_token else "loopback only, no token"
     log.info("serving MCP over HTTP at http://%s:%d/mcp (%s)", host, settings.mcp_port, auth)
-    uvicorn.run(app, host=host, port=settings.mcp_port, log_level="warning")
+    uvicorn.Server(server_config(app, host, settings.mcp_port)).run()
     return 0
