@@ -13,7 +13,7 @@ from ..glossary.lookup import LookupResult
 from ..glossary.lookup import Match as LookupMatch
 from ..glossary.model import Framing, LookupStatus, RelationKind, Role, Term
 from ..runtime import Runtime
-from ..term_requests.rules import RequestForm, validate
+from ..term_requests.rules import PersonRefused, RequestForm, validate
 from .shapes import (
     DefineResult,
     ExplainResult,
@@ -220,7 +220,10 @@ def request_term(
         return {"status": "refused", "message": message, "existing_term": _match(existing.matches[0])}
     if errors:
         raise BadArgument(" ".join(f"'{field}': {message}" for field, message in errors.items()))
-    filed = runtime.requests.file(form, person or requester_id(requester))
+    try:
+        filed = runtime.requests.file(form, person or requester_id(requester))
+    except PersonRefused as exc:
+        raise BadArgument(str(exc)) from exc
     request = filed.request
     if filed.created:
         status, message = (
