@@ -29,7 +29,6 @@ from .rules import (
     ACTIVE,
     NEEDS_A_TERM,
     MoveRefused,
-    check_person,
     RequestForm,
     RequestKind,
     RequestStatus,
@@ -37,6 +36,7 @@ from .rules import (
     check_assign,
     check_closing,
     check_move,
+    check_person,
     matches_typed,
     now_in_glossary,
 )
