@@ -9,6 +9,7 @@ from slack_bolt import Ack, Respond
 
 from ...runtime import Runtime
 from ..kit import ids
+from ..kit.blocks import actions, button
 from ..kit.card_state import CardState
 from ..kit.deps import Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
@@ -29,7 +30,11 @@ def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: Card
         if state
         else None
     )
-    show(body, respond, card_message(card, public=False) if card else notice(TERM_GONE))
+    message = card_message(card, public=False) if card else notice(TERM_GONE)
+    if card and state and state.back:  # opened from a browse list: a way back to it
+        kind, key, page = state.back
+        message["blocks"].append(actions(button("Back to the list", ids.BROWSE_BACK, {"k": kind, "v": key, "p": page})))
+    show(body, respond, message)
 
 
 def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:

@@ -10,15 +10,20 @@ from .blocks import encode_value, read_value
 
 @dataclass(frozen=True)
 class CardState:
-    """The term, the one framing shown (None: both), and whether More is open."""
+    """The term, the one framing shown (None: both), whether More is open, and the browse list it was opened from
+    (its shelf kind, key and page), which the card's Back button returns to."""
 
     slug: str
     framing: Framing | None = None
     expanded: bool = False
+    back: tuple[str, str, int] | None = None
 
     def encode(self) -> str:
         # One-letter keys: buttons already posted in Slack carry them, and a value holds at most 2,000 characters.
-        return encode_value({"s": self.slug, "f": self.framing.value if self.framing else "", "x": int(self.expanded)})
+        data: dict = {"s": self.slug, "f": self.framing.value if self.framing else "", "x": int(self.expanded)}
+        if self.back:
+            data["b"] = list(self.back)
+        return encode_value(data)
 
     @classmethod
     def decode(cls, value: str | None) -> CardState | None:
@@ -27,4 +32,12 @@ class CardState:
         slug = data.get("s")
         if not isinstance(slug, str) or not slug:
             return None
-        return cls(slug, Framing.parse(data.get("f")), bool(data.get("x")))
+        return cls(slug, Framing.parse(data.get("f")), bool(data.get("x")), _back(data.get("b")))
+
+
+def _back(value: object) -> tuple[str, str, int] | None:
+    if isinstance(value, list) and len(value) == 3:
+        kind, key, page = value
+        if isinstance(kind, str) and isinstance(key, str) and isinstance(page, int):
+            return kind, key, page
+    return None
