@@ -32,13 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="stop at 10,000 terms and run shorter rounds")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
-    parser.add_argument("--work", type=Path, help="folder for generated glossaries (kept between runs)")
+    parser.add_argument(
+        "--work", type=Path, help="folder for generated glossaries (kept; default: a temp folder removed)"
+    )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the Procfile's line)")
     parser.add_argument("--threads", type=int, help="gunicorn threads (default: the Procfile's line)")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="only these sizes, e.g. 40,1000")
     args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.gettempdir()) / "glossary-bench"
-    work.mkdir(parents=True, exist_ok=True)
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+        return run(args, args.work)
+    # Generated glossaries and their databases reach ~300 MB: gone when the run ends unless --work keeps them.
+    with tempfile.TemporaryDirectory(prefix="glossary-bench-") as tmp:
+        return run(args, Path(tmp))
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
     sizes = args.sizes or [s for s in SIZES if not (args.quick and s > 10_000)]
     rounds, seconds = (3, 2.0) if args.quick else (6, 3.0)
     figures: dict[str, object] = {"machine": machine(), "command": " ".join(["python -m bench", *sys.argv[1:]])}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from typing import Any
 
+LOG_EVERY = 10.0  # seconds between two lines of one RateLimitedLog, however many events came between
 _TOKEN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
 
@@ -32,3 +35,21 @@ def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+class RateLimitedLog:
+    """One warning per `every` seconds at most; the lines skipped in between are counted into the next one."""
+
+    def __init__(self, logger: logging.Logger, every: float = LOG_EVERY, clock: Any = time.monotonic) -> None:
+        self.logger, self.every, self.clock = logger, every, clock
+        self.last = float("-inf")
+        self.pending = 0
+
+    def warn(self, message: str, *args: object) -> bool:
+        self.pending += 1
+        now = self.clock()
+        if now - self.last < self.every:
+            return False
+        self.logger.warning(message + " (%d since the last such line)", *args, self.pending)
+        self.last, self.pending = now, 0
+        return True

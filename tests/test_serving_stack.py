@@ -105,7 +105,7 @@ def test_procfile_and_serve_share_one_gunicorn_config(monkeypatch):
     monkeypatch.setattr(serve, "preflight", lambda settings: None)
     monkeypatch.setattr(BaseApplication, "run", run)
     serve._http(Settings(port=4321))
-    assert seen["worker_class"] == "asgi" and seen["bind"] == ["0.0.0.0:4321"]
+    assert seen["worker_class"] == "bot.http.connections.GuardedASGIWorker" and seen["bind"] == ["0.0.0.0:4321"]
     assert seen["keepalive"] == gunicorn_conf.keepalive and seen["timeout"] == gunicorn_conf.timeout
     assert seen["post_fork"] is gunicorn_conf.post_fork  # each worker limits its malloc arenas
     gunicorn_conf.post_fork(None, None)  # and doing so never fails, glibc or not

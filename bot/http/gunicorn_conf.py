@@ -12,11 +12,12 @@ import ctypes
 import os
 from typing import Any
 
-worker_class = "asgi"
+# gunicorn's asyncio worker, plus what it lacks: a cap on open connections and a close for silent ones
+worker_class = "bot.http.connections.GuardedASGIWorker"
 workers = 1  # one process: the glossary watcher and Bolt's listener pool live in it; threads scale it
 bind = f"0.0.0.0:{os.environ.get('PORT') or '3000'}"  # Procfile platforms hand out $PORT
-worker_connections = 1000  # open connections per worker (slow ones included) before new ones wait
-keepalive = 5  # seconds an idle kept-alive connection stays open
+worker_connections = 1000  # open connections per worker (slow ones included); more are refused with 503
+keepalive = 5  # seconds an idle connection stays open (kept-alive, or opened and never used)
 timeout = 30  # a body that stops arriving is dropped after this; bot/http/asgi.py refuses one after 10 s first
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
 limit_request_line = 4094  # Slack's request line is short; these bound what a header trickle can buffer

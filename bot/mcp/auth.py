@@ -10,6 +10,9 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 LOOPBACK_NAMES = frozenset({"localhost"})
+# The loopback addresses everyone means by "this machine only". Another 127.x address is loopback too, but one
+# chosen on purpose (a container's or a proxy's) is treated like any other address: it needs MCP_TOKEN.
+USUAL_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 class NoTokenError(ValueError):
@@ -27,10 +30,10 @@ def is_loopback(host: str) -> bool:
 
 
 def check_can_serve(host: str, token: str) -> None:
-    if not token and not is_loopback(host):
+    if not token and host not in USUAL_LOOPBACK:
         raise NoTokenError(
-            f"MCP_TOKEN is not set, and --host {host} is reachable from other machines; set MCP_TOKEN "
-            "(see .env.example) or bind to 127.0.0.1"
+            f"MCP_TOKEN is not set, and --host {host} is not 127.0.0.1, localhost or ::1 (it may be reachable "
+            "from elsewhere); set MCP_TOKEN (see .env.example) or bind to 127.0.0.1"
         )
 
 

@@ -32,6 +32,7 @@ from . import listing, pages, prompts, tools
 from .auth import BearerAuth, NoTokenError, check_can_serve
 from .oauth.app import SignInNotReady, check_sign_in, sign_in_wanted, signed_in_app
 from .oauth.provider import REQUEST
+from .sessions import session_limits, streamable_options
 from .shapes import DefineResult, ExplainResult, ListResult, RelatedResult, RequestResult, SearchResult
 
 log = logging.getLogger(__name__)
@@ -323,13 +324,15 @@ def http_app(server: GlossaryServer, runtime: Runtime, host: str) -> Any:
     else nothing: loopback only (run() refused anything else)."""
     settings = runtime.settings
     if sign_in_wanted(settings):
-        return signed_in_app(server, settings, runtime.store, host=host)
-    app: Any = server.streamable_http_app(host=host)
+        return session_limits(signed_in_app(server, settings, runtime.store, host=host))
+    app: Any = session_limits(server.streamable_http_app(host=host, **streamable_options(host)))
     return BearerAuth(app, settings.mcp_token) if settings.mcp_token else app
 
 
 def _serve_http(server: GlossaryServer, runtime: Runtime, host: str) -> int:
     import uvicorn
+
+    from .connections import server_config
 
     settings = runtime.settings
     app = http_app(server, runtime, host)
@@ -338,5 +341,5 @@ def _serve_http(server: GlossaryServer, runtime: Runtime, host: str) -> int:
     else:
         auth = "bearer token required" if settings.mcp_token else "loopback only, no token"
     log.info("serving MCP over HTTP at http://%s:%d/mcp (%s)", host, settings.mcp_port, auth)
-    uvicorn.run(app, host=host, port=settings.mcp_port, log_level="warning")
+    uvicorn.Server(server_config(app, host, settings.mcp_port)).run()
     return 0

@@ -15,7 +15,7 @@ from ..glossary.model import Framing, LookupStatus, RelationKind, Role, Term
 from ..glossary.senses import as_read, choose_sense
 from ..glossary.terminology import UsageNote
 from ..runtime import Runtime, discouraged_labels
-from ..term_requests.rules import RequestForm, validate
+from ..term_requests.rules import PersonRefused, RequestForm, validate
 from .shapes import (
     DefineResult,
     ExplainResult,
@@ -243,7 +243,10 @@ def request_term(
         return {"status": "refused", "message": message, "existing_term": _match(existing.matches[0])}
     if errors:
         raise BadArgument(" ".join(f"'{field}': {message}" for field, message in errors.items()))
-    filed = runtime.requests.file(form, person or requester_id(requester))
+    try:
+        filed = runtime.requests.file(form, person or requester_id(requester))
+    except PersonRefused as exc:
+        raise BadArgument(str(exc)) from exc
     request = filed.request
     if filed.created:
         status, message = (

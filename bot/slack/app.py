@@ -189,6 +189,8 @@ def build_bot(
     GLOSSARY_RELOAD_SECONDS asks for it. deliver=False: no worker (another process delivers)."""
     runtime = runtime or Runtime.open(settings)
     app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
+    if problem := nobody_reviews(settings):
+        log.warning(problem)
     delivery = None
     if deliver:
         delivery = Delivery(runtime, delivery_client(settings), request_letters).start()
@@ -203,6 +205,16 @@ def build_bot(
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
     return Bot(app, runtime, delivery, pulls)
+
+
+def nobody_reviews(settings: Settings) -> str:
+    """The start-up line naming what term requests lack, or "" when someone will see them."""
+    if settings.requests_channel or settings.reviewers:
+        return ""
+    return (
+        "term requests reach nobody: set REQUESTS_CHANNEL (a channel id, C0123ABCD) and/or REVIEWERS (user ids, "
+        'U0123ABCD); see README "Connect to Slack". Requesters are told their request is kept, unread.'
+    )
 
 
 def close_requests_on_reload(runtime: Runtime) -> None:

@@ -16,7 +16,11 @@ from sqlalchemy import (
     text,
 )
 
-from ..term_requests.rules import ACTIVE, RequestKind
+from ..term_requests.rules import ACTIVE, PERSON_MAX, RequestKind
+
+# Who filed, voted or acted: up to PERSON_MAX characters ("mcp:" and a 60-character name). SQLite keeps any length
+# in a VARCHAR, so its schema keeps the first release's 32 (revision 0007 widens PostgreSQL's only).
+PERSON_ID = String(PERSON_MAX).with_variant(String(32), "sqlite")
 
 metadata = MetaData()
 
@@ -50,7 +54,7 @@ term_requests = Table(
     Column("audiences", Text, nullable=False, default=""),  # comma-separated keys
     Column("urgency", String(16), nullable=False, default=""),
     Column("links", Text, nullable=False, default=""),  # one URL a line
-    Column("requester", String(32), nullable=False),
+    Column("requester", PERSON_ID, nullable=False),
     Column("anonymous", Boolean, nullable=False, default=False),
     Column("status", String(16), nullable=False),
     Column("votes", Integer, nullable=False, default=0),
@@ -80,7 +84,7 @@ votes = Table(
     "request_votes",
     metadata,
     Column("request_id", Integer, ForeignKey("term_requests.id"), primary_key=True),
-    Column("user_id", String(32), primary_key=True),
+    Column("user_id", PERSON_ID, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -90,7 +94,7 @@ history = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("request_id", Integer, ForeignKey("term_requests.id"), nullable=False, index=True),
-    Column("actor", String(32), nullable=False),
+    Column("actor", PERSON_ID, nullable=False),
     Column("action", String(32), nullable=False),
     Column("from_status", String(16)),
     Column("to_status", String(16)),

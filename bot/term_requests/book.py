@@ -36,6 +36,7 @@ from .rules import (
     check_assign,
     check_closing,
     check_move,
+    check_person,
     matches_typed,
     now_in_glossary,
 )
@@ -70,6 +71,7 @@ class RequestBook:
 
     def file(self, form: RequestForm, requester: str, *, confirm: bool = False) -> Filed:
         """File (or vote); the triage post and, with confirm=True, the requester's DM are queued with it."""
+        check_person(requester)
         for attempt in range(3):
             try:
                 with self._writing() as conn:

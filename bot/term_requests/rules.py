@@ -75,10 +75,21 @@ KINDS = tuple(RequestKind)
 TERM_MAX = 100
 TEXT_MAX = 3000
 ALIASES_MAX = 500
+# Who files, votes or acts: a Slack user id (about 11 characters) or "mcp:" and an agent's name of up to 60.
+PERSON_MAX = 64
 ANSWER_DAYS = 5  # the glossary's promise: an answer within five business days
 
 NEEDS_A_REASON = "Give the requester a reason."
 NEEDS_A_TERM = "Pick a term that is in the glossary."
+
+
+class PersonRefused(ValueError):
+    """A requester or voter id the state database cannot hold: refused before anything is written."""
+
+
+def check_person(person: str) -> None:
+    if not person or len(person) > PERSON_MAX:
+        raise PersonRefused(f"A requester id must be 1 to {PERSON_MAX} characters (this one has {len(person)}).")
 
 
 class MoveRefused(ValueError):

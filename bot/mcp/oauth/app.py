@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from ...config import Settings
 from ...state.store import Store
+from ..sessions import streamable_options
 from .grants import Clock, GrantBook, utc_now
 from .provider import READ, SCOPES, GlossaryAuthProvider
 from .routes import SignInPages
@@ -71,7 +72,9 @@ def signed_in_app(
     )
     issuer, resource = urls.issuer_url, urls.resource_server_url
     assert resource is not None
-    plain = server.streamable_http_app(host=host)  # the SDK's MCP endpoint, no auth; its session manager runs below
+    plain = server.streamable_http_app(
+        host=host, **streamable_options(host)
+    )  # the SDK's MCP endpoint, no auth; its session manager runs below
     endpoint = next(r for r in plain.routes if isinstance(r, Route) and r.path == "/mcp").endpoint
     routes: list[Any] = [
         *create_auth_routes(

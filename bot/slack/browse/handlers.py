@@ -51,4 +51,5 @@ LISTENERS: list[Listener] = [
     ("action", ids.BROWSE_PREVIOUS, turn_page),
     ("action", ids.BROWSE_NEXT, turn_page),
     ("action", ids.BROWSE_INDEX, back_to_index),
+    ("action", ids.BROWSE_BACK, turn_page),  # a card's Back: the list it was opened from, at its page
 ]

@@ -124,7 +124,8 @@ def shelf_message(shelf: Shelf, page: Page[Term], *, ranked: bool = False) -> di
     if not page.items:
         blocks.append(section("No terms here yet."))
     for index, term in enumerate(page.items):
-        blocks.append(term_row(term, button("Open", ids.open_term_id(index), CardState(term.slug).encode())))
+        opened = CardState(term.slug, back=(shelf.kind.value, shelf.key[:1500], page.number))
+        blocks.append(term_row(term, button("Open", ids.open_term_id(index), opened.encode())))
     back = button("All categories and roles", ids.BROWSE_INDEX)
     nav = page_buttons(page, ids.BROWSE_PREVIOUS, ids.BROWSE_NEXT, shelf_value(shelf, page.number), back)
     if nav:

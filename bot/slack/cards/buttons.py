@@ -11,6 +11,7 @@ from slack_bolt import Ack, Respond
 from ...answers.cards import Reading
 from ...runtime import Runtime
 from ..kit import ids
+from ..kit.blocks import actions, button
 from ..kit.card_state import CardState
 from ..kit.deps import Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
@@ -34,7 +35,11 @@ def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: Card
         channel = (body.get("channel") or {}).get("id") or ""
         reading = Reading(channel, state.sense, state.language)
         card = runtime.open_term(user, state.slug, framing=state.framing, expanded=state.expanded, reading=reading)
-    show(body, respond, card_message(card, public=False) if card else notice(TERM_GONE))
+    message = card_message(card, public=False) if card else notice(TERM_GONE)
+    if card and state and state.back:  # opened from a browse list: a way back to it
+        kind, key, page = state.back
+        message["blocks"].append(actions(button("Back to the list", ids.BROWSE_BACK, {"k": kind, "v": key, "p": page})))
+    show(body, respond, message)
 
 
 def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:

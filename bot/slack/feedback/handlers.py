@@ -17,6 +17,7 @@ from ..kit import ids
 from ..kit.blocks import read_value
 from ..kit.deps import Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
+from ..outbox.modals import open_modal
 from ..requests.filing import file_request
 from .form import feedback_from_view, feedback_modal
 
@@ -46,7 +47,8 @@ def not_helpful(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
         respond(**privately(notice(TERM_GONE)))
         return
     runtime.record_feedback(body["user"]["id"], term.slug, helpful=False)  # one quick write, well within 3 s
-    client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(term.slug, term.term))
+    user, view = body["user"]["id"], feedback_modal(term.slug, term.term)
+    open_modal(client, body["trigger_id"], view, respond=respond, user=user, outbox=runtime.outbox)
 
 
 def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:

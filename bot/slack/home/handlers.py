@@ -19,6 +19,7 @@ from ..browse.messages import category_from_value
 from ..kit import ids
 from ..kit.deps import Deps, Listener, deps_of
 from ..kit.messages import TERM_GONE, notice_modal
+from ..outbox.modals import open_modal
 from ..requests.detail import detail_modal
 from ..requests.triage_forms import request_number
 from .page import HomeState, build_home
@@ -106,10 +107,10 @@ def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
     ack()
     runtime, user, slug = deps_of(context).runtime, body["user"]["id"], str(action.get("value") or "")
     card = runtime.open_term(user, slug, expanded=True)  # expanded: a modal has no More button
-    if card is None:
-        client.views_open(trigger_id=body["trigger_id"], view=notice_modal(TERM_GONE))
+    view = notice_modal(TERM_GONE) if card is None else term_modal(card)
+    # The Home has no response_url: when Slack will not open the modal, the person hears why by DM.
+    if not open_modal(client, body["trigger_id"], view, respond=None, user=user, outbox=runtime.outbox) or not card:
         return
-    client.views_open(trigger_id=body["trigger_id"], view=term_modal(card))
     term = card.term
     runtime.record_lookup(
         "home", term.term, LookupResult(LookupStatus.HIT, term.term, (Match(term, 100.0, term.term),), MatchHow.NAME)
@@ -121,7 +122,7 @@ def open_request(ack: Ack, body: dict[str, Any], action: dict[str, Any], client:
     ack()
     deps, user = deps_of(context), body["user"]["id"]
     view = detail_modal(deps.runtime, user, request_number(action.get("value")), reviewer=user in deps.reviewers)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, body["trigger_id"], view, respond=None, user=user, outbox=deps.runtime.outbox)
 
 
 LISTENERS: list[Listener] = [

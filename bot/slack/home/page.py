@@ -115,10 +115,31 @@ def _your_requests(runtime: Runtime, user_id: str) -> list[tuple[TermRequest, bo
     return filed + [(r, False) for r in runtime.requests.voted_for(user_id)]
 
 
+def _misses(runtime: Runtime, counted: list[tuple[str, int]]) -> list[Miss]:
+    """Each miss with what became of it, as `/define stats` shows: the newest request filed for it (whatever its
+    status), or the term the glossary now answers it with. Only the rest get "File a request"."""
+    filed = runtime.lookups.requests_for(normalise(query) for query, _ in counted)
+    misses = []
+    for query, count in counted:
+        found = runtime.glossary.resolve(query)
+        term = found.term if found.status == "hit" else None
+        number = filed.get(normalise(query), (None, None))[0]
+        misses.append(Miss(query, count, _request(runtime, number), term))
+    return misses
+
+
+def _request(runtime: Runtime, number: int | None) -> TermRequest | None:
+    if number is None:
+        return None
+    try:
+        return runtime.requests.get(number)
+    except LookupError:
+        return None
+
+
 def _reviewer_part(runtime: Runtime, state: HomeState) -> ReviewerPart:
     active = sorted(runtime.requests.list(statuses=ACTIVE), key=lambda r: (r.created_at, r.id))  # oldest first
-    by_key = {r.term_key: r for r in active if r.kind == "new"}
-    misses = [Miss(query, count, by_key.get(normalise(query))) for query, count in runtime.top_misses(days=7)]
+    misses = _misses(runtime, runtime.top_misses(days=7))
     feedback = helpfulness(runtime.feedback_counts(), runtime.glossary)
     broken = [str(p) for p in runtime.side_file_problems() if p.severity == Severity.ERROR]
     stuck = runtime.outbox.stuck()

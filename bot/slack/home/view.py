@@ -38,6 +38,7 @@ class Miss:
     query: str
     count: int
     request: TermRequest | None = None
+    term: Term | None = None  # the term the glossary answers it with now (added since the misses were counted)
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,10 @@ def _reviewer(part: ReviewerPart, now: dt.datetime | None) -> list[dict]:
         blocks.append(context("No misses recorded this week."))
     for miss in part.misses[:MISSES_SHOWN]:
         times = f"{miss.count} time{'s' if miss.count != 1 else ''}"
-        if miss.request:
+        if miss.term is not None:
+            text = f"*{safe(miss.query, 200)}* · {times} · in the glossary now as *{safe(miss.term.term, 200)}*"
+            blocks.append(section(text, button("Open", ids.HOME_TERM, miss.term.slug)))
+        elif miss.request:
             text = (
                 f"*{safe(miss.query, 200)}* · {times} · requested as #{miss.request.id} ({escape(miss.request.label)})"
             )

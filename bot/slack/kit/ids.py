@@ -130,6 +130,7 @@ BROWSE_ROLE = "browse_role"  # select: a role's starter pack (value: the role ke
 BROWSE_PREVIOUS = "browse_previous"  # page buttons; value: the shelf and the page to show
 BROWSE_NEXT = "browse_next"
 BROWSE_INDEX = "browse_index"  # back to every category and role
+BROWSE_BACK = "browse_back"  # on a card opened from a browse list: that list again (value: its shelf and page)
 
 # --- App Home (the bot's Home tab): state travels in the view's private_metadata ------------------
 HOME_FRAMING = "home_framing"  # select: both, exec, engineer
@@ -149,6 +150,7 @@ ACTIONS = (
     BROWSE_PREVIOUS,
     BROWSE_NEXT,
     BROWSE_INDEX,
+    BROWSE_BACK,
     HOME_FRAMING,
     HOME_ROLE,
     HOME_RESET,

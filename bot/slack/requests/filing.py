@@ -66,8 +66,14 @@ def file_request(ack: Ack, runtime: Runtime, form: RequestForm, user: str) -> No
     outbox letters committed with the request, sent by the delivery worker. Every way of filing ends here: the
     request form, and the 👎 form on a card (feedback/handlers.py)."""
     filed = runtime.requests.file(form, user, confirm=True)
-    text = confirmation_text(filed.request, created=filed.created, voted=filed.voted)
+    reviewed = someone_reviews(runtime)
+    text = confirmation_text(filed.request, created=filed.created, voted=filed.voted, reviewed=reviewed)
     ack(response_action="update", view=confirmation_view(text))
+
+
+def someone_reviews(runtime: Runtime) -> bool:
+    """Whether a filed request reaches anyone: a requests channel to post it in, or reviewers to triage it."""
+    return bool(runtime.settings.requests_channel or runtime.settings.reviewers)
 
 
 LISTENERS: list[Listener] = [

@@ -51,7 +51,12 @@ def direct_message(runtime: Runtime, payload: dict[str, Any]) -> dict[str, Any] 
     voter = bool(payload.get("voter"))
     if about == "filed":
         return notice(
-            confirmation_text(request, created=bool(payload.get("created")), voted=bool(payload.get("voted")))
+            confirmation_text(
+                request,
+                created=bool(payload.get("created")),
+                voted=bool(payload.get("voted")),
+                reviewed=bool(runtime.settings.requests_channel or runtime.settings.reviewers),
+            )
         )
     if about == "published":
         card = runtime.open_term(payload["user"], request.linked_slug or "")

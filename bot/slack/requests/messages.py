@@ -15,16 +15,24 @@ MAX_LISTED = 25
 NOT_POSTED = ":warning: not in the requests channel: its post failed (`python -m bot outbox --retry` resends it)"
 
 
-def confirmation_text(request: TermRequest, *, created: bool, voted: bool) -> str:
+UNREVIEWED = (
+    "*Nobody reviews requests here yet:* this bot has no requests channel and no reviewers set "
+    "(REQUESTS_CHANNEL, REVIEWERS), so no one was told. Your request is kept in the glossary's request list; "
+    "`/define my requests` shows it, and whoever runs the bot sees it with `python -m bot requests export`."
+)
+
+
+def confirmation_text(request: TermRequest, *, created: bool, voted: bool, reviewed: bool = True) -> str:
+    """`reviewed`: False when no requests channel and no reviewers are set, so the requester hears where it went."""
     term = f"*{safe(request.term, 200)}*"
     if created:
         what = "change to" if request.kind == "change" else "request for"
-        return (
-            f"Thanks! Your {what} {term} is in as *request #{request.id}*.\n"
+        happens = (
             f"*What happens next:* the glossary reviewers triage requests every week and will answer by "
             f"{request.due_date:%A %-d %B}. I'll message you when the term ships. "
             "`/define my requests` shows where it stands."
         )
+        return f"Thanks! Your {what} {term} is in as *request #{request.id}*.\n" + (happens if reviewed else UNREVIEWED)
     if voted:
         return (
             f"{term} was already requested (*#{request.id}*, {request.label.lower()}). I've added your vote: "

@@ -14,6 +14,7 @@ from ..kit import ids
 from ..kit.blocks import read_value
 from ..kit.deps import Deps, Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
+from ..outbox.modals import open_modal
 from ..requests.form import request_modal
 
 NOT_AN_OWNER = "Only this term's owners and the glossary reviewers can review it."
@@ -54,10 +55,9 @@ def needs_change(ack: Ack, body: dict, action: dict, respond: Respond, client: W
     if term is None:
         respond(**privately(notice(TERM_GONE)))
         return
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term),
-    )
+    view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
+    user, outbox = body["user"]["id"], deps.runtime.outbox
+    open_modal(client, body["trigger_id"], view, respond=respond, user=user, outbox=outbox)
 
 
 LISTENERS: list[Listener] = [
