@@ -17,10 +17,10 @@ BOT = ROOT / "bot"
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
     ("model", "collector"),
-    ("names", "parse", "files", "questions", "codec"),
-    ("rules", "variants", "side_files", "terminology"),
-    ("load", "roles", "sidecar"),  # roles.yml is read as a side file
-    ("db", "ranking", "meaning", "results", "senses"),
+    ("names", "parse", "files", "codec"),
+    ("rules", "variants", "side_files", "terminology", "questions"),
+    ("load", "roles", "sidecar", "results"),  # roles.yml is read as a side file
+    ("db", "ranking", "meaning", "senses"),
     ("scan", "readback"),
     ("lookup",),
     ("snapshot",),

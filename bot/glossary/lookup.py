@@ -27,11 +27,12 @@ from . import db, meaning
 from .meaning import MeaningIndex, Vectors
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
-from .questions import asked_about, asks, comparison, either, strip_frame
+from .questions import as_typed_subject, asked_about, asks, comparison, either, strip_frame
 from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
 from .results import LookupResult as LookupResult
 from .results import Match as Match
 from .scan import Found, Scanner
+from .senses import label_answer
 from .terminology import EMPTY, Terminology
 from .variants import looks_like_acronym
 
@@ -42,15 +43,7 @@ MAX_QUESTION = 1000  # a pasted paragraph is read this far
 SUGGESTION_LIMIT = 5
 SEARCH_LIMIT = 10
 CLOSEST_SHOWN = 3  # a miss lists at most this many terms closest in meaning
-ANSWERS_KEPT = 4096  # find() answers kept per glossary version
-
-
-def _as_typed(text: str, subject: str) -> str:
-    """The subject as the person typed it, capitals kept ("KV", not "kv"): acronyms are read by their case."""
-    if normalise(text) == subject:
-        return text
-    at = normalise(text).find(subject)
-    return text[at : at + len(subject)] if at >= 0 and normalise(text[at : at + len(subject)]) == subject else subject
+ANSWERS_KEPT = 4096  # find() answers, and ask() answers, kept per glossary version
 
 
 class Glossary:
@@ -69,6 +62,7 @@ class Glossary:
         self.db_path = db_path
         self._local = threading.local()
         self._found: dict[str, LookupResult] = {}  # query -> find()'s answer (a dict: see Ranker._setup)
+        self._asked: dict[tuple[str, bool], LookupResult] = {}  # (question, lane on) -> ask()'s answer
         # Senses, usage and languages (sidecar.py): attached after the build by whoever opens the glossary.
         self.terminology: Terminology = EMPTY
         if state is not None:
@@ -143,25 +137,13 @@ class Glossary:
         return kept
 
     def by_label(self, query: str) -> LookupResult | None:
-        """A label the sidecar lists (in any language, of any usage), when no other term has it as a name.
-
-        A deprecated or forbidden label answers with the term to say instead, and a note that says why."""
-        if not self.terminology.layers:
-            return None
-        hit = self.terminology.label(query[:MAX_QUERY])
-        term = self.terms.get(hit.slug) if hit else None
-        if hit is None or term is None:
-            return None
-        _how, slugs, _key = self.names.resolve(query[:MAX_QUERY])
-        if slugs and slugs != [term.slug]:
-            return None  # another term's own name or alias: the term files win
-        note = self.terminology.usage_note(query, term.term)
-        how = MatchHow.NAME if normalise(hit.label.text) == normalise(term.term) else MatchHow.ALIAS
-        return LookupResult(LookupStatus.HIT, query, (Match(term, 100.0, hit.label.text),), how, usage=note)
+        """A label the sidecar lists (any language, any usage) that no other term has as a name (senses.py)."""
+        return label_answer(self.terminology, self.terms, self.names, query[:MAX_QUERY], query)
 
     def forget_answers(self) -> None:
-        """Drop the answers kept by find(): for a benchmark that times the lookup itself."""
+        """Drop the answers kept by find() and ask(): for a benchmark that times the lookup itself."""
         self._found.clear()
+        self._asked.clear()
 
     def _find(self, query: str) -> LookupResult:
         return self._by_name(query) or self._open_ended(query, normalise(query[:MAX_QUERY]))
@@ -188,10 +170,24 @@ class Glossary:
         return None
 
     def ask(self, question: str) -> LookupResult:
-        """What a mention, a DM or `ask` answers: frames dropped, comparisons, the term asked about first.
+        """What a mention, a DM, `/define` or `ask` answers: frames dropped, comparisons, the term asked about
+        first. Capitals are kept for the name steps (`KV` is an acronym, `kv` may be a word), and the whole
+        question, not only its subject, is what the meaning lane reads.
 
-        Capitals are kept for the name steps (`KV` is an acronym, `kv` may be a word), and the whole question,
-        not only its subject, is what the meaning lane reads."""
+        Answers are kept per glossary version as find()'s are (a reload makes a new Glossary): since `/define`
+        reads questions too, every card goes through here."""
+        if len(question) > MAX_QUERY:  # a paste: not worth the memory of keeping
+            return self._ask(question)
+        key = (question, meaning.enabled())
+        kept = self._asked.get(key)
+        if kept is None:
+            kept = self._ask(question)
+            if len(self._asked) >= ANSWERS_KEPT:
+                self._asked.clear()  # a bound on memory, as for find()
+            self._asked[key] = kept
+        return kept
+
+    def _ask(self, question: str) -> LookupResult:
         text = question[:MAX_QUESTION]
         key = normalise(text)
         labelled = self.by_label(text) or self.by_label(strip_frame(key))
@@ -206,7 +202,7 @@ class Glossary:
         subject = strip_frame(key)
         if not subject:
             return LookupResult(LookupStatus.MISS, question)
-        by_name = self._by_name(_as_typed(text, subject)) if len(subject) <= MAX_QUERY else None
+        by_name = self._by_name(as_typed_subject(text, subject)) if len(subject) <= MAX_QUERY else None
         if by_name and by_name.status in (LookupStatus.HIT, LookupStatus.AMBIGUOUS):
             return LookupResult(by_name.status, question, by_name.matches, by_name.how)
         pair = either(key)

@@ -10,6 +10,8 @@ import re
 
 from rapidfuzz.distance import OSA
 
+from .names import normalise
+
 # Greetings and politeness in front of a question, any number of them.
 _OPENING = (
     r"(?:hey|hi|hello|yo|ok|okay|so|um|hmm|sorry|quick question|qq|folks|team|all|guys|bot|glossary bot|"
@@ -203,3 +205,12 @@ def small_talk(text: str) -> bool:
     if len(said) > 8 or not all(w in _SMALL_TALK_WORDS for w in said):
         return False
     return any(w in _SMALL_TALK_ANCHORS for w in said)
+
+
+def as_typed_subject(text: str, subject: str) -> str:
+    """The subject (a normalised part of `text`) as the person typed it, capitals kept ("KV", not "kv"):
+    acronyms are read by their case."""
+    if normalise(text) == subject:
+        return text
+    at = normalise(text).find(subject)
+    return text[at : at + len(subject)] if at >= 0 and normalise(text[at : at + len(subject)]) == subject else subject

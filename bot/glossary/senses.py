@@ -7,9 +7,12 @@ file's sense first). The choice says why, so a card, a lookup and MCP can tell t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from .model import Term
+from .model import LookupStatus, MatchHow, Term
+from .names import NameIndex, normalise
+from .results import LookupResult, Match
 from .sidecar import MAIN_SENSE
 from .terminology import DEFAULT_LANGUAGE, Sense, Terminology, TermLayer
 
@@ -100,3 +103,22 @@ def as_read(term: Term, terminology: Terminology, *, sense: Sense | None = None,
         exec_framing=translation.exec_framing or term.exec_framing,
         engineer_framing=translation.engineer_framing or term.engineer_framing,
     )
+
+
+def label_answer(
+    terminology: Terminology, terms: Mapping[str, Term], names: NameIndex, label: str, query: str
+) -> LookupResult | None:
+    """A label the sidecar lists (in any language, of any usage), when no other term has it as a name: a hit on its
+    term. A deprecated or forbidden label answers with the term to say instead, and a note that says why."""
+    if not terminology.layers:
+        return None
+    hit = terminology.label(label)
+    term = terms.get(hit.slug) if hit else None
+    if hit is None or term is None:
+        return None
+    _how, slugs, _key = names.resolve(label)
+    if slugs and slugs != [term.slug]:
+        return None  # another term's own name or alias: the term files win
+    note = terminology.usage_note(query, term.term)
+    how = MatchHow.NAME if normalise(hit.label.text) == normalise(term.term) else MatchHow.ALIAS
+    return LookupResult(LookupStatus.HIT, query, (Match(term, 100.0, hit.label.text),), how, usage=note)
