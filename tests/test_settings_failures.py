@@ -182,7 +182,9 @@ def test_a_normal_start_logs_no_warning(tmp_path, fake_slack):
     from test_serve import run_until_healthy, server_env, stop
 
     port = free_port()
-    env = server_env(tmp_path, fake_slack, port) | {"LOG_LEVEL": "INFO"}
+    # A normal configuration names where requests go (without either, the start rightly warns that they reach nobody).
+    normal = {"LOG_LEVEL": "INFO", "REQUESTS_CHANNEL": "CREQUESTS1", "REVIEWERS": "UREVIEW01"}
+    env = server_env(tmp_path, fake_slack, port) | normal
     proc, log = run_until_healthy([sys.executable, "-m", "bot", "serve"], env, port, tmp_path)
     stop(proc, log)
     log.seek(0)

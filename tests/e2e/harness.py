@@ -211,6 +211,8 @@ class FakeSlack:
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
         if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
             return conversations.history(self, call.body)
+        if method == "conversations.replies" and str(call.body.get("channel")) in self.histories:
+            return conversations.replies(self, call.body)  # a conversation people post in (Explain what I see)
         if method == "conversations.replies":  # the thread: its parent, if posted here, and its replies
             thread = str(call.body.get("ts"))
             messages = self.posted.get(str(call.body.get("channel")), [])
@@ -221,8 +223,6 @@ class FakeSlack:
             return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
         if method == "chat.unfurl" and call.body.get("metadata") and not self.work_objects:
             return {"ok": False, "error": "feature_not_enabled"}
-        if method == "conversations.replies":
-            return conversations.replies(self, call.body)
         if method == "conversations.members":
             return conversations.members(self, call.body)
         if method in ("chat.postMessage", "chat.update"):
