@@ -163,7 +163,7 @@ class Runtime:
         `/define` reads what it is given as a mention does (glossary.ask): a name first, then a question, a
         comparison, a description; the framing words apply as in a mention."""
         glossary = self.glossary
-        result, framing = best_reading(ask, glossary.ask)
+        result, framing = best_reading(ask, lambda said: glossary.ask(said, asking=ask.asking))
         if result.term is not None:
             reading = _reading(glossary, result, reading, locale)
             card = self.card_for(user_id, result.term, framing=framing, glossary=glossary, reading=reading)

@@ -45,3 +45,45 @@ def test_strip_frame():
     assert strip_frame("hey, can you tell me about the kv cache please?") == "kv cache"
     assert strip_frame("what does rlhf stand for") == "rlhf"
     assert strip_frame("what is") == ""
+
+
+# Misspelt names inside questions, as read by every surface (answer_question: the frame is dropped first).
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        # the misspelt name is what is asked about, not a word of context named right ("llms")
+        ("wats temprature in llms", "temperature"),
+        # a part of the name typed right ("agentic") does not win over the whole name misspelt
+        ("explian agentic wrokflows plz", "agentic-workflow"),
+        # a swap of two letters: "model", not "mode" with a letter more
+        ("modle card template anyone?", "model-card"),
+        # a question that asks about nothing ("how do u do it") asks about what comes before it
+        ("evalution of chatbots how do u do it", "evaluation"),
+        # two letters of an acronym swapped: offered, never asserted
+        ("wht does RHLF mean", "reinforcement-learning-from-human-feedback"),
+        ("wat r guard rails for llms", "guardrails"),
+    ],
+)
+def test_a_misspelt_name_inside_a_question_is_offered_first(bundled_glossary, typed, slug):
+    from bot.answers.ask import answer_question
+
+    r = answer_question(bundled_glossary, typed).result
+    assert r.status == "suggestions" and r.matches[0].term.slug == slug, r
+
+
+def test_an_acronym_with_letters_swapped_is_never_a_hit(bundled_glossary):
+    r = bundled_glossary.ask("RHLF")
+    assert r.status == "suggestions" and r.how == "fuzzy"
+    assert [m.term.slug for m in r.matches] == ["reinforcement-learning-from-human-feedback"]
+    # in lower case it may be any word: not read as an acronym at all
+    assert bundled_glossary.ask("rhlf").status == "miss"
+
+
+def test_a_word_of_the_glossary_in_a_statement_is_not_read_as_asked(bundled_glossary):
+    from bot.answers.ask import answer_question
+
+    # Not a question, so "agent" here is in passing; the same words asked are a lookup.
+    said = answer_question(bundled_glossary, "our travel agent rebooked the hotel for the offsite").result
+    assert all(m.term.slug != "ai-agent" for m in said.matches), said
+    asked = bundled_glossary.ask("travel agent", asking=True)
+    assert asked.matches and asked.matches[0].term.slug == "ai-agent"

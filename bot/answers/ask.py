@@ -26,7 +26,7 @@ from enum import StrEnum
 from ..glossary.lookup import Glossary, LookupResult
 from ..glossary.model import Framing, LookupStatus
 from ..glossary.names import normalise
-from ..glossary.questions import small_talk, strip_frame
+from ..glossary.questions import asks, small_talk, strip_frame
 
 FRAMING_WORDS = {
     **dict.fromkeys(
@@ -78,6 +78,9 @@ class Ask:
     # engineering" is not read as "prompt" for engineers; full_framing is what applies to that reading.
     full_text: str = ""
     full_framing: Framing | None = None
+    # Whether the text was asked as a question (a frame such as "what is" was dropped before the lookup reads it):
+    # a term named inside a question is what it asks about, while one named in a statement is only in passing.
+    asking: bool = False
 
 
 def read(text: str, glossary: Glossary | None = None, *, command: bool = False) -> Ask:
@@ -133,11 +136,13 @@ def parse_question(text: str) -> Ask:
     if tail and tail.group(1).lower() in FRAMING_WORDS:
         framing = FRAMING_WORDS[tail.group(1).lower()]
         full = full[: tail.start()]
-    stripped = as_typed(full, strip_frame(normalise(full)))
+    subject = strip_frame(normalise(full))
+    stripped = as_typed(full, subject)
     if not stripped:
         return Ask(Asked.HELP)
     ask = _define(stripped)
-    return Ask(Asked.DEFINE, ask.text, framing or ask.framing, full_text=stripped, full_framing=framing)
+    asking = asks(normalise(full))
+    return Ask(Asked.DEFINE, ask.text, framing or ask.framing, full_text=stripped, full_framing=framing, asking=asking)
 
 
 def as_typed(text: str, subject: str) -> str:
@@ -221,7 +226,7 @@ def answer_question(glossary: Glossary, text: str) -> Reply:
         return Reply(ask, glossary.search(ask.text))
     if ask.action != Asked.DEFINE:
         return Reply(ask, LookupResult(LookupStatus.MISS, text))
-    return Reply(ask, *best_reading(ask, glossary.ask))
+    return Reply(ask, *best_reading(ask, lambda said: glossary.ask(said, asking=ask.asking)))
 
 
 def best_reading(ask: Ask, lookup: Callable[[str], LookupResult]) -> tuple[LookupResult, Framing | None]:

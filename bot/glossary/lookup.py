@@ -62,7 +62,7 @@ class Glossary:
         self.db_path = db_path
         self._local = threading.local()
         self._found: dict[str, LookupResult] = {}  # query -> find()'s answer (a dict: see Ranker._setup)
-        self._asked: dict[tuple[str, bool], LookupResult] = {}  # (question, lane on) -> ask()'s answer
+        self._asked: dict[tuple[str, bool, bool], LookupResult] = {}  # (question, lane on, asking) -> ask()'s answer
         # Senses, usage and languages (sidecar.py): attached after the build by whoever opens the glossary.
         self.terminology: Terminology = EMPTY
         if state is not None:
@@ -167,27 +167,33 @@ class Glossary:
         mentioned = self.ranker.acronym_in_text(key) if confident else []
         if mentioned:
             return self._result(query, mentioned, MatchHow.ACRONYM, confident=False)
+        swapped = self.ranker.acronym_swapped(key) if confident else []
+        if swapped:
+            return self._result(query, swapped, MatchHow.FUZZY, confident=False)
         return None
 
-    def ask(self, question: str) -> LookupResult:
+    def ask(self, question: str, *, asking: bool = False) -> LookupResult:
         """What a mention, a DM, `/define` or `ask` answers: frames dropped, comparisons, the term asked about
         first. Capitals are kept for the name steps (`KV` is an acronym, `kv` may be a word), and the whole
         question, not only its subject, is what the meaning lane reads.
 
         Answers are kept per glossary version as find()'s are (a reload makes a new Glossary): since `/define`
-        reads questions too, every card goes through here."""
+        reads questions too, every card goes through here.
+
+        `asking`: the caller already dropped a question frame ("what is", "?"), so a name inside the text is
+        what it asks about even though the text no longer looks like a question."""
         if len(question) > MAX_QUERY:  # a paste: not worth the memory of keeping
-            return self._ask(question)
-        key = (question, meaning.enabled())
+            return self._ask(question, asking)
+        key = (question, meaning.enabled(), asking)
         kept = self._asked.get(key)
         if kept is None:
-            kept = self._ask(question)
+            kept = self._ask(question, asking)
             if len(self._asked) >= ANSWERS_KEPT:
                 self._asked.clear()  # a bound on memory, as for find()
             self._asked[key] = kept
         return kept
 
-    def _ask(self, question: str) -> LookupResult:
+    def _ask(self, question: str, asking: bool = False) -> LookupResult:
         text = question[:MAX_QUESTION]
         key = normalise(text)
         labelled = self.by_label(text) or self.by_label(strip_frame(key))
@@ -209,7 +215,7 @@ class Glossary:
         compared = self._compare(question, pair) if pair else None
         if compared:
             return compared
-        named = self._named_in(key, subject)
+        named = self._named_in(key, subject, asking)
         if named:
             slug, spelling, whole = named
             first = Match(self.terms[slug], 100.0 if whole else 90.0, spelling)
@@ -223,29 +229,34 @@ class Glossary:
             return LookupResult(by_name.status, question, by_name.matches, by_name.how)
         return self._open_ended(question, subject, described=text)
 
-    def _named_in(self, key: str, subject: str) -> tuple[str, str, bool] | None:
+    def _named_in(self, key: str, subject: str, asking: bool = False) -> tuple[str, str, bool] | None:
         """The term a question asks about: the one after its last question frame ("our RAG pipeline is slow,
         what does reranking do?" asks about reranking), else the longest one named (only when the text asks
         something: "our travel agent rebooked the hotel" names no term), else one named with a typo."""
         asked = asked_about(key)
-        if asked and asked != subject:
+        if asked and asked != subject and self.ranker.content_words(asked):
             # The question after the frame names nothing: what it describes is the subject, and a term the
             # text names before it ("our pods keep restarting, what's the check that decides that") is only
-            # its context, left to the meaning lane's reading of the whole text.
-            named = self.ranker.named_inside(asked)
-            return (named[0], named[1], False) if named else self._named_misspelt(asked)
-        if asks(key):
-            named = self.ranker.named_inside(subject)
-            if named:
-                return named
+            # its context, left to the meaning lane's reading of the whole text. A question that asks about
+            # nothing ("evalution of chatbots, how do u do it") asks about what comes before it.
+            named = self._named_misspelt(asked) or self.ranker.named_inside(asked)
+            return (named[0], named[1], False) if named else None
+        if asking or asks(key):
+            return self._named_misspelt(subject) or self.ranker.named_inside(subject)
         return self._named_misspelt(subject)
 
     def _named_misspelt(self, subject: str) -> tuple[str, str, bool] | None:
         """A term named inside a question with its name misspelt ("is modle drfit a problem"): offered, never a
-        hit, so the answer is a "did you mean" whatever else the question says."""
+        hit, so the answer is a "did you mean" whatever else the question says. Tried before the names typed
+        right, which would otherwise win with a part of the misspelt name ("agentic wrokflows" is not "agentic")
+        or with a word of context ("wats temprature in llms" asks about temperature, not LLMs)."""
         mended = self.ranker.mend_words(subject)
-        named = self.ranker.named_inside(mended) if mended != subject else None
-        return (named[0], named[1], False) if named else None
+        if mended == subject:
+            return None
+        named = self.ranker.named_inside(mended)
+        if named is None or named == self.ranker.named_inside(subject):
+            return None
+        return named[0], named[1], False
 
     def compare(self, text: str) -> LookupResult | None:
         """ "X vs Y", "difference between X and Y", "compare X and Y": a comparison when both sides name a

@@ -200,6 +200,20 @@ class Ranker:
         chosen = supported if strict else supported + [s for s in slugs if s not in supported]
         return [(s, 95.0 if s in supported else 90.0, self.terms[s].term) for s in chosen]
 
+    def acronym_swapped(self, key: str) -> list[tuple[str, float, str]]:
+        """Names an acronym typed with two letters swapped ("RHLF") may mean: offered, never a hit. Acronyms are
+        kept out of the typo search (one edit from "pia" is "pizza"), but a swap keeps every letter."""
+        if not key.isalnum() or not 3 <= len(key) <= 8:
+            return []
+        found: dict[str, tuple[str, float, str]] = {}
+        for i in range(len(key) - 1):
+            if key[i] == key[i + 1]:
+                continue
+            _, slugs, said = self.names.resolve(key[:i] + key[i + 1] + key[i] + key[i + 2 :])
+            for slug in slugs:
+                found.setdefault(slug, (slug, 85.0, self.names.spelling.get((said, slug), self.terms[slug].term)))
+        return list(found.values())
+
     def acronym_in_text(self, key: str) -> list[tuple[str, float, str]]:
         """Terms whose definitions write the key as an acronym (PEFT in low-rank adaptation's text) when no
         name spells it: worth offering, never a hit. Left out when many terms use it (API, GPU)."""
@@ -277,9 +291,13 @@ class Ranker:
             allowed = typo_allowance(len(word))
             lo = bisect_left(self._name_word_lengths, len(word) - allowed)
             hi = bisect_right(self._name_word_lengths, len(word) + allowed)
-            found = process.extractOne(word, self._name_words[lo:hi], scorer=OSA.distance, score_cutoff=min(allowed, 2))
-            if found is not None:
-                said[i] = found[0]
+            found = process.extract(
+                word, self._name_words[lo:hi], scorer=OSA.distance, score_cutoff=min(allowed, 2), limit=8
+            )
+            if found:
+                # Of equally close words, the one with the same letters ("modle" is "model" swapped, not "mode"
+                # with a letter more), then the one of the same length.
+                said[i] = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), abs(len(f[0]) - len(word))))[0]
         return " ".join(said)
 
     def flat(self, key: str, scores: list[float]) -> bool:
