@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.glossary.questions import strip_frame
+from bot.glossary.ranking import SHARED_WORDS_MARGIN
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,40 @@ def test_a_word_of_the_glossary_in_a_statement_is_not_read_as_asked(bundled_glos
     assert all(m.term.slug != "ai-agent" for m in said.matches), said
     asked = bundled_glossary.ask("travel agent", asking=True)
     assert asked.matches and asked.matches[0].term.slug == "ai-agent"
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "2024-06-12T10:31:07Z ERROR worker-3 connection reset by peer",
+        "Traceback (most recent call last):\n  File 'app.py', line 12, in <module>\nKeyError: 'agent_memory'",
+        "ERROR 2026-12-05 23:59:01 inference-svc timeout after 30000ms",
+    ],
+)
+def test_pasted_machine_output_offers_nothing_it_merely_resembles(bundled_glossary, pasted):
+    from bot.glossary.questions import machine_text
+
+    assert machine_text(pasted)
+    assert bundled_glossary.ask(pasted).status == "miss"
+
+
+def test_a_person_writing_about_errors_is_not_machine_output():
+    from bot.glossary.questions import machine_text
+
+    assert not machine_text("why does the model make errors on long documents")
+    assert not machine_text("the error rate went up after the 2:4 pruning")
+
+
+def test_a_description_sharing_words_with_a_close_term_is_offered(bundled_glossary):
+    # Below the meaning floor alone, but the close terms' own texts hold three of its words: both lanes agree.
+    said = "the grader model keeps favouring longer answers"
+    r = bundled_glossary.ask(said, asking=True)
+    assert r.status == "suggestions" and "llm-as-a-judge" in [m.term.slug for m in r.matches], r
+    assert bundled_glossary.ranker.shares_words("llm-as-a-judge", said)
+    bundled_glossary.ranker.shared_words_margin = 0.0  # the floor alone: a miss
+    bundled_glossary.forget_answers()
+    try:
+        assert bundled_glossary.ask(said, asking=True).status == "miss"
+    finally:
+        bundled_glossary.ranker.shared_words_margin = SHARED_WORDS_MARGIN
+        bundled_glossary.forget_answers()

@@ -27,7 +27,7 @@ from . import db, meaning
 from .meaning import MeaningIndex, Vectors
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
-from .questions import as_typed_subject, asked_about, asks, comparison, either, strip_frame
+from .questions import as_typed_subject, asked_about, asks, comparison, either, machine_text, strip_frame
 from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
 from .results import LookupResult as LookupResult
 from .results import Match as Match
@@ -300,7 +300,12 @@ class Glossary:
         vector = self._vector(described or key)  # None when the lane is off: one embedding for both uses below
         meant = self._meant(vector)
         floor = self.ranker.meaning_floor(key)
-        offered = [(slug, score) for slug, score in meant if score >= floor]
+        near = floor - self.ranker.shared_words_margin
+        offered = [
+            (slug, score)
+            for slug, score in meant
+            if score >= floor or (score >= near and self.ranker.shares_words(slug, key))
+        ]
         if offered and self.ranker.flat(key, [score for _, score in meant]):
             offered = []  # a long text close to many terms alike (a pasted status update) is about none of them
         # With a close spelling found, only terms holding every word may join it: any-word search is for
@@ -308,6 +313,8 @@ class Glossary:
         searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
         if vector is not None:
             searched = self._agreed(searched, vector)
+        if machine_text(described or query):  # a pasted log line: only a name it spells (above) counts
+            offered, searched = [], []
         if not typos and not searched and not offered:
             closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
             return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))

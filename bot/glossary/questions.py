@@ -214,3 +214,17 @@ def as_typed_subject(text: str, subject: str) -> str:
         return text
     at = normalise(text).find(subject)
     return text[at : at + len(subject)] if at >= 0 and normalise(text[at : at + len(subject)]) == subject else subject
+
+
+# Pasted machine output (a log line, a stack trace): its words are a program's, not a description of a concept, so
+# only a term it names exactly is worth offering, never one it merely resembles.
+_MACHINE_TEXT = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|Traceback \(most recent call last\)|"
+    r"^\s*\[?(?:ERROR|WARN|WARNING|FATAL|CRITICAL|DEBUG|INFO)\b|\b(?:ERROR|FATAL|CRITICAL)\b.*\d",
+    re.MULTILINE,
+)
+
+
+def machine_text(text: str) -> bool:
+    """Whether a text reads as pasted machine output rather than something a person wrote."""
+    return bool(_MACHINE_TEXT.search(text))
