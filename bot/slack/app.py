@@ -117,7 +117,8 @@ def create_app(
         listener_executor=executor,
     )
     app.error(on_error)
-    reviewers = Reviewers(app.client, settings.reviewers)
+    # Each request gets these scoped to its workspace (register's middleware); unscoped, the one with settings.
+    reviewers = Reviewers(app.client, lambda: runtime.effective_settings().reviewers)
     register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
