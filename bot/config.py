@@ -24,6 +24,7 @@ MAX_RETENTION_DAYS = 3650  # ten years; more overflows date arithmetic, and no o
 DATABASE_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "sqlite")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 REVIEWER_ID = re.compile(r"^[UWS][A-Z0-9]{2,30}$")
+GLOSSARY_OWNER = re.compile(r"^[TE][A-Z0-9]{2,30}$")  # a workspace (T…) or an Enterprise Grid org (E…)
 
 
 class SettingsError(ValueError):
@@ -93,6 +94,8 @@ class Settings:
     owners_file: Path = Path("data/owners.yml")  # who owns which terms, and review intervals
     # Senses, usage and languages (bot/glossary/sidecar.py); None: terminology.yml beside the term folder.
     terminology_file: Path | None = None
+    # GLOSSARIES: a term folder per workspace (T…) or Grid org (E…); the rest are answered from glossary_dir.
+    glossaries: tuple[tuple[str, Path], ...] = ()
     digest_day: int = 0  # the weekly review digest's day, Monday = 0
     digest_hour: int = 9  # …and hour, in digest_tz
     digest_tz: str = "UTC"
@@ -139,6 +142,7 @@ class Settings:
             glossary_url=_web_address(get, "GLOSSARY_URL", "https://glossary.example.org/"),
             owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
             terminology_file=Path(get("TERMINOLOGY_FILE")) if get("TERMINOLOGY_FILE") else None,
+            glossaries=_glossaries(get("GLOSSARIES")),
             mcp_token=get("MCP_TOKEN"),
             mcp_public_url=get("MCP_PUBLIC_URL").rstrip("/"),
             slack_client_id=get("SLACK_CLIENT_ID"),
@@ -172,6 +176,10 @@ class Settings:
     def require_glossary_folder(self, folder: Path | None = None) -> None:
         """Stop with one line when the term files' folder is not there: else a typo serves or checks an empty
         glossary ("0 terms loaded", exit 0) without a word."""
+        if folder is None:  # the served glossaries: each GLOSSARIES folder too
+            for owner, path in self.glossaries:
+                if not path.is_dir():
+                    raise SettingsError(f"GLOSSARIES: {owner}={path} is not a folder; point it at a term folder")
         folder = folder or self.glossary_dir
         if not folder.is_dir():
             raise SettingsError(
@@ -355,6 +363,22 @@ def _malformed(url: str) -> bool:
         return urlsplit(url).port == -1  # never -1: reading .port is what checks the host and port
     except ValueError:
         return True
+
+
+def _glossaries(value: str) -> tuple[tuple[str, Path], ...]:
+    """GLOSSARIES: `T123=/path/a,E456=/path/b`, a term folder per workspace or Grid org, each named once."""
+    found: dict[str, Path] = {}
+    for entry in (e.strip() for e in value.split(",") if e.strip()):
+        owner, equals, path = (part.strip() for part in entry.partition("="))
+        if not equals or not GLOSSARY_OWNER.match(owner) or not path:
+            raise SettingsError(
+                f"GLOSSARIES must be team or org ids with term folders, such as T0123ABCD=/srv/terms-a,"
+                f"E0456EFGH=/srv/terms-b; {entry[:60]!r} is not"
+            )
+        if owner in found:
+            raise SettingsError(f"GLOSSARIES names {owner} twice; keep one folder for it")
+        found[owner] = Path(path)
+    return tuple(found.items())
 
 
 def _slack_ids(get: Callable[[str, str], str]) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ through it, so what "clear" forgets is decided in one place.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from .state.outbox import Outbox
 from .state.short_cache import PreferenceCache
 from .state.store import Preference, Store, now
 from .term_requests.book import RequestBook
+from .workspaces.glossaries import Glossaries
+from .workspaces.settings import Effective, WorkspaceSettings
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,11 @@ class Runtime:
         # Changes as pull requests: asked for here, opened by bot/pulls/delivery.py, followed by the webhook.
         self.pulls = PullRequests(settings, store, self.outbox, self.requests, self.governance)
         self.webhook = Webhook(store, self.outbox, self.requests)
+        # Each workspace's requests channel, reviewers, digest day and channel domains (bot/workspaces).
+        self.workspaces = WorkspaceSettings(store, lambda: self.settings)
+        # Which glossary answers which workspace (GLOSSARIES); one view of this runtime per glossary.
+        self.glossaries = Glossaries(live)
+        self._views: dict[str, Runtime] = {}
         # Read on every card; every write below puts what it stored (see short_cache for the bound).
         self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
 
@@ -107,6 +115,7 @@ class Runtime:
         )
         roles, problems = read_roles(settings.roles_file)
         runtime = cls(settings, live, Store(settings.state_url), roles)
+        runtime.glossaries = Glossaries.open(settings, live)
         runtime.roles_problems = problems
         for problem in problems:
             log.warning("%s", problem)
@@ -126,6 +135,25 @@ class Runtime:
     @property
     def glossary(self) -> Glossary:
         return self.live.current
+
+    def for_team(self, team_id: str | None, enterprise_id: str | None = None) -> Runtime:
+        """This runtime answering from the glossary the workspace is served (GLOSSARIES), or itself.
+
+        A view shares everything (state, outbox, caches) but the live glossary: every answer, card and lookup made
+        through it reads that workspace's terms."""
+        key = self.glossaries.key_for(team_id, enterprise_id)
+        if not key:
+            return self
+        view = self._views.get(key)
+        if view is None:
+            view = copy.copy(self)
+            view.live = self.glossaries.live(key)
+            self._views[key] = view  # the dict is shared with the view: one view per glossary, ever
+        return view
+
+    def effective_settings(self, team_id: str | None = None) -> Effective:
+        """The settings that apply in this workspace (None: the state has no team here yet; see bot/workspaces)."""
+        return self.workspaces.effective_settings(team_id)
 
     def preferred(self, user_id: str) -> tuple[Framing | None, Role | None]:
         pref = self.preferences.get(user_id)

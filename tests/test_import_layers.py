@@ -35,6 +35,7 @@ CORE = (
     "bot.governance",
     "bot.answers",
     "bot.runtime",
+    "bot.workspaces",
 )
 
 
@@ -193,6 +194,7 @@ TOP_TIERS = (
     ("governance",),
     ("config", "answers", "exchange"),
     ("pulls",),  # changes as pull requests: the core's changes, opened on the git host, followed back
+    ("workspaces",),  # each workspace's settings over the environment's, and which glossary answers it
     ("runtime", "startup", "logs"),
     ("slack", "mcp"),
     ("http",),

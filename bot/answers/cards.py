@@ -105,7 +105,14 @@ def build_card(
     related = tuple(_related(glossary, r) for r in term.relations)
     reading = reading or Reading()
     terminology = glossary.terminology
-    sense = choose_sense(term, terminology, channel=reading.channel, role=role.key if role else "", asked=reading.sense)
+    sense = choose_sense(
+        term,
+        terminology,
+        channel=reading.channel,
+        role=role.key if role else "",
+        asked=reading.sense,
+        domains=reading.domains,
+    )
     layer = terminology.layer(term.slug)
     languages = (DEFAULT_LANGUAGE, *(t.language for t in layer.translations))
     translated = reading.language and layer.translation(reading.language) is not None
@@ -139,6 +146,8 @@ class Reading:
     sense: str = ""  # a sense asked for by a click ("" lets the channel, the role, then the order decide)
     language: str = ""  # a BCP 47 tag: the person's Slack locale, or a language asked for by a click
     usage: UsageNote | None = None  # the label asked for is discouraged
+    # The channel's domains as its workspace mapped them on the Home (bot/workspaces); None: the sidecar's mapping.
+    domains: tuple[str, ...] | None = None
 
 
 def _related(glossary: Glossary, rel: Relation) -> RelatedTerm:

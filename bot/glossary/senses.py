@@ -64,16 +64,26 @@ def all_senses(term: Term, layer: TermLayer) -> tuple[Sense, ...]:
 
 
 def choose_sense(
-    term: Term, terminology: Terminology, *, channel: str = "", role: str = "", asked: str = ""
+    term: Term,
+    terminology: Terminology,
+    *,
+    channel: str = "",
+    role: str = "",
+    asked: str = "",
+    domains: tuple[str, ...] | None = None,
 ) -> SenseChoice | None:
-    """The sense to show first, and why; None for a term with one sense (nothing to choose)."""
+    """The sense to show first, and why; None for a term with one sense (nothing to choose).
+
+    `domains`: the channel's domains as its workspace's admins mapped them from the Home; None leaves it to the
+    sidecar's `channels`."""
     senses = all_senses(term, terminology.layer(term.slug))
     if len(senses) < 2:
         return None
     picked = next((s for s in senses if asked and s.key == asked), None)
     why, detail = "asked", ""
     if picked is None:
-        domains = terminology.domains_of(channel) if channel else ()
+        if domains is None:
+            domains = terminology.domains_of(channel) if channel else ()
         picked = next((s for s in senses if set(s.domains) & set(domains)), None)
         why, detail = "channel", next((d for d in domains if picked and d in picked.domains), "")
     if picked is None and role:

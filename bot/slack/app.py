@@ -27,6 +27,7 @@ from .browse import handlers as browse_handlers
 from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
+from .home import settings as home_settings
 from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -54,6 +55,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     review_handlers,
     browse_handlers,
     home_handlers,
+    home_settings,
     explain_shortcut,
     feedback_handlers,
     assistant_handlers,
@@ -115,7 +117,8 @@ def create_app(
         listener_executor=executor,
     )
     app.error(on_error)
-    reviewers = Reviewers(app.client, settings.reviewers)
+    # Each request gets these scoped to its workspace (register's middleware); unscoped, the one with settings.
+    reviewers = Reviewers(app.client, lambda: runtime.effective_settings().reviewers)
     register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
@@ -129,7 +132,8 @@ def register(app: App, deps: Deps) -> None:
     """Every row of every LISTENERS table, each handler handed the bot's Deps through Bolt's context."""
 
     def hand_over_deps(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 - Bolt's name
-        context["deps"] = deps
+        # Scoped to the workspace the request came from: its glossary, reviewers and settings.
+        context["deps"] = deps.for_team(context.team_id, context.enterprise_id)
         next()
 
     app.middleware(hand_over_deps)
@@ -202,6 +206,7 @@ def build_bot(
     close_requests_on_reload(runtime)
     if watch and settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
+        runtime.glossaries.watch(settings.reload_seconds)  # each workspace's own glossary (GLOSSARIES)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
     return Bot(app, runtime, delivery, pulls)
@@ -212,8 +217,9 @@ def nobody_reviews(settings: Settings) -> str:
     if settings.requests_channel or settings.reviewers:
         return ""
     return (
-        "term requests reach nobody: set REQUESTS_CHANNEL (a channel id, C0123ABCD) and/or REVIEWERS (user ids, "
-        'U0123ABCD); see README "Connect to Slack". Requesters are told their request is kept, unread.'
+        "term requests reach nobody until a workspace admin picks a requests channel or reviewers under Settings on "
+        "the bot's Home, or REQUESTS_CHANNEL (a channel id, C0123ABCD) and/or REVIEWERS (user ids, U0123ABCD) are "
+        'set; see README "Connect to Slack". Requesters are told their request is kept, unread.'
     )
 
 

@@ -182,7 +182,7 @@ def define(ack: Ack, command: dict[str, Any], client: WebClient, context: Any, r
         ask,
         text=text,
         reviewers=deps.reviewers,
-        reading=Reading(channel=command.get("channel_id") or ""),
+        reading=Reading(channel=(channel := command.get("channel_id") or ""), domains=deps.domains_of(channel)),
         locale=lambda: deps.locales.of(client, user),
     )
     ack(response_type="ephemeral", **answer(asking))
@@ -207,7 +207,8 @@ def question_text(text: str, bot_user_id: str | None) -> str:
 def _asked(deps: Deps, event: dict[str, Any], context: BoltContext, surface: str) -> Asking:
     text = question_text(event.get("text") or "", context.bot_user_id)
     ask = read(text, deps.runtime.glossary)
-    reading = Reading(channel=event.get("channel") or "")
+    channel = event.get("channel") or ""
+    reading = Reading(channel=channel, domains=deps.domains_of(channel))  # the workspace's mapping, else the file's
     return Asking(deps.runtime, event.get("user", ""), ask, surface, text, deps.reviewers, reading)
 
 

@@ -228,3 +228,21 @@ mcp_grants = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- settings per workspace, set by its admins from the Home (revision 0011; bot/workspaces) -------------
+
+# One row per Slack team (workspace). A column left NULL is not set: the environment's value applies
+# (REQUESTS_CHANNEL, REVIEWERS, DIGEST_DAY, the terminology file's channels), so a single-workspace install
+# that never opens the settings keeps working as before.
+team_settings = Table(
+    "team_settings",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("enterprise_id", String(32), nullable=False, server_default=""),  # the Grid org, "" outside one
+    Column("requests_channel", String(32)),  # a channel id, C… or G…
+    Column("reviewers", Text),  # user ids (U…, W…) and user group ids (S…), space-separated
+    Column("digest_day", Integer),  # Monday = 0
+    Column("channel_domains", Text),  # JSON: {channel id: [domain, …]}, for the sense a card shows first
+    Column("updated_by", String(32), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

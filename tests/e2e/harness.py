@@ -79,6 +79,7 @@ class FakeSlack:
         return self
 
     locales: dict[str, str] = field(default_factory=dict)  # user -> Slack locale, for users.info's include_locale
+    admins: set[str] = field(default_factory=set)  # workspace admins: users.info says is_admin
 
     def fail(self, method: str, mode: str, *, every: int = 1, times: int | None = None) -> FakeSlack:
         """From now on, every `every`-th call of `method` fails as `mode` (`times` of them, or for ever)."""
@@ -237,9 +238,10 @@ class FakeSlack:
         if method == "users.info":
             user = str(call.body.get("user"))
             asked = str(call.body.get("include_locale")).lower() in ("1", "true")
-            if user not in self.names and user not in self.locales:
+            if user not in self.names and user not in self.locales and user not in self.admins:
                 return {"ok": False, "error": "user_not_found"}
             found: dict = {"id": user, **({"locale": self.locales[user]} if asked and user in self.locales else {})}
+            found.update(is_admin=user in self.admins, is_owner=False)
             if user in self.names:
                 found["profile"] = {"display_name": self.names[user]}
             return {"ok": True, "user": found}

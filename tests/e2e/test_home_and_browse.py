@@ -39,7 +39,8 @@ def open_home(server, fake_slack, user: str, *, event_id: str, view: dict | None
     view = call.body["view"]
     published = json.loads(view) if isinstance(view, str) else view
     assert_valid_view(published)
-    assert_no_injection(published["blocks"])
+    # The workspace settings a reviewer reads: the conftest's requests channel and reviewers, drawn from their ids.
+    assert_no_injection(published["blocks"], allowed_mentions=("<#CREQUESTS>", "<@UREVIEW01>", "<!subteam^SREVIEWERS>"))
     return published
 
 

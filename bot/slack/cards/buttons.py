@@ -9,11 +9,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from ...answers.cards import Reading
-from ...runtime import Runtime
 from ..kit import ids
 from ..kit.blocks import actions, button
 from ..kit.card_state import CardState
-from ..kit.deps import Listener, deps_of
+from ..kit.deps import Deps, Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
 from .card import card_message
 
@@ -26,14 +25,14 @@ def show(body: dict[str, Any], respond: Respond, message: dict[str, Any]) -> Non
         respond(**privately(message))
 
 
-def redraw(runtime: Runtime, body: dict[str, Any], respond: Respond, state: CardState | None) -> None:
+def redraw(deps: Deps, body: dict[str, Any], respond: Respond, state: CardState | None) -> None:
     """The card as the button describes it; a button names the sense and language it shows when they were
     picked by a click, else the channel and the person's role decide, as on the card it came from."""
-    card = None
+    card, runtime = None, deps.runtime
     if state:
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id") or ""
-        reading = Reading(channel, state.sense, state.language)
+        reading = Reading(channel, state.sense, state.language, domains=deps.domains_of(channel))
         card = runtime.open_term(user, state.slug, framing=state.framing, expanded=state.expanded, reading=reading)
     message = card_message(card, public=False) if card else notice(TERM_GONE)
     if card and state and state.back:  # opened from a browse list: a way back to it
@@ -49,7 +48,7 @@ def open_term(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: R
     state = CardState.decode(action.get("value"))
     if state and ids.OPEN_TERM_PATTERN.match(action.get("action_id") or ""):
         runtime.record_opened("button", state.slug)  # a term opened by a click: a lookup too
-    redraw(runtime, body, respond, state)
+    redraw(deps_of(context), body, respond, state)
 
 
 def save_framing(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
@@ -59,7 +58,7 @@ def save_framing(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond
     state = CardState.decode(action.get("value"))
     if state and state.framing:
         runtime.set_framing(body["user"]["id"], state.framing)
-    redraw(runtime, body, respond, state)
+    redraw(deps_of(context), body, respond, state)
 
 
 LISTENERS: list[Listener] = [

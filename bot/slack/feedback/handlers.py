@@ -66,7 +66,7 @@ def submit(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltCon
         return
     user = body["user"]["id"]
     runtime.record_feedback(user, term.slug, helpful=False)  # a 👍 given since the click is replaced again
-    file_request(ack, runtime, form, user)
+    file_request(ack, runtime, form, user, team_id=deps_of(context).team_id)
 
 
 LISTENERS: list[Listener] = [

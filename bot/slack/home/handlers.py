@@ -23,13 +23,16 @@ from ..outbox.modals import open_modal
 from ..requests.detail import detail_modal
 from ..requests.triage_forms import request_number
 from .page import HomeState, build_home
-from .view import NO_ROLE, term_modal
+from .settings_view import section_for
+from .view import HOME_BLOCKS_MAX, NO_ROLE, term_modal
 
 log = logging.getLogger(__name__)
 
 
 def publish(client: WebClient, deps: Deps, user_id: str, state: HomeState) -> None:
     view = build_home(deps.runtime, user_id, state, reviewer=user_id in deps.reviewers)
+    # The workspace's settings, under the heading, for those who may see them (admins, owners, reviewers).
+    view["blocks"] = (view["blocks"][:2] + section_for(client, deps, user_id) + view["blocks"][2:])[:HOME_BLOCKS_MAX]
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as exc:  # the next open tries again; nothing else depends on it

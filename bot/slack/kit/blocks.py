@@ -77,6 +77,14 @@ def mention_owner(owner_id: str) -> str:
     return f"<!subteam^{owner_id}>" if _GROUP_ID.match(owner_id or "") else mention(owner_id)
 
 
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+
+
+def channel_link(channel_id: str) -> str:
+    """A channel link built from a checked id, never from free text; "" for anything else."""
+    return f"<#{channel_id}>" if _CHANNEL_ID.match(channel_id or "") else ""
+
+
 def section(text: str, accessory: dict | None = None) -> dict:
     block = {"type": "section", "text": mrkdwn(text)}
     if accessory:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...runtime import Runtime
+from ...workspaces.settings import Effective
 from .locale import Locales
+from .people import Admins
 from .reviewers import Reviewers
 
 
@@ -17,6 +19,23 @@ class Deps:
     runtime: Runtime
     reviewers: Reviewers
     locales: Locales = field(default_factory=Locales)  # each person's Slack language, for cards
+    admins: Admins = field(default_factory=Admins)  # who may change the workspace's settings
+    team_id: str | None = None  # the workspace the request came from (None: not known, see bot/workspaces)
+    enterprise_id: str | None = None
+
+    def for_team(self, team_id: str | None, enterprise_id: str | None = None) -> Deps:
+        """What a request from this workspace needs: its glossary (GLOSSARIES), its reviewers, its settings."""
+        runtime = self.runtime.for_team(team_id, enterprise_id)
+        reviewers = self.reviewers.scoped(lambda: runtime.effective_settings(team_id).reviewers)
+        return replace(self, runtime=runtime, reviewers=reviewers, team_id=team_id, enterprise_id=enterprise_id)
+
+    def effective(self) -> Effective:
+        """The settings that apply in this request's workspace."""
+        return self.runtime.effective_settings(self.team_id)
+
+    def domains_of(self, channel: str) -> tuple[str, ...] | None:
+        """The channel's domains as this workspace mapped them on the Home; None: the glossary's file decides."""
+        return self.effective().domains_of(channel) if channel else None
 
 
 def deps_of(context: Mapping[str, Any]) -> Deps:

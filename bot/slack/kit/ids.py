@@ -175,3 +175,15 @@ PULL_TEXT = "pull_text"  # its one input block: the file's new text
 
 ACTIONS = (*ACTIONS, OPEN_PULL)
 VIEWS = (*VIEWS, PULL_VIEW)
+
+# --- Workspace settings on the Home (admins and owners; bot/workspaces) -----------------------------
+HOME_SETTINGS = "home_settings"  # "Edit settings": opens SETTINGS_VIEW
+SETTINGS_VIEW = "workspace_settings"  # the modal; its input blocks:
+SETTINGS_CHANNEL = "settings_channel"  # conversations select: the requests channel
+SETTINGS_USERS = "settings_users"  # users multi-select: reviewers
+SETTINGS_GROUP = "settings_group"  # a user group id (S…): its members review too
+SETTINGS_DAY = "settings_day"  # static select: the digest's day
+SETTINGS_DOMAINS = "settings_domains"  # "C0123ABCD: people, support" a line: the sense a channel shows first
+
+ACTIONS = (*ACTIONS, HOME_SETTINGS)
+VIEWS = (*VIEWS, SETTINGS_VIEW)

@@ -268,7 +268,7 @@ class Delivery:
         by = str(letter.payload.get("by") or "")
         told = letter.last_error.startswith(REQUEUED)  # died before and was told then: once is enough
         if letter.kind == LetterKind.TRIAGE_UPDATE and is_slack_user(by) and not told:
-            channel = self.runtime.settings.requests_channel or None
+            channel = self.runtime.effective_settings(letter.payload.get("team_id") or None).requests_channel or None
             message = letters.stale_post_notice(letter.request_id or 0, channel, error)
             self.outbox.send(LetterKind.DM, {"user": by, "message": message})
 
@@ -300,11 +300,12 @@ class Delivery:
 
     def _triage_post(self, letter: Letter, worker: str) -> None:
         """One post per request, ever: a request that has one gets it redrawn instead."""
-        channel = self.runtime.settings.requests_channel
+        # The workspace's channel (its Home's, else REQUESTS_CHANNEL); a letter with no team: bot/workspaces.
+        channel = self.runtime.effective_settings(letter.payload.get("team_id") or None).requests_channel
         book = self.runtime.requests
         request = book.get(int(letter.payload["request_id"]))
         if not channel:
-            log.info("request #%d filed; REQUESTS_CHANNEL is not set, so no triage post", request.id)
+            log.info("request #%d filed; no requests channel is set, so no triage post", request.id)
             self.outbox.sent(letter.id, worker)
             return
         if request.channel_id and request.message_ts:

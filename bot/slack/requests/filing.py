@@ -58,22 +58,17 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     if errors:
         ack(response_action="errors", errors=field_errors(errors))
         return
-    file_request(ack, runtime, form, body["user"]["id"])
+    file_request(ack, runtime, form, body["user"]["id"], team_id=deps_of(context).team_id)
 
 
-def file_request(ack: Ack, runtime: Runtime, form: RequestForm, user: str) -> None:
+def file_request(ack: Ack, runtime: Runtime, form: RequestForm, user: str, *, team_id: str | None = None) -> None:
     """A valid form filed and the modal turned into its confirmation; the triage post and the confirmation DM are
     outbox letters committed with the request, sent by the delivery worker. Every way of filing ends here: the
     request form, and the 👎 form on a card (feedback/handlers.py)."""
     filed = runtime.requests.file(form, user, confirm=True)
-    reviewed = someone_reviews(runtime)
-    text = confirmation_text(filed.request, created=filed.created, voted=filed.voted, reviewed=reviewed)
+    audience = runtime.effective_settings(team_id)  # who will see it, told to the requester (or that nobody will)
+    text = confirmation_text(filed.request, created=filed.created, voted=filed.voted, audience=audience)
     ack(response_action="update", view=confirmation_view(text))
-
-
-def someone_reviews(runtime: Runtime) -> bool:
-    """Whether a filed request reaches anyone: a requests channel to post it in, or reviewers to triage it."""
-    return bool(runtime.settings.requests_channel or runtime.settings.reviewers)
 
 
 LISTENERS: list[Listener] = [

@@ -50,14 +50,10 @@ def direct_message(runtime: Runtime, payload: dict[str, Any]) -> dict[str, Any] 
     about = payload.get("about")
     voter = bool(payload.get("voter"))
     if about == "filed":
-        return notice(
-            confirmation_text(
-                request,
-                created=bool(payload.get("created")),
-                voted=bool(payload.get("voted")),
-                reviewed=bool(runtime.settings.requests_channel or runtime.settings.reviewers),
-            )
-        )
+        team = payload.get("team_id")  # named once state rows carry their team (bot/workspaces)
+        effective = runtime.effective_settings(str(team) if team else None)
+        created, voted = bool(payload.get("created")), bool(payload.get("voted"))
+        return notice(confirmation_text(request, created=created, voted=voted, audience=effective))
     if about == "published":
         card = runtime.open_term(payload["user"], request.linked_slug or "")
         return published_dm(request, card_blocks(card, public=True) if card else [], voter=voter)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ...term_requests.rules import URGENCIES, TermRequest
+from ...workspaces.settings import Effective
 from ..cards.results import request_button
-from ..kit.blocks import actions, context, escape, plain, safe, section
+from ..kit.blocks import actions, channel_link, context, escape, mention_owner, plain, safe, section
 from ..kit.inputs import MODAL_TITLE
 
 MAX_LISTED = 25
@@ -16,14 +17,16 @@ NOT_POSTED = ":warning: not in the requests channel: its post failed (`python -m
 
 
 UNREVIEWED = (
-    "*Nobody reviews requests here yet:* this bot has no requests channel and no reviewers set "
-    "(REQUESTS_CHANNEL, REVIEWERS), so no one was told. Your request is kept in the glossary's request list; "
+    "*Nobody reviews requests here yet:* this workspace has no requests channel and no reviewers set (a "
+    "workspace admin sets them under Settings on the bot's Home, or REQUESTS_CHANNEL and REVIEWERS), so no one "
+    "was told. Your request is kept in the glossary's request list; "
     "`/define my requests` shows it, and whoever runs the bot sees it with `python -m bot requests export`."
 )
 
 
-def confirmation_text(request: TermRequest, *, created: bool, voted: bool, reviewed: bool = True) -> str:
-    """`reviewed`: False when no requests channel and no reviewers are set, so the requester hears where it went."""
+def confirmation_text(request: TermRequest, *, created: bool, voted: bool, audience: Effective | None = None) -> str:
+    """`audience`: the workspace's settings, so the requester hears who will see the request, or that nobody will
+    (no requests channel, no reviewers): a request is never parked without a word. None: the usual next steps."""
     term = f"*{safe(request.term, 200)}*"
     if created:
         what = "change to" if request.kind == "change" else "request for"
@@ -32,7 +35,10 @@ def confirmation_text(request: TermRequest, *, created: bool, voted: bool, revie
             f"{request.due_date:%A %-d %B}. I'll message you when the term ships. "
             "`/define my requests` shows where it stands."
         )
-        return f"Thanks! Your {what} {term} is in as *request #{request.id}*.\n" + (happens if reviewed else UNREVIEWED)
+        head = f"Thanks! Your {what} {term} is in as *request #{request.id}*.\n"
+        if audience is not None and not audience.someone_reviews:
+            return head + UNREVIEWED
+        return head + happens + (who_sees(audience) if audience is not None else "")
     if voted:
         return (
             f"{term} was already requested (*#{request.id}*, {request.label.lower()}). I've added your vote: "
@@ -41,6 +47,18 @@ def confirmation_text(request: TermRequest, *, created: bool, voted: bool, revie
     return (
         f"You've already asked for {term} (*#{request.id}*, {request.label.lower()}). I'll message you when it ships."
     )
+
+
+def who_sees(audience: Effective) -> str:
+    """The line naming who will see a filed request: the requests channel and the reviewers (ids only, checked)."""
+    people = [mention_owner(r) for r in audience.reviewers]
+    listed = ", ".join(people[:10]) + (f" and {len(people) - 10} more" if len(people) > 10 else "")
+    channel = channel_link(audience.requests_channel)
+    if channel and people:
+        return f"\n*Who sees it:* the reviewers ({listed}), in {channel}."
+    if channel:
+        return f"\n*Who sees it:* everyone in {channel}, where requests are triaged."
+    return f"\n*Who sees it:* the reviewers ({listed}), on their Home and with `/define requests`."
 
 
 def confirmation_view(text: str) -> dict:

@@ -83,7 +83,8 @@ def send_digests(
 
 
 class DigestSchedule:
-    """Sends the digest once DIGEST_DAY and DIGEST_HOUR have come this week (in DIGEST_TZ)."""
+    """Sends the digest once the digest day (the Home's, else DIGEST_DAY) and DIGEST_HOUR have come this week
+    (in DIGEST_TZ)."""
 
     def __init__(self, client: WebClient, runtime: Runtime, members: Callable[[str], Iterable[str]]):
         self.client, self.runtime, self.members = client, runtime, members
@@ -93,7 +94,10 @@ class DigestSchedule:
     def check(self, now: dt.datetime | None = None) -> DigestRun | None:
         settings, governance = self.runtime.settings, self.runtime.governance
         now = now or dt.datetime.now(governance.tz)
-        if governance.owners().empty or not digest_due(now, settings.digest_day, settings.digest_hour):
+        # The day a workspace admin picked on the Home, else DIGEST_DAY (one digest per install until state rows
+        # carry their team: the settings of the one workspace that has any).
+        day = self.runtime.effective_settings().digest_day
+        if governance.owners().empty or not digest_due(now, day, settings.digest_hour):
             return None
         if governance.book is None or governance.book.week_finished(week_of(now.date())):
             return None

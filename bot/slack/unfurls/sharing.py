@@ -45,7 +45,9 @@ def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respo
     state = CardState.decode(action.get("value"))
     user = body["user"]["id"]
     # Shared as the person sees it: the sense and language their card shows, in this channel.
-    reading = Reading((body.get("channel") or {}).get("id") or "", state.sense, state.language) if state else None
+    channel = (body.get("channel") or {}).get("id") or ""
+    domains = deps_of(context).domains_of(channel)
+    reading = Reading(channel, state.sense, state.language, domains=domains) if state else None
     card = runtime.open_term(user, state.slug, framing=state.framing, reading=reading) if state else None
     if card is None:
         show(body, respond, notice(TERM_GONE))
