@@ -130,6 +130,18 @@ class PullLedger:
             ).all()
         return [_record(row) for row in rows]
 
+    def unfinished(self, limit: int = 8) -> list[PullRecord]:
+        """Pull requests being opened, open, or refused (asking again would retry), newest first: the reviewer
+        Home's list. Merged and closed ones are done and left out."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(pull_requests)
+                .where(pull_requests.c.state.in_((QUEUED, FAILED, *STILL_OPEN)))
+                .order_by(pull_requests.c.created_at.desc(), pull_requests.c.branch)
+                .limit(limit)
+            ).all()
+        return [_record(row) for row in rows]
+
     def get(self, branch: str) -> PullRecord | None:
         with self.store.engine.connect() as conn:
             row = conn.execute(select(pull_requests).where(pull_requests.c.branch == branch)).first()
