@@ -47,6 +47,7 @@ class PullPoller:
         self.host = host
         self.webhook = webhook
         self.every = every
+        self._unreadable: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pull-poller", daemon=True)
 
@@ -85,8 +86,10 @@ class PullPoller:
             except HostBusy as exc:
                 log.warning("following pull requests: %s; the next look in %.0fs", exc, done.wait)
                 break
-            except HostRefused as exc:
-                log.warning("pull request #%s (%s) cannot be read: %s", record.number, record.branch, exc)
+            except HostRefused as exc:  # said once per pull request, not every round
+                if record.number not in self._unreadable:
+                    self._unreadable.add(record.number)
+                    log.warning("pull request #%s (%s) cannot be read: %s", record.number, record.branch, exc)
                 continue
             done.looked += 1
             moved = self.webhook.follow(record.branch, host_state(pull, reviews))

@@ -78,6 +78,9 @@ class Webhook:
                 self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
                 if record.state == MERGED:
                     self._tell_everyone(conn, record.request_id, record.url, record.number)
+            elif record.state == MERGED and is_slack_user(record.asked_by):  # an edit or review dates: no requesters
+                about = {"about": "pull_merged", "url": record.url, "number": record.number, "request_id": None}
+                self.outbox.add(conn, LetterKind.DM, {"user": record.asked_by, **about})
         self.outbox.wake()
         return record.state
 

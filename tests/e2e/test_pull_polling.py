@@ -9,6 +9,7 @@ import json
 import pytest
 
 from bot.githost.github import GitHubHost
+from bot.pulls.changes import Change
 from bot.pulls.polling import PullPoller
 from bot.state.outbox import DEAD, PENDING, SENDING, SENT
 
@@ -97,8 +98,13 @@ def test_a_rate_limit_ends_the_round_and_waits_for_the_reset(polling_server, fak
     assert _state(polling_server, branch) == "opened"
     github.fail(r"GET pulls/\d+$", "500", times=1)
     assert poller.poll_once().moved == {}  # a busy host: the next round
-    assert poller.poll_once().moved == {branch: "closed"}
-    assert poller.poll_once().looked == 0  # closed: nothing more to follow
+    gone = Change(kind="verified", branch="glossary/verified-gone", title="t", body="b", files={})
+    with polling_server.runtime.store.writing() as conn:  # a pull request deleted on the host (404)
+        polling_server.runtime.pulls.ledger.add(conn, gone.branch, gone.kind, None, "UREVIEW01")
+        polling_server.runtime.pulls.ledger.opened(conn, gone.branch, 99, "https://github.test/x/pull/99")
+    done = poller.poll_once()
+    assert done.moved == {branch: "closed"} and done.looked == 1  # the unreadable one does not stop the rest
+    assert [r.branch for r in polling_server.runtime.pulls.ledger.following()] == [gone.branch]
 
 
 def test_with_the_webhook_and_polling_both_on_each_event_moves_the_request_once(

@@ -9,11 +9,12 @@ import json
 from paths import BUNDLED_TERMS
 from sqlalchemy import select
 
+from bot.state.outbox import DEAD, PENDING, SENDING, SENT
 from bot.state.schema import pull_requests
 
 from .harness import block_action, view_submission, wait_until
 from .requests_helpers import post
-from .test_pull_requests import gh_server, github  # noqa: F401 - fixtures, shared with the triage flow's tests
+from .test_pull_requests import _webhook, gh_server, github  # noqa: F401 - fixtures, shared with those tests
 
 
 def _view(fake_slack, trigger):
@@ -75,6 +76,15 @@ def test_an_owner_s_suggest_a_change_on_a_card_opens_a_pull_request_of_exactly_t
     post(gh_server, block_action("suggest_change", '{"s":"temperature"}', user="UOWNER001", trigger_id="t-again"))
     assert _submit(gh_server, _view(fake_slack, "t-again"), edited, user="UOWNER001").status == 200
     assert len(_edit_branches(gh_server)) == 1 and len(github.of("POST", "pulls$")) == 1
+    # Merged: no request, so no requesters; whoever opened it from Slack hears it, once.
+    merged = {"action": "closed", "pull_request": {"head": {"ref": pull.branch}, "merged": True}}
+    for delivery in ("m-1", "m-2"):  # a second delivery of the same merge moves nothing
+        assert _webhook(gh_server, "pull_request", merged, delivery=delivery).status == 200
+    fake_slack.wait_for(
+        "chat.postMessage", where=lambda c: c.body.get("channel") == "UOWNER001" and "was merged" in str(c.body)
+    )
+    every = gh_server.runtime.outbox.letters((PENDING, SENDING, SENT, DEAD))
+    assert [x.payload["user"] for x in every if x.payload.get("about") == "pull_merged"] == ["UOWNER001"]
 
 
 def test_the_digest_s_needs_a_change_lets_a_reviewer_edit_the_term_into_a_pull_request(
