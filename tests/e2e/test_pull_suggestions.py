@@ -122,5 +122,5 @@ def test_anyone_else_files_a_change_request_and_cannot_forge_the_edit(gh_server,
     forged = {"callback_id": "suggest_pull_request", "private_metadata": json.dumps({"r": 0, "s": "temperature"})}
     edited = (BUNDLED_TERMS / "temperature.yml").read_text(encoding="utf-8") + "# mine\n"
     refused = _submit(gh_server, forged, edited, user="UASKER01").json()
-    assert "Only glossary reviewers" in refused["errors"]["pull_text"]
+    assert "Only glossary reviewers and this term's owners" in refused["errors"]["pull_text"]
     assert github.calls == [] and _edit_branches(gh_server) == []

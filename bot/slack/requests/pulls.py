@@ -26,6 +26,7 @@ from .file_form import MOST_PARTS, SLACK_INPUT_MAX, block_id, joined, split_for_
 from .triage import NOT_A_REVIEWER, _may_triage
 from .triage_forms import request_number
 
+NOT_AN_EDITOR = "Only glossary reviewers and this term's owners can turn an edit into a pull request."
 TOO_LONG = (
     "This term's file ({size} characters) is longer than a Slack form can show, or has a line over 3,000 "
     "characters: edit it in git instead."
@@ -129,7 +130,7 @@ def submit_suggestion(ack: Ack, body: dict, view: dict, client: WebClient, conte
     # With a request, who may triage it; without one (a card, the digest), who may edit the term.
     allowed = _may_triage(deps, user, number) if number else term is not None and may_edit(deps, user, term)
     if not allowed:
-        ack(response_action="errors", errors={ids.PULL_TEXT: NOT_A_REVIEWER})
+        ack(response_action="errors", errors={ids.PULL_TEXT: NOT_A_REVIEWER if number else NOT_AN_EDITOR})
         return
     parts = min(MOST_PARTS, max(1, _int(meta.get("n"))))
     try:
