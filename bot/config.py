@@ -118,7 +118,7 @@ class Settings:
     github_terms_dir: str = "data/terms"  # where the term files sit in the repository
     github_webhook_secret: str = field(default="", repr=False)
     # Seconds between two looks at the open pull requests (bot/pulls/polling.py); 0: never. Unset: every 5
-    # minutes without a webhook secret, never with one (the webhook tells).
+    # minutes with a repository and no webhook secret, never with one (the webhook tells).
     github_poll_seconds: float = 0.0
 
     @classmethod
@@ -290,15 +290,15 @@ def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
         "github_base_branch": get("GITHUB_BASE_BRANCH", "main"),
         "github_terms_dir": get("GITHUB_TERMS_DIR", "data/terms").strip("/"),
         "github_webhook_secret": get("GITHUB_WEBHOOK_SECRET", ""),
-        "github_poll_seconds": _poll_seconds(get, bool(get("GITHUB_WEBHOOK_SECRET", ""))),
+        "github_poll_seconds": _poll_seconds(get, bool(repo), bool(get("GITHUB_WEBHOOK_SECRET", ""))),
     }
 
 
-def _poll_seconds(get: Callable[[str, str], str], webhook: bool) -> float:
+def _poll_seconds(get: Callable[[str, str], str], repo: bool, webhook: bool) -> float:
     """GITHUB_POLL_SECONDS: polling is the way back when no webhook is set up, and may run beside one."""
     raw = get("GITHUB_POLL_SECONDS", "")
     if not raw:
-        return 0.0 if webhook else DEFAULT_POLL_SECONDS
+        return DEFAULT_POLL_SECONDS if repo and not webhook else 0.0
     try:
         seconds = float(raw)
         if not math.isfinite(seconds) or seconds < 0 or 0 < seconds < 1:
