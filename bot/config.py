@@ -120,6 +120,9 @@ class Settings:
     github_base_branch: str = "main"
     github_terms_dir: str = "data/terms"  # where the term files sit in the repository
     github_webhook_secret: str = field(default="", repr=False)
+    # Seconds between two looks at the open pull requests (bot/pulls/polling.py); 0: never. Unset: every 5
+    # minutes with a repository and no webhook secret, never with one (the webhook tells).
+    github_poll_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -259,6 +262,9 @@ def _slack(get: Get) -> dict[str, Any]:
     }
 
 
+DEFAULT_POLL_SECONDS = 300.0  # a look at each open pull request every 5 minutes, without a webhook
+
+
 def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
     """GITHUB_*: a repository with a token or a whole GitHub App, or nothing at all."""
     repo = get("GITHUB_REPO", "")
@@ -292,7 +298,24 @@ def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
         "github_base_branch": get("GITHUB_BASE_BRANCH", "main"),
         "github_terms_dir": get("GITHUB_TERMS_DIR", "data/terms").strip("/"),
         "github_webhook_secret": get("GITHUB_WEBHOOK_SECRET", ""),
+        "github_poll_seconds": _poll_seconds(get, bool(repo), bool(get("GITHUB_WEBHOOK_SECRET", ""))),
     }
+
+
+def _poll_seconds(get: Callable[[str, str], str], repo: bool, webhook: bool) -> float:
+    """GITHUB_POLL_SECONDS: polling is the way back when no webhook is set up, and may run beside one."""
+    raw = get("GITHUB_POLL_SECONDS", "")
+    if not raw:
+        return DEFAULT_POLL_SECONDS if repo and not webhook else 0.0
+    try:
+        seconds = float(raw)
+        if not math.isfinite(seconds) or seconds < 0 or 0 < seconds < 1:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(
+            f"GITHUB_POLL_SECONDS must be 0 (never) or a number of seconds from 1, not {raw[:20]!r}; see .env.example"
+        ) from None
+    return seconds
 
 
 def _port(get: Callable[[str, str], str], name: str, default: str) -> int:

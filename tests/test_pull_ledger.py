@@ -98,3 +98,42 @@ def test_a_refused_change_is_queued_again_when_asked_again(store):
     record, created = pulls.ask(CHANGE, "UOTHER001")
     assert created and (record.state, record.asked_by) == ("queued", "UOTHER001")
     assert len(pulls.outbox.letters()) == 2  # the first letter (dead, in real life) and the new one
+
+
+def test_a_merge_seen_by_the_webhook_and_the_poller_at_once_is_told_once(store):
+    """Both ways back may see the same merge together (and two instances' pollers): one move, one DM each."""
+    from bot.pulls.webhook import Webhook
+    from bot.term_requests.rules import RequestForm
+
+    pulls = _pulls(store)
+    form = RequestForm(term="prompt golf", why="We keep saying it.")
+    request = pulls.requests.file(form, "UASKER01").request
+    pulls.requests.file(form, "UVOTER01")  # a vote
+    change = Change(kind="request", branch="glossary/request-1", title="t", body="b", files={}, request_id=request.id)
+    pulls.ask(change, "UREVIEW01")
+    with store.writing() as conn:
+        pulls.ledger.opened(conn, change.branch, 1, "https://github.test/pull/1")
+    webhook = Webhook(store, pulls.outbox, pulls.requests)
+    moved: list[str | None] = []
+    threads = [threading.Thread(target=lambda: moved.append(webhook.follow(change.branch, "merged"))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert moved.count("merged") == 1 and moved.count(None) == 5
+    told = [x.payload["user"] for x in pulls.outbox.letters() if x.payload.get("about") == "pull_merged"]
+    assert sorted(told) == ["UASKER01", "UVOTER01"]
+    assert pulls.ledger.following() == []  # merged: polling no longer looks at it
+
+
+def test_polling_follows_only_the_opened_ones_least_recently_moved_first(store):
+    pulls = _pulls(store)
+    for name in ("a", "b", "c"):
+        pulls.ask(Change(kind="verified", branch=f"glossary/{name}", title="t", body="b", files={}), "UREVIEW01")
+    for branch, number in (("glossary/b", 2), ("glossary/a", 1)):  # b opened first
+        with store.writing() as conn:
+            pulls.ledger.opened(conn, branch, number, f"u{number}")
+    assert [r.branch for r in pulls.ledger.following()] == ["glossary/b", "glossary/a"]  # c is still queued
+    with store.writing() as conn:
+        pulls.ledger.move(conn, "glossary/b", "changes_requested")
+    assert [r.branch for r in pulls.ledger.following()] == ["glossary/a", "glossary/b"]

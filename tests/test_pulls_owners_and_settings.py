@@ -68,6 +68,10 @@ def test_codeowners_check_exits_1_until_the_committed_file_is_current(tmp_path, 
             {"GITHUB_APP_ID": "1", "GITHUB_APP_PRIVATE_KEY": "k", "GITHUB_INSTALLATION_ID": "x"},
             "GITHUB_INSTALLATION_ID must be a number",
         ),
+        ({"GITHUB_POLL_SECONDS": "often"}, "GITHUB_POLL_SECONDS must be 0 .never. or a number of seconds from 1"),
+        ({"GITHUB_POLL_SECONDS": "0.5"}, "GITHUB_POLL_SECONDS must be"),
+        ({"GITHUB_POLL_SECONDS": "-1"}, "GITHUB_POLL_SECONDS must be"),
+        ({"GITHUB_POLL_SECONDS": "inf"}, "GITHUB_POLL_SECONDS must be"),
     ],
 )
 def test_github_settings_are_refused_in_one_line_naming_the_variable(env, named):
@@ -80,6 +84,19 @@ def test_a_github_app_private_key_may_arrive_with_its_line_breaks_escaped():
     settings = Settings.from_env({**env, "GITHUB_APP_PRIVATE_KEY": "-----BEGIN-----\\nabc\\n-----END-----"})
     assert settings.github_app_private_key == "-----BEGIN-----\nabc\n-----END-----"
     assert settings.github_installation_id == 7 and "PRIVATE" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "seconds"),
+    [
+        ({}, 300.0),  # no webhook: polling is the way back
+        ({"GITHUB_WEBHOOK_SECRET": "s"}, 0.0),  # the webhook tells
+        ({"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_POLL_SECONDS": "120"}, 120.0),  # both, when asked for
+        ({"GITHUB_POLL_SECONDS": "0"}, 0.0),
+    ],
+)
+def test_polling_is_on_without_a_webhook_and_off_beside_one_unless_asked_for(env, seconds):
+    assert Settings.from_env({"GITHUB_REPO": "acme/g", "GITHUB_TOKEN": "t", **env}).github_poll_seconds == seconds
 
 
 def test_the_webhook_signature_is_github_s_hmac_of_the_raw_body():

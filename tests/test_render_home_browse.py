@@ -21,13 +21,16 @@ from bot.answers.browse import (
     shelf_terms,
 )
 from bot.answers.cards import build_card
+from bot.answers.label_lookups import LabelLookups
 from bot.glossary.model import Framing, Term, TermStatus
 from bot.glossary.roles import load_roles
+from bot.glossary.terminology import Usage
 from bot.slack.browse.messages import browse_index, category_from_value, category_value, shelf_message
 from bot.slack.home.view import HomeModel, Miss, ReviewerPart, home_view, term_modal
 from bot.slack.kit import ids
 from bot.slack.kit.messages import notice_modal
 from bot.slack.requests.detail import detail_view
+from bot.state.pulls import PullRecord
 from bot.term_requests.rules import RequestKind, RequestStatus, TermRequest
 
 ROLES = load_roles(BUNDLED_ROLES)
@@ -73,12 +76,26 @@ def request(i: int, term: str = EVIL) -> TermRequest:
 TERMS = [evil_term(i) for i in range(240)]
 
 
+def pull(i: int) -> PullRecord:
+    state = ("queued", "opened", "changes_requested", "approved", "failed")[i % 5]
+    url = f"https://github.test/acme/glossary/pull/{i}" if state not in ("queued", "failed") else ""
+    return PullRecord(f"glossary/edit-{EVIL}-{i}", "change", i if i % 2 else None, state, i, url, "U1", NOW)
+
+
+def label_lookups(i: int) -> LabelLookups:
+    surfaces = tuple((s, 50 - k) for k, s in enumerate(("slash", "mention", "mcp", EVIL)))
+    return LabelLookups(f"{EVIL} label {i} " + "w" * 200, Usage.FORBIDDEN, f"evil-{i}", f"{EVIL} {i}" * 5, surfaces)
+
+
 def model(*, reviewer: bool, shelf: Shelf | None = None, page: int = 1) -> HomeModel:
     shelf = shelf or role_shelf(ROLES["legal"])  # every term: 24 pages
     requests = [(request(i), i % 2 == 0) for i in range(1, 40)]
     part = ReviewerPart(
         page_of([request(i) for i in range(1, 40)], 2),
         [Miss(EVIL + " miss " * 50, 12, request(3) if i % 2 else None) for i in range(25)],
+        pulls=[pull(i) for i in range(8)],
+        request_pulls={i: pull(i) for i in range(1, 40)},
+        labels=[label_lookups(i) for i in range(8)],
     )
     return HomeModel(
         framing=Framing.EXEC,
@@ -108,6 +125,8 @@ def test_the_fullest_home_is_valid_and_within_100_blocks(reviewer):
     assert_no_injection(view["blocks"])
     assert ("For reviewers" in texts(view)) is reviewer
     assert ("top misses" in texts(view)) is reviewer
+    assert ("Pull requests from Slack" in texts(view)) is reviewer
+    assert ("Discouraged words looked up" in texts(view)) is reviewer
 
 
 def test_the_home_shows_the_saved_defaults_as_the_menus_initial_choices():

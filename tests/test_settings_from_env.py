@@ -54,6 +54,7 @@ EVERY = {
     "GITHUB_BASE_BRANCH": "trunk",
     "GITHUB_TERMS_DIR": "/glossary/terms/",
     "GITHUB_WEBHOOK_SECRET": "not-a-secret-3",
+    "GITHUB_POLL_SECONDS": "90",
 }
 
 
@@ -103,6 +104,7 @@ def test_every_variable_reaches_its_field():
         github_base_branch="trunk",
         github_terms_dir="glossary/terms",
         github_webhook_secret="not-a-secret-3",
+        github_poll_seconds=90.0,
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()

@@ -113,6 +113,16 @@ class GitHubHost:
     def get_pull(self, number: int) -> PullRequest:
         return _pull(self._call("GET", f"pulls/{number}"))
 
+    def latest_reviews(self, number: int) -> Mapping[str, str]:
+        # Oldest first, as GitHub lists them; 100 a page is more reviews than a glossary change gathers.
+        found = self._call("GET", f"pulls/{number}/reviews", params={"per_page": 100})
+        latest: dict[str, str] = {}
+        for review in found or ():
+            state = str(review.get("state") or "").lower()
+            if state in ("approved", "changes_requested", "dismissed"):
+                latest[str((review.get("user") or {}).get("login") or "")] = state
+        return latest
+
 
 def _pull(data: dict[str, Any]) -> PullRequest:
     reviewers = tuple(str(r.get("login", "")) for r in data.get("requested_reviewers") or ())

@@ -63,15 +63,24 @@ class Webhook:
         moved = new_state(event, payload)
         if moved is None:
             return "ignored"
+        return self.follow(*moved) or "ignored"
+
+    def follow(self, branch: str, state: str) -> str | None:
+        """Move one pull request to the state the host reports (from the webhook or polling, bot/pulls/polling.py):
+        the triage post redrawn and, on a merge, everyone who asked told, in the same transaction as the move.
+        The new state, or None when nothing moved (not ours, or already there: an event seen twice moves once)."""
         with self.store.writing() as conn:
-            record = self.ledger.move(conn, *moved)
+            record = self.ledger.move(conn, branch, state)
             if record is None:
-                return "ignored"
+                return None
             if record.request_id is not None:
                 by = {"request_id": record.request_id, "by": ""}
                 self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
                 if record.state == MERGED:
                     self._tell_everyone(conn, record.request_id, record.url, record.number)
+            elif record.state == MERGED and is_slack_user(record.asked_by):  # an edit or review dates: no requesters
+                about = {"about": "pull_merged", "url": record.url, "number": record.number, "request_id": None}
+                self.outbox.add(conn, LetterKind.DM, {"user": record.asked_by, **about})
         self.outbox.wake()
         return record.state
 

@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from ..config import Settings
 from ..pulls.delivery import PullDelivery, host_from_settings
+from ..pulls.polling import PullPoller
 from ..runtime import Runtime
 from . import router
 from .assistant import handlers as assistant_handlers
@@ -171,12 +172,15 @@ class Bot:
     runtime: Runtime
     delivery: Delivery | None = field(default=None, compare=False)
     pull_delivery: PullDelivery | None = field(default=None, compare=False)  # set when GITHUB_REPO is
+    pull_poller: PullPoller | None = field(default=None, compare=False)  # and GITHUB_POLL_SECONDS is not 0
 
     def stop(self) -> None:
         if self.delivery is not None:
             self.delivery.stop()
         if self.pull_delivery is not None:
             self.pull_delivery.stop()
+        if self.pull_poller is not None:
+            self.pull_poller.stop()
 
 
 def build_bot(
@@ -199,17 +203,21 @@ def build_bot(
     if deliver:
         delivery = Delivery(runtime, delivery_client(settings), request_letters).start()
         atexit.register(delivery.stop)  # a clean stop when the process exits normally
-    pulls = None
+    pulls = poller = None
     if deliver and settings.github_repo:  # changes as pull requests: a worker of their own, for the git host
         pulls = PullDelivery(settings, runtime.store, runtime.outbox, host_from_settings(settings)).start()
         atexit.register(pulls.stop)
+        if settings.github_poll_seconds > 0:  # followed back by polling, without (or beside) the webhook
+            host = host_from_settings(settings)  # a client of its own: the two threads never share one
+            poller = PullPoller(runtime.pulls.ledger, host, runtime.webhook, settings.github_poll_seconds).start()
+            atexit.register(poller.stop)
     close_requests_on_reload(runtime)
     if watch and settings.reload_seconds > 0:
         runtime.live.watch(settings.reload_seconds)
         runtime.glossaries.watch(settings.reload_seconds)  # each workspace's own glossary (GLOSSARIES)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
-    return Bot(app, runtime, delivery, pulls)
+    return Bot(app, runtime, delivery, pulls, poller)
 
 
 def nobody_reviews(settings: Settings) -> str:

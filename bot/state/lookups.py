@@ -143,6 +143,22 @@ class LookupLog:
         with self.store.engine.connect() as conn:
             return [(q, count) for q, count in conn.execute(query)]
 
+    def surfaces_of(self, queries: Iterable[str], since: dt.datetime) -> dict[str, dict[str, int]]:
+        """query -> surface -> lookups of exactly that (stored, normalised) query since then: where given words
+        are looked up (the reviewer Home's discouraged labels)."""
+        wanted = list(dict.fromkeys(q for q in queries if q))
+        found: dict[str, dict[str, int]] = {}
+        for start in range(0, len(wanted), 500):  # an IN list well inside every engine's limit
+            query = (
+                select(lookups.c.query, lookups.c.surface, func.count())
+                .where(lookups.c.at >= since, lookups.c.query.in_(wanted[start : start + 500]))
+                .group_by(lookups.c.query, lookups.c.surface)
+            )
+            with self.store.engine.connect() as conn:
+                for text, surface, n in conn.execute(query):
+                    found.setdefault(text, {})[surface] = n
+        return found
+
     def requests_for(self, keys: Iterable[str]) -> dict[str, tuple[int, str]]:
         """term key -> (number, status) of the newest request filed for that term, for the keys that have one."""
         keys = list(keys)

@@ -25,6 +25,7 @@ QUEUED, OPENED, CHANGES_REQUESTED, APPROVED, MERGED, CLOSED, FAILED = (
     "closed",
     "failed",  # the host refused it: asking again queues it anew
 )
+STILL_OPEN = (OPENED, CHANGES_REQUESTED, APPROVED)  # states the host may still move
 STATE_LABELS = {
     QUEUED: "being opened",
     OPENED: "open for review",
@@ -108,10 +109,38 @@ class PullLedger:
         row = conn.execute(select(pull_requests).where(pull_requests.c.branch == branch)).first()
         if row is None or row.state == state or row.state in (MERGED, CLOSED) and state != OPENED:
             return None
-        conn.execute(
-            update(pull_requests).where(pull_requests.c.branch == branch).values(state=state, updated_at=now())
+        # Only from the state just read: the webhook and the poller (or two instances' pollers) may both see
+        # the same merge, and only the one whose update lands tells the people who asked.
+        moved = conn.execute(
+            update(pull_requests)
+            .where(pull_requests.c.branch == branch, pull_requests.c.state == row.state)
+            .values(state=state, updated_at=now())
         )
-        return _record(row, state=state)
+        return _record(row, state=state) if moved.rowcount else None
+
+    def following(self, limit: int = 200) -> list[PullRecord]:
+        """The pull requests still open on the host as far as the ledger knows, least recently moved first:
+        what polling looks at."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(pull_requests)
+                .where(pull_requests.c.number.is_not(None), pull_requests.c.state.in_(STILL_OPEN))
+                .order_by(pull_requests.c.updated_at, pull_requests.c.branch)
+                .limit(limit)
+            ).all()
+        return [_record(row) for row in rows]
+
+    def unfinished(self, limit: int = 8) -> list[PullRecord]:
+        """Pull requests being opened, open, or refused (asking again would retry), newest first: the reviewer
+        Home's list. Merged and closed ones are done and left out."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(pull_requests)
+                .where(pull_requests.c.state.in_((QUEUED, FAILED, *STILL_OPEN)))
+                .order_by(pull_requests.c.created_at.desc(), pull_requests.c.branch)
+                .limit(limit)
+            ).all()
+        return [_record(row) for row in rows]
 
     def get(self, branch: str) -> PullRecord | None:
         with self.store.engine.connect() as conn:

@@ -39,6 +39,7 @@ class Pull:
     reviewers: list[str] = field(default_factory=list)
     team_reviewers: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    reviews: list[dict] = field(default_factory=list)  # as GitHub lists them, oldest first
 
     def json(self, repo: str) -> dict:
         return {
@@ -89,6 +90,21 @@ class FakeGitHub:
             for c in list(self.calls)
             if c.method == method and c.outcome == "ok" and re.search(pattern, c.path.removeprefix(prefix))
         ]
+
+    def review(self, number: int, login: str, state: str) -> None:
+        """A reviewer's decision on the host: "APPROVED", "CHANGES_REQUESTED", "COMMENTED" or "DISMISSED"."""
+        with self._lock:
+            pull = self._pull(number)
+            assert pull is not None
+            pull.reviews.append({"id": len(pull.reviews) + 1, "user": {"login": login}, "state": state})
+
+    def close(self, number: int, *, merged: bool) -> None:
+        with self._lock:
+            pull = self._pull(number)
+            assert pull is not None
+            pull.state, pull.merged = "closed", merged
+            if merged:
+                self.branches[pull.base] = self.branches[pull.branch]
 
     def files_at(self, branch: str) -> dict[str, str]:
         return dict(self.commits[self.branches[branch]]["files"])
@@ -231,7 +247,7 @@ class FakeGitHub:
             pull = Pull(len(self.pulls) + 1, body["head"], body["base"], body["title"], body.get("body") or "")
             self.pulls.append(pull)
             return 201, pull.json(self.repo), {}
-        m = re.fullmatch(r"(pulls|issues)/(\d+)(/requested_reviewers|/labels)?", path)
+        m = re.fullmatch(r"(pulls|issues)/(\d+)(/requested_reviewers|/labels|/reviews)?", path)
         pull = self._pull(int(m[2])) if m else None
         if m and pull is None:
             return 404, {"message": "Not Found"}, {}
@@ -242,6 +258,8 @@ class FakeGitHub:
         if m and pull and call.method == "POST" and m[3] == "/labels":
             pull.labels += [n for n in body.get("labels", []) if n not in pull.labels]
             return 200, [{"name": n} for n in pull.labels], {}
+        if m and pull and call.method == "GET" and m[1] == "pulls" and m[3] == "/reviews":
+            return 200, list(pull.reviews), {}
         if m and pull and call.method == "GET" and m[1] == "pulls" and not m[3]:
             return 200, pull.json(self.repo), {}
         return 404, {"message": "Not Found"}, {}

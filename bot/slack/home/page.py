@@ -19,13 +19,14 @@ from ...answers.browse import (
     shelf_from,
     shelf_terms,
 )
+from ...answers.label_lookups import discouraged_keys, discouraged_lookups
 from ...answers.lookup_stats import helpfulness
 from ...glossary.model import Severity
 from ...glossary.names import normalise
 from ...runtime import Runtime
 from ...term_requests.rules import ACTIVE, TermRequest
 from ..kit.blocks import encode_value, read_value
-from .view import HomeModel, Miss, ReviewerPart, home_view
+from .view import LABEL_DAYS, HomeModel, Miss, ReviewerPart, home_view
 
 REQUESTS_PAGE = 10
 REVIEW_PAGE = 10
@@ -144,4 +145,13 @@ def _reviewer_part(runtime: Runtime, state: HomeState) -> ReviewerPart:
     broken = [str(p) for p in runtime.side_file_problems() if p.severity == Severity.ERROR]
     stuck = runtime.outbox.stuck()
     undelivered = stuck.dead + stuck.waiting
-    return ReviewerPart(page_of(active, state.review_page, REVIEW_PAGE), misses, feedback, broken, undelivered)
+    page = page_of(active, state.review_page, REVIEW_PAGE)
+    pulls, request_pulls = None, {}
+    if runtime.pulls.configured:
+        ledger = runtime.pulls.ledger
+        pulls = ledger.unfinished()
+        request_pulls = {r.id: p for r in page.items if (p := ledger.for_request(r.id)) is not None}
+    labels = None
+    if discouraged_keys(runtime.glossary):  # a glossary without discouraged labels has nothing to list
+        labels = discouraged_lookups(runtime.glossary, runtime.lookups, LABEL_DAYS)
+    return ReviewerPart(page, misses, feedback, broken, undelivered, pulls, request_pulls, labels)

@@ -2,29 +2,34 @@
 
 Sections, top to bottom: your defaults (framing and role menus that save at once), browse (a category or a
 role's starter pack, paged), recently added or changed terms, your requests and the ones you voted for, and
-for reviewers the open requests by age, this week's top misses and the cards with the most 👎. Every list is
-paged or capped so the whole tab stays within Slack's 100 blocks (worst case: about 75).
+for reviewers the open requests by age (each with its pull request's state), the pull requests from Slack not done
+yet, this week's top misses, the discouraged words looked up most and the cards with the most 👎. Every list is
+paged or capped so the whole tab stays within Slack's 100 blocks (worst case: about 80).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ...answers.browse import Page, Recent, Shelf
 from ...answers.cards import Card
+from ...answers.label_lookups import LabelLookups
 from ...answers.lookup_stats import TermFeedback
 from ...glossary.model import Framing, Role, Term
+from ...state.pulls import PullRecord
 from ...term_requests.rules import TermRequest
 from ..browse.messages import RANKED_NOTE, category_select, page_buttons, page_note, role_select, shelf_value, term_row
 from ..cards.card import card_blocks
 from ..kit import ids
 from ..kit.blocks import HEADER_MAX, actions, button, context, escape, option, plain, safe, section
+from .reviewer_lists import discouraged_labels, pull_link, pull_requests
 
 HOME_BLOCKS_MAX = 100
 MISSES_SHOWN = 10
 UNHELPFUL_SHOWN = 5
+LABEL_DAYS = 30  # the discouraged words' window: long enough to rank a handful of words
 MODAL_TITLE_MAX = 24
 
 _FRAMING_CHOICES = (("both", "Both framings"), ("exec", "For executives first"), ("engineer", "For engineers first"))
@@ -48,6 +53,9 @@ class ReviewerPart:
     feedback: Sequence[TermFeedback] = ()  # Helpful? votes per term, the most 👎 first (lookup_stats.helpfulness)
     side_files: Sequence[str] = ()  # errors in owners.yml / roles.yml, one line each (Runtime.side_file_problems)
     undelivered: int = 0  # Slack messages not delivered: dead, or still tried after 10 minutes (Outbox.stuck)
+    pulls: Sequence[PullRecord] | None = None  # unfinished pull requests; None: pull requests are not set up
+    request_pulls: Mapping[int, PullRecord] = field(default_factory=dict)  # the listed requests' pull requests
+    labels: Sequence[LabelLookups] | None = None  # discouraged labels looked up; None: the glossary has none
 
 
 @dataclass(frozen=True)
@@ -212,12 +220,17 @@ def _reviewer(part: ReviewerPart, now: dt.datetime | None) -> list[dict]:
                 "`python -m bot outbox` shows why, `python -m bot outbox --retry` sends them again."
             )
         )
-    blocks += [section(_request_line(r, now), _open_request(r)) for r in page.items]
+    for r in page.items:
+        pull = part.request_pulls.get(r.id)
+        line = _request_line(r, now) + (f" · pull request {pull_link(pull)}" if pull else "")
+        blocks.append(section(line, _open_request(r)))
     if not page.items:
         blocks.append(context("Nothing waiting. 🎉"))
     nav = page_buttons(page, ids.HOME_PREVIOUS, ids.HOME_NEXT, {"s": "review"})
     if nav:
         blocks.append(nav)
+    if part.pulls is not None:
+        blocks += pull_requests(part.pulls)
     blocks.append(section("*This week's top misses* · what people looked up and did not find"))
     if not part.misses:
         blocks.append(context("No misses recorded this week."))
@@ -234,6 +247,8 @@ def _reviewer(part: ReviewerPart, now: dt.datetime | None) -> list[dict]:
         else:
             text = f"*{safe(miss.query, 200)}* · {times} · not requested yet"
             blocks.append(section(text, button("File a request", ids.REQUEST_TERM, {"t": miss.query[:100]})))
+    if part.labels is not None:
+        blocks += discouraged_labels(part.labels, LABEL_DAYS)
     return blocks + _unhelpful(part.feedback)
 
 

@@ -16,6 +16,7 @@ from ..outbox.modals import open_modal
 from .form import field_errors, form_from_view, request_modal
 from .hints import hinted_request_modal
 from .messages import confirmation_text, confirmation_view
+from .pulls import may_edit, open_edit
 
 
 def request_button(
@@ -33,10 +34,14 @@ def suggest_change(
     ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     ack()
+    deps = deps_of(context)
     state = CardState.decode(action.get("value"))
-    term = deps_of(context).runtime.glossary.get(state.slug) if state else None
+    term = deps.runtime.glossary.get(state.slug) if state else None
     if term is None:
         respond(**privately(notice(TERM_GONE)))
+        return
+    if deps.runtime.pulls.configured and may_edit(deps, body["user"]["id"], term):
+        open_edit(deps, client, body, respond, term)  # a reviewer or owner edits the file: a pull request
         return
     view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
     outbox = deps_of(context).runtime.outbox

@@ -1,5 +1,5 @@
 """What people are told about a pull request: the asker when it opens or cannot be opened, everyone who asked
-for the request when it is merged."""
+for the request when it is merged (or, with no request behind it, whoever opened it from Slack)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def pull_dm(payload: dict[str, Any]) -> dict[str, Any] | None:
             f"I could not open the pull request{about_request} ({escape(str(payload.get('error') or ''))[:500]}). "
             "Nothing was changed; an admin can retry with `python -m bot outbox --retry` once it is fixed."
         )
+    if about == "pull_merged" and not request_id:
+        return notice(f"Good news: {pull}, which you opened from Slack, was merged.")
     if about == "pull_merged":
         whose = "the request you voted for" if payload.get("voter") else "your request"
         return notice(

@@ -1,5 +1,7 @@
 """A reviewer's "Open a pull request" on a triage post: a new term's draft is queued at once; a change request
-opens a modal showing the term's file, and the text the reviewer submits becomes the pull request's diff.
+opens a modal showing the term's file, and the text the reviewer submits becomes the pull request's diff. A card's
+"Suggest a change" and the digest's "Needs a change" open the same modal, with no request behind it, when the person
+is a reviewer or one of the term's owners and pull requests are set up (everyone else files a change request).
 The rules (which requests, which files, which reviewers) are the core's (bot/pulls/service.py)."""
 
 from __future__ import annotations
@@ -9,20 +11,26 @@ import json
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from ...glossary.model import Term
+from ...governance.owners import may_act
 from ...pulls.service import PullRefused, current_text
 from ...term_requests.rules import RequestKind
 from ..kit import ids
 from ..kit.blocks import plain, safe, section
-from ..kit.deps import Listener, deps_of
-from ..kit.inputs import MODAL_TITLE, input_block, text_input, typed_value
+from ..kit.deps import Deps, Listener, deps_of
+from ..kit.inputs import MODAL_TITLE, input_block, text_input
 from ..kit.messages import notice, privately
 from ..kit.people import namer
 from ..outbox.modals import open_modal
+from .file_form import MOST_PARTS, SLACK_INPUT_MAX, block_id, joined, split_for_form
 from .triage import NOT_A_REVIEWER, _may_triage
 from .triage_forms import request_number
 
-SLACK_INPUT_MAX = 3000  # the most characters a plain_text_input holds
-TOO_LONG = "This term's file is longer than a Slack form can hold ({size} characters): edit it in git instead."
+NOT_AN_EDITOR = "Only glossary reviewers and this term's owners can turn an edit into a pull request."
+TOO_LONG = (
+    "This term's file ({size} characters) is longer than a Slack form can show, or has a line over 3,000 "
+    "characters: edit it in git instead."
+)
 
 
 def _said(respond: Respond, text: str) -> None:
@@ -44,11 +52,7 @@ def open_pull(ack: Ack, body: dict, action: dict, respond: Respond, client: WebC
             term = runtime.glossary.get(request.linked_slug or "")
             if term is None:
                 raise PullRefused(f"Request #{number} names no term the glossary has now.")
-            text = current_text(term)
-            if len(text) > SLACK_INPUT_MAX:
-                raise PullRefused(TOO_LONG.format(size=len(text)))
-            modal = suggestion_modal(number, term.slug, term.term, text)
-            open_modal(client, body["trigger_id"], modal, respond=respond, user=user, outbox=runtime.outbox)
+            open_edit(deps, client, body, respond, term, number)
             return
         change = runtime.pulls.for_request(number, user, namer(client))
         record, created = runtime.pulls.ask(change, user)
@@ -64,19 +68,54 @@ def open_pull(ack: Ack, body: dict, action: dict, respond: Respond, client: WebC
     )
 
 
-def suggestion_modal(request_id: int, slug: str, term: str, text: str) -> dict:
+def may_edit(deps: Deps, user: str, term: Term) -> bool:
+    """Who may turn an edit of a term into a pull request with no request behind it: the glossary's reviewers and
+    the term's owners (and its categories' owners), as for triage and reviews."""
+    runtime = deps.runtime
+    owners = runtime.governance.owners_for_term(runtime.glossary, term)
+    return may_act(user, deps.reviewers.reviewers, owners, deps.reviewers.members)
+
+
+def open_edit(deps: Deps, client: WebClient, body: dict, respond: Respond, term: Term, request_id: int = 0) -> None:
+    """The modal showing the term's file to edit: for a change request, or straight from a card's "Suggest a
+    change" or the digest's "Needs a change" (request_id 0). A file a Slack form cannot hold is said instead."""
+    try:
+        text = current_text(term)
+        parts = split_for_form(text)
+        if parts is None:
+            raise PullRefused(TOO_LONG.format(size=len(text)))
+    except (PullRefused, OSError) as exc:
+        _said(respond, str(exc))
+        return
+    modal = suggestion_modal(request_id, term.slug, term.term, parts)
+    user, outbox = body["user"]["id"], deps.runtime.outbox
+    open_modal(client, body["trigger_id"], modal, respond=respond, user=user, outbox=outbox)
+
+
+def suggestion_modal(request_id: int, slug: str, term: str, parts: list[str]) -> dict:
+    """The file in one box, or in several when it is longer than one holds (file_form.py)."""
+    boxes = [
+        input_block(
+            block_id(k),
+            "The term's file" + (f", part {k + 1} of {len(parts)}" if len(parts) > 1 else ""),
+            text_input(initial=part, multiline=True, max_length=SLACK_INPUT_MAX),
+            optional=k > 0,  # a later part may be emptied: that text is removed
+        )
+        for k, part in enumerate(parts)
+    ]
     return {
         "type": "modal",
         "callback_id": ids.PULL_VIEW,
-        "private_metadata": json.dumps({"r": request_id, "s": slug}),
+        "private_metadata": json.dumps({"r": request_id, "s": slug, "n": len(parts)}),
         "title": plain("Suggest a change", MODAL_TITLE),
         "submit": plain("Open pull request", MODAL_TITLE),
         "close": plain("Cancel", MODAL_TITLE),
         "blocks": [
-            section(f"Edit *{safe(term, 200)}*'s file. The pull request changes exactly what you change here."),
-            input_block(
-                ids.PULL_TEXT, "The term's file", text_input(initial=text, multiline=True, max_length=SLACK_INPUT_MAX)
+            section(
+                f"Edit *{safe(term, 200)}*'s file. The pull request changes exactly what you change here"
+                + ("." if request_id else ", and the term's owners review it on GitHub.")
             ),
+            *boxes,
         ],
     }
 
@@ -87,25 +126,28 @@ def submit_suggestion(ack: Ack, body: dict, view: dict, client: WebClient, conte
     user = body["user"]["id"]
     meta = json.loads(view.get("private_metadata") or "{}")
     number = int(meta.get("r") or 0)
-    if not _may_triage(deps, user, number):
-        ack(response_action="errors", errors={ids.PULL_TEXT: NOT_A_REVIEWER})
-        return
     term = runtime.glossary.get(str(meta.get("s") or ""))
-    typed = typed_value(view, ids.PULL_TEXT)
+    # With a request, who may triage it; without one (a card, the digest), who may edit the term.
+    allowed = _may_triage(deps, user, number) if number else term is not None and may_edit(deps, user, term)
+    if not allowed:
+        ack(response_action="errors", errors={ids.PULL_TEXT: NOT_A_REVIEWER if number else NOT_AN_EDITOR})
+        return
+    parts = min(MOST_PARTS, max(1, _int(meta.get("n"))))
     try:
         if term is None:
             raise PullRefused("That term is no longer in the glossary.")
         original = current_text(term)
-        # Slack hands back "\n" line ends and drops a final newline: the file's own endings are kept.
-        text = typed.replace("\n", "\r\n") if "\r\n" in original else typed
-        if original.endswith(("\n", "\r\n")) and not text.endswith("\n"):
-            text += "\r\n" if "\r\n" in original else "\n"
+        text = joined(view, parts, original)  # the file's own line endings and final newlines kept
         change = runtime.pulls.for_suggestion(runtime.glossary, term, text, user, namer(client), number or None)
         runtime.pulls.ask(change, user)
     except (LookupError, PullRefused, OSError) as exc:
         ack(response_action="errors", errors={ids.PULL_TEXT: str(exc)})
         return
     ack()
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1
 
 
 LISTENERS: list[Listener] = [

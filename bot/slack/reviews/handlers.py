@@ -1,5 +1,6 @@
 """The weekly digest's buttons: Still accurate (recorded, with who and when) and Needs a change (the
-change-request modal, prefilled). Only the term's owners and the reviewers may answer for a term."""
+change-request modal, prefilled; with pull requests set up, the term's file to edit, which becomes a pull
+request). Only the term's owners and the reviewers may answer for a term."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..kit.deps import Deps, Listener, deps_of
 from ..kit.messages import TERM_GONE, notice, privately
 from ..outbox.modals import open_modal
 from ..requests.form import request_modal
+from ..requests.pulls import open_edit
 
 NOT_AN_OWNER = "Only this term's owners and the glossary reviewers can review it."
 
@@ -55,8 +57,11 @@ def needs_change(ack: Ack, body: dict, action: dict, respond: Respond, client: W
     if term is None:
         respond(**privately(notice(TERM_GONE)))
         return
-    view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
     user, outbox = body["user"]["id"], deps.runtime.outbox
+    if deps.runtime.pulls.configured and _may_review(deps, user, term):
+        open_edit(deps, client, body, respond, term)  # the owner writes the change: a pull request, no request
+        return
+    view = request_modal(term=term.term, kind=RequestKind.CHANGE, slug=term.slug, term_name=term.term)
     open_modal(client, body["trigger_id"], view, respond=respond, user=user, outbox=outbox)
 
 
