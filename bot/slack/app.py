@@ -27,6 +27,7 @@ from .browse import handlers as browse_handlers
 from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
+from .home.publisher import HomePublisher, home_publisher
 from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -102,6 +103,8 @@ def create_app(
     client: WebClient | None = None,
     socket_mode: bool = False,
     process_before_response: bool = False,  # True only for benchmarks and FaaS; a server keeps it off
+    reviewers: Reviewers | None = None,
+    homes: HomePublisher | None = None,  # the Home's publisher (drawing with `reviewers`); its own when not given
 ) -> App:
     executor = InlineExecutor()
     app = App(
@@ -115,8 +118,10 @@ def create_app(
         listener_executor=executor,
     )
     app.error(on_error)
-    reviewers = Reviewers(app.client, settings.reviewers)
-    register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
+    reviewers = reviewers or Reviewers(app.client, settings.reviewers)
+    if homes is None:
+        homes = home_publisher(app.client, runtime, reviewers)
+    register(app, Deps(runtime, reviewers, homes=homes))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
     app.middleware(answer_inline(executor, router.answers_in_ack, before=act_once_per_event))
@@ -167,8 +172,11 @@ class Bot:
     runtime: Runtime
     delivery: Delivery | None = field(default=None, compare=False)
     pull_delivery: PullDelivery | None = field(default=None, compare=False)  # set when GITHUB_REPO is
+    homes: HomePublisher | None = field(default=None, compare=False)
 
     def stop(self) -> None:
+        if self.homes is not None:
+            self.homes.stop()
         if self.delivery is not None:
             self.delivery.stop()
         if self.pull_delivery is not None:
@@ -188,7 +196,10 @@ def build_bot(
     worker, publish the requests the glossary now answers, and watch the term files when
     GLOSSARY_RELOAD_SECONDS asks for it. deliver=False: no worker (another process delivers)."""
     runtime = runtime or Runtime.open(settings)
-    app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
+    client = client or make_client(settings)
+    reviewers = Reviewers(client, settings.reviewers)
+    homes = home_publisher(client, runtime, reviewers)  # kept here to be stopped with the bot
+    app = create_app(settings, runtime, client=client, socket_mode=socket_mode, reviewers=reviewers, homes=homes)
     if problem := nobody_reviews(settings):
         log.warning(problem)
     delivery = None
@@ -204,7 +215,7 @@ def build_bot(
         runtime.live.watch(settings.reload_seconds)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
-    return Bot(app, runtime, delivery, pulls)
+    return Bot(app, runtime, delivery, pulls, homes)
 
 
 def nobody_reviews(settings: Settings) -> str:

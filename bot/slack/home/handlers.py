@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 
 def publish(client: WebClient, deps: Deps, user_id: str, state: HomeState) -> None:
+    """Queued for the publisher (drawn and paced off this thread) when the bot has one, as a serving bot does."""
+    if deps.homes is not None:
+        deps.homes.request(user_id, state)
+        return
     view = build_home(deps.runtime, user_id, state, reviewer=user_id in deps.reviewers)
     try:
         client.views_publish(user_id=user_id, view=view)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ...runtime import Runtime
 from .locale import Locales
 from .reviewers import Reviewers
+
+
+class HomeQueue(Protocol):
+    """Where a listener asks for a person's Home to be published (home/publisher.py), instead of publishing it."""
+
+    def request(self, user_id: str, state: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,7 @@ class Deps:
     runtime: Runtime
     reviewers: Reviewers
     locales: Locales = field(default_factory=Locales)  # each person's Slack language, for cards
+    homes: HomeQueue | None = None  # None: a listener called directly publishes the Home itself
 
 
 def deps_of(context: Mapping[str, Any]) -> Deps:
