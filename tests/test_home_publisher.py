@@ -13,6 +13,8 @@ from slowclients import wait_until
 from bot.slack.home.page import HomeState
 from bot.slack.home.publisher import HomePublisher
 from bot.state.clock import Clock
+from bot.state.home_asks import HomeAsks
+from bot.state.store import Store
 
 
 class Slack:
@@ -84,3 +86,20 @@ def test_publishes_keep_to_the_pace_of_views_publish():
     assert wait_until(lambda: slack.calls >= 10)
     assert publisher.waiting() > 0 and slack.calls <= 12  # the burst, and what the clock's drift allowed
     publisher.stop()
+
+
+def test_two_processes_asked_for_one_persons_home_end_with_the_newest_one_last(state_url):
+    """Gunicorn's workers each publish Homes: asks are numbered in the state database, so whichever worker's view
+    lands last, it is the newest asked for."""
+    store = Store(state_url)
+    slack = Slack()
+    workers = [HomePublisher(slack, draw, Clock(scale=1000), asks=HomeAsks(store)) for _ in range(2)]  # type: ignore[arg-type]
+    for k in range(1, 5):
+        for p in range(20):
+            workers[(p + k) % 2].request(f"U{p:04d}", HomeState(shelf_page=k))  # each ask to the other worker
+    assert wait_until(lambda: all(w.waiting() == 0 for w in workers) and len(slack.published) == 20)
+    assert {user: pages[-1] for user, pages in slack.published.items()} == {f"U{p:04d}": 4 for p in range(20)}
+    assert HomeAsks(store).newest("U0000") == (HomeState(shelf_page=4).encode(), 4)
+    for worker in workers:
+        worker.stop()
+    store.close()

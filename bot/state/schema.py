@@ -169,6 +169,18 @@ lookup_rollups = Table(
     Column("count", Integer, nullable=False),
 )
 
+# The Home each person asked for last (revision 0012): the state a click or an open wants drawn, numbered. Every
+# process publishing Homes draws the newest from here and looks again after publishing, so across workers and
+# instances the view that lands last is the newest asked for (bot/slack/home/publisher.py).
+home_asks = Table(
+    "home_asks",
+    metadata,
+    Column("user_id", SLACK_ID, primary_key=True),
+    Column("state", Text, nullable=False),  # the Home's state as its private_metadata carries it
+    Column("seq", Integer, nullable=False),  # one more with each ask
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)
+
 # "Helpful?" on a term card: one vote per person per term, changed by voting again. Only the vote is kept;
 # what a 👎 says goes to the reviewers as a change request, never here.
 term_feedback = Table(

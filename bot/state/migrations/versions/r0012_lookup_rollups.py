@@ -1,8 +1,11 @@
-"""Lookups counted per day for the Home and `/define stats`, and the other id columns as wide as what is accepted.
+"""The busy-day Home (lookups counted per day, the newest Home asked for) and id columns as wide as what is accepted.
 
 `lookup_rollups` holds the lookups counted per day, surface, outcome, term and (for a miss) query: the Home read
 them by scanning `lookups` on every open (500,000 rows and 300 people opening the Home made a backlog of minutes).
 The rows already in `lookups` are counted into it here, so the figures go on without a gap.
+
+`home_asks` holds the Home each person asked for last, numbered, so that every process publishing Homes draws the
+newest one (bot/slack/home/publisher.py).
 
 The person and channel id columns still at 32 characters (a preference's, a reviewer's, a verifier's, a digest's
 and a vote's person, a pull request's asker, a triage message's channel) become 64 on PostgreSQL, as revision 0008
@@ -79,9 +82,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "surface", "outcome", "slug", "query"),
     )
     _count_existing()
+    op.create_table(
+        "home_asks",
+        sa.Column("user_id", sa.String(64).with_variant(sa.String(32), "sqlite"), nullable=False),
+        sa.Column("state", sa.Text(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("user_id"),
+    )
     _resize(64, 32)
 
 
 def downgrade() -> None:
     _resize(32, 64)
+    op.drop_table("home_asks")
     op.drop_table("lookup_rollups")
