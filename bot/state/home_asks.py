@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..term_requests.rules import check_person
 from .schema import home_asks
 from .store import Store, now
 
@@ -17,6 +18,7 @@ class HomeAsks:
     def ask(self, user_id: str, state: str) -> int:
         """Record this as the person's newest ask; returns its number (one more than the last). One upsert, so two
         processes asking for one person at once both count."""
+        check_person(user_id)
         insert = postgresql.insert if self.store.dialect == "postgresql" else sqlite.insert
         stmt = insert(home_asks).values(user_id=user_id, state=state, seq=1, asked_at=now())
         upsert = stmt.on_conflict_do_update(

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import IntegrityError
 
+from ..term_requests.rules import check_person
 from .migrations import prepare_on_start
 from .schema import preferences, processed_events
 
@@ -113,6 +114,7 @@ class Store:
     def save_preference(self, user_id: str, **values: str | None) -> Preference:
         """Write some of a person's preferences; returns all of them as stored, read in the same transaction
         (what a cache writes through)."""
+        check_person(user_id)  # an id the column cannot hold is refused here, not by the database mid-write
         changes: dict[str, object] = {**values, "updated_at": now()}
         with self.writing() as conn:
             conn.execute(self._upsert(preferences, ["user_id"], {"user_id": user_id, **changes}, changes))
