@@ -108,7 +108,8 @@ def home_storm(start, root: Path, *, people: int = 60, opens: int = 4, rows: int
                         }
                         signed_post(server.url + "/slack/events", event_body(event, event_id=f"EvHome{k}"), JSON)
 
-                    list(pool.map(open_home, range(people * opens)))
+                    for round_ in range(opens):  # round by round: each person's opens arrive in order
+                        list(pool.map(open_home, range(round_ * people, (round_ + 1) * people)))
                     deadline = time.monotonic() + timeout
                     while time.monotonic() < deadline and _latest(fake, users, opens) < people:
                         time.sleep(0.5)
