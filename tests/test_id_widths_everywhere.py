@@ -6,6 +6,8 @@ from __future__ import annotations
 from unittest.mock import Mock
 
 import pytest
+from adversarial import build_app, call
+from e2e.harness import FakeSlack, block_action, command_body, interaction_body
 from sqlalchemy import func, select
 from test_request_id_widths import open_runtime
 
@@ -55,6 +57,24 @@ def test_a_request_form_from_an_over_long_slack_id_says_so_in_the_modal_and_file
     assert ack.call_args.kwargs["response_action"] == "update"
     assert view["title"]["text"] == "Request not sent"
     text = view["blocks"][0]["text"]["text"]
-    assert f"1 to {PERSON_MAX} characters" in text and "Nothing was filed" in text
+    assert f"1 to {PERSON_MAX} characters" in text and "Nothing was saved" in text
     assert runtime.requests.count() == 0 and runtime.outbox.letters() == []
     runtime.store.close()
+
+
+def test_a_command_or_click_from_an_over_long_slack_id_is_refused_before_any_listener(tmp_path):
+    fake = FakeSlack().start()
+    wsgi = build_app(tmp_path, fake.api_url)
+    try:
+        answer = call(wsgi, command_body("framing exec", user=TOO_LONG))
+        assert answer.status == 200
+        reply = answer.json()
+        assert reply["response_type"] == "ephemeral"
+        assert f"at most {PERSON_MAX}" in reply["text"] and "Nothing was saved" in reply["text"]
+        click = block_action("home_framing", None, user=TOO_LONG, selected={"selected_option": {"value": "exec"}})
+        assert call(wsgi, interaction_body(click)).status == 200
+        assert rows(wsgi.runtime, preferences) == 0
+        assert fake.api_calls() == []  # nothing answered, nothing published
+    finally:
+        wsgi.runtime.store.close()
+        fake.stop()

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from ..config import Settings
 from ..pulls.delivery import PullDelivery, host_from_settings
 from ..runtime import Runtime
+from ..term_requests.rules import PERSON_MAX
 from . import router
 from .assistant import handlers as assistant_handlers
 from .browse import handlers as browse_handlers
@@ -36,6 +37,7 @@ from .outbox.delivery import Delivery
 from .requests import filing, hints, triage
 from .requests import letters as request_letters
 from .requests import pulls as request_pulls
+from .requests.messages import ID_REFUSED, refused_view
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
 from .steps import handlers as step_handlers
@@ -124,7 +126,7 @@ def create_app(
     register(app, Deps(runtime, reviewers, homes=homes))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
-    app.middleware(answer_inline(executor, router.answers_in_ack, before=act_once_per_event))
+    app.middleware(answer_inline(executor, router.answers_in_ack, before=first_checks))
     # After the retry check: the older assistant container's events are Slack events like any other.
     app.assistant(assistant_handlers.legacy_assistant())
     return app
@@ -141,6 +143,27 @@ def register(app: App, deps: Deps) -> None:
     for module in LISTENER_MODULES:
         for kind, listener_id, handler, *matchers in module.LISTENERS:
             getattr(app, kind)(listener_id, matchers=list(matchers[0]) if matchers else None)(handler)
+
+
+def first_checks(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+    return refuse_overlong_person(body, context) or act_once_per_event(body, context)
+
+
+def refuse_overlong_person(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+    """A person id longer than the state database keeps (PERSON_MAX; Slack's are about 11 characters) is refused
+    before any listener runs, so nothing is half-written; a command or a form is told why, in Slack."""
+    user = context.user_id or ""
+    if len(user) <= PERSON_MAX:
+        return None
+    log.warning("refused a request from a user id of %d characters (at most %d are kept)", len(user), PERSON_MAX)
+    text = f"Your Slack user id has {len(user)} characters; this bot keeps ids of at most {PERSON_MAX}. {ID_REFUSED}"
+    if body.get("command"):
+        answer: dict[str, Any] = {"response_type": "ephemeral", "text": text}
+    elif body.get("type") == "view_submission":
+        answer = {"response_action": "update", "view": refused_view(text)}
+    else:
+        return BoltResponse(status=200, body="")
+    return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json;charset=utf-8"})
 
 
 def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:

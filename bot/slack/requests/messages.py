@@ -52,7 +52,7 @@ def confirmation_view(text: str) -> dict:
     }
 
 
-ID_REFUSED = "Nothing was filed. Please tell the glossary's admins, who can see this in the bot's log."
+ID_REFUSED = "Nothing was saved. Please tell the glossary's admins, who can see this in the bot's log."
 
 
 def refused_view(text: str) -> dict:
