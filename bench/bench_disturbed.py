@@ -9,8 +9,10 @@ the same run, so machine noise hits both. Disturbances:
   waited on Slack would show it.
 Every request must answer 200 with a card: any other answer, or a client timeout, counts as an error.
 
-Then the outbox (bench/outbox_burst.py): the rate-limited burst and a burst of 200 mentions, on this tree and on
-`--before` (default `wave2-base`, the outbox before pacing) in the same run; `--before ''` skips the old tree.
+Then the outbox (bench/outbox_burst.py): the rate-limited burst and a burst of 200 mentions, and the Home storm
+(bench/home_storm.py: `--home-people` reviewers opening the Home 4 times each under Slack's views.publish pace, on
+300,000 stored lookups), on this tree and on `--before` (default `wave2-base`, the outbox before pacing; `main`
+measures a branch against today's code) in the same run; `--before ''` skips the old tree.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body
 from tests.paths import BUNDLED_ROLES, BUNDLED_TERMS, ROOT
 from tests.slowclients import SlowClients
 
-from . import outbox_burst
+from . import home_storm, outbox_burst
 
 QUERIES = ["RAG", "fine-tuning", "hallucination", "kv cache", "prompt engineering", "lora"]
 FORM = "application/x-www-form-urlencoded"
@@ -84,7 +86,9 @@ def web_command() -> list[str]:
     return shlex.split(line[len("web:") :])
 
 
-def start_server(command: list[str], api_url: str, data_dir: str, port: int, root: Path = ROOT) -> subprocess.Popen:
+def start_server(
+    command: list[str], api_url: str, data_dir: str, port: int, root: Path = ROOT, **extra: str
+) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(
         PORT=str(port),
@@ -99,6 +103,7 @@ def start_server(command: list[str], api_url: str, data_dir: str, port: int, roo
         GLOSSARY_RELOAD_SECONDS="0",
         PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
         PYTHONPATH=str(root),  # the tree being measured, ahead of this checkout's editable install
+        **extra,
     )
     proc = subprocess.Popen(
         command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -166,9 +171,9 @@ def serving(command: list[str]):
     """start(api_url, data_dir, root): the web process of the tree at `root`, stopped on leaving the block."""
 
     @contextlib.contextmanager
-    def start(api_url: str, data_dir: str, root: Path):
+    def start(api_url: str, data_dir: str, root: Path, **extra: str):
         port = free_port()
-        proc = start_server(command, api_url, data_dir, port, root)
+        proc = start_server(command, api_url, data_dir, port, root, **extra)
         try:
             yield outbox_burst.Served(port)
         finally:
@@ -177,7 +182,7 @@ def serving(command: list[str]):
     return start
 
 
-def outbox_rows(command: list[str], before: str) -> None:
+def outbox_rows(command: list[str], before: str, people: int) -> None:
     start = serving(command)
     trees = [("this tree", contextlib.nullcontext(ROOT))]
     if before:
@@ -187,13 +192,20 @@ def outbox_rows(command: list[str], before: str) -> None:
         with tree as root:
             burst = outbox_burst.rate_limited_burst(start, root, timeout=180)
             mentions = outbox_burst.mention_burst(start, root)
-        results.append((name, burst, mentions))
+            homes = home_storm.home_storm(start, root, people=people)
+        results.append((name, burst, mentions, homes))
     print("\nRate-limited burst: 30 requests + 30 mentions, Slack taking one post per second per channel")
-    for name, burst, _ in results:
+    for name, burst, _, _ in results:
         print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in burst.items()))
     print("\nA burst of 200 mentions (16 at a time, own channels, Slack answering at once): event -> post")
-    for name, _, mentions in results:
+    for name, _, mentions, _ in results:
         print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
+    print(
+        f"\nHome storm: {people} reviewers open the Home 4 times each at once, 300,000 lookups stored, Slack taking"
+        " views.publish at 100 a minute (429 beyond); /define timed meanwhile"
+    )
+    for name, _, _, homes in results:
+        print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in homes.items()))
 
 
 def main() -> None:
@@ -203,13 +215,14 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=0.5, help="seconds between a slow client's bytes")
     parser.add_argument("--web", help="serve with this command instead of the Procfile's web: line")
     parser.add_argument("--before", default="wave2-base", help="git ref measured beside this tree ('' for none)")
-    parser.add_argument("--outbox-only", action="store_true", help="only the outbox figures")
+    parser.add_argument("--outbox-only", action="store_true", help="only the outbox and Home storm figures")
+    parser.add_argument("--home-people", type=int, default=60, help="people opening the Home in the Home storm")
     args = parser.parse_args()
     command = shlex.split(args.web) if args.web else web_command()
     print(f"serving stack: {' '.join(command)}")
     if not args.outbox_only:
         define_rows(command, args)
-    outbox_rows(command, args.before)
+    outbox_rows(command, args.before, args.home_people)
 
 
 def define_rows(command: list[str], args: argparse.Namespace) -> None:

@@ -100,7 +100,9 @@ class Settings:
     digest_hour: int = 9  # …and hour, in digest_tz
     digest_tz: str = "UTC"
     lookup_retention_days: int = 90  # lookup analytics older than this are purged
-    # The outbox (bot/state/outbox.py): how long a worker holds a letter, how many tries, the first retry's wait.
+    # The outbox (bot/state/outbox.py): how long a worker holds a letter, the first retry's wait, and how many
+    # tries a pull request gets from a failing git host (bot/pulls/delivery.py). A Slack letter is never ended by a
+    # count of tries, which 429s and outages would run out: its 24 h deadline does (bot/slack/outbox/delivery.py).
     outbox_lease_seconds: float = 60.0
     outbox_max_attempts: int = 8
     outbox_retry_seconds: float = 2.0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..glossary.lookup import Glossary
 from ..state.lookups import FOUND, LookupLog
+from ..state.rollups import day_of, midnight
 from ..state.store import now
 
 DEFAULT_DAYS = 30
@@ -100,7 +101,7 @@ def lookup_stats(
     limit: int = TOP,
     feedback: dict[str, tuple[int, int]] | None = None,
 ) -> LookupStats:
-    since = now() - dt.timedelta(days=days)
+    since = midnight(day_of(now() - dt.timedelta(days=days)))  # whole days: what the daily counts hold
     by_outcome: dict[str, int] = {}
     by_surface: dict[str, int] = {}
     for (surface, outcome), n in lookups.counts(since).items():

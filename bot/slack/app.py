@@ -22,6 +22,7 @@ from ..config import Settings
 from ..pulls.delivery import PullDelivery, host_from_settings
 from ..pulls.polling import PullPoller
 from ..runtime import Runtime
+from ..term_requests.rules import PERSON_MAX
 from . import router
 from .assistant import handlers as assistant_handlers
 from .browse import handlers as browse_handlers
@@ -29,6 +30,7 @@ from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
 from .home import settings as home_settings
+from .home.publisher import HomePublisher, home_publisher
 from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -37,6 +39,7 @@ from .outbox.delivery import Delivery
 from .requests import filing, hints, triage
 from .requests import letters as request_letters
 from .requests import pulls as request_pulls
+from .requests.messages import ID_REFUSED, refused_view
 from .reviews import handlers as review_handlers
 from .reviews.schedule import DigestSchedule
 from .steps import handlers as step_handlers
@@ -105,6 +108,8 @@ def create_app(
     client: WebClient | None = None,
     socket_mode: bool = False,
     process_before_response: bool = False,  # True only for benchmarks and FaaS; a server keeps it off
+    reviewers: Reviewers | None = None,
+    homes: HomePublisher | None = None,  # the Home's publisher (drawing with `reviewers`); its own when not given
 ) -> App:
     executor = InlineExecutor()
     app = App(
@@ -119,11 +124,13 @@ def create_app(
     )
     app.error(on_error)
     # Each request gets these scoped to its workspace (register's middleware); unscoped, the one with settings.
-    reviewers = Reviewers(app.client, lambda: runtime.effective_settings().reviewers)
-    register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
+    reviewers = reviewers or Reviewers(app.client, lambda: runtime.effective_settings().reviewers)
+    if homes is None:
+        homes = home_publisher(app.client, runtime, reviewers)
+    register(app, Deps(runtime, reviewers, homes=homes))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
-    app.middleware(answer_inline(executor, router.answers_in_ack, before=act_once_per_event))
+    app.middleware(answer_inline(executor, router.answers_in_ack, before=first_checks))
     # After the retry check: the older assistant container's events are Slack events like any other.
     app.assistant(assistant_handlers.legacy_assistant())
     return app
@@ -141,6 +148,27 @@ def register(app: App, deps: Deps) -> None:
     for module in LISTENER_MODULES:
         for kind, listener_id, handler, *matchers in module.LISTENERS:
             getattr(app, kind)(listener_id, matchers=list(matchers[0]) if matchers else None)(handler)
+
+
+def first_checks(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+    return refuse_overlong_person(body, context) or act_once_per_event(body, context)
+
+
+def refuse_overlong_person(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+    """A person id longer than the state database keeps (PERSON_MAX; Slack's are about 11 characters) is refused
+    before any listener runs, so nothing is half-written; a command or a form is told why, in Slack."""
+    user = context.user_id or ""
+    if len(user) <= PERSON_MAX:
+        return None
+    log.warning("refused a request from a user id of %d characters (at most %d are kept)", len(user), PERSON_MAX)
+    text = f"Your Slack user id has {len(user)} characters; this bot keeps ids of at most {PERSON_MAX}. {ID_REFUSED}"
+    if body.get("command"):
+        answer: dict[str, Any] = {"response_type": "ephemeral", "text": text}
+    elif body.get("type") == "view_submission":
+        answer = {"response_action": "update", "view": refused_view(text)}
+    else:
+        return BoltResponse(status=200, body="")
+    return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json;charset=utf-8"})
 
 
 def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
@@ -173,8 +201,11 @@ class Bot:
     delivery: Delivery | None = field(default=None, compare=False)
     pull_delivery: PullDelivery | None = field(default=None, compare=False)  # set when GITHUB_REPO is
     pull_poller: PullPoller | None = field(default=None, compare=False)  # and GITHUB_POLL_SECONDS is not 0
+    homes: HomePublisher | None = field(default=None, compare=False)
 
     def stop(self) -> None:
+        if self.homes is not None:
+            self.homes.stop()
         if self.delivery is not None:
             self.delivery.stop()
         if self.pull_delivery is not None:
@@ -196,7 +227,11 @@ def build_bot(
     worker, publish the requests the glossary now answers, and watch the term files when
     GLOSSARY_RELOAD_SECONDS asks for it. deliver=False: no worker (another process delivers)."""
     runtime = runtime or Runtime.open(settings)
-    app = create_app(settings, runtime, client=client, socket_mode=socket_mode)
+    client = client or make_client(settings)
+    # The workspace's reviewers as set on the Home, else REVIEWERS (each request scopes them to its workspace).
+    reviewers = Reviewers(client, lambda: runtime.effective_settings().reviewers)
+    homes = home_publisher(client, runtime, reviewers)  # kept here to be stopped with the bot
+    app = create_app(settings, runtime, client=client, socket_mode=socket_mode, reviewers=reviewers, homes=homes)
     if problem := nobody_reviews(settings):
         log.warning(problem)
     delivery = None
@@ -217,7 +252,7 @@ def build_bot(
         runtime.glossaries.watch(settings.reload_seconds)  # each workspace's own glossary (GLOSSARIES)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
         DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
-    return Bot(app, runtime, delivery, pulls, poller)
+    return Bot(app, runtime, delivery, pulls, poller, homes)
 
 
 def nobody_reviews(settings: Settings) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select
 
+from ..term_requests.rules import check_person
 from .schema import term_feedback
 from .store import Store, now
 
@@ -18,6 +19,7 @@ class FeedbackBook:
 
     def vote(self, user_id: str, slug: str, *, helpful: bool) -> bool | None:
         """Record this person's vote on a term; returns their previous vote (None: first time)."""
+        check_person(user_id)  # an id the column cannot hold is refused here, not by the database mid-write
         with self.store.writing() as conn:
             before = conn.execute(
                 select(term_feedback.c.helpful).where(term_feedback.c.slug == slug, term_feedback.c.user_id == user_id)

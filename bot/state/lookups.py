@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 
 from ..glossary.names import normalise
+from . import rollups
 from .redact import redact
-from .schema import lookups, term_requests
+from .schema import lookup_rollups, lookups, term_requests
 from .store import Store, now
 
 log = logging.getLogger(__name__)
@@ -96,52 +97,62 @@ class LookupLog:
         analytics on, 11 ms off, at concurrency 8). Between chunks the thread steps aside."""
         if not rows:
             return
+        values = [_values(r) for r in rows]
         with self.store.writing() as conn:
-            for start in range(0, len(rows), WRITE_CHUNK):
-                conn.execute(insert(lookups), [_values(r) for r in rows[start : start + WRITE_CHUNK]])
+            for start in range(0, len(values), WRITE_CHUNK):
+                conn.execute(insert(lookups), values[start : start + WRITE_CHUNK])
                 time.sleep(0)  # a waiting request thread takes the GIL now, not at the next 5 ms switch
+            # The day's counts move in the same transaction: the rollups never disagree with the rows.
+            rollups.add(conn, values)
 
     def purge(self, keep_days: int, *, at: dt.datetime | None = None) -> int:
         """Delete rows older than `keep_days`; returns how many went."""
         cutoff = (at or now()) - dt.timedelta(days=keep_days)
         with self.store.writing() as conn:
+            # A day's counts go with the day's last row: the day the cutoff falls in is kept whole until then.
+            conn.execute(delete(lookup_rollups).where(lookup_rollups.c.day < rollups.day_of(cutoff)))
             return conn.execute(delete(lookups).where(lookups.c.at < cutoff)).rowcount
 
     def counts(self, since: dt.datetime) -> dict[tuple[str, str], int]:
-        """(surface, outcome) -> lookups since then."""
+        """(surface, outcome) -> lookups since the start of `since`'s day (UTC), from the daily counts."""
+        r = lookup_rollups
         query = (
-            select(lookups.c.surface, lookups.c.outcome, func.count())
-            .where(lookups.c.at >= since)
-            .group_by(lookups.c.surface, lookups.c.outcome)
+            select(r.c.surface, r.c.outcome, func.sum(r.c.count))
+            .where(r.c.day >= rollups.day_of(since))
+            .group_by(r.c.surface, r.c.outcome)
         )
         with self.store.engine.connect() as conn:
-            return {(surface, outcome): n for surface, outcome, n in conn.execute(query)}
+            return {(surface, outcome): int(n) for surface, outcome, n in conn.execute(query)}
 
     def counts_by_slug(self, since: dt.datetime) -> dict[str, int]:
-        """slug -> lookups that showed that term, most first. Terms the Explain shortcut found in a message are
-        left out: nobody looked them up, so they must not make a term "most looked up" or lead a starter pack."""
-        n = func.count().label("n")
+        """slug -> lookups that showed that term since the start of `since`'s day, most first. Terms the Explain
+        shortcut found in a message are left out: nobody looked them up, so they must not make a term "most
+        looked up" or lead a starter pack."""
+        r = lookup_rollups
+        n = func.sum(r.c.count).label("n")
         query = (
-            select(lookups.c.slug, n)
-            .where(lookups.c.at >= since, lookups.c.slug.is_not(None), lookups.c.surface.not_in(SCANNED))
-            .group_by(lookups.c.slug)
-            .order_by(n.desc(), lookups.c.slug)
+            select(r.c.slug, n)
+            .where(r.c.day >= rollups.day_of(since), r.c.slug != "", r.c.surface.not_in(SCANNED))
+            .group_by(r.c.slug)
+            .order_by(n.desc(), r.c.slug)
         )
         with self.store.engine.connect() as conn:
-            return {slug: count for slug, count in conn.execute(query)}
+            return {slug: int(count) for slug, count in conn.execute(query)}
 
     def top_misses(self, since: dt.datetime, limit: int) -> list[tuple[str, int]]:
-        """(normalised query, times asked) of lookups that found nothing, most asked first."""
-        n = func.count().label("n")
+        """(normalised query, times asked) of lookups that found nothing since the start of `since`'s day, most
+        asked first."""
+        r = lookup_rollups
+        n = func.sum(r.c.count).label("n")
         query = (
-            select(lookups.c.query, n)
-            .where(lookups.c.at >= since, lookups.c.outcome == "miss", lookups.c.query != "")
-            .group_by(lookups.c.query)
-            .order_by(n.desc(), lookups.c.query)
+            select(r.c.query, n)
+            .where(r.c.day >= rollups.day_of(since), r.c.outcome == "miss", r.c.query != "")
+            .group_by(r.c.query)
+            .order_by(n.desc(), r.c.query)
             .limit(limit)
         )
         with self.store.engine.connect() as conn:
-            return [(q, count) for q, count in conn.execute(query)]
+            return [(q, int(count)) for q, count in conn.execute(query)]
 
     def surfaces_of(self, queries: Iterable[str], since: dt.datetime) -> dict[str, dict[str, int]]:
         """query -> surface -> lookups of exactly that (stored, normalised) query since then: where given words

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -21,13 +22,18 @@ from ..term_requests.rules import ACTIVE, PERSON_MAX, RequestKind
 # Who filed, voted or acted: up to PERSON_MAX characters ("mcp:" and a 60-character name). SQLite keeps any length
 # in a VARCHAR, so its schema keeps the first release's 32 (revision 0007 widens PostgreSQL's only).
 PERSON_ID = String(PERSON_MAX).with_variant(String(32), "sqlite")
+# The other columns that hold a person's or a channel's id: Slack's are about 11 characters today, but Slack says
+# ids may grow, and a reviewer, voter or verifier may be an MCP agent ("mcp:" and a name). PostgreSQL's were 32
+# (revision 0012 widens them); SQLite never checks a VARCHAR's length, so its schema keeps 32, as PERSON_ID does.
+# Ids longer than this are refused before anything is written (bot/term_requests/rules.check_person).
+SLACK_ID = String(PERSON_MAX).with_variant(String(32), "sqlite")
 
 metadata = MetaData()
 
 preferences = Table(
     "preferences",
     metadata,
-    Column("user_id", String(32), primary_key=True),
+    Column("user_id", SLACK_ID, primary_key=True),
     Column("framing", String(16)),  # exec | engineer | NULL: no choice yet, cards show both
     Column("role", String(32)),  # a key of data/roles.yml, or NULL
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -58,11 +64,11 @@ term_requests = Table(
     Column("anonymous", Boolean, nullable=False, default=False),
     Column("status", String(16), nullable=False),
     Column("votes", Integer, nullable=False, default=0),
-    Column("reviewer", String(32)),
+    Column("reviewer", SLACK_ID),
     Column("resolution", Text, nullable=False, default=""),
     Column("linked_slug", Text),  # the term a change request is about, or the term that shipped
     Column("duplicate_of", Integer),
-    Column("channel_id", String(32)),  # the triage message in the requests channel
+    Column("channel_id", SLACK_ID),  # the triage message in the requests channel
     Column("message_ts", String(32)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -110,7 +116,7 @@ term_verifications = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("slug", Text, nullable=False, index=True),
-    Column("verified_by", String(32), nullable=False),
+    Column("verified_by", SLACK_ID, nullable=False),
     Column("verified_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -130,7 +136,7 @@ digest_deliveries = Table(
     "digest_deliveries",
     metadata,
     Column("week", String(16), primary_key=True),
-    Column("user_id", String(32), primary_key=True),
+    Column("user_id", SLACK_ID, primary_key=True),
     Column("sent_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -148,13 +154,40 @@ lookups = Table(
     Column("how", String(16), nullable=False),  # name | alias | squashed | fuzzy | search | button | ""
 )
 
+# The lookups counted per day (revision 0012): what the Home and `/define stats` read, so that opening a Home
+# costs a few hundred rows whatever the traffic, never a scan of the lookups table. One row per day, surface,
+# outcome, term shown ("" for none) and, for a miss only, its query ("" otherwise); kept in step with `lookups` in
+# the transaction that writes or purges them (bot/state/lookups.py).
+lookup_rollups = Table(
+    "lookup_rollups",
+    metadata,
+    Column("day", Date, primary_key=True),  # the lookups' day, UTC
+    Column("surface", String(16), primary_key=True),
+    Column("outcome", String(16), primary_key=True),
+    Column("slug", Text, primary_key=True),
+    Column("query", Text, primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
+# The Home each person asked for last (revision 0012): the state a click or an open wants drawn, numbered. Every
+# process publishing Homes draws the newest from here and looks again after publishing, so across workers and
+# instances the view that lands last is the newest asked for (bot/slack/home/publisher.py).
+home_asks = Table(
+    "home_asks",
+    metadata,
+    Column("user_id", SLACK_ID, primary_key=True),
+    Column("state", Text, nullable=False),  # the Home's state as its private_metadata carries it
+    Column("seq", Integer, nullable=False),  # one more with each ask
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)
+
 # "Helpful?" on a term card: one vote per person per term, changed by voting again. Only the vote is kept;
 # what a 👎 says goes to the reviewers as a change request, never here.
 term_feedback = Table(
     "term_feedback",
     metadata,
     Column("slug", String(200), primary_key=True),
-    Column("user_id", String(32), primary_key=True),
+    Column("user_id", SLACK_ID, primary_key=True),
     Column("helpful", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -171,7 +204,7 @@ pull_requests = Table(
     Column("state", String(24), nullable=False),  # queued | opened | changes_requested | approved | merged | closed
     Column("number", Integer),  # the pull request's number, once opened
     Column("url", Text, nullable=False, default=""),
-    Column("asked_by", String(32), nullable=False),  # who pressed the button or ran the command
+    Column("asked_by", SLACK_ID, nullable=False),  # who pressed the button or ran the command
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

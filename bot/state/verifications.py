@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..term_requests.rules import check_person
 from .schema import digest_deliveries, digest_leases, term_verifications
 from .short_cache import ShortCache
 from .store import Store, now
@@ -40,6 +41,7 @@ class Verifications:
         self._latest: ShortCache[Recorded | None] = ShortCache(self._read_latest_for)
 
     def record(self, slug: str, by: str, at: dt.datetime | None = None) -> Recorded:
+        check_person(by)  # an id the column cannot hold is refused here, not by the database mid-write
         stamp = at or now()
         with self.store.writing() as conn:
             conn.execute(insert(term_verifications).values(slug=slug, verified_by=by, verified_at=stamp))

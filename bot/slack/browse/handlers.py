@@ -9,8 +9,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from ...answers.browse import ShelfKind
+from ..cards import explain
 from ..cards.buttons import show
 from ..kit import ids
+from ..kit.blocks import read_value
 from ..kit.deps import Listener, deps_of
 from .messages import category_from_value
 from .replies import index_reply, page_reply, picked_reply
@@ -35,9 +37,16 @@ def pick_role(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: R
 
 
 def turn_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: Any) -> None:
-    """Previous or Next: the button's value names the shelf and the page it shows."""
+    """Previous or Next: the button's value names the shelf and the page it shows. A card's Back names the list it
+    was opened from: a shelf's page, or the terms an Explain list named."""
     ack()
-    show(body, respond, page_reply(deps_of(context).runtime, action.get("value")))
+    runtime, value = deps_of(context).runtime, action.get("value")
+    data = read_value(value)
+    if data.get("k") == explain.BACK_KIND:
+        terms = [t for slug in str(data.get("v") or "").split(",") if (t := runtime.glossary.get(slug))]
+        show(body, respond, explain.explained_again(terms, runtime.preferred(body["user"]["id"])[0]))
+        return
+    show(body, respond, page_reply(runtime, value))
 
 
 def back_to_index(ack: Ack, body: dict[str, Any], respond: Respond, context: Any) -> None:

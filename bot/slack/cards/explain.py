@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...glossary.model import Framing
+from ...glossary.model import Framing, Term
 from ...glossary.names import normalise
-from ...glossary.scan import Found
+from ...glossary.scan import Found, Occurrence
 from ...glossary.terminology import Usage, UsageNote
 from ..kit import ids
 from ..kit.blocks import CONTEXT_MAX, actions, button, context, safe, section, truncate
@@ -15,6 +15,10 @@ MAX_BLOCKS = 50  # Slack's limit for a message
 MAX_TERMS = MAX_BLOCKS - 2  # the heading, and the "…and N more" line
 MAX_FLAGS = 10  # labels flagged in one note; a message with more is not a message anyone will rewrite
 NONE_FOUND = "I found no glossary terms in that message."
+# A card opened from the list carries the list's terms, so its Back button (the browse list's, kit/card_state's
+# `back`) can draw the list again: no message text is kept anywhere. A list too long to carry gets no Back.
+BACK_KIND = "explain"
+BACK_KEY_MAX = 1500
 
 
 def explain_message(found: list[Found], framing: Framing | None, discouraged: tuple[UsageNote, ...] = ()) -> dict:
@@ -40,7 +44,9 @@ def explain_message(found: list[Found], framing: Framing | None, discouraged: tu
     )
     blocks = [section(head)]
     shown = found if count <= MAX_TERMS + 1 else found[:MAX_TERMS]  # one more fits where the line would go
-    blocks += [_term(f, framing, i) for i, f in enumerate(shown)]
+    slugs = ",".join(f.term.slug for f in shown)
+    back = (BACK_KIND, slugs, 1) if len(slugs) <= BACK_KEY_MAX else None
+    blocks += [_term(f, framing, i, back) for i, f in enumerate(shown)]
     rest = found[len(shown) :]
     if rest:
         names = ", ".join(safe(f.term.term, 100) for f in rest)
@@ -54,11 +60,17 @@ def _flag(note: UsageNote) -> str:
     return f"{mark} {safe(note.sentence, 400)}"
 
 
-def _term(found: Found, framing: Framing | None, index: int) -> dict:
+def explained_again(terms: list[Term], framing: Framing | None) -> dict:
+    """The list a card's Back returns to: the terms it named, each as the glossary writes it."""
+    return explain_message([Found(t, t.term, (Occurrence(0, len(t.term), t.term),)) for t in terms], framing)
+
+
+def _term(found: Found, framing: Framing | None, index: int, back: tuple[str, str, int] | None) -> dict:
     term = found.term
     written = found.occurrences[0].text
     seen = "" if normalise(written) == normalise(term.term) else f" (as “{safe(written, 100)}”)"
     definition = term.framing(framing) if framing and term.framing(framing) else term.short_def
     text = f"*{safe(term.term, 150)}*{seen}: {safe(definition, 2400)}"
     # Numbered like every other list of open-term buttons: one message, distinct action_ids.
-    return section(text, button("Open card", ids.open_term_id(index), CardState(term.slug, framing).encode()))
+    opened = CardState(term.slug, framing, back=back)
+    return section(text, button("Open card", ids.open_term_id(index), opened.encode()))

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 
 def publish(client: WebClient, deps: Deps, user_id: str, state: HomeState) -> None:
+    """Queued for the publisher (drawn and paced off this thread) when the bot has one, as a serving bot does."""
+    if deps.homes is not None:
+        deps.homes.request(user_id, state)
+        return
     view = build_home(deps.runtime, user_id, state, reviewer=user_id in deps.reviewers)
     # The workspace's settings, under the heading, for those who may see them (admins, owners, reviewers).
     view["blocks"] = (view["blocks"][:2] + section_for(client, deps, user_id) + view["blocks"][2:])[:HOME_BLOCKS_MAX]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from ...runtime import Runtime
 from ...workspaces.settings import Effective
@@ -14,11 +14,18 @@ from .people import Admins
 from .reviewers import Reviewers
 
 
+class HomeQueue(Protocol):
+    """Where a listener asks for a person's Home to be published (home/publisher.py), instead of publishing it."""
+
+    def request(self, user_id: str, state: Any) -> None: ...
+
+
 @dataclass(frozen=True)
 class Deps:
     runtime: Runtime
     reviewers: Reviewers
     locales: Locales = field(default_factory=Locales)  # each person's Slack language, for cards
+    homes: HomeQueue | None = None  # None: a listener called directly publishes the Home itself
     admins: Admins = field(default_factory=Admins)  # who may change the workspace's settings
     team_id: str | None = None  # the workspace the request came from (None: not known, see bot/workspaces)
     enterprise_id: str | None = None

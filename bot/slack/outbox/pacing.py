@@ -30,6 +30,7 @@ TIERS = {
     "conversations.history": Tier(50 / 60, 5.0, per_channel=False),
     "conversations.replies": Tier(50 / 60, 5.0, per_channel=False),
     "conversations.open": Tier(100 / 60, 10.0, per_channel=False),
+    "views.publish": Tier(100 / 60, 10.0, per_channel=False),  # the App Home (home/publisher.py)
 }
 RETRY_AFTER_CAP = 60.0  # a Retry-After longer than this is not believed: the letter is asked about again then
 OTHER = Tier(20 / 60, 3.0, per_channel=False)  # Tier 2, for a method not listed

@@ -6,7 +6,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from ...runtime import Runtime
-from ...term_requests.rules import RequestForm, RequestKind, validate
+from ...term_requests.rules import PersonRefused, RequestForm, RequestKind, validate
 from ..kit import ids
 from ..kit.blocks import read_value
 from ..kit.card_state import CardState
@@ -15,7 +15,7 @@ from ..kit.messages import TERM_GONE, notice, privately
 from ..outbox.modals import open_modal
 from .form import field_errors, form_from_view, request_modal
 from .hints import hinted_request_modal
-from .messages import confirmation_text, confirmation_view
+from .messages import ID_REFUSED, confirmation_text, confirmation_view, refused_view
 from .pulls import may_edit, open_edit
 
 
@@ -70,7 +70,11 @@ def file_request(ack: Ack, runtime: Runtime, form: RequestForm, user: str, *, te
     """A valid form filed and the modal turned into its confirmation; the triage post and the confirmation DM are
     outbox letters committed with the request, sent by the delivery worker. Every way of filing ends here: the
     request form, and the 👎 form on a card (feedback/handlers.py)."""
-    filed = runtime.requests.file(form, user, confirm=True)
+    try:
+        filed = runtime.requests.file(form, user, confirm=True)
+    except PersonRefused as exc:  # an id the state database cannot hold (forged, or a new format): nothing written
+        ack(response_action="update", view=refused_view(f"{exc} {ID_REFUSED}"))
+        return
     audience = runtime.effective_settings(team_id)  # who will see it, told to the requester (or that nobody will)
     text = confirmation_text(filed.request, created=filed.created, voted=filed.voted, audience=audience)
     ack(response_action="update", view=confirmation_view(text))

@@ -70,6 +70,19 @@ def confirmation_view(text: str) -> dict:
     }
 
 
+ID_REFUSED = "Nothing was saved. Please tell the glossary's admins, who can see this in the bot's log."
+
+
+def refused_view(text: str) -> dict:
+    """A request that could not be filed at all, said in the modal where it was asked for."""
+    return {
+        "type": "modal",
+        "title": plain("Request not sent", MODAL_TITLE),
+        "close": plain("Close", MODAL_TITLE),
+        "blocks": [section(escape(text))],
+    }
+
+
 def request_list(
     requests: list[TermRequest],
     *,
