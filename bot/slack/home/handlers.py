@@ -32,15 +32,21 @@ log = logging.getLogger(__name__)
 def publish(client: WebClient, deps: Deps, user_id: str, state: HomeState) -> None:
     """Queued for the publisher (drawn and paced off this thread) when the bot has one, as a serving bot does."""
     if deps.homes is not None:
-        deps.homes.request(user_id, state)
+        deps.homes.request(user_id, state, draw=lambda user, state: home_view(client, deps, user, state), client=client)
         return
-    view = build_home(deps.runtime, user_id, state, reviewer=user_id in deps.reviewers)
-    # The workspace's settings, under the heading, for those who may see them (admins, owners, reviewers).
-    view["blocks"] = (view["blocks"][:2] + section_for(client, deps, user_id) + view["blocks"][2:])[:HOME_BLOCKS_MAX]
+    view = home_view(client, deps, user_id, state)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as exc:  # the next open tries again; nothing else depends on it
         log.warning("could not publish the Home of %s: %s", user_id, exc.response.get("error"))
+
+
+def home_view(client: WebClient, deps: Deps, user_id: str, state: HomeState) -> dict[str, Any]:
+    """A person's Home as their workspace shows it: its glossary and reviewers (deps are scoped to it)."""
+    view = build_home(deps.runtime, user_id, state, reviewer=user_id in deps.reviewers)
+    # The workspace's settings, under the heading, for those who may see them (admins, owners, reviewers).
+    view["blocks"] = (view["blocks"][:2] + section_for(client, deps, user_id) + view["blocks"][2:])[:HOME_BLOCKS_MAX]
+    return view
 
 
 def _state(body: dict[str, Any]) -> HomeState:

@@ -76,13 +76,21 @@ class HomePublisher:
         self.pacer = Pacer(clock)
         self._threads = threads
         self._pending: OrderedDict[str, HomeState] = OrderedDict()  # person -> the state asked, oldest ask first
+        # How a person's Home is drawn and sent, when the ask says: their workspace's settings, glossary and token.
+        self._how: dict[str, tuple[Draw, WebClient]] = {}
         self._busy: set[str] = set()  # people whose Home a thread is publishing now
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._started: list[threading.Thread] = []
 
-    def request(self, user_id: str, state: HomeState) -> None:
-        """Publish this person's Home in this state, soon. Never waits on Slack; a newer ask replaces a waiting one."""
+    def request(
+        self, user_id: str, state: HomeState, *, draw: Draw | None = None, client: WebClient | None = None
+    ) -> None:
+        """Publish this person's Home in this state, soon. Never waits on Slack; a newer ask replaces a waiting one.
+        `draw` and `client`: how this person's Home is drawn and sent (their workspace's), else the publisher's."""
+        if draw is not None or client is not None:
+            with self._changed:
+                self._how[user_id] = (draw or self.draw, client or self.client)
         try:
             self.asks.ask(user_id, state.encode())
         except Exception as exc:  # the state database is down: this process's own ask is still drawn
@@ -142,8 +150,10 @@ class HomePublisher:
             with self._changed:  # asked again meanwhile: the newest ask covers it
                 state = self._pending.pop(user, state)
             state, drawn = self._newest(user, state)
+            with self._changed:
+                draw, client = self._how.get(user, (self.draw, self.client))
             try:
-                self.client.views_publish(user_id=user, view=self.draw(user, state))
+                client.views_publish(user_id=user, view=draw(user, state))
             except SlackApiError as exc:
                 if exc.response.status_code != 429:  # the next open tries again; nothing else depends on it
                     log.warning("could not publish the Home of %s: %s", user, exc.response.get("error"))

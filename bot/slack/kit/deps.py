@@ -17,7 +17,7 @@ from .reviewers import Reviewers
 class HomeQueue(Protocol):
     """Where a listener asks for a person's Home to be published (home/publisher.py), instead of publishing it."""
 
-    def request(self, user_id: str, state: Any) -> None: ...
+    def request(self, user_id: str, state: Any, *, draw: Any = None, client: Any = None) -> None: ...
 
 
 @dataclass(frozen=True)
