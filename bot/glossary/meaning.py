@@ -22,6 +22,7 @@ alone never makes a confident hit.
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import re
 import threading
@@ -91,9 +92,11 @@ class Embedder:
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        with safe_open(str(weights_file), framework="np", device="cpu") as f:
-            # Kept in half precision as shipped (16 MB, not 32): rows are widened when a text is summed.
-            table = np.ascontiguousarray(f.get_tensor("embedding.weight"))
+        table = _mapped_table(weights_file)
+        if table is None:
+            with safe_open(str(weights_file), framework="np", device="cpu") as f:
+                # Kept in half precision as shipped (16 MB, not 32): rows are widened when a text is summed.
+                table = np.ascontiguousarray(f.get_tensor("embedding.weight"))
         return cls(tokenizer, table)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
@@ -133,6 +136,22 @@ class Embedder:
                 starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
                 out[start:end][filled] = np.add.reduceat(self._table[ids].astype(np.float32), starts, axis=0)
             start = end
+
+
+def _mapped_table(weights_file: Path) -> npt.NDArray[np.float16] | None:
+    """The token table mapped read-only where it lies in the safetensors file (8 bytes of header length, a
+    JSON header, then the raw tensors): every process shares the file's pages, and only the rows of tokens
+    actually seen are read from disk. None when the file holds the table in another shape than expected."""
+    with weights_file.open("rb") as f:
+        header_size = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(header_size))
+    tensor = header.get("embedding.weight", {})
+    shape, (begin, end) = tensor.get("shape", ()), tensor.get("data_offsets", (0, 0))
+    if tensor.get("dtype") != "F16" or len(shape) != 2 or end - begin != shape[0] * shape[1] * 2:
+        return None
+    mapped = np.memmap(weights_file, dtype=np.float16, mode="r", offset=8 + header_size + begin, shape=tuple(shape))
+    table: npt.NDArray[np.float16] = mapped.view(np.ndarray)  # a plain array: memmap's subclass costs per use
+    return table
 
 
 _shared: Embedder | None = None
