@@ -21,6 +21,7 @@ out of its sight (collector.py).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import marshal
@@ -166,6 +167,7 @@ def load(db_path: Path, version: str) -> Glossary | None:
                 _take(found[0], terms, state)
                 time.sleep(0)  # a reload loads this beside request threads: they go between the parts
             raw = _raw_region(data, _aligned(found[1]), raw_size)
+            _let_go(data, _aligned(found[1]))
             for name, place in state.pop("raw", {}).items():
                 state["meaning"][name] = _slice(raw, place)
             glossary = Glossary(terms, version=version, db_path=db_path, state=state)
@@ -204,6 +206,16 @@ def _mapped(path: Path) -> memoryview | None:
         if os.fstat(f.fileno()).st_size == 0:
             return None
         return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+
+
+def _let_go(data: memoryview, size: int) -> None:
+    """Drop the decoded values' pages (the first `size` bytes) from this process's mapping: the mapping stays
+    for the vectors after them, and those pages would otherwise count in the worker's memory for as long as
+    it runs (about 29 MB at 10,000 terms), though nothing reads them again."""
+    mapped = data.obj
+    if isinstance(mapped, mmap.mmap) and size and hasattr(mmap, "MADV_DONTNEED"):
+        with contextlib.suppress(OSError, ValueError):
+            mapped.madvise(mmap.MADV_DONTNEED, 0, size)
 
 
 def _aligned(at: int) -> int:
