@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.e2e.harness import FakeSlack
 
-from . import dispatch_cpu, lookups, serving
+from . import dispatch_cpu, distinct, lookups, serving
 from .corpus import glossary
 from .report import table_from
 
@@ -66,6 +66,10 @@ def run(args: argparse.Namespace, work: Path) -> int:
             if size in SERVED:
                 served = serve(work, size, fake.api_url, args, rounds, seconds)
                 figures[f"served_{size}"] = served
+            if size == 10_000:  # issue 20: every text and person new, memory after 20,000 of them
+                figures[f"distinct_{size}"] = distinct.measure(
+                    work, size, fake.api_url, env_for, args.workers, args.threads, rounds, seconds
+                )
             elif size == 50_000:
                 cold = start_only(work, size, fake.api_url, args)
                 figures[f"start_{size}"] = cold
@@ -77,6 +81,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
         fake.stop()
     figures["total_s"] = round(time.perf_counter() - began, 1)
     print(table_from(figures).render(str(figures["machine"]), str(figures["command"])))
+    for key in [k for k in figures if k.startswith("distinct_")]:
+        print(distinct.table(figures[key]))  # type: ignore[arg-type]
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=float))
     return 0

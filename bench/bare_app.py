@@ -17,9 +17,13 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 
-def create_wsgi() -> Callable[..., Iterable[bytes]]:
+def create_wsgi(process_before_response: bool = False) -> Callable[..., Iterable[bytes]]:
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ.get("SLACK_API_URL") or None)
-    app = App(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"])
+    app = App(
+        client=client,
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        process_before_response=process_before_response,
+    )
 
     @app.command("/define")
     def only_ack(ack: Any) -> None:
@@ -41,3 +45,10 @@ def create_asgi() -> Any:
     from bot.http.asgi import BufferedWSGI
 
     return BufferedWSGI(create_wsgi())
+
+
+def create_asgi_inline() -> Any:
+    """The baseline without Bolt's ack poll (`process_before_response=True`): its floor on this machine."""
+    from bot.http.asgi import BufferedWSGI
+
+    return BufferedWSGI(create_wsgi(process_before_response=True))

@@ -205,8 +205,9 @@ class _Client:
         return 0
 
 
-def closed_loop(port: int, bodies: list[bytes], concurrency: int, seconds: float) -> Run:
-    """`concurrency` clients sending back to back for `seconds`: throughput and latency."""
+def closed_loop(port: int, bodies: list[bytes], concurrency: int, seconds: float, once: bool = False) -> Run:
+    """`concurrency` clients sending back to back for `seconds`: throughput and latency. once: each body
+    is sent at most once (the run ends early when all are sent)."""
     run = Run()
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
@@ -216,7 +217,7 @@ def closed_loop(port: int, bodies: list[bytes], concurrency: int, seconds: float
         mine: list[float] = []
         errors = 0
         i = offset
-        while time.perf_counter() < stop_at:
+        while time.perf_counter() < stop_at and not (once and i >= len(bodies)):
             start = time.perf_counter()
             status = c.post(bodies[i % len(bodies)])
             mine.append((time.perf_counter() - start) * 1000)

@@ -70,3 +70,17 @@ def test_question_subcommands_and_empty():
     assert parse_question("").action == "help"
     assert parse_question("what is").action == "help"
     assert parse_question("search drift").action == "search"
+
+
+def test_a_define_text_read_twice_in_one_request_is_parsed_once():
+    """The ack middleware and the listener both read `/define` text: the second reading is the first's
+    value, equal to a fresh parse, for a subcommand and a question alike."""
+    from bot.answers import ask as ask_module
+
+    for text in ("request vibe coding", "what is KV cache for execs", "set exec"):
+        before = ask_module._command_read.cache_info()
+        first = ask_module.read(text, command=True)
+        second = ask_module.read(text, command=True)
+        after = ask_module._command_read.cache_info()
+        assert first is second and first == ask_module.parse_command(text)
+        assert after.hits - before.hits >= 1

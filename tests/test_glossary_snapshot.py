@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import gc
 import logging
+import mmap
 import os
 import threading
 import time
 import weakref
 
+import numpy as np
 import pytest
 from paths import BUNDLED_TERMS
 from termfactory import term_data, write_glossary, write_term
@@ -66,6 +68,23 @@ def test_a_loaded_index_answers_exactly_like_a_fresh_one(built, part, monkeypatc
     assert answers(loaded) == answers(fresh)
 
 
+def test_a_loaded_index_uses_its_vectors_where_they_lie_in_the_file(built):
+    """The meaning lane's vectors are the mapped file's pages (shared by every worker), not a copy."""
+    db_path, version = built
+    fresh = Glossary(read_terms(db_path), version=version, db_path=db_path)
+    assert snapshot.save(fresh, db_path)
+    loaded = snapshot.load(db_path, version)
+    assert loaded is not None and loaded.meaning is not None and fresh.meaning is not None
+    for name in ("whole", "parts", "starts"):
+        array = getattr(loaded.meaning, name)
+        base = array
+        while isinstance(base, np.ndarray):
+            base = base.base
+        assert isinstance(base, memoryview) and isinstance(base.obj, mmap.mmap), name
+        assert not array.flags.writeable
+        assert np.array_equal(array, getattr(fresh.meaning, name))
+
+
 def test_open_glossary_saves_the_index_then_loads_it(built, tmp_path):
     db_path, version = built
     first, _ = open_glossary(BUNDLED_TERMS, db_path)
@@ -84,7 +103,8 @@ def test_open_glossary_saves_the_index_then_loads_it(built, tmp_path):
         lambda data: snapshot._framed(["a list, not the saved dict"]) + END,
         lambda data: snapshot._framed({"format": snapshot.FORMAT}) + END,  # a header with nothing in it
         lambda data: b"\xff" * 8 + data[8:],  # a length past the end of the file
-        lambda data: data[: -len(END)],  # the end marker cut off
+        lambda data: data[: -len(END)],  # the end marker cut off (now: the end of the vectors)
+        lambda data: data + bytes(snapshot.RAW_ALIGN),  # vectors followed by more: not the file it wrote
         lambda data: data[: -len(END)] + snapshot._framed(("names", "x", "rename", 1)) + END,  # a part of no kind
     ],
 )

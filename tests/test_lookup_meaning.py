@@ -138,6 +138,27 @@ def test_the_model_is_read_from_the_installed_package():
     assert shared_embedder().embed(["hallucination"]).shape == (1, 256)
 
 
+def test_the_token_table_is_mapped_from_the_weights_file_not_copied(tmp_path):
+    """Every worker shares the 16 MB table's pages; the values are the tensor safetensors reads, and a file
+    laid out otherwise falls back to reading it."""
+    import importlib.util
+
+    from safetensors import safe_open
+    from safetensors.numpy import save_file
+
+    spec = importlib.util.find_spec(meaning.MODEL_PACKAGE)
+    assert spec is not None and spec.submodule_search_locations
+    weights = Path(list(spec.submodule_search_locations)[0]) / meaning.WEIGHTS_FILE
+    with safe_open(str(weights), framework="np") as f:
+        shipped = f.get_tensor("embedding.weight")
+    mapped = meaning._mapped_table(weights)
+    assert mapped is not None and np.array_equal(mapped, shipped) and not mapped.flags.writeable
+    assert isinstance(mapped.base, np.memmap)
+    other = tmp_path / "f32.safetensors"
+    save_file({"embedding.weight": shipped[:4].astype(np.float32)}, str(other))
+    assert meaning._mapped_table(other) is None
+
+
 def test_a_missing_model_file_is_one_clear_error(tmp_path):
     with pytest.raises(MeaningModelMissing, match="reinstall wordllama"):
         Embedder.from_files(tmp_path / "tokenizer.json", tmp_path / "weights.safetensors")

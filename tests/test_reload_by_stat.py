@@ -7,6 +7,7 @@ import os
 import pytest
 from termfactory import term_data, write_glossary
 
+from bot.glossary import builder as builder_module
 from bot.glossary.builder import Builder
 from bot.glossary.db import ensure_built, stored_stats
 from bot.glossary.files import file_stats
@@ -135,3 +136,20 @@ def test_a_builder_that_cannot_start_means_building_here_at_a_start_only(tmp_pat
     with pytest.raises(OSError, match="Resource temporarily unavailable"):
         live.reload()
     assert live.current is first
+
+
+def test_the_builder_runs_below_the_server_only_while_something_is_served(tmp_path, monkeypatch):
+    """A start has nothing to serve: its build runs at full priority; a reload's build runs below it."""
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
+    asked: list[int] = []
+    real = builder_module.ensure_built
+
+    def record(glossary_dir, db_path, max_file_bytes, *, niceness):
+        asked.append(niceness)
+        return real(glossary_dir, db_path, max_file_bytes=max_file_bytes)
+
+    monkeypatch.setattr("bot.glossary.builder.build_elsewhere", record)
+    live = LiveGlossary(terms, tmp_path / "g.db", builder=Builder(elsewhere_from=2))
+    write_glossary(terms, term_data("gamma"))
+    assert live.reload() is True and len(live.current) == 3
+    assert asked == [0, builder_module.BUILDER_NICENESS]

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from ..glossary.lookup import Glossary, LookupResult
 from ..glossary.model import Framing, LookupStatus
@@ -88,7 +89,7 @@ def read(text: str, glossary: Glossary | None = None, *, command: bool = False) 
 
     With the glossary, a text that is a term's whole name is that term even when it starts like a subcommand
     ("request for proposal", "browse history" on a glossary that defines them)."""
-    ask = parse_command(text) if command else parse_question(text)
+    ask = _command_read(text) if command else parse_question(text)
     if glossary is not None and ask.action not in (Asked.DEFINE, Asked.HELP) or ask.action == Asked.SMALL_TALK:
         plain = " ".join(text.split()).strip().rstrip("?!.")
         if plain and glossary is not None and glossary.resolve(plain).status == LookupStatus.HIT:
@@ -109,6 +110,12 @@ def parse_command(text: str) -> Ask:
     if word in SUBCOMMANDS:
         return _subcommand(word, rest.strip(), text)
     return parse_question(text)
+
+
+# `/define` text is read twice per request: by the middleware that decides whether the answer goes in the
+# ack (no glossary at hand) and by the listener. A reading depends on the text alone and is a frozen value, so
+# the second is the first's; a few hundred texts cover requests in flight.
+_command_read = lru_cache(maxsize=256)(parse_command)
 
 
 # A person, a channel or @here named in Slack's markup is never part of a term, and never to be stored as one.

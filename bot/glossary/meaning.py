@@ -22,6 +22,7 @@ alone never makes a confident hit.
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import re
 import threading
@@ -43,8 +44,11 @@ WEIGHTS_FILE = "weights/l2_supercat_256.safetensors"
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 SHORTLIST = 48  # terms whose sentences are compared, picked by their whole-text vector
 MAX_TEXT = 2000  # characters of a question embedded: a pasted page is judged on its start
-INT8_SCALE = 127.0
-EMBED_BATCH = 2048  # sentence vectors are unit length, so every component fits in [-1, 1]
+INT8_SCALE = 127.0  # sentence vectors are unit length, so every component fits in [-1, 1]
+EMBED_BATCH = 2048  # texts tokenized at once
+# Token rows gathered at once: 1 MB of float32 at 256 dimensions stays in the core's cache, and summing
+# them is about 4 times faster than in batches of 32,768 rows (measured on generated terms).
+EMBED_ROWS = 1024
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
@@ -88,31 +92,66 @@ class Embedder:
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        with safe_open(str(weights_file), framework="np", device="cpu") as f:
-            # Kept in half precision as shipped (16 MB, not 32): rows are widened when a text is summed.
-            table = np.ascontiguousarray(f.get_tensor("embedding.weight"))
+        table = _mapped_table(weights_file)
+        if table is None:
+            with safe_open(str(weights_file), framework="np", device="cpu") as f:
+                # Kept in half precision as shipped (16 MB, not 32): rows are widened when a text is summed.
+                table = np.ascontiguousarray(f.get_tensor("embedding.weight"))
         return cls(tokenizer, table)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """One unit vector per text (the mean of its tokens' rows); a text with no tokens gets zeros."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # In batches: a 10,000-term glossary has about 200,000 sentences, and their token rows at once would
-        # be gigabytes.
-        for at in range(0, len(texts), EMBED_BATCH):
-            out[at : at + EMBED_BATCH] = self._sums(texts[at : at + EMBED_BATCH])
-        return _unit(out)
+        """One unit vector per text (the mean of its tokens' rows); a text with no tokens gets zeros.
 
-    def _sums(self, texts: Sequence[str]) -> Vectors:
-        encoded = self._tokenizer.encode_batch([t.strip()[:MAX_TEXT] for t in texts], add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
-        ids = np.fromiter((i for e in encoded for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
-        np.clip(ids, 0, self._table.shape[0] - 1, out=ids)
-        sums = np.zeros((len(texts), self.dim), dtype=np.float32)
-        filled = lengths > 0
-        if ids.size:
-            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-            sums[filled] = np.add.reduceat(self._table[ids].astype(np.float32), starts, axis=0)
-        return sums
+        Each distinct text is embedded once (a generated 10,000-term glossary has 160,000 sentences, 58,000 of
+        them distinct), and in batches of at most EMBED_ROWS token rows (or one text): batches of a fixed number
+        of texts gathered gigabytes of rows for whole-term texts. Each text is still summed on its own (reduceat), so
+        the vectors are the same bit for bit however the texts are batched."""
+        unique = list(dict.fromkeys(texts))
+        sums = np.zeros((len(unique), self.dim), dtype=np.float32)
+        for at in range(0, len(unique), EMBED_BATCH):
+            batch = unique[at : at + EMBED_BATCH]
+            encoded = self._tokenizer.encode_batch([t.strip()[:MAX_TEXT] for t in batch], add_special_tokens=False)
+            self._sum_into(sums[at : at + len(batch)], [e.ids for e in encoded])
+        vectors = _unit(sums)
+        if len(unique) == len(texts):
+            return vectors
+        where = {text: i for i, text in enumerate(unique)}
+        picked: Vectors = vectors[np.fromiter((where[t] for t in texts), dtype=np.int64, count=len(texts))]
+        return picked
+
+    def _sum_into(self, out: Vectors, token_ids: list[list[int]]) -> None:
+        """Each text's token rows summed into its row of `out`, EMBED_ROWS rows gathered at a time."""
+        start = 0
+        while start < len(token_ids):
+            end, rows = start, 0
+            while end < len(token_ids) and (end == start or rows + len(token_ids[end]) <= EMBED_ROWS):
+                rows += len(token_ids[end])
+                end += 1
+            chunk = token_ids[start:end]
+            lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+            ids = np.fromiter((i for e in chunk for i in e), dtype=np.int64, count=rows)
+            np.clip(ids, 0, self._table.shape[0] - 1, out=ids)
+            filled = lengths > 0
+            if ids.size:
+                starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+                out[start:end][filled] = np.add.reduceat(self._table[ids].astype(np.float32), starts, axis=0)
+            start = end
+
+
+def _mapped_table(weights_file: Path) -> npt.NDArray[np.float16] | None:
+    """The token table mapped read-only where it lies in the safetensors file (8 bytes of header length, a
+    JSON header, then the raw tensors): every process shares the file's pages, and only the rows of tokens
+    actually seen are read from disk. None when the file holds the table in another shape than expected."""
+    with weights_file.open("rb") as f:
+        header_size = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(header_size))
+    tensor = header.get("embedding.weight", {})
+    shape, (begin, end) = tensor.get("shape", ()), tensor.get("data_offsets", (0, 0))
+    if tensor.get("dtype") != "F16" or len(shape) != 2 or end - begin != shape[0] * shape[1] * 2:
+        return None
+    mapped = np.memmap(weights_file, dtype=np.float16, mode="r", offset=8 + header_size + begin, shape=tuple(shape))
+    table: npt.NDArray[np.float16] = mapped.view(np.ndarray)  # a plain array: memmap's subclass costs per use
+    return table
 
 
 _shared: Embedder | None = None
