@@ -41,15 +41,17 @@ TARGETS = {
 # The hand-written sets (issue 18), development and held-out together, on each glossary: a floor a little below
 # what the lane reaches today, so that a change that loses descriptions, typos or clean misses fails here.
 HAND_TARGETS = {
-    "describe": [("top3", 0.75), ("top1", 0.60), ("reach3", 0.85)],
-    "misconception": [("reach3", 0.70)],
-    "typoq": [("top3", 0.88)],
+    "describe": [("top3", 0.82), ("top1", 0.65), ("reach3", 0.85)],
+    "misconception": [("top3", 0.60), ("reach3", 0.70)],
+    "typoq": [("top3", 0.93)],
     "short": [("top3", 0.95)],
     "nonnative": [("top3", 0.88)],
     "comparison": [("top3", 0.95)],
     "multiterm": [("top3", 0.60)],
     "smalltalk": [("miss", 0.88)],
-    "absent": [("miss", 0.80)],
+    # Issue 18 asks 70%; a few absent terms were traded for descriptions when both lanes agreeing began to offer
+    # terms below the meaning floor (bench/quality/RESULTS.md, second round).
+    "absent": [("miss", 0.75)],
 }
 
 

@@ -14,8 +14,6 @@ In order, each step only when the ones before found nothing:
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from . import db, meaning
+from . import meaning
 from .meaning import MeaningIndex, Vectors
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
@@ -34,6 +32,7 @@ from .results import Match as Match
 from .scan import Found, Scanner
 from .senses import label_answer
 from .terminology import EMPTY, Terminology
+from .text_search import TextSearch
 from .variants import looks_like_acronym
 
 log = logging.getLogger(__name__)
@@ -60,7 +59,6 @@ class Glossary:
         self.terms: dict[str, Term] = {t.slug: t for t in terms}
         self.version = version
         self.db_path = db_path
-        self._local = threading.local()
         self._found: dict[str, LookupResult] = {}  # query -> find()'s answer (a dict: see Ranker._setup)
         self._asked: dict[tuple[str, bool, bool], LookupResult] = {}  # (question, lane on, asking) -> ask()'s answer
         # Senses, usage and languages (sidecar.py): attached after the build by whoever opens the glossary.
@@ -79,6 +77,11 @@ class Glossary:
         pairs = sorted({(key, slug) for (key, slug) in self.names.spelling})
         self._choice_keys = [key for key, _ in pairs]
         self._choice_slugs = [slug for _, slug in pairs]
+
+    @cached_property
+    def text_search(self) -> TextSearch:
+        """Full-text search in this version's database (two threads may each make one first: both are the same)."""
+        return TextSearch(self.db_path, self.ranker, self.terms)
 
     @staticmethod
     def _meaning_index(terms: list[Term]) -> MeaningIndex | None:
@@ -269,7 +272,7 @@ class Glossary:
         exact = self.resolve(query)
         found = list(exact.matches)
         seen = {m.term.slug for m in found}
-        for slug, score in self._fts(normalise(query[:MAX_QUESTION]), limit, floor=0.0):
+        for slug, score in self.text_search.find(normalise(query[:MAX_QUESTION]), limit, floor=0.0):
             if slug not in seen:
                 found.append(Match(self.terms[slug], score, self.terms[slug].term))
                 seen.add(slug)
@@ -310,7 +313,7 @@ class Glossary:
             offered = []  # a long text close to many terms alike (a pasted status update) is about none of them
         # With a close spelling found, only terms holding every word may join it: any-word search is for
         # text that names no term, and would only add noise (and time) to a typo.
-        searched = self._fts(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
+        searched = self.text_search.find(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
         if vector is not None:
             searched = self._agreed(searched, vector)
         if machine_text(described or query):  # a pasted log line: only a name it spells (above) counts
@@ -359,29 +362,6 @@ class Glossary:
 
     def _matches(self, scored: list[tuple[str, float]]) -> tuple[Match, ...]:
         return tuple(Match(self.terms[slug], score, self.terms[slug].term) for slug, score in scored)
-
-    def _fts(self, key: str, limit: int, *, floor: float, any_word: bool = True) -> list[tuple[str, float]]:
-        words = self.ranker.content_words(key)
-        if not words or self.db_path is None:
-            return []
-        try:
-            conn = self._connection()
-            found = db.search(conn, words, self.ranker.candidate_limit)
-            if not found and len(words) > 1 and any_word:
-                found = db.search(conn, words, self.ranker.candidate_limit, every_word=False)
-        except sqlite3.Error:
-            log.exception("full-text search failed for %r", key[:100])
-            return []
-        scored = self.ranker.score_search(words, [slug for slug, _ in found if slug in self.terms])
-        return [(slug, score) for slug, score in scored if score >= floor][:limit]
-
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            assert self.db_path is not None
-            conn = db.connect_read_only(self.db_path)
-            self._local.conn = conn
-        return conn
 
     def _compare(self, question: str, pair: tuple[str, str]) -> LookupResult | None:
         """Both sides must name a term (exactly, or as an inflection or acronym), and not the same one."""

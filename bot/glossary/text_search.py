@@ -1,0 +1,48 @@
+"""Full-text search over the glossary database, for the word lane: one read-only connection per thread."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import db
+from .ranking import Ranker
+
+log = logging.getLogger(__name__)
+
+
+class TextSearch:
+    """Terms whose text holds a query's words, scored by the ranker. Safe to share between threads."""
+
+    def __init__(self, db_path: Path | None, ranker: Ranker, known: Mapping[str, object]):
+        self.db_path = db_path
+        self.ranker = ranker
+        self._known = known  # the glossary's terms by slug: a row of another version is never returned
+        self._local = threading.local()
+
+    def find(self, key: str, limit: int, *, floor: float, any_word: bool = True) -> list[tuple[str, float]]:
+        """Every word first, then (`any_word`, for text that names no term) any of them; scored, above `floor`."""
+        words = self.ranker.content_words(key)
+        if not words or self.db_path is None:
+            return []
+        try:
+            conn = self._connection()
+            found = db.search(conn, words, self.ranker.candidate_limit)
+            if not found and len(words) > 1 and any_word:
+                found = db.search(conn, words, self.ranker.candidate_limit, every_word=False)
+        except sqlite3.Error:
+            log.exception("full-text search failed for %r", key[:100])
+            return []
+        scored = self.ranker.score_search(words, [slug for slug, _ in found if slug in self._known])
+        return [(slug, score) for slug, score in scored if score >= floor][:limit]
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            assert self.db_path is not None
+            conn = db.connect_read_only(self.db_path)
+            self._local.conn = conn
+        return conn
