@@ -34,11 +34,14 @@ from bot.state.migrations import (
 )
 from bot.state.schema import metadata
 from bot.state.store import Store, make_engine
+from bot.state.team import Team
 from bot.term_requests.book import RequestBook
 from bot.term_requests.rules import RequestForm
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("preferences", "processed_events", "term_requests", "request_votes", "request_history")
+# The workspace that installed the bot: revision 0009 gives it every row made before teams.
+INSTALLER = Team("T0INSTALL")
 
 # The first release's schema. {ts} and {serial} are the only words the two dialects spelled differently.
 FIRST_RELEASE_DDL = """
@@ -128,11 +131,17 @@ def every_row(engine: Engine) -> dict[str, list[tuple]]:
         return {t: [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in TABLES}
 
 
+def owned_by(rows: dict[str, list[tuple]], team: Team) -> dict[str, list[tuple]]:
+    """The rows as revision 0009 leaves them: each as it was, then its team and org (the last two columns)."""
+    return {t: [(*r, team.id, team.enterprise_id) for r in found] for t, found in rows.items()}
+
+
 def schema_of(conn: Connection) -> set[tuple]:
     """Every column, constraint and index of the bot's tables, as the database itself describes them."""
     if conn.dialect.name == "sqlite":
         rows = conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '%alembic%'")
-        return {(kind, name, " ".join(sql.split()) if sql else None) for kind, name, sql in rows}
+        # A table copied by a revision (SQLite's only way to change a key) is renamed, and SQLite quotes the name.
+        return {(kind, name, " ".join(sql.replace(f'"{name}"', name).split()) if sql else None) for kind, name, sql in rows}
     schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
     columns = conn.exec_driver_sql(
         "SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default"
@@ -164,11 +173,11 @@ def test_a_first_release_database_upgrades_with_every_row_intact(state_url):
     before = every_row(engine)
     assert all(before[t] for t in TABLES)  # a row in every table, or the test proves nothing
 
-    done = upgrade(engine)
+    done = upgrade(engine, INSTALLER)
 
     assert done.before.first_release and done.after == head() and current_revision(engine) == head()
-    assert every_row(engine) == before
-    store = Store(state_url)
+    assert every_row(engine) == owned_by(before, INSTALLER)
+    store = Store(state_url)  # no team given: the one the database knows, the installer's
     assert (store.preference("U1").framing, store.preference("U1").role) == ("exec", "legal")
     assert store.claim_event("Ev1") is False  # processed event ids still count
     book = RequestBook(store)
@@ -180,19 +189,20 @@ def test_a_first_release_database_upgrades_with_every_row_intact(state_url):
     engine.dispose()
 
 
-def test_the_one_active_request_per_term_index_survives_the_upgrade(state_url):
+def test_the_one_active_request_per_term_index_survives_the_upgrade_per_team(state_url):
     engine = make_first_release(state_url)
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     insert = text(
         "INSERT INTO term_requests (kind, term, term_key, aliases, seen_where, why, audiences, urgency, links,"
-        " requester, anonymous, status, votes, resolution, created_at, updated_at)"
-        " VALUES ('new', 'x', :key, '', '', '', '', '', '', 'U1', false, :status, 0, '', :t, :t)"
+        " requester, anonymous, status, votes, resolution, created_at, updated_at, team_id)"
+        " VALUES ('new', 'x', :key, '', '', '', '', '', '', 'U1', false, :status, 0, '', :t, :t, :team)"
     ).bindparams(bindparam("t", type_=DateTime(timezone=True)))
     key = RequestForm(term="Agentic RAG", why="x").key
     with engine.begin() as conn:
-        conn.execute(insert, {"key": key, "status": "declined", "t": T0})  # inactive rows may repeat a term
+        conn.execute(insert, {"key": key, "status": "declined", "t": T0, "team": INSTALLER.id})  # inactive: repeats
+        conn.execute(insert, {"key": key, "status": "open", "t": T0, "team": "T0OTHER"})  # another team's own
     with pytest.raises(IntegrityError), engine.begin() as conn:
-        conn.execute(insert, {"key": key, "status": "open", "t": T0})
+        conn.execute(insert, {"key": key, "status": "open", "t": T0, "team": INSTALLER.id})  # its old row is active
     engine.dispose()
 
 
@@ -201,7 +211,7 @@ def test_a_first_release_database_is_stamped_never_recreated(state_url):
     with engine.begin() as conn:  # a table the migrations know nothing of shows whether anything was dropped
         conn.exec_driver_sql("CREATE TABLE keepsake (note TEXT)")
         conn.exec_driver_sql("INSERT INTO keepsake VALUES ('still here')")
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT note FROM keepsake").scalar_one() == "still here"
     engine.dispose()
@@ -213,7 +223,7 @@ def test_a_first_release_database_is_stamped_never_recreated(state_url):
 @pytest.mark.parametrize("start", ["empty", "first release"])
 def test_b_after_upgrade_the_database_matches_the_live_schema(state_url, start):
     engine = make_first_release(state_url) if start == "first release" else make_engine(state_url)
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         migrated = schema_of(conn)
@@ -242,9 +252,9 @@ def test_c_sqlite_behind_upgrades_itself_on_start(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
     engine = make_first_release(url)
     before = every_row(engine)
-    store = Store(url)
+    store = Store(url, INSTALLER)  # SLACK_TEAM_ID, or the team auth.test named (bot/startup.py)
     assert current_revision(store.engine) == head()
-    assert every_row(engine) == before
+    assert every_row(engine) == owned_by(before, INSTALLER)
     with store.engine.connect() as conn:  # the concurrency set-up is untouched by the upgrade
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     store.close()
@@ -259,7 +269,7 @@ def test_c_postgresql_behind_refuses_to_start_with_one_line(postgres_url):
     message = str(refused.value)
     assert UPGRADE_HINT in message and "python -m bot db upgrade" in message and "\n" not in message
     assert current_revision(engine) is None and every_row(engine) == before  # nothing touched
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     Store(postgres_url).close()  # and once upgraded, it starts
     engine.dispose()
 
@@ -331,7 +341,7 @@ def test_d_db_upgrade_on_a_sqlite_data_dir_works_and_is_idempotent(tmp_path):
 
     behind = _db(["current"], data_dir)
     assert behind.returncode == 1 and "behind" in behind.stdout
-    first = _db(["upgrade"], data_dir)
+    first = _db(["upgrade", "--team", INSTALLER.id], data_dir)
     assert first.returncode == 0, first.stderr
     assert f"to revision {head()}" in first.stdout and "first release" in first.stdout
     with engine.connect() as conn:
@@ -341,7 +351,7 @@ def test_d_db_upgrade_on_a_sqlite_data_dir_works_and_is_idempotent(tmp_path):
     assert f"up to date (revision {head()})" in second.stdout
     with engine.connect() as conn:
         assert schema_of(conn) == schema
-    assert every_row(engine) == rows and current_revision(engine) == head()
+    assert every_row(engine) == owned_by(rows, INSTALLER) and current_revision(engine) == head()
     now_current = _db(["current"], data_dir)
     assert now_current.returncode == 0 and f"revision {head()}: up to date" in now_current.stdout
     engine.dispose()
