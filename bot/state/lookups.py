@@ -29,6 +29,7 @@ from ..glossary.names import normalise
 from .redact import redact
 from .schema import lookups, term_requests
 from .store import Store, now
+from .team import LOCAL, Team
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,12 @@ class LookupRow:
     slug: str | None
     how: str
     at: dt.datetime
+    team: Team | None = None  # whose lookup; None: the writing log's own team (its store's)
 
 
-def _values(r: LookupRow) -> dict[str, object]:
+def _values(r: LookupRow, team: Team) -> dict[str, object]:
     return {
+        **team.row(),
         "surface": r.surface,
         "query": clean_query(r.query),
         "outcome": r.outcome,
@@ -96,13 +99,16 @@ class LookupLog:
         analytics on, 11 ms off, at concurrency 8). Between chunks the thread steps aside."""
         if not rows:
             return
+        # Asked once a batch, and only when a row came without its team (the home team may cost a query).
+        team = self.store.team if any(r.team is None for r in rows) else LOCAL
         with self.store.writing() as conn:
             for start in range(0, len(rows), WRITE_CHUNK):
-                conn.execute(insert(lookups), [_values(r) for r in rows[start : start + WRITE_CHUNK]])
+                chunk = rows[start : start + WRITE_CHUNK]
+                conn.execute(insert(lookups), [_values(r, r.team or team) for r in chunk])
                 time.sleep(0)  # a waiting request thread takes the GIL now, not at the next 5 ms switch
 
     def purge(self, keep_days: int, *, at: dt.datetime | None = None) -> int:
-        """Delete rows older than `keep_days`; returns how many went."""
+        """Delete rows older than `keep_days`, every team's; returns how many went."""
         cutoff = (at or now()) - dt.timedelta(days=keep_days)
         with self.store.writing() as conn:
             return conn.execute(delete(lookups).where(lookups.c.at < cutoff)).rowcount
@@ -111,7 +117,7 @@ class LookupLog:
         """(surface, outcome) -> lookups since then."""
         query = (
             select(lookups.c.surface, lookups.c.outcome, func.count())
-            .where(lookups.c.at >= since)
+            .where(self.store.team.owns(lookups), lookups.c.at >= since)
             .group_by(lookups.c.surface, lookups.c.outcome)
         )
         with self.store.engine.connect() as conn:
@@ -123,7 +129,12 @@ class LookupLog:
         n = func.count().label("n")
         query = (
             select(lookups.c.slug, n)
-            .where(lookups.c.at >= since, lookups.c.slug.is_not(None), lookups.c.surface.not_in(SCANNED))
+            .where(
+                self.store.team.owns(lookups),
+                lookups.c.at >= since,
+                lookups.c.slug.is_not(None),
+                lookups.c.surface.not_in(SCANNED),
+            )
             .group_by(lookups.c.slug)
             .order_by(n.desc(), lookups.c.slug)
         )
@@ -135,7 +146,9 @@ class LookupLog:
         n = func.count().label("n")
         query = (
             select(lookups.c.query, n)
-            .where(lookups.c.at >= since, lookups.c.outcome == "miss", lookups.c.query != "")
+            .where(
+                self.store.team.owns(lookups), lookups.c.at >= since, lookups.c.outcome == "miss", lookups.c.query != ""
+            )
             .group_by(lookups.c.query)
             .order_by(n.desc(), lookups.c.query)
             .limit(limit)
@@ -150,7 +163,9 @@ class LookupLog:
             return {}
         query = (
             select(term_requests.c.term_key, term_requests.c.id, term_requests.c.status)
-            .where(term_requests.c.term_key.in_(keys), term_requests.c.kind == "new")
+            .where(
+                self.store.team.owns(term_requests), term_requests.c.term_key.in_(keys), term_requests.c.kind == "new"
+            )
             .order_by(term_requests.c.id)
         )
         with self.store.engine.connect() as conn:

@@ -42,7 +42,8 @@ class Verifications:
     def record(self, slug: str, by: str, at: dt.datetime | None = None) -> Recorded:
         stamp = at or now()
         with self.store.writing() as conn:
-            conn.execute(insert(term_verifications).values(slug=slug, verified_by=by, verified_at=stamp))
+            row = {**self.store.team.row(), "slug": slug, "verified_by": by, "verified_at": stamp}
+            conn.execute(insert(term_verifications).values(row))
         self._latest.forget(slug)
         return Recorded(slug, by, stamp)
 
@@ -53,7 +54,7 @@ class Verifications:
     def _read_latest_for(self, slug: str) -> Recorded | None:
         query = (
             select(term_verifications)
-            .where(term_verifications.c.slug == slug)
+            .where(self.store.team.owns(term_verifications), term_verifications.c.slug == slug)
             .order_by(term_verifications.c.id.desc())
             .limit(1)
         )
@@ -65,6 +66,7 @@ class Verifications:
         """The most recent verification of each term that has one."""
         newest = (
             select(term_verifications.c.slug, func.max(term_verifications.c.id).label("id"))
+            .where(self.store.team.owns(term_verifications))
             .group_by(term_verifications.c.slug)
             .subquery()
         )
@@ -78,10 +80,12 @@ class Verifications:
     def claim_week(self, week: str, holder: str, lease: dt.timedelta = LEASE) -> bool:
         """True for exactly one caller per week: the first, or whoever comes after a holder whose lease ran
         out before it finished. A finished week is never claimed again."""
-        stamp = now()
+        stamp, team = now(), self.store.team
         try:
             with self.store.writing() as conn:
-                conn.execute(insert(digest_leases).values(week=week, holder=holder, expires_at=stamp + lease))
+                conn.execute(
+                    insert(digest_leases).values(week=week, holder=holder, expires_at=stamp + lease, **team.row())
+                )
             return True
         except IntegrityError:
             pass
@@ -89,6 +93,7 @@ class Verifications:
             taken = conn.execute(
                 update(digest_leases)
                 .where(
+                    team.owns(digest_leases),
                     digest_leases.c.week == week,
                     digest_leases.c.finished_at.is_(None),
                     digest_leases.c.expires_at < stamp,
@@ -101,20 +106,26 @@ class Verifications:
         with self.store.writing() as conn:
             conn.execute(
                 update(digest_leases)
-                .where(digest_leases.c.week == week, digest_leases.c.holder == holder)
+                .where(
+                    self.store.team.owns(digest_leases), digest_leases.c.week == week, digest_leases.c.holder == holder
+                )
                 .values(finished_at=now())
             )
 
     def week_finished(self, week: str) -> bool:
+        query = select(digest_leases.c.finished_at).where(
+            self.store.team.owns(digest_leases), digest_leases.c.week == week
+        )
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(digest_leases.c.finished_at).where(digest_leases.c.week == week)).first()
+            row = conn.execute(query).first()
         return bool(row and row.finished_at)
 
     def claim_delivery(self, week: str, user_id: str) -> bool:
         """Record one owner's digest of a week before sending it; False if it was already sent."""
+        row = {**self.store.team.row(), "week": week, "user_id": user_id, "sent_at": now()}
         try:
             with self.store.writing() as conn:
-                conn.execute(insert(digest_deliveries).values(week=week, user_id=user_id, sent_at=now()))
+                conn.execute(insert(digest_deliveries).values(row))
         except IntegrityError:
             return False
         return True
