@@ -68,22 +68,24 @@ class Webhook:
             if record is None:
                 return "ignored"
             if record.request_id is not None:
+                # The git host knows no teams: the ledger row says whose request it is, and it is told there.
+                requests = self.requests.for_team(record.team)
                 by = {"request_id": record.request_id, "by": ""}
-                self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
+                requests.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
                 if record.state == MERGED:
-                    self._tell_everyone(conn, record.request_id, record.url, record.number)
+                    self._tell_everyone(conn, requests, record.request_id, record.url, record.number)
         self.outbox.wake()
         return record.state
 
-    def _tell_everyone(self, conn: Any, request_id: int, url: str, number: int | None) -> None:
+    def _tell_everyone(self, conn: Any, requests: RequestBook, request_id: int, url: str, number: int | None) -> None:
         """The requester and every voter, once each: the change they asked for is merged."""
         try:
-            request = self.requests.get(request_id)
+            request = requests.get(request_id)
         except LookupError:
             return
         for user in dict.fromkeys((request.requester, *request.voters)):
             if is_slack_user(user):
                 about = {"about": "pull_merged", "url": url, "number": number, "voter": user != request.requester}
-                self.outbox.add(
+                requests.outbox.add(
                     conn, LetterKind.DM, {"user": user, "request_id": request_id, **about}, request_id=request_id
                 )

@@ -27,7 +27,7 @@ from .browse import handlers as browse_handlers
 from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
-from .kit.deps import Deps, deps_of
+from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
 from .outbox.client import delivery_client
@@ -129,7 +129,7 @@ def register(app: App, deps: Deps) -> None:
     """Every row of every LISTENERS table, each handler handed the bot's Deps through Bolt's context."""
 
     def hand_over_deps(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 - Bolt's name
-        context["deps"] = deps
+        context["deps"] = deps.for_team(team_of(context))  # every row a listener reads or writes is this team's
         next()
 
     app.middleware(hand_over_deps)
@@ -222,7 +222,8 @@ def close_requests_on_reload(runtime: Runtime) -> None:
     and at every reload."""
 
     def publish(_old, new) -> None:
-        runtime.requests.publish_matching(new)
+        for team in runtime.every_team():  # each team's requests, each told in its own team
+            team.requests.publish_matching(new)
 
     runtime.live.on_change(publish)
     publish(None, runtime.glossary)
