@@ -141,7 +141,9 @@ def schema_of(conn: Connection) -> set[tuple]:
     if conn.dialect.name == "sqlite":
         rows = conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '%alembic%'")
         # A table copied by a revision (SQLite's only way to change a key) is renamed, and SQLite quotes the name.
-        return {(kind, name, " ".join(sql.replace(f'"{name}"', name).split()) if sql else None) for kind, name, sql in rows}
+        return {
+            (kind, name, " ".join(sql.replace(f'"{name}"', name).split()) if sql else None) for kind, name, sql in rows
+        }
     schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
     columns = conn.exec_driver_sql(
         "SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default"
@@ -395,3 +397,77 @@ def test_a_start_on_an_up_to_date_database_never_imports_alembic(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# --- (e) revision 0009: every row of a 0008 database goes to the installing team -----------------------------
+
+# One row in every table revision 0008 has, in its columns of then.
+ROWS_0008 = {
+    "preferences": "('U1', 'exec', NULL, :t)",
+    "processed_events": "('Ev1', :t)",
+    "term_requests": "(1, 'new', 'RAG', 'rag', '', '', '', '', '', '', 'U1', :no, 'open', 1, NULL, '', NULL, NULL,"
+    " NULL, NULL, :t, :t)",
+    "request_votes": "(1, 'U1', :t)",
+    "request_history": "(1, 1, 'U1', 'filed', NULL, 'open', '', :t)",
+    "term_verifications": "(1, 'rag', 'U1', :t)",
+    "digest_leases": "('2026-W49', 'one', :t, NULL)",
+    "digest_deliveries": "('2026-W49', 'U1', :t)",
+    "lookups": "(1, :t, 'slash', 'rag', 'hit', 'rag', 'name')",
+    "term_feedback": "('rag', 'U1', :yes, :t)",
+    "pull_requests": "('glossary/request-1', 'request', 1, 'queued', NULL, '', 'U1', :t, :t)",
+    "outbox": "(1, 'dm', 1, '{}', 'pending', 0, :no, :t, NULL, NULL, '', :t, :t)",
+    "mcp_clients": "('client', '{}', :t)",
+    "mcp_grants": "('hash', 'access', 'grant', 'client', 'U1', 'T0INSTALL', 'define', NULL, '{}', :t, :t)",
+}
+TEAM_TABLES = [t for t in ROWS_0008 if not t.startswith("mcp_")]
+
+
+def make_0008(url: str) -> Engine:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0008")
+        for table, values in ROWS_0008.items():
+            stmt = text(f"INSERT INTO {table} VALUES {values}").bindparams(
+                *(bindparam(n, type_=Boolean()) for n in ("no", "yes") if f":{n}" in values),
+                bindparam("t", type_=DateTime(timezone=True)),
+            )
+            conn.execute(stmt, {"t": T0, "no": False, "yes": True})
+    return engine
+
+
+def test_e_every_row_of_a_0008_database_goes_to_the_installing_team(state_url):
+    engine = make_0008(state_url)
+    org = Team("T0INSTALL", "E0ORG")
+
+    upgrade(engine, org)
+
+    with engine.connect() as conn:
+        for table in TEAM_TABLES:
+            owners = conn.exec_driver_sql(f"SELECT team_id, enterprise_id, count(*) FROM {table} GROUP BY 1, 2").all()
+            assert [tuple(o) for o in owners] == [("T0INSTALL", "E0ORG", 1)], table
+        assert conn.exec_driver_sql("SELECT team_id, enterprise_id FROM teams").all() == [("T0INSTALL", "E0ORG")]
+        assert conn.exec_driver_sql("SELECT count(*) FROM mcp_grants").scalar_one() == 1  # kept, its team as it was
+    store = Store(state_url)  # the home team is now the installer: the old rows read as before
+    assert store.team == org and store.preference("U1").framing == "exec"
+    assert RequestBook(store).get(1).voters == ("U1",) and not store.claim_event("Ev1")
+    assert RequestBook(store.for_team(Team("T0OTHER"))).list() == []  # and no other team sees them
+    store.close()
+    engine.dispose()
+
+
+def test_e_a_0008_database_with_rows_and_no_team_is_refused_in_one_line_and_left_as_it_was(state_url):
+    engine = make_0008(state_url)
+    with pytest.raises(StateSchemaError, match="set SLACK_TEAM_ID") as refused:
+        upgrade(engine)
+    assert "\n" not in str(refused.value) and current_revision(engine) == "0008"
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM preferences").scalar_one() == 1
+    upgrade(engine, Team("T0INSTALL"))  # given a team, it goes through
+    assert current_revision(engine) == head()
+    engine.dispose()
+
+
+def test_e_an_empty_database_needs_no_team(state_url):
+    engine = make_engine(state_url)
+    assert upgrade(engine).after == head()  # nothing to give: no team asked for
+    engine.dispose()
