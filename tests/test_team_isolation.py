@@ -10,10 +10,11 @@ import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
 from bot.answers.ask import parse_command
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.glossary.live import LiveGlossary
 from bot.glossary.roles import load_roles
 from bot.runtime import Runtime
+from bot.slack.kit.deps import team_of
 from bot.slack.outbox.pacing import Pacer
 from bot.state.clock import Clock
 from bot.state.feedback import FeedbackBook
@@ -185,7 +186,11 @@ def test_a_runtime_bound_to_a_team_shows_that_team_only(store, tmp_path):
     acme.record_lookup("slash", "rag", acme.define("U1", parse_command("rag")).result)
     stats_acme, stats_globex = acme.lookup_stats(7), globex.lookup_stats(7)
     assert stats_acme.as_dict() != stats_globex.as_dict()
-    assert globex.feedback_counts() == {} and globex.lookup_counts() == {} and acme.lookup_counts() == {"retrieval-augmented-generation": 1}
+    assert (
+        globex.feedback_counts() == {}
+        and globex.lookup_counts() == {}
+        and acme.lookup_counts() == {"retrieval-augmented-generation": 1}
+    )
     acme.requests.file(ask(), "U1")
     assert globex.requests.list() == [] and [v.team for v in runtime.every_team()] == [ACME, GLOBEX]
     runtime.close()
@@ -200,3 +205,19 @@ def test_one_teams_rate_limit_never_holds_back_another_teams_calls():
         assert pacer.take(("T0ACME", "chat.postMessage", "C1"), hold=0.0) == 0.0
     assert pacer.take(("T0ACME", "chat.postMessage", "C1"), hold=0.0) > 0
     assert pacer.take(("T0GLOBEX", "chat.postMessage", "C1"), hold=0.0) == 0.0
+
+
+def test_the_home_team_setting_is_checked_and_read():
+    settings = Settings.from_env({"SLACK_TEAM_ID": "T0ACME", "SLACK_ENTERPRISE_ID": "E0ORG"})
+    assert settings.home_team == Team("T0ACME", "E0ORG") and Settings.from_env({}).home_team is None
+    with pytest.raises(SettingsError, match="SLACK_TEAM_ID must be a Slack id") as bad:
+        Settings.from_env({"SLACK_TEAM_ID": "acme"})
+    assert "\n" not in str(bad.value)
+
+
+def test_a_slack_request_is_bound_to_its_payloads_team_or_an_org_installs_org():
+    assert team_of({"team_id": "T0ACME", "enterprise_id": None}) == Team("T0ACME")
+    assert team_of({"team_id": "T0ACME", "enterprise_id": "E0ORG"}) == Team("T0ACME", "E0ORG")
+    org_wide = {"team_id": "T0ACME", "enterprise_id": "E0ORG", "is_enterprise_install": True}
+    assert team_of(org_wide) == Team("E0ORG", "E0ORG")  # every workspace of the org shares the org's rows
+    assert team_of({}) is None  # no team in the payload: the home team's, as before teams

@@ -69,7 +69,8 @@ class Webhook:
                 return "ignored"
             if record.request_id is not None:
                 # The git host knows no teams: the ledger row says whose request it is, and it is told there.
-                requests = self.requests.for_team(record.team)
+                store = self.store.for_team(record.team)
+                requests = RequestBook(store, self.outbox.for_team(store))
                 by = {"request_id": record.request_id, "by": ""}
                 requests.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
                 if record.state == MERGED:

@@ -62,14 +62,9 @@ class RequestBook:
         # opened alone (the command line) writes through its own.
         self.outbox = outbox or Outbox(store)
 
-    def for_team(self, team: Team) -> RequestBook:
-        """This book for another team: its requests, votes and history only, its letters carrying its team."""
-        store = self.store.for_team(team)
-        return RequestBook(store, self.outbox.for_team(store))
-
     @property
     def team(self) -> Team:
-        """Whose requests this book reads and writes (every query below asks for this team's rows only)."""
+        """Whose requests this book reads and writes: every query below asks for this team's rows only."""
         return self.store.team
 
     @contextmanager
@@ -298,18 +293,8 @@ class RequestBook:
         after: str | None,
         note: str,
     ) -> None:
-        conn.execute(
-            insert(history).values(
-                request_id=request_id,
-                actor=actor,
-                action=action,
-                from_status=before,
-                to_status=after,
-                note=note,
-                at=now(),
-                **self.team.row(),
-            )
-        )
+        change = {"request_id": request_id, "actor": actor, "action": action, "from_status": before, "to_status": after}
+        conn.execute(insert(history).values(**change, note=note, at=now(), **self.team.row()))
 
     # --- reading -----------------------------------------------------------------------------
 

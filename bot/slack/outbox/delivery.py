@@ -326,12 +326,12 @@ class Delivery:
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
         if earlier or self.drawing.triage(self.runtime, now) != self.drawing.triage(self.runtime, request):
-            self.outbox.send(LetterKind.TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
+            self.runtime.outbox.send(LetterKind.TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
 
     def _triage_update(self, letter: Letter, worker: str) -> None:
         request = self.runtime.requests.get(int(letter.payload["request_id"]))
         if not (request.channel_id and request.message_ts):
-            if self.outbox.post_waiting(request.id):
+            if self.runtime.outbox.post_waiting(request.id):
                 raise Later(1.0)  # the post draws the latest state itself; this redraw follows it
             self.outbox.sent(letter.id, worker)  # no post to redraw (none was made, or it is dead)
             return
