@@ -126,12 +126,14 @@ class Store:
         if team.id in self._seen:
             return
         row = {**team.row(), "first_seen_at": now()}
-        with self.writing() as conn:
-            # An org's workspace seen first on its own, and later as part of an org install, keeps one row.
-            if not conn.execute(
-                update(teams).where(teams.c.team_id == team.id).values(enterprise_id=team.enterprise_id)
-            ).rowcount:
-                conn.execute(insert(teams).values(row))
+        try:
+            with self.writing() as conn:
+                # Seen before (by another process, or before its org was known): one row, its org brought up to date.
+                known = update(teams).where(teams.c.team_id == team.id).values(enterprise_id=team.enterprise_id)
+                if not conn.execute(known).rowcount:
+                    conn.execute(insert(teams).values(row))
+        except IntegrityError:
+            pass  # another process recorded it between the two statements: recorded all the same
         with self._seen_lock:
             self._seen.add(team.id)
 
