@@ -110,6 +110,7 @@ class Runtime:
             view = self._views.get(team)
         if view is not None:
             return view
+        self.store.note_team(team)
         view = copy.copy(self)
         view.team = team
         view.store = self.store.for_team(team)

@@ -53,6 +53,8 @@ EVERY = {
     "GITHUB_BASE_BRANCH": "trunk",
     "GITHUB_TERMS_DIR": "/glossary/terms/",
     "GITHUB_WEBHOOK_SECRET": "not-a-secret-3",
+    "SLACK_TEAM_ID": "T0HOME01",
+    "SLACK_ENTERPRISE_ID": "E0ORG001",
 }
 
 
@@ -101,6 +103,8 @@ def test_every_variable_reaches_its_field():
         github_base_branch="trunk",
         github_terms_dir="glossary/terms",
         github_webhook_secret="not-a-secret-3",
+        slack_team_id="T0HOME01",
+        slack_enterprise_id="E0ORG001",
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()

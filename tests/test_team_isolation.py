@@ -163,9 +163,9 @@ def test_pull_requests_are_read_by_the_team_that_asked(store):
 def test_the_home_team_is_the_one_the_database_knows_and_two_need_a_setting(state_url):
     store = Store(state_url)
     assert store.team == LOCAL  # nothing known yet: a command's rows stay its own
-    store.for_team(ACME)
-    assert store.team == ACME  # one team: the command line and the MCP server use it
-    store.for_team(GLOBEX)
+    store.note_team(ACME)  # as the Slack layer does the first time a team's request comes in
+    assert store.team == ACME and Store(state_url).team == ACME  # one team: the command line and MCP server use it
+    store.note_team(GLOBEX)
     with pytest.raises(TeamUnknown, match="SLACK_TEAM_ID") as unknown:
         store.team.owns  # noqa: B018 - reading it is the test
     assert "\n" not in str(unknown.value)

@@ -92,28 +92,36 @@ class Store:
         self._team = team
         self._seen: set[str] = set()  # teams recorded in `teams` by this process (shared by every view)
         self._seen_lock = threading.Lock()
+        self._home: Team | TeamUnknown = LOCAL
         if team is not None:
-            self._record(team)
+            self.note_team(team)
+        else:
+            self._home = self._read_home()  # read once here, never inside a caller's transaction
 
     def for_team(self, team: Team) -> Store:
-        """This store seen by `team`: same engine, that team's rows. The team is recorded once (`teams`)."""
+        """This store seen by `team`: same engine, that team's rows. Costs nothing: no query, no write."""
         view = copy.copy(self)
         view._team = team
         view._claims = 0
-        self._record(team)
         return view
 
     @property
     def team(self) -> Team:
         """The team this view reads and writes: the one it is bound to, or else the home team, which is the one
-        team the database knows (LOCAL while it knows none). Raises TeamUnknown when it knows several."""
+        team the database knows (LOCAL while it knows none), as read at the start and after each note_team.
+        Raises TeamUnknown when it knows several: the caller must say which (SLACK_TEAM_ID)."""
         if self._team is not None:
             return self._team
+        if isinstance(self._home, TeamUnknown):
+            raise self._home
+        return self._home
+
+    def _read_home(self) -> Team | TeamUnknown:
         with self.engine.connect() as conn:
             known = conn.execute(select(teams.c.team_id, teams.c.enterprise_id).limit(5)).all()
         if len(known) > 1:
             names = ", ".join(r.team_id for r in known)
-            raise TeamUnknown(f"the state database serves several teams ({names}): set SLACK_TEAM_ID to the one meant")
+            return TeamUnknown(f"the state database serves several teams ({names}): set SLACK_TEAM_ID to the one meant")
         return Team(known[0].team_id, known[0].enterprise_id) if known else LOCAL
 
     def known_teams(self) -> list[Team]:
@@ -122,7 +130,9 @@ class Store:
             rows = conn.execute(select(teams.c.team_id, teams.c.enterprise_id).order_by(teams.c.team_id)).all()
         return [Team(r.team_id, r.enterprise_id) for r in rows]
 
-    def _record(self, team: Team) -> None:
+    def note_team(self, team: Team) -> None:
+        """Record that this database serves `team` (once per process; never inside a transaction): the home team of
+        an unbound store, and one of the teams that work for every team goes through (known_teams)."""
         if team.id in self._seen:
             return
         row = {**team.row(), "first_seen_at": now()}
@@ -136,6 +146,8 @@ class Store:
             pass  # another process recorded it between the two statements: recorded all the same
         with self._seen_lock:
             self._seen.add(team.id)
+        if self._team is None:
+            self._home = self._read_home()
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
