@@ -397,13 +397,3 @@ class Delivery:
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])
         return None
-
-
-def deliver_pending(runtime: Runtime, client: WebClient, drawing: Drawing, *, limit: int = 1000) -> int:
-    """Send the letters due now on this thread, for a command that runs without a server (`reviews send`):
-    what fails stays in the outbox for a serving bot's worker to retry. Returns how many were tried."""
-    delivery = Delivery(runtime, client, drawing, threads=0)
-    tried = 0
-    while tried < limit and delivery.deliver_one():
-        tried += 1
-    return tried
