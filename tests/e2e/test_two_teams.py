@@ -61,8 +61,13 @@ def test_two_teams_file_vote_list_and_triage_without_seeing_each_other(server, f
     assert "no request #1" in define(server, OTHER, "request 1", "UREVIEW01")  # not another team's request
 
     # A reviewer in the other workspace presses triage on #1: nothing of team one's request moves.
-    click = block_action("triage:drafting", "1", user="UREVIEW01", ephemeral=False, channel="CREQUESTS")
+    respond = fake_slack.response_url("beta")
+    click = block_action(
+        "triage:drafting", "1", user="UREVIEW01", ephemeral=False, channel="CREQUESTS", response_url=respond
+    )
     assert post(server, as_team(click, OTHER)).status == 200
+    [refusal] = fake_slack.wait_for("/respond/beta")
+    assert "no request #1" in json.dumps(refusal.body)  # told as if it did not exist
     assert wait_until(lambda: len(fake_slack.of("chat.postMessage")) >= 4)  # both triage posts and both DMs
     assert home.requests.get(1).status == "open" and [h["action"] for h in home.requests.history(1)] == [
         "filed",
