@@ -106,8 +106,7 @@ class Runtime:
         """This bot seen by one team: the same glossary, settings and workers, and books that read and write that
         team's rows only (its requests, votes, preferences, feedback, reviews, lookups, letters). Made once per
         team and process; the Slack layer asks for it where a request comes in (bot/slack/app.py)."""
-        with self._views_lock:
-            view = self._views.get(team)
+        view = self._views.get(team)  # a dict read needs no lock; only making a view does
         if view is not None:
             return view
         self.store.note_team(team)

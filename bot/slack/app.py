@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from ..config import Settings
 from ..pulls.delivery import PullDelivery, host_from_settings
 from ..runtime import Runtime
+from ..state.team import Team
 from . import router
 from .assistant import handlers as assistant_handlers
 from .browse import handlers as browse_handlers
@@ -128,8 +129,12 @@ def create_app(
 def register(app: App, deps: Deps) -> None:
     """Every row of every LISTENERS table, each handler handed the bot's Deps through Bolt's context."""
 
+    by_team: dict[Team | None, Deps] = {}  # one Deps per team, made at its first request
+
     def hand_over_deps(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 - Bolt's name
-        context["deps"] = deps.for_team(team_of(context))  # every row a listener reads or writes is this team's
+        team = team_of(context)
+        bound = by_team.get(team) or by_team.setdefault(team, deps.for_team(team))
+        context["deps"] = bound  # every row a listener reads or writes is this team's
         next()
 
     app.middleware(hand_over_deps)
