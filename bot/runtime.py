@@ -106,6 +106,8 @@ class Runtime:
         """This bot seen by one team: the same glossary, settings and workers, and books that read and write that
         team's rows only (its requests, votes, preferences, feedback, reviews, lookups, letters). Made once per
         team and process; the Slack layer asks for it where a request comes in (bot/slack/app.py)."""
+        if team == self.store.bound:
+            return self  # already this team's: one set of caches, so what a listener writes the home team reads
         view = self._views.get(team)  # a dict read needs no lock; only making a view does
         if view is not None:
             return view

@@ -106,6 +106,11 @@ class Store:
         return view
 
     @property
+    def bound(self) -> Team | None:
+        """The team this view was made for or opened with (SLACK_TEAM_ID), or None: the one the database knows."""
+        return self._team
+
+    @property
     def team(self) -> Team:
         """The team this view reads and writes: the one it is bound to, or else the home team, which is the one
         team the database knows (LOCAL while it knows none), as read at the start and after each note_team.
