@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .glossary.model import LICENSE
+from .state.team import Team
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_FILE_BYTES_LIMIT = 100_000_000  # a term file of 100 MB is a mistake; beyond it one read could exhaust memory
@@ -82,6 +83,11 @@ class Settings:
     slack_api_url: str = ""
     requests_channel: str = ""
     reviewers: tuple[str, ...] = ()
+    # The home team (bot/state/team.py): the workspace (T…) or org (E…) whose rows the command line, the MCP
+    # server and the outbox's own notices use, and which revision 0009 gives older rows to. Empty: the one team
+    # the state database knows; a serving bot asks Slack's auth.test.
+    slack_team_id: str = ""
+    slack_enterprise_id: str = ""
     log_level: str = "INFO"
     mcp_port: int = 8765  # `python -m bot mcp --http`
     mcp_token: str = field(default="", repr=False)  # the bearer token MCP clients send over HTTP
@@ -178,6 +184,11 @@ class Settings:
             return url
         return f"sqlite:///{self.data_dir / 'state.db'}"
 
+    @property
+    def home_team(self) -> Team | None:
+        """SLACK_TEAM_ID's team (with SLACK_ENTERPRISE_ID's org), or None: the one the state database knows."""
+        return Team.of(self.slack_team_id, self.slack_enterprise_id)
+
     def require_glossary_folder(self, folder: Path | None = None) -> None:
         """Stop with one line when the term files' folder is not there: else a typo serves or checks an empty
         glossary ("0 terms loaded", exit 0) without a word."""
@@ -261,7 +272,16 @@ def _slack(get: Get) -> dict[str, Any]:
         "slack_api_url": api_url,
         "requests_channel": get("REQUESTS_CHANNEL", ""),
         "reviewers": _slack_ids(get),  # REQUESTS_CHANNEL is checked there too
+        "slack_team_id": _team_id(get, "SLACK_TEAM_ID", "TE"),
+        "slack_enterprise_id": _team_id(get, "SLACK_ENTERPRISE_ID", "E"),
     }
+
+
+def _team_id(get: Get, name: str, first: str) -> str:
+    value = get(name, "")
+    if value and not re.fullmatch(rf"[{first}][A-Z0-9]{{2,31}}", value):
+        raise SettingsError(f"{name} must be a Slack id such as {first[0]}0123ABCD (auth.test's), not {value!r}")
+    return value
 
 
 DEFAULT_POLL_SECONDS = 300.0  # a look at each open pull request every 5 minutes, without a webhook

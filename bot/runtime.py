@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ from .state.lookups import LookupLog, LookupRow, LookupWriter
 from .state.outbox import Outbox
 from .state.short_cache import PreferenceCache
 from .state.store import Preference, Store, now
+from .state.team import Team
 from .term_requests.book import RequestBook
 from .workspaces.glossaries import Glossaries
 from .workspaces.settings import Effective, WorkspaceSettings
@@ -100,9 +102,41 @@ class Runtime:
         self.workspaces = WorkspaceSettings(store, lambda: self.settings)
         # Which glossary answers which workspace (GLOSSARIES); one view of this runtime per glossary.
         self.glossaries = Glossaries(live)
-        self._views: dict[str, Runtime] = {}
+        # One view per (team, glossary), shared by every view of this runtime (copies keep the same dict).
+        self._glossary_views: dict[tuple[Team | None, str], Runtime] = {}
         # Read on every card; every write below puts what it stored (see short_cache for the bound).
         self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
+        self.team: Team | None = None  # the team this runtime is bound to (for_team); None: the home team
+        self._views: dict[Team, Runtime] = {}
+        self._views_lock = threading.Lock()
+
+    def for_team(self, team: Team) -> Runtime:
+        """This bot seen by one team: the same glossary, settings and workers, and books that read and write that
+        team's rows only (its requests, votes, preferences, feedback, reviews, lookups, letters). Made once per
+        team and process; the Slack layer asks for it where a request comes in (bot/slack/app.py)."""
+        if team == self.store.bound:
+            return self  # already this team's: one set of caches, so what a listener writes the home team reads
+        view = self._views.get(team)  # a dict read needs no lock; only making a view does
+        if view is not None:
+            return view
+        self.store.note_team(team)
+        view = copy.copy(self)
+        view.team = team
+        view.store = self.store.for_team(team)
+        view.outbox = self.outbox.for_team(view.store)
+        view.requests = RequestBook(view.store, view.outbox)
+        view.governance = self.governance.for_team(view.store)
+        view.lookups = LookupLog(view.store)  # reading; rows are written by the one writer, each with its team
+        view.feedback = FeedbackBook(view.store)
+        view.pulls = PullRequests(self.settings, view.store, view.outbox, view.requests, view.governance)
+        view.preferences = PreferenceCache(lambda user_id: view.store.preference(user_id))
+        with self._views_lock:
+            return self._views.setdefault(team, view)
+
+    def every_team(self) -> list[Runtime]:
+        """A view for each team the state database knows (this runtime alone while it knows none): for work that
+        is every team's, such as publishing the requests a reloaded glossary now answers."""
+        return [self.for_team(team) for team in self.store.known_teams()] or [self]
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -114,7 +148,7 @@ class Runtime:
             terminology_file=settings.terminology_path,
         )
         roles, problems = read_roles(settings.roles_file)
-        runtime = cls(settings, live, Store(settings.state_url), roles)
+        runtime = cls(settings, live, Store(settings.state_url, settings.home_team), roles)
         runtime.glossaries = Glossaries.open(settings, live)
         runtime.roles_problems = problems
         for problem in problems:
@@ -136,19 +170,20 @@ class Runtime:
     def glossary(self) -> Glossary:
         return self.live.current
 
-    def for_team(self, team_id: str | None, enterprise_id: str | None = None) -> Runtime:
+    def for_glossary(self, team_id: str | None, enterprise_id: str | None = None) -> Runtime:
         """This runtime answering from the glossary the workspace is served (GLOSSARIES), or itself.
 
-        A view shares everything (state, outbox, caches) but the live glossary: every answer, card and lookup made
-        through it reads that workspace's terms."""
+        A view shares everything (its team's state, outbox, caches) but the live glossary: every answer, card and
+        lookup made through it reads that workspace's terms."""
         key = self.glossaries.key_for(team_id, enterprise_id)
         if not key:
             return self
-        view = self._views.get(key)
+        at = (self.team, key)
+        view = self._glossary_views.get(at)
         if view is None:
             view = copy.copy(self)
             view.live = self.glossaries.live(key)
-            self._views[key] = view  # the dict is shared with the view: one view per glossary, ever
+            view = self._glossary_views.setdefault(at, view)
         return view
 
     def effective_settings(self, team_id: str | None = None) -> Effective:
@@ -273,7 +308,8 @@ class Runtime:
         Queued, never written on the answer's path, and it never raises."""
         try:
             term = result.term
-            row = LookupRow(surface, query, str(result.status), term.slug if term else None, str(result.how), now())
+            slug = term.slug if term else None
+            row = LookupRow(surface, query, str(result.status), slug, str(result.how), now(), self.team)
         except Exception:  # a result of an unexpected shape costs the analytics a row, never the answer
             return
         self.lookup_writer.put(row)
@@ -282,7 +318,7 @@ class Runtime:
         """A button that opened a term by its slug (a related term, a choice): a hit on that term."""
         term = self.glossary.get(slug)
         if term is not None:
-            self.lookup_writer.put(LookupRow(surface, term.term, "hit", term.slug, "button", now()))
+            self.lookup_writer.put(LookupRow(surface, term.term, "hit", term.slug, "button", now(), self.team))
 
     def flush_lookups(self, timeout: float = 1.0) -> bool:
         """Wait (at most `timeout` seconds) for the queued lookups to be written."""

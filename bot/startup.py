@@ -13,6 +13,7 @@ import re
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 from urllib.error import URLError
 
@@ -57,6 +58,25 @@ class StartupError(Exception):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def with_home_team(settings: Settings) -> Settings:
+    """The settings with SLACK_TEAM_ID filled in: as set, or else the team Slack's auth.test names for the bot
+    token (one call; the single-workspace install's own team). Without either, unchanged: the state database's one
+    team is the home team then (bot/state/store.py). Slack's refusal propagates for check_start to explain."""
+    if settings.slack_team_id or not settings.slack_bot_token:
+        return settings
+    from slack_sdk import WebClient
+
+    from .state.team import Team
+
+    base_url = settings.slack_api_url or WebClient.BASE_URL
+    reply = WebClient(token=settings.slack_bot_token, base_url=base_url, timeout=10).auth_test()
+    org_wide = bool(reply.get("is_enterprise_install"))
+    team = Team.of(reply.get("team_id"), reply.get("enterprise_id"), org_wide=org_wide)
+    if team is None:
+        return settings
+    return replace(settings, slack_team_id=team.id, slack_enterprise_id=team.enterprise_id or "")
 
 
 T = TypeVar("T")

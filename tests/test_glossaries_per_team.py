@@ -62,9 +62,12 @@ def test_each_team_answers_from_its_own_glossary(tmp_path):
     )
     runtime = Runtime.open(settings)
     try:
-        default, b = runtime.for_team("T0TEAMA01"), runtime.for_team("T0TEAMB01")
-        in_org, b_in_org = runtime.for_team("T0TEAMD01", "E0ORG0001"), runtime.for_team("T0TEAMB01", "E0ORG0001")
-        assert default is runtime and runtime.for_team(None) is runtime
+        default, b = runtime.for_glossary("T0TEAMA01"), runtime.for_glossary("T0TEAMB01")
+        in_org, b_in_org = (
+            runtime.for_glossary("T0TEAMD01", "E0ORG0001"),
+            runtime.for_glossary("T0TEAMB01", "E0ORG0001"),
+        )
+        assert default is runtime and runtime.for_glossary(None) is runtime
         assert b.glossary.resolve("quokka ops").status == "hit"
         assert default.glossary.resolve("quokka ops").status != "hit"
         assert default.glossary.resolve("rag").status == "hit" and b.glossary.resolve("rag").status != "hit"

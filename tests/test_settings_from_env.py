@@ -55,6 +55,8 @@ EVERY = {
     "GITHUB_TERMS_DIR": "/glossary/terms/",
     "GITHUB_WEBHOOK_SECRET": "not-a-secret-3",
     "GITHUB_POLL_SECONDS": "90",
+    "SLACK_TEAM_ID": "T0HOME01",
+    "SLACK_ENTERPRISE_ID": "E0ORG001",
 }
 
 
@@ -105,6 +107,8 @@ def test_every_variable_reaches_its_field():
         github_terms_dir="glossary/terms",
         github_webhook_secret="not-a-secret-3",
         github_poll_seconds=90.0,
+        slack_team_id="T0HOME01",
+        slack_enterprise_id="E0ORG001",
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()

@@ -34,11 +34,14 @@ from bot.state.migrations import (
 )
 from bot.state.schema import metadata
 from bot.state.store import Store, make_engine
+from bot.state.team import Team
 from bot.term_requests.book import RequestBook
 from bot.term_requests.rules import RequestForm
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("preferences", "processed_events", "term_requests", "request_votes", "request_history")
+# The workspace that installed the bot: revision 0009 gives it every row made before teams.
+INSTALLER = Team("T0INSTALL")
 
 # The first release's schema. {ts} and {serial} are the only words the two dialects spelled differently.
 FIRST_RELEASE_DDL = """
@@ -128,11 +131,19 @@ def every_row(engine: Engine) -> dict[str, list[tuple]]:
         return {t: [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in TABLES}
 
 
+def owned_by(rows: dict[str, list[tuple]], team: Team) -> dict[str, list[tuple]]:
+    """The rows as revision 0009 leaves them: each as it was, then its team and org (the last two columns)."""
+    return {t: [(*r, team.id, team.enterprise_id) for r in found] for t, found in rows.items()}
+
+
 def schema_of(conn: Connection) -> set[tuple]:
     """Every column, constraint and index of the bot's tables, as the database itself describes them."""
     if conn.dialect.name == "sqlite":
         rows = conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '%alembic%'")
-        return {(kind, name, " ".join(sql.split()) if sql else None) for kind, name, sql in rows}
+        # A table copied by a revision (SQLite's only way to change a key) is renamed, and SQLite quotes the name.
+        return {
+            (kind, name, " ".join(sql.replace(f'"{name}"', name).split()) if sql else None) for kind, name, sql in rows
+        }
     schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
     columns = conn.exec_driver_sql(
         "SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default"
@@ -164,11 +175,11 @@ def test_a_first_release_database_upgrades_with_every_row_intact(state_url):
     before = every_row(engine)
     assert all(before[t] for t in TABLES)  # a row in every table, or the test proves nothing
 
-    done = upgrade(engine)
+    done = upgrade(engine, INSTALLER)
 
     assert done.before.first_release and done.after == head() and current_revision(engine) == head()
-    assert every_row(engine) == before
-    store = Store(state_url)
+    assert every_row(engine) == owned_by(before, INSTALLER)
+    store = Store(state_url)  # no team given: the one the database knows, the installer's
     assert (store.preference("U1").framing, store.preference("U1").role) == ("exec", "legal")
     assert store.claim_event("Ev1") is False  # processed event ids still count
     book = RequestBook(store)
@@ -180,19 +191,20 @@ def test_a_first_release_database_upgrades_with_every_row_intact(state_url):
     engine.dispose()
 
 
-def test_the_one_active_request_per_term_index_survives_the_upgrade(state_url):
+def test_the_one_active_request_per_term_index_survives_the_upgrade_per_team(state_url):
     engine = make_first_release(state_url)
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     insert = text(
         "INSERT INTO term_requests (kind, term, term_key, aliases, seen_where, why, audiences, urgency, links,"
-        " requester, anonymous, status, votes, resolution, created_at, updated_at)"
-        " VALUES ('new', 'x', :key, '', '', '', '', '', '', 'U1', false, :status, 0, '', :t, :t)"
+        " requester, anonymous, status, votes, resolution, created_at, updated_at, team_id)"
+        " VALUES ('new', 'x', :key, '', '', '', '', '', '', 'U1', false, :status, 0, '', :t, :t, :team)"
     ).bindparams(bindparam("t", type_=DateTime(timezone=True)))
     key = RequestForm(term="Agentic RAG", why="x").key
     with engine.begin() as conn:
-        conn.execute(insert, {"key": key, "status": "declined", "t": T0})  # inactive rows may repeat a term
+        conn.execute(insert, {"key": key, "status": "declined", "t": T0, "team": INSTALLER.id})  # inactive: repeats
+        conn.execute(insert, {"key": key, "status": "open", "t": T0, "team": "T0OTHER"})  # another team's own
     with pytest.raises(IntegrityError), engine.begin() as conn:
-        conn.execute(insert, {"key": key, "status": "open", "t": T0})
+        conn.execute(insert, {"key": key, "status": "open", "t": T0, "team": INSTALLER.id})  # its old row is active
     engine.dispose()
 
 
@@ -201,7 +213,7 @@ def test_a_first_release_database_is_stamped_never_recreated(state_url):
     with engine.begin() as conn:  # a table the migrations know nothing of shows whether anything was dropped
         conn.exec_driver_sql("CREATE TABLE keepsake (note TEXT)")
         conn.exec_driver_sql("INSERT INTO keepsake VALUES ('still here')")
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT note FROM keepsake").scalar_one() == "still here"
     engine.dispose()
@@ -213,7 +225,7 @@ def test_a_first_release_database_is_stamped_never_recreated(state_url):
 @pytest.mark.parametrize("start", ["empty", "first release"])
 def test_b_after_upgrade_the_database_matches_the_live_schema(state_url, start):
     engine = make_first_release(state_url) if start == "first release" else make_engine(state_url)
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         migrated = schema_of(conn)
@@ -242,9 +254,9 @@ def test_c_sqlite_behind_upgrades_itself_on_start(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
     engine = make_first_release(url)
     before = every_row(engine)
-    store = Store(url)
+    store = Store(url, INSTALLER)  # SLACK_TEAM_ID, or the team auth.test named (bot/startup.py)
     assert current_revision(store.engine) == head()
-    assert every_row(engine) == before
+    assert every_row(engine) == owned_by(before, INSTALLER)
     with store.engine.connect() as conn:  # the concurrency set-up is untouched by the upgrade
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     store.close()
@@ -259,7 +271,7 @@ def test_c_postgresql_behind_refuses_to_start_with_one_line(postgres_url):
     message = str(refused.value)
     assert UPGRADE_HINT in message and "python -m bot db upgrade" in message and "\n" not in message
     assert current_revision(engine) is None and every_row(engine) == before  # nothing touched
-    upgrade(engine)
+    upgrade(engine, INSTALLER)
     Store(postgres_url).close()  # and once upgraded, it starts
     engine.dispose()
 
@@ -331,7 +343,7 @@ def test_d_db_upgrade_on_a_sqlite_data_dir_works_and_is_idempotent(tmp_path):
 
     behind = _db(["current"], data_dir)
     assert behind.returncode == 1 and "behind" in behind.stdout
-    first = _db(["upgrade"], data_dir)
+    first = _db(["upgrade", "--team", INSTALLER.id], data_dir)
     assert first.returncode == 0, first.stderr
     assert f"to revision {head()}" in first.stdout and "first release" in first.stdout
     with engine.connect() as conn:
@@ -341,7 +353,7 @@ def test_d_db_upgrade_on_a_sqlite_data_dir_works_and_is_idempotent(tmp_path):
     assert f"up to date (revision {head()})" in second.stdout
     with engine.connect() as conn:
         assert schema_of(conn) == schema
-    assert every_row(engine) == rows and current_revision(engine) == head()
+    assert every_row(engine) == owned_by(rows, INSTALLER) and current_revision(engine) == head()
     now_current = _db(["current"], data_dir)
     assert now_current.returncode == 0 and f"revision {head()}: up to date" in now_current.stdout
     engine.dispose()
@@ -385,3 +397,77 @@ def test_a_start_on_an_up_to_date_database_never_imports_alembic(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# --- (e) revision 0009: every row of a 0008 database goes to the installing team -----------------------------
+
+# One row in every table revision 0008 has, in its columns of then.
+ROWS_0008 = {
+    "preferences": "('U1', 'exec', NULL, :t)",
+    "processed_events": "('Ev1', :t)",
+    "term_requests": "(1, 'new', 'RAG', 'rag', '', '', '', '', '', '', 'U1', :no, 'open', 1, NULL, '', NULL, NULL,"
+    " NULL, NULL, :t, :t)",
+    "request_votes": "(1, 'U1', :t)",
+    "request_history": "(1, 1, 'U1', 'filed', NULL, 'open', '', :t)",
+    "term_verifications": "(1, 'rag', 'U1', :t)",
+    "digest_leases": "('2026-W49', 'one', :t, NULL)",
+    "digest_deliveries": "('2026-W49', 'U1', :t)",
+    "lookups": "(1, :t, 'slash', 'rag', 'hit', 'rag', 'name')",
+    "term_feedback": "('rag', 'U1', :yes, :t)",
+    "pull_requests": "('glossary/request-1', 'request', 1, 'queued', NULL, '', 'U1', :t, :t)",
+    "outbox": "(1, 'dm', 1, '{}', 'pending', 0, :no, :t, NULL, NULL, '', :t, :t)",
+    "mcp_clients": "('client', '{}', :t)",
+    "mcp_grants": "('hash', 'access', 'grant', 'client', 'U1', 'T0INSTALL', 'define', NULL, '{}', :t, :t)",
+}
+TEAM_TABLES = [t for t in ROWS_0008 if not t.startswith("mcp_")]
+
+
+def make_0008(url: str) -> Engine:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0008")
+        for table, values in ROWS_0008.items():
+            stmt = text(f"INSERT INTO {table} VALUES {values}").bindparams(
+                *(bindparam(n, type_=Boolean()) for n in ("no", "yes") if f":{n}" in values),
+                bindparam("t", type_=DateTime(timezone=True)),
+            )
+            conn.execute(stmt, {"t": T0, "no": False, "yes": True})
+    return engine
+
+
+def test_e_every_row_of_a_0008_database_goes_to_the_installing_team(state_url):
+    engine = make_0008(state_url)
+    org = Team("T0INSTALL", "E0ORG")
+
+    upgrade(engine, org)
+
+    with engine.connect() as conn:
+        for table in TEAM_TABLES:
+            owners = conn.exec_driver_sql(f"SELECT team_id, enterprise_id, count(*) FROM {table} GROUP BY 1, 2").all()
+            assert [tuple(o) for o in owners] == [("T0INSTALL", "E0ORG", 1)], table
+        assert conn.exec_driver_sql("SELECT team_id, enterprise_id FROM teams").all() == [("T0INSTALL", "E0ORG")]
+        assert conn.exec_driver_sql("SELECT count(*) FROM mcp_grants").scalar_one() == 1  # kept, its team as it was
+    store = Store(state_url)  # the home team is now the installer: the old rows read as before
+    assert store.team == org and store.preference("U1").framing == "exec"
+    assert RequestBook(store).get(1).voters == ("U1",) and not store.claim_event("Ev1")
+    assert RequestBook(store.for_team(Team("T0OTHER"))).list() == []  # and no other team sees them
+    store.close()
+    engine.dispose()
+
+
+def test_e_a_0008_database_with_rows_and_no_team_is_refused_in_one_line_and_left_as_it_was(state_url):
+    engine = make_0008(state_url)
+    with pytest.raises(StateSchemaError, match="set SLACK_TEAM_ID") as refused:
+        upgrade(engine)
+    assert "\n" not in str(refused.value) and current_revision(engine) == "0008"
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM preferences").scalar_one() == 1
+    upgrade(engine, Team("T0INSTALL"))  # given a team, it goes through
+    assert current_revision(engine) == head()
+    engine.dispose()
+
+
+def test_e_an_empty_database_needs_no_team(state_url):
+    engine = make_engine(state_url)
+    assert upgrade(engine).after == head()  # nothing to give: no team asked for
+    engine.dispose()

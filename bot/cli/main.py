@@ -27,6 +27,7 @@ from ..governance.owners import check_names, load_owners
 from ..governance.service import Governance
 from ..startup import StartupError, explain_failure, say_settings_problem, settings_or_exit
 from ..state.migrations import StateSchemaError
+from ..state.team import TeamUnknown
 from . import exchange_commands, pull_commands, review_commands, state_commands
 from .terminal import SMALL_TALK, card_text, result_text
 
@@ -124,7 +125,7 @@ def _governance(settings: Settings) -> Governance:
     tz = ZoneInfo(settings.digest_tz)
     if not settings.database_url and not (settings.data_dir / "state.db").exists():
         return Governance(settings.owners_file, None, tz)
-    return Governance(settings.owners_file, Store(settings.state_url), tz)
+    return Governance(settings.owners_file, Store(settings.state_url, settings.home_team), tz)
 
 
 def cmd_define(args: argparse.Namespace, settings: Settings) -> int:
@@ -323,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.func(args, settings)
         sys.stdout.flush()  # here, so a reader that went away is met inside this try, not at exit
         return code
-    except (SettingsError, StateSchemaError) as exc:
+    except (SettingsError, StateSchemaError, TeamUnknown) as exc:
         say_settings_problem(exc)
         return EXIT_USAGE
     except StartupError as exc:

@@ -65,7 +65,7 @@ def cmd_reviews_send(args: argparse.Namespace, settings: Settings) -> int:
     from ..slack.app import make_client
     from ..slack.kit.reviewers import Reviewers
     from ..slack.outbox.client import delivery_client
-    from ..slack.outbox.delivery import deliver_pending
+    from ..slack.outbox.pending import deliver_pending
     from ..slack.requests import letters
     from ..slack.reviews.schedule import instance_name, send_digests
 

@@ -7,24 +7,39 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
 import sys
 from pathlib import Path
 
 from ..config import Settings
 from ..glossary.model import one_line
+from ..state.team import Team
 
+log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from ..state.migrations import StateSchemaError, upgrade
+    from ..state.migrations import StateNeedsTeam, StateSchemaError, upgrade
     from ..state.store import make_engine
 
+    team = settings.home_team
+    if args.team:  # --team wins over SLACK_TEAM_ID: the installing team, given the rows made before teams
+        if not re.fullmatch(r"[TE][A-Z0-9]{2,31}", args.team):
+            print(f"glossary-bot: --team must be a Slack team id such as T0123ABCD, not {args.team!r}", file=sys.stderr)
+            return EXIT_USAGE
+        team = Team.of(args.team, settings.slack_enterprise_id or None)
     engine = make_engine(settings.state_url)
     try:
-        done = upgrade(engine)
+        try:
+            done = upgrade(engine, team)
+        except StateNeedsTeam:
+            if team is not None or not (asked := _installing_team(settings)):
+                raise
+            done = upgrade(engine, asked)  # the bot token's own workspace, as a starting bot would ask
     except (StateSchemaError, OperationalError) as exc:
         print(f"glossary-bot: {_one_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
@@ -35,6 +50,17 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"State database is up to date (revision {done.after}).")
     return EXIT_OK
+
+
+def _installing_team(settings: Settings) -> Team | None:
+    """The bot token's team (Slack's auth.test), when no team was given; None without a token or a Slack."""
+    from ..startup import with_home_team
+
+    try:
+        return with_home_team(settings).home_team
+    except Exception as exc:  # noqa: BLE001 - no Slack to ask: the upgrade says what to set if it needs a team
+        log.warning("could not ask Slack which team the bot token is for: %s", _one_line(exc))
+        return None
 
 
 def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
@@ -77,7 +103,7 @@ def cmd_requests_export(args, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    book = RequestBook(Store(settings.state_url))
+    book = RequestBook(Store(settings.state_url, settings.home_team))
     found = book.list(statuses=wanted.statuses)
     histories = {r.id: book.history(r.id) for r in found} if args.history else None
     sys.stdout.write(to_csv(found, histories) if args.format == "csv" else to_json(found, histories) + "\n")
@@ -89,7 +115,7 @@ def cmd_requests_draft(args, settings: Settings) -> int:
     from ..term_requests.book import RequestBook
     from ..term_requests.drafts import DraftRefused, write_draft
 
-    book = RequestBook(Store(settings.state_url))
+    book = RequestBook(Store(settings.state_url, settings.home_team))
     try:
         request = book.get(args.number)
     except LookupError as exc:
@@ -136,7 +162,7 @@ def cmd_outbox(args, settings: Settings) -> int:
     from ..state.outbox import Outbox
     from ..state.store import Store
 
-    store = Store(settings.state_url)
+    store = Store(settings.state_url, settings.home_team)
     try:
         outbox = Outbox(store)
         requeued = outbox.requeue_dead() if args.retry else 0
@@ -184,6 +210,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p = sub.add_parser("db", parents=[common], help="the state database's schema: upgrade it, or show its revision")
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     q = db_sub.add_parser("upgrade", parents=[common], help="apply pending schema migrations (safe to run twice)")
+    q.add_argument("--team", help="the team id (T…) that installed the bot: rows from before teams go to it")
     q.set_defaults(func=cmd_db_upgrade)
     q = db_sub.add_parser("current", parents=[common], help="print the schema revision; exit 1 if behind")
     q.set_defaults(func=cmd_db_current)

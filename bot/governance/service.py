@@ -3,6 +3,7 @@ of each term, and "Still accurate" recorded. Dates are days in the team's time z
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import threading
@@ -30,6 +31,12 @@ class Governance:
         self._owners: tuple[int | None, OwnersFile] | None = None
         self._problems: list[Problem] = []
         self._ownership: tuple[int, OwnersFile, Ownership] | None = None
+
+    def for_team(self, store: Store) -> Governance:
+        """The same owners file and time zone, with `store`'s team's reviews ("Still accurate" is per team)."""
+        view = copy.copy(self)
+        view.book = Verifications(store)
+        return view
 
     def today(self) -> dt.date:
         return dt.datetime.now(self.tz).date()

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..config import Settings
 from ..logs import setup_logging
-from ..startup import check_start
+from ..startup import check_start, with_home_team
 from . import tuning
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ def serve(settings: Settings) -> int:
     setup_logging(
         settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
     )
+    # Single-workspace mode's team is the bot token's: what the state upgrade gives older rows, and the home team.
+    settings = check_start(lambda: with_home_team(settings), settings)
     if settings.slack_app_token:
         return _socket_mode(settings)
     return _http(settings)
@@ -59,7 +61,7 @@ def preflight(settings: Settings) -> None:
 
     client: WebClient = make_client(settings)
     check_start(client.auth_test, settings)
-    store = check_start(lambda: Store(settings.state_url), settings)
+    store = check_start(lambda: Store(settings.state_url, settings.home_team), settings)
     try:
         check_start(store.ping, settings)
     finally:

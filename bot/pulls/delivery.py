@@ -177,7 +177,7 @@ class PullDelivery:
             request_id = letter.payload.get("request_id")
             if request_id is not None:
                 update = {"request_id": request_id, "by": letter.payload.get("asked_by") or ""}
-                self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, update, request_id=request_id)
+                self._outbox(letter).add(conn, LetterKind.TRIAGE_UPDATE, update, request_id=request_id)
             self._tell(letter, {"about": "pull_opened", "number": pull.number, "url": pull.url}, conn)
         self.outbox.wake()
 
@@ -188,10 +188,15 @@ class PullDelivery:
             return
         payload = {"user": asked_by, "branch": letter.payload["branch"], "title": letter.payload["title"], **about}
         request_id = letter.payload.get("request_id")
+        outbox = self._outbox(letter)
         if conn is None:
-            self.outbox.send(LetterKind.DM, {**payload, "request_id": request_id}, request_id=request_id)
+            outbox.send(LetterKind.DM, {**payload, "request_id": request_id}, request_id=request_id)
         else:
-            self.outbox.add(conn, LetterKind.DM, {**payload, "request_id": request_id}, request_id=request_id)
+            outbox.add(conn, LetterKind.DM, {**payload, "request_id": request_id}, request_id=request_id)
+
+    def _outbox(self, letter: Letter) -> Outbox:
+        """The outbox as the letter's team writes it: what follows from a pull request goes to who asked for it."""
+        return self.outbox.for_team(self.store.for_team(letter.team))
 
 
 def deliver_pending(delivery: PullDelivery, *, limit: int = 100) -> int:

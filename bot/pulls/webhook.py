@@ -74,25 +74,30 @@ class Webhook:
             if record is None:
                 return None
             if record.request_id is not None:
+                # The git host knows no teams: the ledger row says whose request it is, and it is told there.
+                store = self.store.for_team(record.team)
+                requests = RequestBook(store, self.outbox.for_team(store))
                 by = {"request_id": record.request_id, "by": ""}
-                self.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
+                requests.outbox.add(conn, LetterKind.TRIAGE_UPDATE, by, request_id=record.request_id)
                 if record.state == MERGED:
-                    self._tell_everyone(conn, record.request_id, record.url, record.number)
+                    self._tell_everyone(conn, requests, record.request_id, record.url, record.number)
             elif record.state == MERGED and is_slack_user(record.asked_by):  # an edit or review dates: no requesters
                 about = {"about": "pull_merged", "url": record.url, "number": record.number, "request_id": None}
-                self.outbox.add(conn, LetterKind.DM, {"user": record.asked_by, **about})
+                self.outbox.for_team(self.store.for_team(record.team)).add(
+                    conn, LetterKind.DM, {"user": record.asked_by, **about}
+                )
         self.outbox.wake()
         return record.state
 
-    def _tell_everyone(self, conn: Any, request_id: int, url: str, number: int | None) -> None:
+    def _tell_everyone(self, conn: Any, requests: RequestBook, request_id: int, url: str, number: int | None) -> None:
         """The requester and every voter, once each: the change they asked for is merged."""
         try:
-            request = self.requests.get(request_id)
+            request = requests.get(request_id)
         except LookupError:
             return
         for user in dict.fromkeys((request.requester, *request.voters)):
             if is_slack_user(user):
                 about = {"about": "pull_merged", "url": url, "number": number, "voter": user != request.requester}
-                self.outbox.add(
+                requests.outbox.add(
                     conn, LetterKind.DM, {"user": user, "request_id": request_id, **about}, request_id=request_id
                 )

@@ -22,6 +22,7 @@ from ..config import Settings
 from ..pulls.delivery import PullDelivery, host_from_settings
 from ..pulls.polling import PullPoller
 from ..runtime import Runtime
+from ..state.team import Team
 from ..term_requests.rules import PERSON_MAX
 from . import router
 from .assistant import handlers as assistant_handlers
@@ -31,7 +32,7 @@ from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
 from .home import settings as home_settings
 from .home.publisher import HomePublisher, home_publisher
-from .kit.deps import Deps, deps_of
+from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
 from .outbox.client import delivery_client
@@ -139,9 +140,16 @@ def create_app(
 def register(app: App, deps: Deps) -> None:
     """Every row of every LISTENERS table, each handler handed the bot's Deps through Bolt's context."""
 
+    by_team: dict[tuple[Team | None, str | None, str | None], Deps] = {}  # one Deps per workspace, made once
+
     def hand_over_deps(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 - Bolt's name
-        # Scoped to the workspace the request came from: its glossary, reviewers and settings.
-        context["deps"] = deps.for_team(context.team_id, context.enterprise_id)
+        # Scoped to the workspace the request came from: its rows (the team), its glossary, reviewers and settings.
+        team = team_of(context)
+        key = (team, context.team_id, context.enterprise_id)
+        bound = by_team.get(key) or by_team.setdefault(
+            key, deps.for_request(team, context.team_id, context.enterprise_id)
+        )
+        context["deps"] = bound  # every row a listener reads or writes is this team's
         next()
 
     app.middleware(hand_over_deps)
@@ -271,7 +279,8 @@ def close_requests_on_reload(runtime: Runtime) -> None:
     and at every reload."""
 
     def publish(_old, new) -> None:
-        runtime.requests.publish_matching(new)
+        for team in runtime.every_team():  # each team's requests, each told in its own team
+            team.requests.publish_matching(new)
 
     runtime.live.on_change(publish)
     publish(None, runtime.glossary)

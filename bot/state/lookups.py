@@ -30,6 +30,7 @@ from . import rollups
 from .redact import redact
 from .schema import lookup_rollups, lookups, term_requests
 from .store import Store, now
+from .team import LOCAL, Team
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,12 @@ class LookupRow:
     slug: str | None
     how: str
     at: dt.datetime
+    team: Team | None = None  # whose lookup; None: the writing log's own team (its store's)
 
 
-def _values(r: LookupRow) -> dict[str, object]:
+def _values(r: LookupRow, team: Team) -> dict[str, object]:
     return {
+        **team.row(),
         "surface": r.surface,
         "query": clean_query(r.query),
         "outcome": r.outcome,
@@ -97,7 +100,9 @@ class LookupLog:
         analytics on, 11 ms off, at concurrency 8). Between chunks the thread steps aside."""
         if not rows:
             return
-        values = [_values(r) for r in rows]
+        # Asked once a batch, and only when a row came without its team (the home team may cost a query).
+        team = self.store.team if any(r.team is None for r in rows) else LOCAL
+        values = [_values(r, r.team or team) for r in rows]
         with self.store.writing() as conn:
             for start in range(0, len(values), WRITE_CHUNK):
                 conn.execute(insert(lookups), values[start : start + WRITE_CHUNK])
@@ -106,7 +111,7 @@ class LookupLog:
             rollups.add(conn, values)
 
     def purge(self, keep_days: int, *, at: dt.datetime | None = None) -> int:
-        """Delete rows older than `keep_days`; returns how many went."""
+        """Delete rows older than `keep_days`, every team's; returns how many went."""
         cutoff = (at or now()) - dt.timedelta(days=keep_days)
         with self.store.writing() as conn:
             # A day's counts go with the day's last row: the day the cutoff falls in is kept whole until then.
@@ -118,7 +123,7 @@ class LookupLog:
         r = lookup_rollups
         query = (
             select(r.c.surface, r.c.outcome, func.sum(r.c.count))
-            .where(r.c.day >= rollups.day_of(since))
+            .where(self.store.team.owns(r), r.c.day >= rollups.day_of(since))
             .group_by(r.c.surface, r.c.outcome)
         )
         with self.store.engine.connect() as conn:
@@ -132,7 +137,9 @@ class LookupLog:
         n = func.sum(r.c.count).label("n")
         query = (
             select(r.c.slug, n)
-            .where(r.c.day >= rollups.day_of(since), r.c.slug != "", r.c.surface.not_in(SCANNED))
+            .where(
+                self.store.team.owns(r), r.c.day >= rollups.day_of(since), r.c.slug != "", r.c.surface.not_in(SCANNED)
+            )
             .group_by(r.c.slug)
             .order_by(n.desc(), r.c.slug)
         )
@@ -146,7 +153,7 @@ class LookupLog:
         n = func.sum(r.c.count).label("n")
         query = (
             select(r.c.query, n)
-            .where(r.c.day >= rollups.day_of(since), r.c.outcome == "miss", r.c.query != "")
+            .where(self.store.team.owns(r), r.c.day >= rollups.day_of(since), r.c.outcome == "miss", r.c.query != "")
             .group_by(r.c.query)
             .order_by(n.desc(), r.c.query)
             .limit(limit)
@@ -177,7 +184,9 @@ class LookupLog:
             return {}
         query = (
             select(term_requests.c.term_key, term_requests.c.id, term_requests.c.status)
-            .where(term_requests.c.term_key.in_(keys), term_requests.c.kind == "new")
+            .where(
+                self.store.team.owns(term_requests), term_requests.c.term_key.in_(keys), term_requests.c.kind == "new"
+            )
             .order_by(term_requests.c.id)
         )
         with self.store.engine.connect() as conn:

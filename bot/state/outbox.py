@@ -13,6 +13,7 @@ channel before sending it again. The core writes intent (kinds and request numbe
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import threading
@@ -26,6 +27,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, sel
 from .clock import Clock
 from .schema import outbox
 from .store import Store
+from .team import Team
 
 
 class LetterKind(StrEnum):
@@ -63,6 +65,7 @@ class Letter:
     last_error: str
     created_at: dt.datetime
     due_at: dt.datetime
+    team: Team  # whose letter: the worker sends it with that team's view of the state
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,13 @@ class Outbox:
         # Set by a running delivery worker: given how to store a letter, stores it held and sends it (send_now).
         self.courier: Callable[[Callable[[Holder], Letter | None]], None] | None = None
 
+    def for_team(self, store: Store) -> Outbox:
+        """The same outbox (its wake-up, its courier) writing `store`'s team's letters and showing only those.
+        The delivery worker's own calls (claims, retries, clean-ups) serve every team whatever view makes them."""
+        view = copy.copy(self)
+        view.store = store
+        return view
+
     def now(self) -> dt.datetime:
         return self.clock.now()
 
@@ -109,7 +119,12 @@ class Outbox:
             # read: it locks the waiting letter, so a worker cannot claim it before this change commits.
             coalesced = conn.execute(
                 update(outbox)
-                .where(outbox.c.kind == kind, outbox.c.request_id == request_id, outbox.c.status == PENDING)
+                .where(
+                    self.store.team.owns(outbox),
+                    outbox.c.kind == kind,
+                    outbox.c.request_id == request_id,
+                    outbox.c.status == PENDING,
+                )
                 .values(updated_at=stamp)
             ).rowcount
             if coalesced:
@@ -124,6 +139,7 @@ class Outbox:
                 created_at=stamp,
                 updated_at=stamp,
                 **_held(holder, stamp),
+                **self.store.team.row(),
             )
         )
         return int(written.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
@@ -258,6 +274,7 @@ class Outbox:
         with self.store.engine.connect() as conn:
             row = conn.execute(
                 select(outbox.c.id).where(
+                    self.store.team.owns(outbox),
                     outbox.c.kind == LetterKind.TRIAGE_POST,
                     outbox.c.request_id == request_id,
                     outbox.c.status.in_((PENDING, SENDING)),
@@ -274,15 +291,18 @@ class Outbox:
     # --- what reviewers and operators see -----------------------------------------------------
 
     def letters(self, statuses: Sequence[str] = (PENDING, SENDING, DEAD)) -> list[Letter]:
+        query = select(outbox).where(self.store.team.owns(outbox), outbox.c.status.in_(statuses)).order_by(outbox.c.id)
         with self.store.engine.connect() as conn:
-            rows = conn.execute(select(outbox).where(outbox.c.status.in_(statuses)).order_by(outbox.c.id)).all()
+            rows = conn.execute(query).all()
         return [_letter(r) for r in rows]
 
     def undelivered_posts(self) -> set[int]:
         """Requests whose triage post is dead: `/define requests` marks them."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
-                select(outbox.c.request_id).where(outbox.c.kind == LetterKind.TRIAGE_POST, outbox.c.status == DEAD)
+                select(outbox.c.request_id).where(
+                    self.store.team.owns(outbox), outbox.c.kind == LetterKind.TRIAGE_POST, outbox.c.status == DEAD
+                )
             ).all()
         return {r.request_id for r in rows if r.request_id is not None}
 
@@ -293,7 +313,7 @@ class Outbox:
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(outbox.c.status, func.count(), func.min(outbox.c.created_at))
-                .where(or_(outbox.c.status == DEAD, waiting))
+                .where(self.store.team.owns(outbox), or_(outbox.c.status == DEAD, waiting))
                 .group_by(outbox.c.status)
             ).all()
         counts = {r[0]: r[1] for r in rows}
@@ -301,8 +321,8 @@ class Outbox:
         return Stuck(counts.get(DEAD, 0), counts.get(PENDING, 0) + counts.get(SENDING, 0), oldest)
 
     def requeue_dead(self, ids: Sequence[int] | None = None) -> int:
-        """Dead letters (these, or all) are pending again with a fresh count of tries."""
-        query = update(outbox).where(outbox.c.status == DEAD)
+        """This team's dead letters (these, or all) are pending again with a fresh count of tries."""
+        query = update(outbox).where(self.store.team.owns(outbox), outbox.c.status == DEAD)
         if ids:
             query = query.where(outbox.c.id.in_(ids))
         return self._requeue(query)
@@ -350,6 +370,7 @@ def _letter(row: Any, *, attempts: int | None = None, unsure: bool | None = None
         last_error=row.last_error,
         created_at=_aware(row.created_at),
         due_at=_aware(row.due_at),
+        team=Team(row.team_id, row.enterprise_id),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from .schema import pull_requests
 from .store import Store, now
+from .team import Team
 
 QUEUED, OPENED, CHANGES_REQUESTED, APPROVED, MERGED, CLOSED, FAILED = (
     "queued",
@@ -47,6 +48,7 @@ class PullRecord:
     url: str
     asked_by: str
     created_at: dt.datetime
+    team: Team  # who asked: the webhook tells that team when the pull request moves
 
     @property
     def label(self) -> str:
@@ -59,14 +61,16 @@ class PullLedger:
 
     def add(self, conn: Connection, branch: str, kind: str, request_id: int | None, asked_by: str) -> bool:
         """A new row in the caller's transaction; False (and nothing written) when the branch has one already,
-        unless that one failed: then it is queued again, for whoever asks now."""
+        unless that one failed: then it is queued again, for whoever asks now. The branch names the change on the
+        one git repository, whichever team asks: a second team asking for it finds it asked for."""
         found = conn.execute(select(pull_requests.c.state).where(pull_requests.c.branch == branch)).first()
         stamp = now()
         if found is not None:
             if found.state != FAILED:
                 return False
             again = (pull_requests.c.branch == branch) & (pull_requests.c.state == FAILED)
-            retried = update(pull_requests).where(again).values(state=QUEUED, asked_by=asked_by, updated_at=stamp)
+            values = {"state": QUEUED, "asked_by": asked_by, "updated_at": stamp, **self.store.team.row()}
+            retried = update(pull_requests).where(again).values(values)
             return bool(conn.execute(retried).rowcount)
         conn.execute(
             insert(pull_requests).values(
@@ -78,6 +82,7 @@ class PullLedger:
                 asked_by=asked_by,
                 created_at=stamp,
                 updated_at=stamp,
+                **self.store.team.row(),
             )
         )
         return True
@@ -143,8 +148,9 @@ class PullLedger:
         return [_record(row) for row in rows]
 
     def get(self, branch: str) -> PullRecord | None:
+        mine = self.store.team.owns(pull_requests)
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(pull_requests).where(pull_requests.c.branch == branch)).first()
+            row = conn.execute(select(pull_requests).where(mine, pull_requests.c.branch == branch)).first()
         return _record(row) if row else None
 
     def for_request(self, request_id: int) -> PullRecord | None:
@@ -152,7 +158,7 @@ class PullLedger:
         with self.store.engine.connect() as conn:
             row = conn.execute(
                 select(pull_requests)
-                .where(pull_requests.c.request_id == request_id)
+                .where(self.store.team.owns(pull_requests), pull_requests.c.request_id == request_id)
                 .order_by(pull_requests.c.created_at.desc())
                 .limit(1)
             ).first()
@@ -169,4 +175,5 @@ def _record(row: Any, *, state: str | None = None) -> PullRecord:
         url=row.url,
         asked_by=row.asked_by,
         created_at=row.created_at,
+        team=Team(row.team_id, row.enterprise_id),
     )

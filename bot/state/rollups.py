@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .schema import lookup_rollups
 
-KEY = ("day", "surface", "outcome", "slug", "query")
+KEY = ("team_id", "day", "surface", "outcome", "slug", "query")  # a count is one team's
 
 
 def day_of(at: dt.datetime) -> dt.date:
@@ -32,16 +32,16 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
-def key_of(row: Mapping[str, object]) -> tuple[dt.date, str, str, str, str]:
-    """A stored lookup's place in the rollups (`row` as lookups.py stores it)."""
+def key_of(row: Mapping[str, object]) -> tuple[str, dt.date, str, str, str, str]:
+    """A stored lookup's place in the rollups (`row` as lookups.py stores it, with its team)."""
     at, outcome = row["at"], str(row["outcome"])
     assert isinstance(at, dt.datetime)
     query = str(row["query"]) if outcome == "miss" else ""
-    return day_of(at), str(row["surface"]), outcome, str(row["slug"] or ""), query
+    return str(row["team_id"]), day_of(at), str(row["surface"]), outcome, str(row["slug"] or ""), query
 
 
-def count(rows: Iterable[Mapping[str, object]]) -> dict[tuple[dt.date, str, str, str, str], int]:
-    counted: dict[tuple[dt.date, str, str, str, str], int] = {}
+def count(rows: Iterable[Mapping[str, object]]) -> dict[tuple[str, dt.date, str, str, str, str], int]:
+    counted: dict[tuple[str, dt.date, str, str, str, str], int] = {}
     for row in rows:
         key = key_of(row)
         counted[key] = counted.get(key, 0) + 1
@@ -50,10 +50,15 @@ def count(rows: Iterable[Mapping[str, object]]) -> dict[tuple[dt.date, str, str,
 
 def add(conn: Connection, rows: Iterable[Mapping[str, object]]) -> None:
     """Add these lookups to their days' counts: insert a count, or add to the one there (another instance's)."""
+    rows = list(rows)
     counted = count(rows)
     if not counted:
         return
-    values = [{**dict(zip(KEY, key, strict=True)), "count": n} for key, n in sorted(counted.items())]
+    orgs = {str(row["team_id"]): row.get("enterprise_id") for row in rows}
+    values = [
+        {**dict(zip(KEY, key, strict=True)), "enterprise_id": orgs[key[0]], "count": n}
+        for key, n in sorted(counted.items())
+    ]
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(lookup_rollups)
     stmt = stmt.on_conflict_do_update(

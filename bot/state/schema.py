@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -30,21 +31,44 @@ SLACK_ID = String(PERSON_MAX).with_variant(String(32), "sqlite")
 
 metadata = MetaData()
 
+# Every row belongs to one team (revision 0009): the Slack workspace, or the Enterprise Grid org of an org-wide
+# install, whose person or request it is (bot/state/team.py). TEAM_ID is NOT NULL everywhere and leads every
+# per-person key, so two teams' same user ids and same terms never meet; ENTERPRISE_ID is the org, when there is one.
+TEAM_ID_LENGTH = 32
+
+
+def team_columns() -> tuple[Column[str], Column[str]]:
+    """The two columns every state table ends with (last, so the migration's added columns land in the same place)."""
+    return (
+        Column("team_id", String(TEAM_ID_LENGTH), nullable=False),
+        Column("enterprise_id", String(TEAM_ID_LENGTH)),
+    )
+
+
+def team_key(table: str, *columns: str) -> PrimaryKeyConstraint:
+    """A primary key per team, named as PostgreSQL names one, so a migrated database and a new one agree."""
+    return PrimaryKeyConstraint("team_id", *columns, name=f"{table}_pkey")
+
+
 preferences = Table(
     "preferences",
     metadata,
-    Column("user_id", SLACK_ID, primary_key=True),
+    Column("user_id", SLACK_ID, nullable=False),
     Column("framing", String(16)),  # exec | engineer | NULL: no choice yet, cards show both
     Column("role", String(32)),  # a key of data/roles.yml, or NULL
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
+    team_key("preferences", "user_id"),
 )
 
 # Slack retries an event it thinks went unanswered; the unique key makes "act once" a single insert.
 processed_events = Table(
     "processed_events",
     metadata,
-    Column("event_id", String(64), primary_key=True),
+    Column("event_id", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    *team_columns(),
+    team_key("processed_events", "event_id"),
 )
 
 term_requests = Table(
@@ -72,14 +96,16 @@ term_requests = Table(
     Column("message_ts", String(32)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
 )
-# At most one active request per new term: concurrent submissions of one term become votes. Built from
+# At most one active request per new term and team: concurrent submissions of one term become votes. Built from
 # rules.ACTIVE, so the index and the rule cannot drift apart: status IN ('open', 'drafting', 'in_review').
 ONE_ACTIVE_REQUEST_PER_TERM = (
     f"kind = '{RequestKind.NEW.value}' AND status IN ({', '.join(repr(s.value) for s in ACTIVE)})"
 )
 Index(
     "one_active_request_per_term",
+    term_requests.c.team_id,
     term_requests.c.term_key,
     unique=True,
     sqlite_where=text(ONE_ACTIVE_REQUEST_PER_TERM),
@@ -89,9 +115,11 @@ Index(
 votes = Table(
     "request_votes",
     metadata,
-    Column("request_id", Integer, ForeignKey("term_requests.id"), primary_key=True),
-    Column("user_id", PERSON_ID, primary_key=True),
+    Column("request_id", Integer, ForeignKey("term_requests.id"), nullable=False),
+    Column("user_id", PERSON_ID, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
+    team_key("request_votes", "request_id", "user_id"),
 )
 
 # Append-only: every change to a request, who made it and when.
@@ -106,6 +134,7 @@ history = Table(
     Column("to_status", String(16)),
     Column("note", Text, nullable=False, default=""),
     Column("at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
 )
 
 # --- governance: reviews and the weekly digest (revision 0005) ----------------------------------------
@@ -118,6 +147,7 @@ term_verifications = Table(
     Column("slug", Text, nullable=False, index=True),
     Column("verified_by", SLACK_ID, nullable=False),
     Column("verified_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
 )
 
 # One row per week: the instance that holds it sends that week's digests. Its lease runs out so that another
@@ -125,19 +155,23 @@ term_verifications = Table(
 digest_leases = Table(
     "digest_leases",
     metadata,
-    Column("week", String(16), primary_key=True),  # ISO week, "2025-W11"
+    Column("week", String(16), nullable=False),  # ISO week, "2025-W11"
     Column("holder", String(64), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
+    *team_columns(),
+    team_key("digest_leases", "week"),
 )
 
 # Each owner's digest of a week, recorded before it is sent: a takeover never sends one twice.
 digest_deliveries = Table(
     "digest_deliveries",
     metadata,
-    Column("week", String(16), primary_key=True),
-    Column("user_id", SLACK_ID, primary_key=True),
+    Column("week", String(16), nullable=False),
+    Column("user_id", SLACK_ID, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
+    team_key("digest_deliveries", "week", "user_id"),
 )
 
 # Lookup analytics: what people looked up and whether the glossary had it. No user id, no channel id, no
@@ -152,6 +186,7 @@ lookups = Table(
     Column("outcome", String(16), nullable=False),  # hit | ambiguous | suggestions | comparison | miss
     Column("slug", Text),  # the term a hit showed
     Column("how", String(16), nullable=False),  # name | alias | squashed | fuzzy | search | button | ""
+    *team_columns(),
 )
 
 # The lookups counted per day (revision 0012): what the Home and `/define stats` read, so that opening a Home
@@ -161,12 +196,14 @@ lookups = Table(
 lookup_rollups = Table(
     "lookup_rollups",
     metadata,
-    Column("day", Date, primary_key=True),  # the lookups' day, UTC
-    Column("surface", String(16), primary_key=True),
-    Column("outcome", String(16), primary_key=True),
-    Column("slug", Text, primary_key=True),
-    Column("query", Text, primary_key=True),
+    Column("day", Date, nullable=False),  # the lookups' day, UTC
+    Column("surface", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("query", Text, nullable=False),
     Column("count", Integer, nullable=False),
+    *team_columns(),
+    team_key("lookup_rollups", "day", "surface", "outcome", "slug", "query"),
 )
 
 # The Home each person asked for last (revision 0012): the state a click or an open wants drawn, numbered. Every
@@ -186,10 +223,12 @@ home_asks = Table(
 term_feedback = Table(
     "term_feedback",
     metadata,
-    Column("slug", String(200), primary_key=True),
-    Column("user_id", SLACK_ID, primary_key=True),
+    Column("slug", String(200), nullable=False),
+    Column("user_id", SLACK_ID, nullable=False),
     Column("helpful", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),
+    team_key("term_feedback", "slug", "user_id"),
 )
 
 
@@ -207,6 +246,9 @@ pull_requests = Table(
     Column("asked_by", SLACK_ID, nullable=False),  # who pressed the button or ran the command
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The team that asked. The key stays the branch alone: it names the change on the one git repository every
+    # team's glossary comes from, so two teams asking for the same change share its pull request there.
+    *team_columns(),
 )
 
 # Slack side effects waiting to be sent, written in the same transaction as the change that calls for them.
@@ -228,13 +270,15 @@ outbox = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    *team_columns(),  # whose letter: the worker sends it with that team's view of the state (and token)
 )
 Index("ix_outbox_status_due_at", outbox.c.status, outbox.c.due_at)
 
 
 # --- sign-in for the MCP server over HTTP (revision 0006; bot/mcp/oauth) ------------------------------
 
-# OAuth clients that registered themselves (RFC 7591): the SDK's client record as JSON.
+# OAuth clients that registered themselves (RFC 7591): the SDK's client record as JSON. The one table without a
+# team: a client registers before anyone signs in, and reaches no team's rows until a grant (which has one) says so.
 mcp_clients = Table(
     "mcp_clients",
     metadata,
@@ -254,12 +298,23 @@ mcp_grants = Table(
     Column("grant_id", String(64), nullable=False, index=True),
     Column("client_id", String(64), nullable=False),
     Column("user_id", String(32)),  # the Slack user signed in; NULL while a sign-in waits for Slack
-    Column("team_id", String(32)),
+    Column("team_id", String(32)),  # the team the user signed in to (NULL while waiting): the tools' team
     Column("scopes", Text, nullable=False),  # space-separated
     Column("resource", Text),  # the audience (RFC 8707 resource) the token is bound to
     Column("detail", Text, nullable=False),  # JSON: what the step needs (PKCE challenge, redirect URI, nonce…)
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# The teams whose rows this database holds (revision 0009): each recorded the first time it is seen. With one row,
+# that team is the command line's and the MCP server's when SLACK_TEAM_ID is not set (bot/state/team.py).
+teams = Table(
+    "teams",
+    metadata,
+    Column("team_id", String(TEAM_ID_LENGTH), primary_key=True),
+    Column("enterprise_id", String(TEAM_ID_LENGTH)),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
 )
 
 # --- settings per workspace, set by its admins from the Home (revision 0011; bot/workspaces) -------------

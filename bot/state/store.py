@@ -15,22 +15,25 @@ three commits a mention, one write lock for all: a burst of 200 mentions answere
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, insert, select
+from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import IntegrityError
 
 from ..term_requests.rules import check_person
 from .migrations import prepare_on_start
-from .schema import preferences, processed_events
+from .schema import preferences, processed_events, teams
+from .team import LOCAL, Team, TeamUnknown
 
 EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
 PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
@@ -85,12 +88,81 @@ def event_key(event_id: str) -> str:
 
 
 class Store:
-    def __init__(self, url: str):
+    """The state database, seen by one team. `Store(url, team)` is the home team's view (team None: the one team
+    the database knows, see `team`); `for_team` gives another team's view of the same engine, and every query
+    made through a view (here and in the books built on it) reads and writes that team's rows only."""
+
+    def __init__(self, url: str, team: Team | None = None):
         self.url = url
         self.engine = make_engine(url)
         # SQLite upgrades its schema here; PostgreSQL raises StateSchemaBehind until `db upgrade` has run.
-        prepare_on_start(self.engine)
+        # `team` is also the installing team that revision 0009 gives the rows made before teams to.
+        prepare_on_start(self.engine, team)
         self._claims = 0
+        self._team = team
+        self._seen: set[str] = set()  # teams recorded in `teams` by this process (shared by every view)
+        self._seen_lock = threading.Lock()
+        self._home: Team | TeamUnknown = LOCAL
+        if team is not None:
+            self.note_team(team)
+        else:
+            self._home = self._read_home()  # read once here, never inside a caller's transaction
+
+    def for_team(self, team: Team) -> Store:
+        """This store seen by `team`: same engine, that team's rows. Costs nothing: no query, no write."""
+        view = copy.copy(self)
+        view._team = team
+        view._claims = 0
+        return view
+
+    @property
+    def bound(self) -> Team | None:
+        """The team this view was made for or opened with (SLACK_TEAM_ID), or None: the one the database knows."""
+        return self._team
+
+    @property
+    def team(self) -> Team:
+        """The team this view reads and writes: the one it is bound to, or else the home team, which is the one
+        team the database knows (LOCAL while it knows none), as read at the start and after each note_team.
+        Raises TeamUnknown when it knows several: the caller must say which (SLACK_TEAM_ID)."""
+        if self._team is not None:
+            return self._team
+        if isinstance(self._home, TeamUnknown):
+            raise self._home
+        return self._home
+
+    def _read_home(self) -> Team | TeamUnknown:
+        with self.engine.connect() as conn:
+            known = conn.execute(select(teams.c.team_id, teams.c.enterprise_id).limit(5)).all()
+        if len(known) > 1:
+            names = ", ".join(r.team_id for r in known)
+            return TeamUnknown(f"the state database serves several teams ({names}): set SLACK_TEAM_ID to the one meant")
+        return Team(known[0].team_id, known[0].enterprise_id) if known else LOCAL
+
+    def known_teams(self) -> list[Team]:
+        """Every team whose rows this database holds (each recorded the first time it was seen)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(teams.c.team_id, teams.c.enterprise_id).order_by(teams.c.team_id)).all()
+        return [Team(r.team_id, r.enterprise_id) for r in rows]
+
+    def note_team(self, team: Team) -> None:
+        """Record that this database serves `team` (once per process; never inside a transaction): the home team of
+        an unbound store, and one of the teams that work for every team goes through (known_teams)."""
+        if team.id in self._seen:
+            return
+        row = {**team.row(), "first_seen_at": now()}
+        try:
+            with self.writing() as conn:
+                # Seen before (by another process, or before its org was known): one row, its org brought up to date.
+                known = update(teams).where(teams.c.team_id == team.id).values(enterprise_id=team.enterprise_id)
+                if not conn.execute(known).rowcount:
+                    conn.execute(insert(teams).values(row))
+        except IntegrityError:
+            pass  # another process recorded it between the two statements: recorded all the same
+        with self._seen_lock:
+            self._seen.add(team.id)
+        if self._team is None:
+            self._home = self._read_home()
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -110,8 +182,9 @@ class Store:
     # --- preferences -------------------------------------------------------------------------
 
     def preference(self, user_id: str) -> Preference:
+        mine = self.team.owns(preferences)
         with self.engine.connect() as conn:
-            row = conn.execute(select(preferences).where(preferences.c.user_id == user_id)).first()
+            row = conn.execute(select(preferences).where(mine, preferences.c.user_id == user_id)).first()
         return Preference(row.framing, row.role) if row else Preference()
 
     def set_framing(self, user_id: str, framing: str | None) -> Preference:
@@ -125,9 +198,13 @@ class Store:
         (what a cache writes through)."""
         check_person(user_id)  # an id the column cannot hold is refused here, not by the database mid-write
         changes: dict[str, object] = {**values, "updated_at": now()}
+        team = self.team
+        row_values = {**team.row(), "user_id": user_id, **changes}
         with self.writing() as conn:
-            conn.execute(self._upsert(preferences, ["user_id"], {"user_id": user_id, **changes}, changes))
-            row = conn.execute(select(preferences).where(preferences.c.user_id == user_id)).one()
+            conn.execute(self._upsert(preferences, ["team_id", "user_id"], row_values, changes))
+            row = conn.execute(
+                select(preferences).where(team.owns(preferences), preferences.c.user_id == user_id)
+            ).one()
         return Preference(row.framing, row.role)
 
     def _upsert(self, table: Table, keys: list[str], row: dict[str, object], changes: dict[str, object]) -> Executable:
@@ -148,23 +225,25 @@ class Store:
         A read-only file, a full disk or a read-only replica fails here, where SELECT 1 would still answer."""
         probe = f"healthz:{uuid.uuid4().hex}"
         with self.writing() as conn:
-            conn.execute(insert(processed_events).values(event_id=probe, received_at=now()))
+            conn.execute(insert(processed_events).values(event_id=probe, received_at=now(), team_id="healthz"))
             conn.execute(delete(processed_events).where(processed_events.c.event_id == probe))
 
     def claim_event(self, event_id: str) -> bool:
-        """True the first time an event id is seen, by any instance, ever (within EVENT_MEMORY)."""
+        """True the first time this team's event id is seen, by any instance, ever (within EVENT_MEMORY)."""
         event_id = event_key(event_id)
+        team = self.team
         self._claims += 1
         if self._claims % PRUNE_EVERY == 1:  # the first claim after start, then every thousandth
             self.forget_old_events()
         try:
             with self.writing() as conn:
-                conn.execute(insert(processed_events).values(event_id=event_id, received_at=now()))
+                conn.execute(insert(processed_events).values(event_id=event_id, received_at=now(), **team.row()))
         except IntegrityError:
             return False
         return True
 
     def forget_old_events(self) -> int:
+        """Every team's old event ids: Slack retries within minutes, whoever's event it was."""
         with self.writing() as conn:
             result = conn.execute(delete(processed_events).where(processed_events.c.received_at < now() - EVENT_MEMORY))
         return result.rowcount

@@ -48,7 +48,8 @@ class Verifications:
         check_person(by)  # an id the column cannot hold is refused here, not by the database mid-write
         stamp = at or now()
         with self.store.writing() as conn:
-            conn.execute(insert(term_verifications).values(slug=slug, verified_by=by, verified_at=stamp))
+            row = {**self.store.team.row(), "slug": slug, "verified_by": by, "verified_at": stamp}
+            conn.execute(insert(term_verifications).values(row))
         self._latest.forget(_ALL)
         return Recorded(slug, by, stamp)
 
@@ -60,6 +61,7 @@ class Verifications:
         """The most recent verification of each term that has one."""
         newest = (
             select(term_verifications.c.slug, func.max(term_verifications.c.id).label("id"))
+            .where(self.store.team.owns(term_verifications))
             .group_by(term_verifications.c.slug)
             .subquery()
         )
@@ -73,10 +75,12 @@ class Verifications:
     def claim_week(self, week: str, holder: str, lease: dt.timedelta = LEASE) -> bool:
         """True for exactly one caller per week: the first, or whoever comes after a holder whose lease ran
         out before it finished. A finished week is never claimed again."""
-        stamp = now()
+        stamp, team = now(), self.store.team
         try:
             with self.store.writing() as conn:
-                conn.execute(insert(digest_leases).values(week=week, holder=holder, expires_at=stamp + lease))
+                conn.execute(
+                    insert(digest_leases).values(week=week, holder=holder, expires_at=stamp + lease, **team.row())
+                )
             return True
         except IntegrityError:
             pass
@@ -84,6 +88,7 @@ class Verifications:
             taken = conn.execute(
                 update(digest_leases)
                 .where(
+                    team.owns(digest_leases),
                     digest_leases.c.week == week,
                     digest_leases.c.finished_at.is_(None),
                     digest_leases.c.expires_at < stamp,
@@ -96,20 +101,26 @@ class Verifications:
         with self.store.writing() as conn:
             conn.execute(
                 update(digest_leases)
-                .where(digest_leases.c.week == week, digest_leases.c.holder == holder)
+                .where(
+                    self.store.team.owns(digest_leases), digest_leases.c.week == week, digest_leases.c.holder == holder
+                )
                 .values(finished_at=now())
             )
 
     def week_finished(self, week: str) -> bool:
+        query = select(digest_leases.c.finished_at).where(
+            self.store.team.owns(digest_leases), digest_leases.c.week == week
+        )
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(digest_leases.c.finished_at).where(digest_leases.c.week == week)).first()
+            row = conn.execute(query).first()
         return bool(row and row.finished_at)
 
     def claim_delivery(self, week: str, user_id: str) -> bool:
         """Record one owner's digest of a week before sending it; False if it was already sent."""
+        row = {**self.store.team.row(), "week": week, "user_id": user_id, "sent_at": now()}
         try:
             with self.store.writing() as conn:
-                conn.execute(insert(digest_deliveries).values(week=week, user_id=user_id, sent_at=now()))
+                conn.execute(insert(digest_deliveries).values(row))
         except IntegrityError:
             return False
         return True

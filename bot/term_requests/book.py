@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, Update, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..glossary.lookup import Glossary
@@ -23,6 +23,7 @@ from ..glossary.model import Term
 from ..state.outbox import Outbox
 from ..state.schema import history, term_requests, votes
 from ..state.store import Store, now
+from ..state.team import Team
 from .announce import announce_change, announce_filing
 from .rows import known_id, request_from_row
 from .rules import (
@@ -61,6 +62,11 @@ class RequestBook:
         # opened alone (the command line) writes through its own.
         self.outbox = outbox or Outbox(store)
 
+    @property
+    def team(self) -> Team:
+        """Whose requests this book reads and writes: every query below asks for this team's rows only."""
+        return self.store.team
+
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         with self.store.writing() as conn:
@@ -96,6 +102,7 @@ class RequestBook:
         if form.kind == RequestKind.NEW:
             row = conn.execute(
                 select(term_requests.c.id).where(
+                    self.team.owns(term_requests),
                     term_requests.c.kind == RequestKind.NEW,
                     term_requests.c.term_key == form.key,
                     term_requests.c.status.in_(ACTIVE),
@@ -125,6 +132,7 @@ class RequestBook:
                 linked_slug=form.linked_slug,
                 created_at=stamp,
                 updated_at=stamp,
+                **self.team.row(),
             )
             .returning(term_requests.c.id)
         ).scalar_one()
@@ -133,15 +141,16 @@ class RequestBook:
         return Filed(self._get(conn, request_id), created=True, voted=False)
 
     def _vote(self, conn: Connection, request_id: int, user_id: str) -> bool:
+        team = self.team
         exists = conn.execute(
-            select(votes.c.user_id).where(votes.c.request_id == request_id, votes.c.user_id == user_id)
+            select(votes.c.user_id).where(
+                team.owns(votes), votes.c.request_id == request_id, votes.c.user_id == user_id
+            )
         ).first()
         if exists:
             return False
-        conn.execute(insert(votes).values(request_id=request_id, user_id=user_id, created_at=now()))
-        conn.execute(
-            update(term_requests).where(term_requests.c.id == request_id).values(votes=term_requests.c.votes + 1)
-        )
+        conn.execute(insert(votes).values(request_id=request_id, user_id=user_id, created_at=now(), **team.row()))
+        conn.execute(self._update(request_id).values(votes=term_requests.c.votes + 1))
         self._history(conn, request_id, user_id, "voted", None, None, "")
         return True
 
@@ -174,7 +183,7 @@ class RequestBook:
                 values["duplicate_of"] = duplicate_of
             if current.reviewer is None and actor != SYSTEM:
                 values["reviewer"] = actor  # whoever first moves a request owns it, unless assigned
-            conn.execute(update(term_requests).where(term_requests.c.id == request_id).values(**values))
+            conn.execute(self._update(request_id).values(**values))
             self._history(conn, request_id, actor, "status", current.status, target, note)
             changed = self._get(conn, request_id)
             announce_change(self.outbox, conn, changed, actor)
@@ -221,11 +230,7 @@ class RequestBook:
         with self._writing() as conn:
             current = self._get(conn, request_id)
             check_assign(current)
-            conn.execute(
-                update(term_requests)
-                .where(term_requests.c.id == request_id)
-                .values(reviewer=reviewer, updated_at=now())
-            )
+            conn.execute(self._update(request_id).values(reviewer=reviewer, updated_at=now()))
             self._history(conn, request_id, actor, "assigned", current.status, current.status, reviewer)
             changed = self._get(conn, request_id)
             announce_change(self.outbox, conn, changed, actor)
@@ -244,11 +249,7 @@ class RequestBook:
         """
         request_id = known_id(request_id)
         with self.store.writing() as conn:
-            conn.execute(
-                update(term_requests)
-                .where(term_requests.c.id == request_id)
-                .values(channel_id=channel_id, message_ts=message_ts)
-            )
+            conn.execute(self._update(request_id).values(channel_id=channel_id, message_ts=message_ts))
             if letter is not None:
                 self.outbox.sent(*letter, conn=conn)
             return self._get(conn, request_id)
@@ -260,8 +261,8 @@ class RequestBook:
             with self._writing() as conn:
                 # Conditional on the status we read: of several instances reloading at once, one wins.
                 changed = conn.execute(
-                    update(term_requests)
-                    .where(term_requests.c.id == request.id, term_requests.c.status == request.status)
+                    self._update(request.id)
+                    .where(term_requests.c.status == request.status)
                     .values(
                         status=RequestStatus.PUBLISHED,
                         linked_slug=term.slug,
@@ -278,6 +279,10 @@ class RequestBook:
                     published.append(now_published)
         return published
 
+    def _update(self, request_id: int) -> Update:
+        """An UPDATE of one of this team's requests (another team's number matches no row)."""
+        return update(term_requests).where(self.team.owns(term_requests), term_requests.c.id == request_id)
+
     def _history(
         self,
         conn: Connection,
@@ -288,17 +293,8 @@ class RequestBook:
         after: str | None,
         note: str,
     ) -> None:
-        conn.execute(
-            insert(history).values(
-                request_id=request_id,
-                actor=actor,
-                action=action,
-                from_status=before,
-                to_status=after,
-                note=note,
-                at=now(),
-            )
-        )
+        change = {"request_id": request_id, "actor": actor, "action": action, "from_status": before, "to_status": after}
+        conn.execute(insert(history).values(**change, note=note, at=now(), **self.team.row()))
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -309,13 +305,16 @@ class RequestBook:
 
     def _get(self, conn: Connection, request_id: int) -> TermRequest:
         request_id = known_id(request_id)
-        row = conn.execute(select(term_requests).where(term_requests.c.id == request_id)).first()
-        if row is None:
+        team = self.team
+        row = conn.execute(
+            select(term_requests).where(team.owns(term_requests), term_requests.c.id == request_id)
+        ).first()
+        if row is None:  # another team's request reads exactly as one that does not exist
             raise LookupError(f"There is no request #{request_id}.")
         voters = (
             conn.execute(
                 select(votes.c.user_id)
-                .where(votes.c.request_id == request_id)
+                .where(team.owns(votes), votes.c.request_id == request_id)
                 .order_by(votes.c.created_at, votes.c.user_id)
             )
             .scalars()
@@ -336,12 +335,14 @@ class RequestBook:
     def history(self, request_id: int) -> list[dict[str, Any]]:
         request_id = known_id(request_id)
         with self.store.engine.connect() as conn:
-            rows = conn.execute(select(history).where(history.c.request_id == request_id).order_by(history.c.id))
+            mine = self.team.owns(history)
+            rows = conn.execute(select(history).where(mine, history.c.request_id == request_id).order_by(history.c.id))
             return [dict(r._mapping) for r in rows]
 
     def count(self) -> int:
         with self.store.engine.connect() as conn:
-            total: int = conn.execute(select(func.count()).select_from(term_requests)).scalar_one()
+            query = select(func.count()).select_from(term_requests).where(self.team.owns(term_requests))
+            total: int = conn.execute(query).scalar_one()
             return total
 
     def voted_for(self, user_id: str) -> list[TermRequest]:
@@ -351,7 +352,7 @@ class RequestBook:
                 conn.execute(
                     select(votes.c.request_id)
                     .join(term_requests, term_requests.c.id == votes.c.request_id)
-                    .where(votes.c.user_id == user_id, term_requests.c.requester != user_id)
+                    .where(self.team.owns(votes), votes.c.user_id == user_id, term_requests.c.requester != user_id)
                     .order_by(votes.c.request_id.desc())
                 )
                 .scalars()
@@ -370,10 +371,11 @@ class RequestBook:
         limit: int | None = None,
     ) -> list[TermRequest]:
         """With both requester and voter: the requests this person filed or voted for."""
-        query = select(term_requests).order_by(term_requests.c.id)
+        team = self.team
+        query = select(term_requests).where(team.owns(term_requests)).order_by(term_requests.c.id)
         if statuses:
             query = query.where(term_requests.c.status.in_(statuses))
-        voted = select(votes.c.request_id).where(votes.c.user_id == voter)
+        voted = select(votes.c.request_id).where(team.owns(votes), votes.c.user_id == voter)
         if requester and voter:
             query = query.where(or_(term_requests.c.requester == requester, term_requests.c.id.in_(voted)))
         elif requester:
@@ -391,7 +393,7 @@ class RequestBook:
             if ids:
                 for v in conn.execute(
                     select(votes.c.request_id, votes.c.user_id)
-                    .where(votes.c.request_id.in_(ids))
+                    .where(team.owns(votes), votes.c.request_id.in_(ids))
                     .order_by(votes.c.created_at)
                 ):
                     voters.setdefault(v.request_id, []).append(v.user_id)

@@ -9,7 +9,7 @@ from paths import BUNDLED_ROLES, BUNDLED_TERMS
 from bot.config import Settings
 from bot.http.web import create_wsgi
 
-from .harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Server
+from .harness import BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack, Server
 
 E2E = Path(__file__).resolve().parent
 
@@ -39,6 +39,7 @@ def settings(tmp_path, fake_slack):
         slack_api_url=fake_slack.api_url,
         requests_channel="CREQUESTS",
         reviewers=("UREVIEW01", "SREVIEWERS"),
+        slack_team_id=TEAM,  # single-workspace mode: the payloads' team, as `serve` learns it from auth.test
     )
 
 

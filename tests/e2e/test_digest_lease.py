@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.governance.digest import week_of
 from bot.runtime import Runtime
-from bot.slack.outbox.delivery import deliver_pending
+from bot.slack.outbox.pending import deliver_pending
 from bot.slack.requests import letters as request_letters
 from bot.slack.reviews.schedule import send_digests
 from bot.state.store import Store

@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 def publish(client: WebClient, deps: Deps, user_id: str, state: HomeState) -> None:
     """Queued for the publisher (drawn and paced off this thread) when the bot has one, as a serving bot does."""
     if deps.homes is not None:
-        deps.homes.request(user_id, state, draw=lambda user, state: home_view(client, deps, user, state), client=client)
+        draw = lambda user, state: home_view(client, deps, user, state)  # noqa: E731 - the workspace's own Home
+        deps.homes.request(user_id, state, draw=draw, client=client, team=deps.team_id or "")
         return
     view = home_view(client, deps, user_id, state)
     try:

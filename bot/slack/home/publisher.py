@@ -77,20 +77,26 @@ class HomePublisher:
         self._threads = threads
         self._pending: OrderedDict[str, HomeState] = OrderedDict()  # person -> the state asked, oldest ask first
         # How a person's Home is drawn and sent, when the ask says: their workspace's settings, glossary and token.
-        self._how: dict[str, tuple[Draw, WebClient]] = {}
+        self._how: dict[str, tuple[Draw, WebClient, str]] = {}  # and the team whose publish limit it counts against
         self._busy: set[str] = set()  # people whose Home a thread is publishing now
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._started: list[threading.Thread] = []
 
     def request(
-        self, user_id: str, state: HomeState, *, draw: Draw | None = None, client: WebClient | None = None
+        self,
+        user_id: str,
+        state: HomeState,
+        *,
+        draw: Draw | None = None,
+        client: WebClient | None = None,
+        team: str = "",
     ) -> None:
         """Publish this person's Home in this state, soon. Never waits on Slack; a newer ask replaces a waiting one.
-        `draw` and `client`: how this person's Home is drawn and sent (their workspace's), else the publisher's."""
-        if draw is not None or client is not None:
+        `draw`, `client`, `team`: how this person's Home is drawn and sent (their workspace's), else the publisher's."""
+        if draw is not None or client is not None or team:
             with self._changed:
-                self._how[user_id] = (draw or self.draw, client or self.client)
+                self._how[user_id] = (draw or self.draw, client or self.client, team)
         try:
             self.asks.ask(user_id, state.encode())
         except Exception as exc:  # the state database is down: this process's own ask is still drawn
@@ -143,22 +149,22 @@ class HomePublisher:
 
     def _publish(self, user: str, state: HomeState) -> None:
         while not self._stop.is_set():
-            wait = self.pacer.take(METHOD, "", 0.0)  # not our turn: wait here, where a stop can end the wait
+            with self._changed:
+                draw, client, team = self._how.get(user, (self.draw, self.client, ""))
+            wait = self.pacer.take((team, METHOD, ""), 0.0)  # not our turn: wait here, where a stop can end it
             if wait:
                 self.clock.wait(self._stop, wait)
                 continue
             with self._changed:  # asked again meanwhile: the newest ask covers it
                 state = self._pending.pop(user, state)
             state, drawn = self._newest(user, state)
-            with self._changed:
-                draw, client = self._how.get(user, (self.draw, self.client))
             try:
                 client.views_publish(user_id=user, view=draw(user, state))
             except SlackApiError as exc:
                 if exc.response.status_code != 429:  # the next open tries again; nothing else depends on it
                     log.warning("could not publish the Home of %s: %s", user, exc.response.get("error"))
                     return
-                self.pacer.block(METHOD, "", retry_after(exc.response.headers) or RETRY_AFTER_DEFAULT)
+                self.pacer.block((team, METHOD, ""), retry_after(exc.response.headers) or RETRY_AFTER_DEFAULT)
                 continue
             except OSError as exc:  # a timeout or a lost connection: the next open draws it again
                 log.warning("could not publish the Home of %s: %s", user, exc)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ...runtime import Runtime
+from ...state.team import Team
 from ...workspaces.settings import Effective
 from .locale import Locales
 from .people import Admins
@@ -17,7 +18,7 @@ from .reviewers import Reviewers
 class HomeQueue(Protocol):
     """Where a listener asks for a person's Home to be published (home/publisher.py), instead of publishing it."""
 
-    def request(self, user_id: str, state: Any, *, draw: Any = None, client: Any = None) -> None: ...
+    def request(self, user_id: str, state: Any, *, draw: Any = None, client: Any = None, team: str = "") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,11 @@ class Deps:
     team_id: str | None = None  # the workspace the request came from (None: not known, see bot/workspaces)
     enterprise_id: str | None = None
 
-    def for_team(self, team_id: str | None, enterprise_id: str | None = None) -> Deps:
-        """What a request from this workspace needs: its glossary (GLOSSARIES), its reviewers, its settings."""
-        runtime = self.runtime.for_team(team_id, enterprise_id)
+    def for_request(self, team: Team | None, team_id: str | None, enterprise_id: str | None = None) -> Deps:
+        """What a request from this workspace needs: its team's rows (None, a payload without a team as in some
+        tests: the home team's), its glossary (GLOSSARIES), its reviewers and its settings."""
+        runtime = self.runtime if team is None else self.runtime.for_team(team)
+        runtime = runtime.for_glossary(team_id, enterprise_id)
         reviewers = self.reviewers.scoped(lambda: runtime.effective_settings(team_id).reviewers)
         return replace(self, runtime=runtime, reviewers=reviewers, team_id=team_id, enterprise_id=enterprise_id)
 
@@ -43,6 +46,13 @@ class Deps:
     def domains_of(self, channel: str) -> tuple[str, ...] | None:
         """The channel's domains as this workspace mapped them on the Home; None: the glossary's file decides."""
         return self.effective().domains_of(channel) if channel else None
+
+
+def team_of(context: Mapping[str, Any]) -> Team | None:
+    """The team a Slack request is for, from Bolt's context (set from the payload): an org-wide install's org,
+    else the workspace. The one place the Slack layer reads it."""
+    org_wide = bool(context.get("is_enterprise_install"))
+    return Team.of(context.get("team_id"), context.get("enterprise_id"), org_wide=org_wide)
 
 
 def deps_of(context: Mapping[str, Any]) -> Deps:

@@ -77,7 +77,7 @@ class OutOfTime(Exception):  # noqa: N818 - a decision, not a failure
 
 class Delivery:
     def __init__(self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS) -> None:
-        self.runtime = runtime
+        self._runtime = runtime
         self.client = client
         self.at_once_client = copy.copy(client)  # the same Web API for a listener's thread, with its patience
         self.at_once_client.timeout = min(getattr(client, "timeout", AT_ONCE_TIMEOUT), AT_ONCE_TIMEOUT)
@@ -94,7 +94,7 @@ class Delivery:
             threading.Thread(target=self._run, args=(f"{self.name}/{k}",), daemon=True) for k in range(threads)
         ]
         self._stop = threading.Event()
-        self._dm_channels: dict[str, str] = {}  # user id -> the id of the app's DM with them
+        self._dm_channels: dict[tuple[str, str], str] = {}  # (team, user id) -> the id of the app's DM with them
         # A call may start only while it would end inside the lease (a slow database can eat the lease first).
         # Real seconds: the client's timeout is real whatever the clock.
         self._margin = float(call_timeout(settings)) + 0.5
@@ -103,6 +103,12 @@ class Delivery:
         self._trouble_until = float("-inf")  # clock time until which letters are left to the worker
         self._next_dead_retry = self.clock.monotonic()  # on start, then hourly
         self._dead_retry_lock = threading.Lock()
+
+    @property
+    def runtime(self) -> Runtime:
+        """The bot as the letter in hand's team sees it: its requests, its letters (set by _attempt per letter)."""
+        team = getattr(self._try, "team", None)
+        return self._runtime if team is None else self._runtime.for_team(team)
 
     def start(self) -> Delivery:
         for thread in self._threads:
@@ -193,6 +199,7 @@ class Delivery:
         self, letter: Letter, worker: str, deadline: float, hold: float, client: WebClient | None = None
     ) -> None:
         self._try.deadline = deadline
+        self._try.team = letter.team  # whose letter: its state, and its pacing buckets
         self._try.looked = False
         self._try.hold = hold
         self._try.client = client or self.client
@@ -270,7 +277,7 @@ class Delivery:
         if letter.kind == LetterKind.TRIAGE_UPDATE and is_slack_user(by) and not told:
             channel = self.runtime.effective_settings(letter.payload.get("team_id") or None).requests_channel or None
             message = letters.stale_post_notice(letter.request_id or 0, channel, error)
-            self.outbox.send(LetterKind.DM, {"user": by, "message": message})
+            self.runtime.outbox.send(LetterKind.DM, {"user": by, "message": message})  # to the letter's team
 
     def _backoff(self, attempts: int) -> float:
         base = self.retry_seconds * 2 ** min(30, max(0, attempts - 1))
@@ -320,12 +327,12 @@ class Delivery:
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
         if earlier or self.drawing.triage(self.runtime, now) != self.drawing.triage(self.runtime, request):
-            self.outbox.send(LetterKind.TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
+            self.runtime.outbox.send(LetterKind.TRIAGE_UPDATE, {"request_id": request.id}, request_id=request.id)
 
     def _triage_update(self, letter: Letter, worker: str) -> None:
         request = self.runtime.requests.get(int(letter.payload["request_id"]))
         if not (request.channel_id and request.message_ts):
-            if self.outbox.post_waiting(request.id):
+            if self.runtime.outbox.post_waiting(request.id):
                 raise Later(1.0)  # the post draws the latest state itself; this redraw follows it
             self.outbox.sent(letter.id, worker)  # no post to redraw (none was made, or it is dead)
             return
@@ -343,9 +350,10 @@ class Delivery:
             self.outbox.sent(letter.id, worker)
             return
         if letter.unsure:
-            if user not in self._dm_channels:  # each one costs a call, and never changes
-                self._dm_channels[user] = self._call("conversations.open", "", users=user)["channel"]["id"]
-            if self._find(self._dm_channels[user], letter) is not None:
+            key = (letter.team.id, user)
+            if key not in self._dm_channels:  # each one costs a call, and never changes
+                self._dm_channels[key] = self._call("conversations.open", "", users=user)["channel"]["id"]
+            if self._find(self._dm_channels[key], letter) is not None:
                 self.outbox.sent(letter.id, worker)
                 return
         # Posting to a user id lands in the app's DM with that person (chat:write is enough).
@@ -355,7 +363,9 @@ class Delivery:
     def _call(self, method: str, channel: str, **arguments: Any) -> Any:
         """One Web API call, in its turn for `method` and `channel`, started only while it can still end inside
         this thread's lease. A 429 holds back every call for that limit until Retry-After has passed."""
-        wait = self.pacer.take(method, channel, getattr(self._try, "hold", HOLD_SECONDS))
+        team = getattr(self._try, "team", None)
+        bucket = (team.id if team else "", method, channel)  # Slack's limits are per workspace (and channel)
+        wait = self.pacer.take(bucket, getattr(self._try, "hold", HOLD_SECONDS))
         if wait:
             raise Later(wait)
         if time.monotonic() > getattr(self._try, "deadline", float("inf")):
@@ -366,7 +376,7 @@ class Delivery:
             return getattr(client, method.replace(".", "_"))(**target, **arguments)
         except SlackApiError as exc:
             if getattr(exc.response, "status_code", 200) == 429 or exc.response.get("error") == "ratelimited":
-                self.pacer.block(method, channel, retry_after(exc.response.headers) or 1.0)
+                self.pacer.block(bucket, retry_after(exc.response.headers) or 1.0)
             raise
 
     def _find(self, channel: str, letter: Letter, thread_ts: str | None = None) -> tuple[str, str] | None:
@@ -388,13 +398,3 @@ class Delivery:
             if letters.carries(message, letter.id):
                 return channel, str(message["ts"])
         return None
-
-
-def deliver_pending(runtime: Runtime, client: WebClient, drawing: Drawing, *, limit: int = 1000) -> int:
-    """Send the letters due now on this thread, for a command that runs without a server (`reviews send`):
-    what fails stays in the outbox for a serving bot's worker to retry. Returns how many were tried."""
-    delivery = Delivery(runtime, client, drawing, threads=0)
-    tried = 0
-    while tried < limit and delivery.deliver_one():
-        tried += 1
-    return tried

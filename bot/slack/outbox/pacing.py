@@ -1,7 +1,7 @@
 """Pacing the Web API the way Slack's rate tiers allow, so the outbox asks no faster than Slack answers.
 
 Slack limits chat.postMessage to about one message per second per channel (short bursts are tolerated) and the
-other methods the worker uses by tier, per workspace. Each (method, channel) has a token bucket: a call takes a
+other methods the worker uses by tier, per workspace. Each (team, method, channel) has a token bucket: a call takes a
 token, tokens come back at the method's rate. A 429's Retry-After empties the bucket until it has passed, so
 every letter for that channel waits rather than hitting the limit again. One process paces its own calls;
 several instances share Slack's budget, and the 429s they then get are handled the same way.
@@ -34,20 +34,20 @@ TIERS = {
 }
 RETRY_AFTER_CAP = 60.0  # a Retry-After longer than this is not believed: the letter is asked about again then
 OTHER = Tier(20 / 60, 3.0, per_channel=False)  # Tier 2, for a method not listed
+Bucket = tuple[str, str, str]  # (team id, Web API method, channel): whose call, and which limit it counts against
 
 
 class Pacer:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._lock = threading.Lock()
-        # (method, channel) -> (tokens, when they were counted, blocked until): a bucket per limit
-        self._buckets: dict[tuple[str, str], tuple[float, float, float]] = {}
+        # (team, method, channel) -> (tokens, when they were counted, blocked until): a bucket per limit
+        self._buckets: dict[tuple[str, str, str], tuple[float, float, float]] = {}
 
-    def take(self, method: str, channel: str, hold: float) -> float:
+    def take(self, bucket: Bucket, hold: float) -> float:
         """0.0 once a call may be made now (having waited up to `hold` seconds for its turn); otherwise how long
         until it may, with nothing taken: the caller puts its letter back rather than hold a thread that long."""
-        tier = TIERS.get(method, OTHER)
-        key = (method, channel if tier.per_channel else "")
+        tier, key = _limit(bucket)
         with self._lock:
             now = self.clock.monotonic()
             tokens, counted, blocked = self._buckets.get(key, (tier.burst, now, 0.0))
@@ -60,14 +60,20 @@ class Pacer:
         self.clock.sleep(wait)
         return 0.0
 
-    def block(self, method: str, channel: str, seconds: float) -> None:
-        """Slack said 429 with Retry-After: no call for this limit until it has passed."""
-        tier = TIERS.get(method, OTHER)
-        key = (method, channel if tier.per_channel else "")
+    def block(self, bucket: Bucket, seconds: float) -> None:
+        """Slack said 429 with Retry-After: no call for this limit until it has passed (for that team only)."""
+        _tier, key = _limit(bucket)
         with self._lock:
             now = self.clock.monotonic()
             _tokens, _counted, blocked = self._buckets.get(key, (0.0, now, 0.0))
             self._buckets[key] = (0.0, now, max(blocked, now + seconds))
+
+
+def _limit(bucket: Bucket) -> tuple[Tier, tuple[str, str, str]]:
+    """The tier of a (team, method, channel) call, and the key of its bucket: one team's limits are its own."""
+    team, method, channel = bucket
+    tier = TIERS.get(method, OTHER)
+    return tier, (team, method, channel if tier.per_channel else "")
 
 
 def retry_after(headers: Any) -> float | None:

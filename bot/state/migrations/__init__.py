@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from ..team import Team
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -43,6 +45,10 @@ _POSTGRES_LOCK = 0x676C6F73  # any fixed number; "glos": every instance of the b
 
 class StateSchemaError(RuntimeError):
     """The state database's schema does not fit this release. The message is one line that names the fix."""
+
+
+class StateNeedsTeam(StateSchemaError):
+    """Revision 0009 found rows made before teams and was given no team to give them to (SLACK_TEAM_ID)."""
 
 
 class StateSchemaBehind(StateSchemaError):
@@ -73,7 +79,7 @@ class Upgrade:
         return self.before.revision != self.after
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, team: Team | None = None) -> Config:
     """Alembic's settings, built here instead of read from an alembic.ini, so an installed package carries them."""
     from alembic.config import Config
 
@@ -84,6 +90,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("file_template", "r%%(rev)s_%%(slug)s")
     if connection is not None:
         config.attributes["connection"] = connection
+    # The team that installed the bot : revision 0009 gives it every row made before teams.
+    config.attributes["team"] = team
     return config
 
 
@@ -108,16 +116,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> Upgrade:
-    """Apply every pending revision (stamping a first-release database first). Safe to run twice, or at once."""
+def upgrade(engine: Engine, team: Team | None = None) -> Upgrade:
+    """Apply every pending revision (stamping a first-release database first). Safe to run twice, or at once.
+    `team`: the installing team, which rows made before revision 0009 are given to."""
     with _locked(engine) as conn:
         found = _inspect(conn)
         if found.revision != head():
-            _apply(conn, found)
+            _apply(conn, found, team)
         return Upgrade(found, head())
 
 
-def prepare_on_start(engine: Engine) -> None:
+def prepare_on_start(engine: Engine, team: Team | None = None) -> None:
     """A starting bot's check. SQLite upgrades itself: the file belongs to this instance. PostgreSQL may be
     shared by instances of older and newer releases, so a database that is behind waits for an explicit
     `db upgrade` (the Procfile's release step); a brand-new one has nothing to lose and is created here."""
@@ -128,7 +137,7 @@ def prepare_on_start(engine: Engine) -> None:
         if found.revision == head():
             return
         if engine.dialect.name == "sqlite" or found.empty:
-            _apply(conn, found)
+            _apply(conn, found, team)
             return
         raise StateSchemaBehind(
             f"the state database is behind this release ({found.describe()}, needs revision {head()}): {UPGRADE_HINT}"
@@ -178,10 +187,10 @@ def _inspect(conn: Connection) -> Found:
     return Found(None, empty=True)
 
 
-def _apply(conn: Connection, found: Found) -> None:
+def _apply(conn: Connection, found: Found, team: Team | None = None) -> None:
     from alembic import command
 
-    config = alembic_config(conn)
+    config = alembic_config(conn, team)
     if found.first_release:
         log.warning("state database made by the first release: recording it as revision %s", FIRST_REVISION)
         command.stamp(config, FIRST_REVISION)

@@ -1,6 +1,6 @@
 """The busy-day Home (lookups counted per day, the newest Home asked for) and id columns as wide as what is accepted.
 
-`lookup_rollups` holds the lookups counted per day, surface, outcome, term and (for a miss) query: the Home read
+`lookup_rollups` holds each team's lookups counted per day, surface, outcome, term and (for a miss) query: the Home read
 them by scanning `lookups` on every open (500,000 rows and 300 people opening the Home made a backlog of minutes).
 The rows already in `lookups` are counted into it here, so the figures go on without a gap.
 
@@ -12,7 +12,7 @@ and a vote's person, a pull request's asker, a triage message's channel) become 
 did for requesters and voters. SQLite never checks a VARCHAR's length: its schema keeps 32 (bot/state/schema.py).
 
 Revision ID: 0012
-Revises: 0008 (re-chained after the other branches of this release at the merge)
+Revises: 0011 (after 0009 gave every row its team: the counts are kept per team)
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 from alembic import op
+
+TEAM_ID_LENGTH = 32  # as revision 0009 made the team columns (bot/state/schema.py)
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -47,25 +49,34 @@ def _resize(width: int, was: int) -> None:
 
 
 def _count_existing() -> None:
-    """Every lookup already recorded, counted into its day's rows (read in order, counted in Python: the day of a
-    timestamp is spelled differently by each dialect, and this runs once)."""
+    """Every lookup already recorded, counted into its team's day's rows (read in order, counted in Python: the day
+    of a timestamp is spelled differently by each dialect, and this runs once)."""
     conn = op.get_bind()
     lookups = sa.table(
         "lookups", sa.column("at", sa.DateTime(timezone=True)), sa.column("surface"), sa.column("outcome"),
-        sa.column("slug"), sa.column("query"),
+        sa.column("slug"), sa.column("query"), sa.column("team_id"), sa.column("enterprise_id"),
     )  # fmt: skip
-    counts: dict[tuple[dt.date, str, str, str, str], int] = {}
-    rows = conn.execute(sa.select(lookups.c.at, lookups.c.surface, lookups.c.outcome, lookups.c.slug, lookups.c.query))
-    for at, surface, outcome, slug, query in rows:
+    counts: dict[tuple[str, dt.date, str, str, str, str], int] = {}
+    orgs: dict[str, str | None] = {}
+    rows = conn.execute(
+        sa.select(
+            lookups.c.at, lookups.c.surface, lookups.c.outcome, lookups.c.slug, lookups.c.query,
+            lookups.c.team_id, lookups.c.enterprise_id,
+        )
+    )  # fmt: skip
+    for at, surface, outcome, slug, query, team_id, enterprise_id in rows:
         day = (at if at.tzinfo is None else at.astimezone(dt.UTC)).date()
-        key = (day, surface, outcome, slug or "", query if outcome == "miss" else "")
+        key = (team_id, day, surface, outcome, slug or "", query if outcome == "miss" else "")
         counts[key] = counts.get(key, 0) + 1
+        orgs[team_id] = enterprise_id
     rollups = sa.table(
-        "lookup_rollups", sa.column("day", sa.Date), sa.column("surface"), sa.column("outcome"), sa.column("slug"),
-        sa.column("query"), sa.column("count"),
+        "lookup_rollups", sa.column("team_id"), sa.column("enterprise_id"), sa.column("day", sa.Date),
+        sa.column("surface"), sa.column("outcome"), sa.column("slug"), sa.column("query"), sa.column("count"),
     )  # fmt: skip
-    names = ("day", "surface", "outcome", "slug", "query")
-    values = [{**dict(zip(names, key, strict=True)), "count": n} for key, n in counts.items()]
+    names = ("team_id", "day", "surface", "outcome", "slug", "query")
+    values = [
+        {**dict(zip(names, key, strict=True)), "enterprise_id": orgs[key[0]], "count": n} for key, n in counts.items()
+    ]
     for start in range(0, len(values), COUNT_CHUNK):
         conn.execute(sa.insert(rollups), values[start : start + COUNT_CHUNK])
 
@@ -79,7 +90,9 @@ def upgrade() -> None:
         sa.Column("slug", sa.Text(), nullable=False),
         sa.Column("query", sa.Text(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("day", "surface", "outcome", "slug", "query"),
+        sa.Column("team_id", sa.String(TEAM_ID_LENGTH), nullable=False),
+        sa.Column("enterprise_id", sa.String(TEAM_ID_LENGTH)),
+        sa.PrimaryKeyConstraint("team_id", "day", "surface", "outcome", "slug", "query", name="lookup_rollups_pkey"),
     )
     _count_existing()
     op.create_table(
