@@ -17,6 +17,9 @@ from bot.state.migrations import alembic_config
 from bot.state.rollups import day_of, midnight
 from bot.state.schema import lookup_rollups, lookups
 from bot.state.store import Store, make_engine, now
+from bot.state.team import Team
+
+INSTALLER = Team("T0INSTALL")  # the workspace that installed the bot: revision 0009 gives it the old rows
 
 SURFACES = ("slash", "mention", "home", "mcp", "shortcut", "explain")
 OUTCOMES = ("hit", "miss", "miss", "suggestions", "comparison", "ambiguous")
@@ -108,8 +111,8 @@ def test_the_migration_counts_the_lookups_a_database_already_holds(state_url):
              for r in rows],
         )  # fmt: skip
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn, INSTALLER), "head")  # 0009 gives the old lookups their team
     engine.dispose()
-    store = Store(state_url)
+    store = Store(state_url, INSTALLER)
     assert_counts_equal_a_scan(LookupLog(store), 30)
     store.close()

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 
 from bot.state.migrations import alembic_config
 from bot.state.store import make_engine
+from bot.state.team import Team
 
 NOW = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 
@@ -23,7 +24,7 @@ def test_0011_adds_team_settings_keeps_rows_and_goes_back(state_url):
             {"t": NOW},
         )
         assert "team_settings" not in inspect(conn).get_table_names()
-        command.upgrade(alembic_config(conn), "0011")
+        command.upgrade(alembic_config(conn, Team("T0INSTALL")), "0011")  # 0009 gives the rows their team
         columns = {c["name"] for c in inspect(conn).get_columns("team_settings")}
         assert columns == {
             "team_id",
@@ -42,7 +43,7 @@ def test_0011_adds_team_settings_keeps_rows_and_goes_back(state_url):
         row = conn.execute(text("SELECT enterprise_id, requests_channel FROM team_settings")).one()
         assert tuple(row) == ("", None)  # nothing set: the environment's values apply
         assert conn.execute(text("SELECT framing FROM preferences WHERE user_id = 'U1'")).scalar_one() == "exec"
-        command.downgrade(alembic_config(conn), "0008")
+        command.downgrade(alembic_config(conn), "0009")
         assert "team_settings" not in inspect(conn).get_table_names()
         assert conn.execute(text("SELECT count(*) FROM preferences")).scalar_one() == 1
     engine.dispose()
