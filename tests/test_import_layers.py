@@ -41,6 +41,7 @@ CORE = (
 # The Slack adapter, cut by feature, bottom layer first. A module may import Slack modules of its own folder and of
 # any folder in an earlier layer; never a later layer, nor another folder of its own layer. Why this order:
 #   kit      Block Kit pieces, ids, inputs, Deps, reviewers: what every feature is made of
+#   install  the OAuth install: sealed tokens, slack_sdk's stores, uninstalls (app wires it in; no feature needs it)
 #   outbox   letters delivered, modals opened; a request's letters are drawn by requests/, handed in by app
 #   cards    a term card and what opens it (results, comparisons, explain, Helpful?): most features show one
 #   requests, browse   the request form, triage, lists, detail; browsing (its answers open cards)
@@ -51,7 +52,7 @@ CORE = (
 #            links that unfold (cards and Work Objects), Workflow Builder steps; none needs another
 #   app      builds the Bolt app: registers every feature's listeners
 SLACK_LAYERS = (
-    ("kit",),
+    ("kit", "install"),
     ("outbox",),
     ("cards",),
     ("requests", "browse"),

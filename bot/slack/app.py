@@ -27,6 +27,7 @@ from .browse import handlers as browse_handlers
 from .cards import buttons, explain_shortcut
 from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
+from .install.oauth import Uninstalls, oauth_settings
 from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -104,8 +105,13 @@ def create_app(
     process_before_response: bool = False,  # True only for benchmarks and FaaS; a server keeps it off
 ) -> App:
     executor = InlineExecutor()
+    client = client or make_client(settings)
+    # Several workspaces (SLACK_SCOPES): each request's token comes from its installation, not SLACK_BOT_TOKEN.
+    oauth = oauth_settings(settings, runtime.store.engine, client) if settings.oauth_install else None
     app = App(
-        client=client or make_client(settings),
+        client=client,
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth else None,
         signing_secret=settings.slack_signing_secret,
         # Socket Mode requests come over an authenticated websocket and carry no signature.
         request_verification_enabled=not socket_mode,
@@ -115,6 +121,8 @@ def create_app(
         listener_executor=executor,
     )
     app.error(on_error)
+    if oauth is not None:
+        Uninstalls(settings, runtime.store.engine, oauth.installation_store).register(app)
     reviewers = Reviewers(app.client, settings.reviewers)
     register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -238,8 +240,8 @@ mcp_grants = Table(
 # they hold Fernet ciphertext (bot/slack/install/sealed.py), several times longer than slack_sdk's 200 characters.
 
 
-def _install_columns(*, user: bool) -> list[Column]:
-    columns = [
+def _install_columns(*, user: bool) -> list[Column[Any]]:
+    columns: list[Column[Any]] = [
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("client_id", String(32), nullable=False),
         Column("app_id", String(32), nullable=False),

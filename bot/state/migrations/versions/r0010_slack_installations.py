@@ -18,8 +18,8 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 
-def _columns(*, user: bool) -> list[sa.Column]:
-    columns = [
+def _columns(*, user: bool) -> list[sa.schema.SchemaItem]:
+    columns: list[sa.schema.SchemaItem] = [
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("client_id", sa.String(32), nullable=False),
         sa.Column("app_id", sa.String(32), nullable=False),
