@@ -39,7 +39,14 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 EXIT_WORKER_FAILED = 3  # gunicorn's "worker failed to boot": it stops instead of restarting forever
 STATE_PING_SECONDS = 2.0  # /healthz answers within this even when the state database hangs
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 413: "Content Too Large"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    413: "Content Too Large",
+    502: "Slack did not answer; please start the install again",
+}
 
 
 class GlossaryWSGI:
@@ -99,7 +106,11 @@ class GlossaryWSGI:
         if environ.get("PATH_INFO") == INSTALL_PATH:
             bolt = flow.handle_installation(bolt_request)
         else:
-            bolt = flow.handle_callback(bolt_request)
+            try:
+                bolt = flow.handle_callback(bolt_request)
+            except OSError as exc:  # Slack's oauth.v2.access hung or the connection broke: Bolt lets it through
+                log.warning("an install could not finish: Slack did not answer oauth.v2.access (%s)", exc)
+                return _plain(start_response, 502)
         response = WsgiHttpResponse(status=bolt.status, headers=bolt.headers, body=bolt.body)
         start_response(response.status, response.get_headers())
         return response.get_body()

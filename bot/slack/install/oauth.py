@@ -16,7 +16,6 @@ from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from ...config import Settings
@@ -33,6 +32,8 @@ STATE_SECONDS = 600  # an install page's link works this long
 def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAuthSettings:
     """Bolt's settings for installing in many workspaces. Opens (and reseals) every stored token first:
     a wrong SLACK_TOKEN_KEYS stops the start here with KeyRefused's line, not at a team's first request."""
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore  # see store.py: only when used
+
     sealer = Sealer(settings.slack_token_keys)
     resealed = reseal(engine, sealer)
     if resealed:

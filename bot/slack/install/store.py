@@ -12,7 +12,6 @@ import logging
 from typing import Any, TypeVar
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Engine, select, update
 
 from ...state.schema import slack_bots, slack_installations
@@ -26,6 +25,9 @@ Found = TypeVar("Found", Bot, Installation)
 
 class SealedInstallationStore(InstallationStore):
     def __init__(self, client_id: str, engine: Engine, sealer: Sealer):
+        # Imported here: it imports SQLAlchemy's asyncio module (and so greenlet), which a single-token bot never needs.
+        from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
         self.inner = SQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=log)
         self.sealer = sealer
 
