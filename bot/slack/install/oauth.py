@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from ...config import Settings
 from ...state.teams import purge_team
 from .sealed import Sealer
-from .store import SealedInstallationStore, reseal
+from .store import SealedInstallationStore, reseal, writing
 
 log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
@@ -50,7 +50,7 @@ def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAu
         installation_store=store,
         installation_store_bot_only=True,
         token_rotation_expiration_minutes=settings.token_rotation_minutes,
-        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine, logger=log),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=writing(engine), logger=log),
         state_expiration_seconds=STATE_SECONDS,
         logger=log,
     )

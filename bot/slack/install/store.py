@@ -28,7 +28,11 @@ class SealedInstallationStore(InstallationStore):
         # Imported here: it imports SQLAlchemy's asyncio module (and so greenlet), which a single-token bot never needs.
         from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
+        # Two views of one store: reads, and writes that take SQLite's write lock up front (bot/state/store.py: a
+        # deferred transaction that upgrades to a write fails at once with "database is locked" when another
+        # process wrote in between). PostgreSQL ignores the option.
         self.inner = SQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=log)
+        self.writer = SQLAlchemyInstallationStore(client_id=client_id, engine=writing(engine), logger=log)
         self.sealer = sealer
 
     @property
@@ -36,10 +40,10 @@ class SealedInstallationStore(InstallationStore):
         return log
 
     def save(self, installation: Installation) -> None:
-        self.inner.save(self._sealed(installation, SECRETS))
+        self.writer.save(self._sealed(installation, SECRETS))
 
     def save_bot(self, bot: Bot) -> None:
-        self.inner.save_bot(self._sealed(bot, BOT_SECRETS))
+        self.writer.save_bot(self._sealed(bot, BOT_SECRETS))
 
     def find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
@@ -63,12 +67,12 @@ class SealedInstallationStore(InstallationStore):
         return self._opened(found, SECRETS)
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        self.inner.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        self.writer.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
 
     def delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
-        self.inner.delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+        self.writer.delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
 
     def _sealed(self, found: Found, fields: tuple[str, ...]) -> Found:
         sealed = copy.copy(found)  # Bolt keeps using the object it saved: its tokens stay readable
@@ -83,12 +87,17 @@ class SealedInstallationStore(InstallationStore):
         return found
 
 
+def writing(engine: Engine) -> Engine:
+    """The same engine and pool, every transaction a writing one (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(writing=True)
+
+
 def reseal(engine: Engine, sealer: Sealer) -> int:
     """Every stored token opened, and sealed again with the newest key where an older one sealed it: how many
     rows changed. At each start, so a rotated key is off every row after one start. KeyRefused when a token
     opens with no key: the start stops there with its line, before a request finds garbage."""
     changed = 0
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:
         for table, fields in ((slack_installations, SECRETS), (slack_bots, BOT_SECRETS)):
             rows = conn.execute(select(table.c.id, *(table.c[name] for name in fields))).all()
             for row in rows:
