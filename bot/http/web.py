@@ -67,7 +67,7 @@ class GlossaryWSGI:
             return self._health(start_response)
         if path == EVENTS_PATH and method == "POST":
             return self._slack(environ, start_response)
-        if method == "GET" and self.app.oauth_flow is not None and path in (INSTALL_PATH, REDIRECT_PATH):
+        if method == "GET" and path in (INSTALL_PATH, REDIRECT_PATH) and self.runtime.settings.oauth_install:
             return self._install(environ, start_response)
         if path == github_hook.WEBHOOK_PATH and method == "POST":
             secret = self.runtime.settings.github_webhook_secret
@@ -102,7 +102,8 @@ class GlossaryWSGI:
         request = WsgiHttpRequest(environ)
         bolt_request = BoltRequest(body="", query=request.query_string, headers=dict(request.get_headers()))
         flow = self.app.oauth_flow
-        assert flow is not None  # checked by the caller: only an OAuth install serves these paths
+        if flow is None:  # never with SLACK_SCOPES set (bot/slack/install/oauth.py)
+            return _plain(start_response, 404)
         if environ.get("PATH_INFO") == INSTALL_PATH:
             bolt = flow.handle_installation(bolt_request)
         else:

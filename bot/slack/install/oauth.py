@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # an install page's link works this long
+UNINSTALL_EVENTS = ("tokens_revoked", "app_uninstalled")  # declared in manifest.yml
 
 
 def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAuthSettings:
@@ -79,8 +80,9 @@ class Uninstalls:
         self.purge = settings.uninstall_data == "delete"
 
     def register(self, app: App) -> None:
-        app.event("tokens_revoked")(self.tokens_revoked)
-        app.event("app_uninstalled")(self.app_uninstalled)
+        revoked, uninstalled = UNINSTALL_EVENTS
+        app.event(revoked)(self.tokens_revoked)
+        app.event(uninstalled)(self.app_uninstalled)
 
     def tokens_revoked(self, event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tokens", {}).get("bot"):
