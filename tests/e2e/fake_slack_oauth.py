@@ -47,6 +47,8 @@ class FakeOAuth:
         self.tokens: dict[str, Grant] = {}  # live bot tokens
         self.refresh_tokens: dict[str, Grant] = {}
         self.refreshed: list[str] = []  # the old token of each rotation, in order
+        # Called with the refresh token just before a refresh is answered: another process may use it first.
+        self.before_refresh = None
 
     # --- what a test does on Slack's side --------------------------------------------------------
 
@@ -94,17 +96,23 @@ class FakeOAuth:
         if not self._client_ok(call):
             return {"ok": False, "error": "invalid_client_id"}
         if call.body.get("grant_type") == "refresh_token":
-            grant = self.refresh_tokens.pop(str(call.body.get("refresh_token")), None)
-            if grant is None:
-                return {"ok": False, "error": "invalid_refresh_token"}
-            old = self.token_for(grant)
-            del self.tokens[old]  # rotation: the old token stops working at once
-            self.refreshed.append(old)
-            return self._issue(grant, self.refreshed_expires_in)
+            if self.before_refresh is not None:
+                self.before_refresh(str(call.body.get("refresh_token")))
+            return self.refresh(str(call.body.get("refresh_token")))
         grant = self.codes.pop(str(call.body.get("code")), None)  # a code works once
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
         return self._issue(grant, self.first_expires_in)
+
+    def refresh(self, refresh_token: str) -> dict:
+        """A refresh token exchanged for a new pair, once: Slack refuses it the second time."""
+        grant = self.refresh_tokens.pop(refresh_token, None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        old = self.token_for(grant)
+        del self.tokens[old]  # rotation: the old token stops working at once
+        self.refreshed.append(old)
+        return self._issue(grant, self.refreshed_expires_in)
 
     def _issue(self, grant: Grant, expires_in: int) -> dict:
         serial = next(self._serial)

@@ -5,12 +5,17 @@ uninstall delete what was stored."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import create_engine, text
 
-from .fake_slack_oauth import FakeOAuth, Grant, token_of
+from bot.slack.install.sealed import Sealer
+from bot.slack.install.store import SealedInstallationStore
+
+from .fake_slack_oauth import CLIENT_ID, FakeOAuth, Grant, token_of
 from .harness import wait_until
-from .oauth_flow import define, event, finish_install, install, oauth_settings, start_install
+from .oauth_flow import KEY, define, event, finish_install, install, oauth_settings, start_install
 
 ONE, TWO = Grant("T0000ONE"), Grant("T0000TWO")
 ORG = Grant(None, "E00000ORG")
@@ -102,6 +107,29 @@ def test_a_token_that_expires_soon_is_refreshed_mid_run_and_the_new_one_used(sta
     define(server.url, "request", team=ONE.team_id)  # the stored row has the new pair: no second refresh
     assert opened_with(fake_slack, mark) == [refreshed] and oauth.refreshed == [first]
     assert "oauth.v2.access" not in [c.method for c in fake_slack.calls[mark:]]
+
+
+def test_when_another_process_refreshed_the_token_first_its_stored_pair_is_used(start, fake_slack, oauth):
+    """Several web processes share the installations: two may refresh one token at once. Slack honours the refresh
+    token once; the process it refuses must find the pair the other stored, not leave the request unanswered."""
+    oauth.first_expires_in = 3600
+    server = start(token_rotation_minutes=120)
+    install(server.url, oauth, ONE)
+    other = SealedInstallationStore(CLIENT_ID, server.runtime.store.engine, Sealer([KEY]))
+
+    def other_process_refreshes_first(refresh_token: str) -> None:
+        answer = oauth.refresh(refresh_token)  # the other process's exchange, which Slack honours
+        bot = other.find_bot(enterprise_id=None, team_id=ONE.team_id)
+        bot.bot_token, bot.bot_refresh_token = answer["access_token"], answer["refresh_token"]
+        bot.bot_token_expires_at = int(time.time()) + answer["expires_in"]
+        other.save_bot(bot)
+        oauth.before_refresh = None
+
+    oauth.before_refresh = other_process_refreshes_first
+    mark = fake_slack.mark()
+    define(server.url, "request", team=ONE.team_id)
+    assert [c.body.get("error") for c in fake_slack.calls[mark:] if c.method == "oauth.v2.access"] == [None]
+    assert opened_with(fake_slack, mark) == [oauth.token_for(ONE)]  # the other process's token, fresh
 
 
 def test_tokens_revoked_deletes_them_and_a_reinstall_works_again(start, fake_slack, oauth):

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -57,7 +58,7 @@ def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAu
     )
     # Bolt's own authorize refreshes rotating tokens with a client of its own, aimed at slack.com whatever
     # SLACK_API_URL says; this one refreshes through ours (a proxy, GovSlack, the tests' fake Slack).
-    oauth.authorize = InstallationStoreAuthorize(
+    oauth.authorize = SharedRefreshAuthorize(
         logger=log,
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
@@ -67,6 +68,15 @@ def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAu
         client=client,
     )
     return oauth
+
+
+class SharedRefreshAuthorize(InstallationStoreAuthorize):
+    """Bolt's authorize, asked twice when it finds nothing. Several processes share the installations: when two
+    refresh one token at once, Slack honours the refresh token once and Bolt gives up in the other (no token, the
+    request unanswered). By then the winner has stored the new pair, which the second look finds, fresh."""
+
+    def __call__(self, **kwargs: Any) -> AuthorizeResult | None:
+        return super().__call__(**kwargs) or super().__call__(**kwargs)
 
 
 class Uninstalls:
