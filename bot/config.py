@@ -194,9 +194,9 @@ class Settings:
 
     def require_slack(self) -> None:
         """The HTTP server's settings: the signing secret, and a bot token unless workspaces install through OAuth."""
-        self.require("SLACK_SIGNING_SECRET")
         if not self.oauth_install:
             self.require("SLACK_BOT_TOKEN")
+        self.require("SLACK_SIGNING_SECRET")
 
     def require(self, *names: str) -> None:
         """Stop with one line naming the first missing variable."""

@@ -53,6 +53,11 @@ EVERY = {
     "GITHUB_BASE_BRANCH": "trunk",
     "GITHUB_TERMS_DIR": "/glossary/terms/",
     "GITHUB_WEBHOOK_SECRET": "not-a-secret-3",
+    "SLACK_SCOPES": "commands, chat:write",
+    "SLACK_TOKEN_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "SLACK_REDIRECT_URI": "https://glossary.example.org/slack/oauth_redirect",
+    "TOKEN_ROTATION_MINUTES": "60",
+    "UNINSTALL_DATA": "delete",
 }
 
 
@@ -101,6 +106,11 @@ def test_every_variable_reaches_its_field():
         github_base_branch="trunk",
         github_terms_dir="glossary/terms",
         github_webhook_secret="not-a-secret-3",
+        slack_scopes=("commands", "chat:write"),
+        slack_token_keys=("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",),
+        slack_redirect_uri="https://glossary.example.org/slack/oauth_redirect",
+        token_rotation_minutes=60,
+        uninstall_data="delete",
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()
