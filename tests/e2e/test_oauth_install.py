@@ -5,13 +5,15 @@ uninstall delete what was stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 
 from bot.slack.install.sealed import Sealer
 from bot.slack.install.store import SealedInstallationStore
+from bot.state.schema import mcp_grants
 
 from .fake_slack_oauth import CLIENT_ID, FakeOAuth, Grant, token_of
 from .harness import wait_until
@@ -151,10 +153,26 @@ def test_tokens_revoked_deletes_them_and_a_reinstall_works_again(start, fake_sla
     assert opened_with(fake_slack, mark) == [oauth.token_for(ONE)]
 
 
-def test_app_uninstalled_deletes_the_tokens_and_no_other_teams(start, fake_slack, oauth):
-    server = start(uninstall_data="delete")
+def grants_of_teams(server) -> list[str]:
+    """The MCP sign-in grants, a state table that names its team on this release (bot/state/teams.py)."""
+    with server.runtime.store.engine.connect() as conn:
+        return sorted(conn.execute(text("SELECT team_id FROM mcp_grants")).scalars())
+
+
+def sign_ins(server, *teams: str) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with server.runtime.store.writing() as conn:
+        for team in teams:
+            row = {"token_hash": f"hash-{team}", "kind": "access", "grant_id": team, "client_id": "c", "scopes": ""}
+            conn.execute(insert(mcp_grants).values(**row, team_id=team, detail="{}", expires_at=now, created_at=now))
+
+
+@pytest.mark.parametrize("data", ["delete", "keep"])
+def test_app_uninstalled_deletes_the_tokens_and_no_other_teams(start, fake_slack, oauth, data):
+    server = start(uninstall_data=data)
     install(server.url, oauth, ONE)
     install(server.url, oauth, ORG)
+    sign_ins(server, ONE.team_id, TWO.team_id)
     oauth.revoke(ONE)
     assert event(server.url, {"type": "app_uninstalled"}, team=ONE.team_id).status == 200
     left = [(ORG.enterprise_id, None)]  # the org's install only: its bot, and its installation (deleted after)
@@ -162,6 +180,9 @@ def test_app_uninstalled_deletes_the_tokens_and_no_other_teams(start, fake_slack
         lambda: [(r["enterprise_id"], r["team_id"]) for r in stored(server, "slack_installations")] == left
     )
     assert [(r["enterprise_id"], r["team_id"]) for r in stored(server)] == left
+    # UNINSTALL_DATA: the team's own rows go with its tokens, or stay for a reinstall; another team's always stay.
+    expected = [TWO.team_id] if data == "delete" else [ONE.team_id, TWO.team_id]
+    assert wait_until(lambda: grants_of_teams(server) == expected)
     org_uninstalled = {"type": "app_uninstalled"}
     event(server.url, org_uninstalled, team="T0GRIDAAA", enterprise=ORG.enterprise_id, org_wide=True)
     assert wait_until(lambda: stored(server) == [] and stored(server, "slack_installations") == [])
