@@ -69,6 +69,9 @@ def test_two_workspaces_install_through_oauth_and_each_is_answered_with_its_own_
         mark = fake_slack.mark()
         assert define(server.url, "request", team=grant.team_id).status == 200
         assert opened_with(fake_slack, mark) == [oauth.token_for(grant)]
+    for grant in (ONE, TWO):  # auth.test once at the install, once at the first request: then cached per token
+        checks = [c for c in fake_slack.of("auth.test") if token_of(c) == oauth.token_for(grant)]
+        assert len(checks) == 2
 
 
 def test_a_team_nobody_installed_is_never_answered_with_another_teams_token(start, fake_slack, oauth):

@@ -29,6 +29,7 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # an install page's link works this long
 UNINSTALL_EVENTS = ("tokens_revoked", "app_uninstalled")  # declared in manifest.yml
+CACHED = 10_000  # tokens whose auth.test answer is kept; rotation adds one per workspace every 12 hours
 
 
 def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAuthSettings:
@@ -66,6 +67,7 @@ def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAu
         installation_store=store,
         bot_only=True,
         client=client,
+        cache_enabled=True,
     )
     return oauth
 
@@ -73,9 +75,15 @@ def oauth_settings(settings: Settings, engine: Engine, client: WebClient) -> OAu
 class SharedRefreshAuthorize(InstallationStoreAuthorize):
     """Bolt's authorize, asked twice when it finds nothing. Several processes share the installations: when two
     refresh one token at once, Slack honours the refresh token once and Bolt gives up in the other (no token, the
-    request unanswered). By then the winner has stored the new pair, which the second look finds, fresh."""
+    request unanswered). By then the winner has stored the new pair, which the second look finds, fresh.
+
+    With its cache on, an answer costs one read of the store and no auth.test (a Web API round trip on every
+    request otherwise, before the ack). The cache is keyed by token and the token is read from the store first, so
+    a deleted install finds nothing whatever is cached; a rotated token is a new key, and CACHED caps the old ones."""
 
     def __call__(self, **kwargs: Any) -> AuthorizeResult | None:
+        if len(self.authorize_result_cache) > CACHED:
+            self.authorize_result_cache.clear()
         return super().__call__(**kwargs) or super().__call__(**kwargs)
 
 
