@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .config_install import oauth_install_settings
 from .glossary.model import LICENSE
 from .state.team import Team
 
@@ -131,6 +132,17 @@ class Settings:
     # Seconds between two looks at the open pull requests (bot/pulls/polling.py); 0: never. Unset: every 5
     # minutes with a repository and no webhook secret, never with one (the webhook tells).
     github_poll_seconds: float = 0.0
+    # The OAuth install (bot/config_install.py), on when SLACK_SCOPES is set, with SLACK_CLIENT_ID/SECRET above.
+    slack_scopes: tuple[str, ...] = ()
+    slack_token_keys: tuple[str, ...] = field(default=(), repr=False)  # Fernet keys, newest first
+    slack_redirect_uri: str = ""  # empty: Slack uses the app's one redirect URL
+    token_rotation_minutes: int = 120  # refresh a rotating token this long before it expires
+    uninstall_data: str = "keep"  # keep | delete: the team's rows when the app is uninstalled
+
+    @property
+    def oauth_install(self) -> bool:
+        """Tokens come from the OAuth install flow, one per workspace or org, instead of SLACK_BOT_TOKEN."""
+        return bool(self.slack_scopes)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -162,6 +174,7 @@ class Settings:
             explain_viewed=_switch(get("EXPLAIN_VIEWED", "on"), "EXPLAIN_VIEWED"),
             unfurl_work_objects=_switch(get("UNFURL_WORK_OBJECTS", "on"), "UNFURL_WORK_OBJECTS"),
             **_github_settings(get),
+            **oauth_install_settings(get, SettingsError),
         )
 
     @property
@@ -202,6 +215,12 @@ class Settings:
                 f"GLOSSARY_DIR {folder} is not a folder; point GLOSSARY_DIR (or --glossary) at the term files, "
                 "such as data/terms"
             )
+
+    def require_slack(self) -> None:
+        """The HTTP server's settings: the signing secret, and a bot token unless workspaces install through OAuth."""
+        if not self.oauth_install:
+            self.require("SLACK_BOT_TOKEN")
+        self.require("SLACK_SIGNING_SECRET")
 
     def require(self, *names: str) -> None:
         """Stop with one line naming the first missing variable."""

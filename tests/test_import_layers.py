@@ -42,6 +42,7 @@ CORE = (
 # The Slack adapter, cut by feature, bottom layer first. A module may import Slack modules of its own folder and of
 # any folder in an earlier layer; never a later layer, nor another folder of its own layer. Why this order:
 #   kit      Block Kit pieces, ids, inputs, Deps, reviewers: what every feature is made of
+#   install  the OAuth install: sealed tokens, slack_sdk's stores, uninstalls (app wires it in; no feature needs it)
 #   outbox   letters delivered, modals opened; a request's letters are drawn by requests/, handed in by app
 #   cards    a term card and what opens it (results, comparisons, explain, Helpful?): most features show one
 #   requests, browse   the request form, triage, lists, detail; browsing (its answers open cards)
@@ -52,7 +53,7 @@ CORE = (
 #            links that unfold (cards and Work Objects), Workflow Builder steps; none needs another
 #   app      builds the Bolt app: registers every feature's listeners
 SLACK_LAYERS = (
-    ("kit",),
+    ("kit", "install"),
     ("outbox",),
     ("cards",),
     ("requests", "browse"),
@@ -188,6 +189,7 @@ def test_nothing_below_lookup_imports_it():
 # bot, its two front doors (Slack and MCP), the web front that serves Slack, and the command line above them all.
 TOP_TIERS = (
     ("glossary", "githost"),  # githost: a git host client that knows nothing of the glossary
+    ("config_install",),  # the OAuth install's settings, read for config (which imports it); imports nothing of ours
     # One room in two folders: the state schema keeps the request vocabulary (term_requests/rules.py), and the
     # request book stores in the state database. They may import each other; their modules still form no circle.
     ("state", "term_requests"),

@@ -10,6 +10,7 @@ import yaml
 from paths import ROOT
 
 from bot.slack.app import LISTENER_MODULES
+from bot.slack.install.oauth import REDIRECT_PATH, UNINSTALL_EVENTS
 from bot.slack.kit import ids
 
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
@@ -40,7 +41,8 @@ def test_commands_match():
 
 
 def test_events_match():
-    declared = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    # The install's own two (bot/slack/install/oauth.py) are heard only when workspaces install through OAuth.
+    declared = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) - set(UNINSTALL_EVENTS)
     assert declared == set(ids.EVENTS)
     # message.im arrives as the "message" event; Bolt listens by event type. function_executed is heard through
     # app.function, by each step's callback_id (test_functions_match).
@@ -112,3 +114,11 @@ def test_functions_match():
     # Custom steps need an org-ready app whose functions run remotely (this server), as Slack's docs say.
     assert MANIFEST["settings"]["org_deploy_enabled"] is True
     assert MANIFEST["settings"]["function_runtime"] == "remote"
+
+
+def test_the_oauth_install_is_declared_with_what_it_needs():
+    """Slack sends installs to the redirect URL our server answers, and says when tokens go."""
+    (redirect,) = MANIFEST["oauth_config"]["redirect_urls"]
+    events_url = MANIFEST["settings"]["event_subscriptions"]["request_url"]
+    assert redirect == events_url.removesuffix("/slack/events") + REDIRECT_PATH
+    assert set(UNINSTALL_EVENTS) <= set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])

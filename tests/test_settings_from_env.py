@@ -57,6 +57,11 @@ EVERY = {
     "GITHUB_POLL_SECONDS": "90",
     "SLACK_TEAM_ID": "T0HOME01",
     "SLACK_ENTERPRISE_ID": "E0ORG001",
+    "SLACK_SCOPES": "commands, chat:write",
+    "SLACK_TOKEN_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "SLACK_REDIRECT_URI": "https://glossary.example.org/slack/oauth_redirect",
+    "TOKEN_ROTATION_MINUTES": "60",
+    "UNINSTALL_DATA": "delete",
 }
 
 
@@ -109,6 +114,11 @@ def test_every_variable_reaches_its_field():
         github_poll_seconds=90.0,
         slack_team_id="T0HOME01",
         slack_enterprise_id="E0ORG001",
+        slack_scopes=("commands", "chat:write"),
+        slack_token_keys=("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",),
+        slack_redirect_uri="https://glossary.example.org/slack/oauth_redirect",
+        token_rotation_minutes=60,
+        uninstall_data="delete",
     )
     assert dataclasses.asdict(s) == dataclasses.asdict(expected)
     defaults = Settings()

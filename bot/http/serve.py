@@ -5,24 +5,32 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
+from ..config import Settings, SettingsError
 from ..logs import setup_logging
-from ..startup import check_start, with_home_team
+from ..startup import EXIT_USAGE, StartupError, check_start, with_home_team
 from . import tuning
+
+if TYPE_CHECKING:
+    from ..state.store import Store
 
 log = logging.getLogger(__name__)
 
 
 def serve(settings: Settings) -> int:
-    settings.require("SLACK_BOT_TOKEN")
-    if not settings.slack_app_token:
-        settings.require("SLACK_SIGNING_SECRET")
+    if settings.oauth_install and settings.slack_app_token:
+        raise SettingsError(
+            "SLACK_APP_TOKEN (Socket Mode) and SLACK_SCOPES (installing through OAuth) do not go together: Slack "
+            "sends installs to the HTTP server's /slack/oauth_redirect; unset SLACK_APP_TOKEN"
+        )
+    if settings.slack_app_token:
+        settings.require("SLACK_BOT_TOKEN")
+    else:
+        settings.require_slack()
     settings.require_glossary_folder()
-    setup_logging(
-        settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
-    )
+    secrets = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    setup_logging(settings.log_level, (*secrets, settings.slack_client_secret))
     # Single-workspace mode's team is the bot token's: what the state upgrade gives older rows, and the home team.
     settings = check_start(lambda: with_home_team(settings), settings)
     if settings.slack_app_token:
@@ -59,13 +67,27 @@ def preflight(settings: Settings) -> None:
     from ..slack.app import make_client
     from ..state.store import Store
 
-    client: WebClient = make_client(settings)
-    check_start(client.auth_test, settings)
+    if not settings.oauth_install:  # with OAuth, each workspace's token is checked at its first request
+        client: WebClient = make_client(settings)
+        check_start(client.auth_test, settings)
     store = check_start(lambda: Store(settings.state_url, settings.home_team), settings)
     try:
         check_start(store.ping, settings)
+        if settings.oauth_install:
+            check_token_keys(settings, store)
     finally:
         store.close()
+
+
+def check_token_keys(settings: Settings, store: Store) -> None:
+    """SLACK_TOKEN_KEYS opens every stored token (and seals again those an older key sealed), or one line."""
+    from ..slack.install.sealed import KeyRefused, Sealer
+    from ..slack.install.store import reseal
+
+    try:
+        reseal(store.engine, Sealer(settings.slack_token_keys))
+    except KeyRefused as refused:
+        raise StartupError(str(refused), EXIT_USAGE) from None
 
 
 def _http(settings: Settings) -> int:

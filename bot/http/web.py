@@ -1,4 +1,5 @@
-"""The WSGI app behind the server: POST /slack/events to Bolt, GET /healthz, 404 for the rest.
+"""The WSGI app behind the server: POST /slack/events to Bolt, GET /healthz, the OAuth install's
+/slack/install and /slack/oauth_redirect when workspaces install through OAuth, 404 for the rest.
 
     gunicorn -c python:bot.http.gunicorn_conf 'bot.http.web:create_asgi()'   # the Procfile; see gunicorn_conf.py
 
@@ -24,11 +25,13 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk import WebClient
 
-from ..config import Settings
+from ..config import Settings, SettingsError
 from ..logs import setup_logging
 from ..runtime import Runtime
 from ..slack.app import Bot, build_bot
-from ..startup import StartupError, check_start, settings_or_exit
+from ..slack.install.oauth import INSTALL_PATH, REDIRECT_PATH
+from ..slack.install.sealed import KeyRefused
+from ..startup import StartupError, check_start, say_settings_problem, settings_or_exit
 from ..state.migrations import StateSchemaError
 from . import github_hook, inbound, tuning
 
@@ -36,7 +39,14 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 EXIT_WORKER_FAILED = 3  # gunicorn's "worker failed to boot": it stops instead of restarting forever
 STATE_PING_SECONDS = 2.0  # /healthz answers within this even when the state database hangs
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 413: "Content Too Large"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    413: "Content Too Large",
+    502: "Slack did not answer; please start the install again",
+}
 
 
 class GlossaryWSGI:
@@ -57,6 +67,8 @@ class GlossaryWSGI:
             return self._health(start_response)
         if path == EVENTS_PATH and method == "POST":
             return self._slack(environ, start_response)
+        if method == "GET" and path in (INSTALL_PATH, REDIRECT_PATH) and self.runtime.settings.oauth_install:
+            return self._install(environ, start_response)
         if path == github_hook.WEBHOOK_PATH and method == "POST":
             secret = self.runtime.settings.github_webhook_secret
             return github_hook.handle(environ, secret, self.runtime.webhook, lambda s: _plain(start_response, s))
@@ -80,6 +92,26 @@ class GlossaryWSGI:
             )
             return _plain(start_response, refused.status)
         bolt = self.app.dispatch(BoltRequest(body=text, query=request.query_string, headers=dict(headers)))
+        response = WsgiHttpResponse(status=bolt.status, headers=bolt.headers, body=bolt.body)
+        start_response(response.status, response.get_headers())
+        return response.get_body()
+
+    def _install(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The install page and Slack's redirect back to us: Bolt's OAuth flow (bot/slack/install/oauth.py),
+        which checks the redirect's one-use `state` against its cookie and the state database."""
+        request = WsgiHttpRequest(environ)
+        bolt_request = BoltRequest(body="", query=request.query_string, headers=dict(request.get_headers()))
+        flow = self.app.oauth_flow
+        if flow is None:  # never with SLACK_SCOPES set (bot/slack/install/oauth.py)
+            return _plain(start_response, 404)
+        if environ.get("PATH_INFO") == INSTALL_PATH:
+            bolt = flow.handle_installation(bolt_request)
+        else:
+            try:
+                bolt = flow.handle_callback(bolt_request)
+            except OSError as exc:  # Slack's oauth.v2.access hung or the connection broke: Bolt lets it through
+                log.warning("an install could not finish: Slack did not answer oauth.v2.access (%s)", exc)
+                return _plain(start_response, 502)
         response = WsgiHttpResponse(status=bolt.status, headers=bolt.headers, body=bolt.body)
         start_response(response.status, response.get_headers())
         return response.get_body()
@@ -176,14 +208,21 @@ def create_wsgi(
     watch: bool = True,
 ) -> GlossaryWSGI:
     if settings is None:
-        settings = settings_or_exit("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", exit_code=EXIT_WORKER_FAILED)
-        setup_logging(settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret))
+        settings = settings_or_exit(exit_code=EXIT_WORKER_FAILED)
+        try:  # a bot token, unless workspaces install through OAuth (SLACK_SCOPES)
+            settings.require_slack()
+        except SettingsError as error:
+            say_settings_problem(error)
+            raise SystemExit(EXIT_WORKER_FAILED) from None
+        setup_logging(
+            settings.log_level, (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_client_secret)
+        )
     try:
         app = GlossaryWSGI(
             check_start(lambda: build_bot(settings, runtime=runtime, client=client, watch=watch), settings),
             settings.slack_signing_secret,
         )
-    except (StateSchemaError, StartupError) as error:  # e.g. PostgreSQL behind: never a restart loop
+    except (StateSchemaError, StartupError, KeyRefused) as error:  # e.g. PostgreSQL behind: never a restart loop
         print(f"glossary-bot: {error}", file=sys.stderr)
         raise SystemExit(EXIT_WORKER_FAILED) from None
     return app

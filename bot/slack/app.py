@@ -32,6 +32,7 @@ from .feedback import handlers as feedback_handlers
 from .home import handlers as home_handlers
 from .home import settings as home_settings
 from .home.publisher import HomePublisher, home_publisher
+from .install.oauth import Uninstalls, oauth_settings
 from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -113,8 +114,13 @@ def create_app(
     homes: HomePublisher | None = None,  # the Home's publisher (drawing with `reviewers`); its own when not given
 ) -> App:
     executor = InlineExecutor()
+    client = client or make_client(settings)
+    # Several workspaces (SLACK_SCOPES): each request's token comes from its installation, not SLACK_BOT_TOKEN.
+    oauth = oauth_settings(settings, runtime.store.engine, client) if settings.oauth_install else None
     app = App(
-        client=client or make_client(settings),
+        client=client,
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth else None,
         signing_secret=settings.slack_signing_secret,
         # Socket Mode requests come over an authenticated websocket and carry no signature.
         request_verification_enabled=not socket_mode,
@@ -124,6 +130,8 @@ def create_app(
         listener_executor=executor,
     )
     app.error(on_error)
+    if oauth is not None:
+        Uninstalls(settings, runtime.store.engine, oauth.installation_store).register(app)
     # Each request gets these scoped to its workspace (register's middleware); unscoped, the one with settings.
     reviewers = reviewers or Reviewers(app.client, lambda: runtime.effective_settings().reviewers)
     if homes is None:

@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import ThreadingMixIn
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
@@ -71,6 +72,9 @@ class FakeSlack:
     # Slack's own pace, on `clock`: method -> calls per second per channel, answered 429 with Retry-After beyond.
     limits: dict[str, float] = field(default_factory=dict)
     clock: Clock = field(default_factory=Clock)
+    # Several workspaces installed through OAuth (fake_slack_oauth.FakeOAuth): oauth.v2.access, and every call
+    # answered by its token's workspace. None: one workspace, one token, as before.
+    oauth: Any = None
 
     def limit(self, method: str, per_second: float) -> FakeSlack:
         """Like Slack: `method` (chat.postMessage: one per second) per channel, else 429 and Retry-After."""
@@ -199,6 +203,8 @@ class FakeSlack:
             return {"ok": False, "error": self.fail_methods[method]}
         if call.path.startswith("/respond/"):
             return {"ok": True}
+        if self.oauth is not None and (reply := self.oauth.answer(call)) is not None:
+            return reply
         self._ts += 1
         ts = f"{self._ts}.000100"
         if method == "auth.test":

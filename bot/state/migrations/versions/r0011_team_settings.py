@@ -2,7 +2,7 @@
 sets from the Home (bot/workspaces). One row per team; nothing set means the environment's values apply.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010 (re-chained at the merge)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | None = None
 depends_on: str | None = None
 

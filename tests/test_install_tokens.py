@@ -1,0 +1,99 @@
+"""A workspace's token outside a request (bot/slack/install/tokens.py): its own install's, else its Grid org's,
+refreshed against the fake Slack's oauth.v2.access when it is about to expire, and a lost refresh race settled by
+reading the pair the other process stored."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from cryptography.fernet import Fernet
+from e2e.fake_slack_oauth import CLIENT_ID, CLIENT_SECRET, FakeOAuth, Grant
+from e2e.harness import FakeSlack
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
+
+from bot.config import Settings
+from bot.slack.install.sealed import Sealer
+from bot.slack.install.store import SealedInstallationStore
+from bot.slack.install.tokens import TeamTokens
+from bot.state.store import Store
+
+KEY = Fernet.generate_key().decode()
+ONE, ORG = Grant("T0000ONE"), Grant(None, "E00000ORG")
+
+
+@pytest.fixture
+def slack():
+    fake = FakeSlack().start()
+    fake.oauth = FakeOAuth()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    yield SealedInstallationStore(CLIENT_ID, opened.engine, Sealer([KEY]))
+    opened.close()
+
+
+def installed(slack, store, grant: Grant, expires_in: int = 43200) -> str:
+    """What the install flow stores, from the fake's own answer to a code exchange."""
+    slack.oauth.first_expires_in = expires_in
+    answer = WebClient(base_url=slack.api_url).oauth_v2_access(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=slack.oauth.approve(grant)
+    )
+    store.save(
+        Installation(
+            app_id="A0001",
+            enterprise_id=grant.enterprise_id,
+            team_id=grant.team_id,
+            user_id=grant.installer,
+            bot_token=answer["access_token"],
+            bot_id="B1",
+            bot_user_id=answer["bot_user_id"],
+            bot_refresh_token=answer["refresh_token"],
+            bot_token_expires_in=answer["expires_in"],
+            is_enterprise_install=grant.org_wide,
+        )
+    )
+    return answer["access_token"]
+
+
+def tokens(slack, store, minutes: int = 120) -> TeamTokens:
+    settings = Settings(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET, token_rotation_minutes=minutes)
+    return TeamTokens(settings, store, WebClient(base_url=slack.api_url))
+
+
+def test_a_workspace_gets_its_own_token_and_a_grid_workspace_its_orgs(slack, store):
+    one, org = installed(slack, store, ONE), installed(slack, store, ORG)
+    found = tokens(slack, store)
+    assert found.bot_token(enterprise_id=None, team_id=ONE.team_id) == one
+    assert found.bot_token(enterprise_id=ORG.enterprise_id, team_id="T0GRIDAAA") == org
+    assert found.bot_token(enterprise_id=None, team_id="T0STRANGER") is None
+    assert found.bot_token(enterprise_id="E0OTHER", team_id="T0GRIDAAA") is None
+    assert slack.of("oauth.v2.access") and all(c.body.get("grant_type") != "refresh_token" for c in slack.calls)
+
+
+def test_a_token_about_to_expire_is_refreshed_once_and_stored_sealed(slack, store):
+    first = installed(slack, store, ONE, expires_in=3600)
+    found = tokens(slack, store)
+    fresh = found.bot_token(enterprise_id=None, team_id=ONE.team_id)
+    assert fresh != first and slack.oauth.refreshed == [first] and fresh == slack.oauth.token_for(ONE)
+    assert found.bot_token(enterprise_id=None, team_id=ONE.team_id) == fresh and slack.oauth.refreshed == [first]
+
+
+def test_a_lost_refresh_race_reads_the_pair_the_other_process_stored(slack, store):
+    installed(slack, store, ONE, expires_in=3600)
+
+    def other_process_refreshes_first(refresh_token: str) -> None:
+        answer = slack.oauth.refresh(refresh_token)
+        bot = store.find_bot(enterprise_id=None, team_id=ONE.team_id)
+        bot.bot_token, bot.bot_refresh_token = answer["access_token"], answer["refresh_token"]
+        bot.bot_token_expires_at = int(time.time()) + answer["expires_in"]
+        store.save_bot(bot)
+        slack.oauth.before_refresh = None
+
+    slack.oauth.before_refresh = other_process_refreshes_first
+    assert tokens(slack, store).bot_token(enterprise_id=None, team_id=ONE.team_id) == slack.oauth.token_for(ONE)
