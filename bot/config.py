@@ -7,7 +7,6 @@ environment they build.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .config_github import github_settings
+from .config_ids import CHANNEL_ID as CHANNEL_ID
+from .config_ids import glossary_folders, reviewer_ids, team_id
 from .config_install import oauth_install_settings
 from .glossary.model import LICENSE
 from .state.team import Team
@@ -24,9 +26,6 @@ MAX_FILE_BYTES_LIMIT = 100_000_000  # a term file of 100 MB is a mistake; beyond
 MAX_RETENTION_DAYS = 3650  # ten years; more overflows date arithmetic, and no one needs it
 # The state database's engines: PostgreSQL (as platforms write it, or with its driver named) or SQLite.
 DATABASE_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "sqlite")
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
-REVIEWER_ID = re.compile(r"^[UWS][A-Z0-9]{2,30}$")
-GLOSSARY_OWNER = re.compile(r"^[TE][A-Z0-9]{2,30}$")  # a workspace (T…) or an Enterprise Grid org (E…)
 
 
 class SettingsError(ValueError):
@@ -165,7 +164,7 @@ class Settings:
             glossary_url=_web_address(get, "GLOSSARY_URL", "https://glossary.example.org/"),
             owners_file=Path(get("OWNERS_FILE", "data/owners.yml")),
             terminology_file=Path(get("TERMINOLOGY_FILE")) if get("TERMINOLOGY_FILE") else None,
-            glossaries=_glossaries(get("GLOSSARIES")),
+            glossaries=glossary_folders(get("GLOSSARIES"), SettingsError),
             mcp_token=get("MCP_TOKEN"),
             mcp_public_url=get("MCP_PUBLIC_URL").rstrip("/"),
             slack_client_id=get("SLACK_CLIENT_ID"),
@@ -173,7 +172,7 @@ class Settings:
             meaning_lane=_switch(get("MEANING_LANE", "on"), "MEANING_LANE"),
             explain_viewed=_switch(get("EXPLAIN_VIEWED", "on"), "EXPLAIN_VIEWED"),
             unfurl_work_objects=_switch(get("UNFURL_WORK_OBJECTS", "on"), "UNFURL_WORK_OBJECTS"),
-            **_github_settings(get),
+            **github_settings(get, SettingsError),
             **oauth_install_settings(get, SettingsError),
         )
 
@@ -290,73 +289,10 @@ def _slack(get: Get) -> dict[str, Any]:
         "slack_app_token": get("SLACK_APP_TOKEN", ""),
         "slack_api_url": api_url,
         "requests_channel": get("REQUESTS_CHANNEL", ""),
-        "reviewers": _slack_ids(get),  # REQUESTS_CHANNEL is checked there too
-        "slack_team_id": _team_id(get, "SLACK_TEAM_ID", "TE"),
-        "slack_enterprise_id": _team_id(get, "SLACK_ENTERPRISE_ID", "E"),
+        "reviewers": reviewer_ids(get, SettingsError),  # REQUESTS_CHANNEL is checked there too
+        "slack_team_id": team_id(get, "SLACK_TEAM_ID", "TE", SettingsError),
+        "slack_enterprise_id": team_id(get, "SLACK_ENTERPRISE_ID", "E", SettingsError),
     }
-
-
-def _team_id(get: Get, name: str, first: str) -> str:
-    value = get(name, "")
-    if value and not re.fullmatch(rf"[{first}][A-Z0-9]{{2,31}}", value):
-        raise SettingsError(f"{name} must be a Slack id such as {first[0]}0123ABCD (auth.test's), not {value!r}")
-    return value
-
-
-DEFAULT_POLL_SECONDS = 300.0  # a look at each open pull request every 5 minutes, without a webhook
-
-
-def _github_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
-    """GITHUB_*: a repository with a token or a whole GitHub App, or nothing at all."""
-    repo = get("GITHUB_REPO", "")
-    owner, _, name = repo.partition("/")
-    if repo and (not owner or not name or "/" in name):
-        raise SettingsError(f"GITHUB_REPO must be owner/name, such as acme/glossary, not {repo!r}; see .env.example")
-    app = {key: get(key, "") for key in ("GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_INSTALLATION_ID")}
-    if any(app.values()) and not all(app.values()):
-        missing = next(key for key, value in app.items() if not value)
-        raise SettingsError(
-            f"{missing} is not set: a GitHub App needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and "
-            "GITHUB_INSTALLATION_ID; see README, 'Changes as pull requests'"
-        )
-    installation = app["GITHUB_INSTALLATION_ID"]
-    if installation and not installation.isdigit():
-        raise SettingsError(f"GITHUB_INSTALLATION_ID must be a number, not {installation!r}; see .env.example")
-    token = get("GITHUB_TOKEN", "")
-    if repo and not token and not all(app.values()):
-        raise SettingsError(
-            "GITHUB_REPO is set but neither GITHUB_TOKEN nor a GitHub App (GITHUB_APP_ID, …) is; "
-            "see README, 'Changes as pull requests'"
-        )
-    return {
-        "github_repo": repo,
-        "github_token": token,
-        "github_app_id": app["GITHUB_APP_ID"],
-        # A PEM in one environment variable usually arrives with its line breaks written as a backslash and an n.
-        "github_app_private_key": app["GITHUB_APP_PRIVATE_KEY"].replace("\\n", "\n"),
-        "github_installation_id": int(installation or 0),
-        "github_api_url": get("GITHUB_API_URL", ""),
-        "github_base_branch": get("GITHUB_BASE_BRANCH", "main"),
-        "github_terms_dir": get("GITHUB_TERMS_DIR", "data/terms").strip("/"),
-        "github_webhook_secret": get("GITHUB_WEBHOOK_SECRET", ""),
-        "github_poll_seconds": _poll_seconds(get, bool(repo), bool(get("GITHUB_WEBHOOK_SECRET", ""))),
-    }
-
-
-def _poll_seconds(get: Callable[[str, str], str], repo: bool, webhook: bool) -> float:
-    """GITHUB_POLL_SECONDS: polling is the way back when no webhook is set up, and may run beside one."""
-    raw = get("GITHUB_POLL_SECONDS", "")
-    if not raw:
-        return DEFAULT_POLL_SECONDS if repo and not webhook else 0.0
-    try:
-        seconds = float(raw)
-        if not math.isfinite(seconds) or seconds < 0 or 0 < seconds < 1:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(
-            f"GITHUB_POLL_SECONDS must be 0 (never) or a number of seconds from 1, not {raw[:20]!r}; see .env.example"
-        ) from None
-    return seconds
 
 
 def _port(get: Callable[[str, str], str], name: str, default: str) -> int:
@@ -427,37 +363,3 @@ def _malformed(url: str) -> bool:
         return urlsplit(url).port == -1  # never -1: reading .port is what checks the host and port
     except ValueError:
         return True
-
-
-def _glossaries(value: str) -> tuple[tuple[str, Path], ...]:
-    """GLOSSARIES: `T123=/path/a,E456=/path/b`, a term folder per workspace or Grid org, each named once."""
-    found: dict[str, Path] = {}
-    for entry in (e.strip() for e in value.split(",") if e.strip()):
-        owner, equals, path = (part.strip() for part in entry.partition("="))
-        if not equals or not GLOSSARY_OWNER.match(owner) or not path:
-            raise SettingsError(
-                f"GLOSSARIES must be team or org ids with term folders, such as T0123ABCD=/srv/terms-a,"
-                f"E0456EFGH=/srv/terms-b; {entry[:60]!r} is not"
-            )
-        if owner in found:
-            raise SettingsError(f"GLOSSARIES names {owner} twice; keep one folder for it")
-        found[owner] = Path(path)
-    return tuple(found.items())
-
-
-def _slack_ids(get: Callable[[str, str], str]) -> tuple[str, ...]:
-    """REVIEWERS as ids, and REQUESTS_CHANNEL checked: a name (#general, alice) is accepted by nothing in Slack."""
-    channel = get("REQUESTS_CHANNEL", "")
-    if channel and not CHANNEL_ID.match(channel):
-        raise SettingsError(
-            f"REQUESTS_CHANNEL must be a channel id such as C0123ABCD (the channel's details, at the bottom), "
-            f"not {channel[:40]!r}"
-        )
-    reviewers = tuple(r for r in get("REVIEWERS", "").replace(",", " ").split() if r)
-    wrong = [r for r in reviewers if not REVIEWER_ID.match(r)]
-    if wrong:
-        raise SettingsError(
-            f"REVIEWERS must list user ids (U…) and user group ids (S…), such as U0123ABCD, not {wrong[0][:40]!r}; "
-            "a profile's ⋮ menu has Copy member ID"
-        )
-    return reviewers
