@@ -33,6 +33,7 @@ from .home import handlers as home_handlers
 from .home import settings as home_settings
 from .home.publisher import HomePublisher, home_publisher
 from .install.oauth import Uninstalls, oauth_settings
+from .install.tokens import TeamTokens
 from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -134,6 +135,8 @@ def create_app(
         Uninstalls(settings, runtime.store.engine, oauth.installation_store).register(app)
     # Each request gets these scoped to its workspace (register's middleware); unscoped, the one with settings.
     reviewers = reviewers or Reviewers(app.client, lambda: runtime.effective_settings().reviewers)
+    if oauth is not None:  # a workspace's user groups are read with its own token (kit/reviewers.py)
+        reviewers.tokens = TeamTokens(settings, oauth.installation_store, client)
     if homes is None:
         homes = home_publisher(app.client, runtime, reviewers)
     register(app, Deps(runtime, reviewers, homes=homes))  # first: its middleware puts Deps in the context
@@ -252,7 +255,9 @@ def build_bot(
         log.warning(problem)
     delivery = None
     if deliver:
-        delivery = Delivery(runtime, delivery_client(settings), request_letters).start()
+        # With OAuth installs each letter goes with its team's token (create_app set them), never SLACK_BOT_TOKEN.
+        tokens = reviewers.tokens.for_team if isinstance(reviewers.tokens, TeamTokens) else None
+        delivery = Delivery(runtime, delivery_client(settings), request_letters, tokens=tokens).start()
         atexit.register(delivery.stop)  # a clean stop when the process exits normally
     pulls = poller = None
     if deliver and settings.github_repo:  # changes as pull requests: a worker of their own, for the git host
@@ -267,7 +272,11 @@ def build_bot(
         runtime.live.watch(settings.reload_seconds)
         runtime.glossaries.watch(settings.reload_seconds)  # each workspace's own glossary (GLOSSARIES)
     if watch:  # a serving bot sends the weekly review digest; the week's lease makes it one instance
-        DigestSchedule(app.client, runtime, Reviewers(app.client, settings.reviewers).members).start()
+        groups = Reviewers(app.client, settings.reviewers)  # only the owners' groups: a team's read with its token
+        groups.tokens = reviewers.tokens
+        DigestSchedule(
+            app.client, runtime, groups.members, members_of=lambda view: groups.of_team(view.team).members
+        ).start()
     return Bot(app, runtime, delivery, pulls, poller, homes)
 
 

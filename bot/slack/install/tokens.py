@@ -8,17 +8,17 @@ import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
-from slack_sdk.oauth.installation_store import Bot
+from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 
 from ...config import Settings
-from .store import SealedInstallationStore
+from ...state.team import Team
 
 log = logging.getLogger(__name__)
 
 
 class TeamTokens:
-    def __init__(self, settings: Settings, store: SealedInstallationStore, client: WebClient):
+    def __init__(self, settings: Settings, store: InstallationStore, client: WebClient):
         self.store = store
         self.minutes = settings.token_rotation_minutes
         self.rotator = TokenRotator(
@@ -41,6 +41,11 @@ class TeamTokens:
             return bot.bot_token
         self.store.save_bot(refreshed)
         return refreshed.bot_token
+
+    def for_team(self, team: Team) -> str | None:
+        """The token for a team's letters: an org-wide install's team is the org itself (bot/state/team.py)."""
+        org_wide = team.enterprise_id is not None and team.id == team.enterprise_id
+        return self.bot_token(enterprise_id=team.enterprise_id, team_id=None if org_wide else team.id)
 
     def _find(self, enterprise_id: str | None, team_id: str | None) -> Bot | None:
         own = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=False)

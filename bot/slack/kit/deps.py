@@ -36,7 +36,7 @@ class Deps:
         tests: the home team's), its glossary (GLOSSARIES), its reviewers and its settings."""
         runtime = self.runtime if team is None else self.runtime.for_team(team)
         runtime = runtime.for_glossary(team_id, enterprise_id)
-        reviewers = self.reviewers.scoped(lambda: runtime.effective_settings(team_id).reviewers)
+        reviewers = self.reviewers.scoped(lambda: runtime.effective_settings(team_id).reviewers, enterprise_id, team_id)
         return replace(self, runtime=runtime, reviewers=reviewers, team_id=team_id, enterprise_id=enterprise_id)
 
     def effective(self) -> Effective:

@@ -6,12 +6,25 @@ rate tiers, and it lives 30 minutes, so it is tried once, never paced or retried
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from ...config import Settings
+from ...state.team import Team
+from .decisions import NotInstalled
+
+# Several workspaces (OAuth installs): a team's bot token (bot/slack/install/tokens.py), None when it has none.
+Tokens = Callable[[Team], str | None] | None
+
+
+def team_token(tokens: Callable[[Team], str | None], team: Team) -> str:
+    token = tokens(team)
+    if not token:
+        raise NotInstalled(f"team {team.id} has no installation (tokens revoked or the app uninstalled)")
+    return token
 
 
 def call_timeout(settings: Settings) -> int:

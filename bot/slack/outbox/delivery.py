@@ -40,7 +40,8 @@ from slack_sdk.errors import SlackApiError
 from ...runtime import Runtime
 from ...state.outbox import REQUEUED, Holder, Letter, LetterKind, is_slack_user
 from . import letters
-from .client import call_timeout, post_classic_card
+from .client import Tokens, call_timeout, post_classic_card, team_token
+from .decisions import Later, NotInstalled, OutOfTime
 from .letters import Drawing
 from .pacing import Pacer, retry_after
 
@@ -61,23 +62,13 @@ DEAD_RETRY_FOR = dt.timedelta(days=7)  # … for a week after they were written
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
-class Later(Exception):  # noqa: N818 - a decision, not a failure
-    """Not yet: try again after `delay` seconds without counting a try (a redraw waiting for its post, a channel
-    waiting for its turn)."""
-
-    def __init__(self, delay: float, reason: str | None = None) -> None:
-        super().__init__(f"waiting {delay}s")
-        self.delay = delay
-        self.reason = reason
-
-
-class OutOfTime(Exception):  # noqa: N818 - a decision, not a failure
-    """The lease is nearly over: another worker may claim the letter now, so this one must not call Slack."""
-
-
 class Delivery:
-    def __init__(self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS) -> None:
+    def __init__(
+        self, runtime: Runtime, client: WebClient, drawing: Drawing, *, threads: int = THREADS, tokens: Tokens = None
+    ) -> None:
         self._runtime = runtime
+        # Several workspaces (OAuth installs): each letter goes with its own team's token; None: the client's.
+        self.tokens = tokens
         self.client = client
         self.at_once_client = copy.copy(client)  # the same Web API for a listener's thread, with its patience
         self.at_once_client.timeout = min(getattr(client, "timeout", AT_ONCE_TIMEOUT), AT_ONCE_TIMEOUT)
@@ -203,8 +194,14 @@ class Delivery:
         self._try.looked = False
         self._try.hold = hold
         self._try.client = client or self.client
+        self._try.token = None
         try:
+            if self.tokens is not None:
+                self._try.token = team_token(self.tokens, letter.team)
             self._send(letter, worker)
+        except NotInstalled as exc:  # not a try: Slack was not asked; waits for a reinstall until its deadline
+            log.warning("outbox letter %d (%s): %s; it waits for a reinstall", letter.id, letter.kind, exc)
+            self._again(letter, worker, str(exc), unsure=letter.unsure)
         except OutOfTime:  # leave it: the lease runs out, and whoever claims it next looks before resending
             log.warning("outbox letter %d (%s): lease nearly over before sending; leaving it", letter.id, letter.kind)
         except Later as wait:
@@ -373,7 +370,8 @@ class Delivery:
         target = {"channel": channel} if channel and method != "conversations.open" else {}
         try:
             client = getattr(self._try, "client", self.client)
-            return getattr(client, method.replace(".", "_"))(**target, **arguments)
+            token = {"token": self._try.token} if getattr(self._try, "token", None) else {}  # the letter's team's
+            return getattr(client, method.replace(".", "_"))(**target, **arguments, **token)
         except SlackApiError as exc:
             if getattr(exc.response, "status_code", 200) == 429 or exc.response.get("error") == "ratelimited":
                 self.pacer.block(bucket, retry_after(exc.response.headers) or 1.0)

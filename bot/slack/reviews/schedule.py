@@ -1,6 +1,8 @@
 """The weekly review digest, sent: to every owner (user groups expanded to their members) by exactly one
-instance, which holds the week's lease in the state database. The schedule thread wakes every few
-minutes; `python -m bot reviews send` calls send_digests directly."""
+instance, which holds the week's lease in the state database. Each team (workspace, or Grid org) has its own:
+its requests, lookups and feedback, its digest day, its glossary (GLOSSARIES), its user groups read with its own
+token, its letters sent with its own token (the outbox's). The owners are OWNERS_FILE's, for every team.
+The schedule thread wakes every few minutes; `python -m bot reviews send` calls send_digests directly."""
 
 from __future__ import annotations
 
@@ -86,22 +88,47 @@ class DigestSchedule:
     """Sends the digest once the digest day (the Home's, else DIGEST_DAY) and DIGEST_HOUR have come this week
     (in DIGEST_TZ)."""
 
-    def __init__(self, client: WebClient, runtime: Runtime, members: Callable[[str], Iterable[str]]):
+    def __init__(
+        self,
+        client: WebClient,
+        runtime: Runtime,
+        members: Callable[[str], Iterable[str]],
+        *,
+        members_of: Callable[[Runtime], Callable[[str], Iterable[str]]] | None = None,  # a team's groups, its token
+    ):
         self.client, self.runtime, self.members = client, runtime, members
+        self.members_of = members_of
         self.holder = instance_name()
         self._stop = threading.Event()
 
-    def check(self, now: dt.datetime | None = None) -> DigestRun | None:
-        settings, governance = self.runtime.settings, self.runtime.governance
+    def check_every_team(self, now: dt.datetime | None = None) -> list[DigestRun]:
+        """Each team's digest, when its day has come: one team failing leaves the others' to go."""
+        runs = []
+        for view in self.runtime.every_team():
+            try:
+                run = self.check(now, view)
+            except Exception:  # its week's lease runs out; retried at the next look
+                log.exception("the weekly review digest of %s failed", view.team.id if view.team else "the home team")
+                continue
+            runs += [run] if run else []
+        return runs
+
+    def check(self, now: dt.datetime | None = None, runtime: Runtime | None = None) -> DigestRun | None:
+        """One team's digest (`runtime` bound to it; the home team's when None), if its day and hour have come."""
+        runtime = runtime or self.runtime
+        team = runtime.team
+        if team is not None:  # the team's own glossary (GLOSSARIES), so its own owners
+            runtime = runtime.for_glossary(team.id, team.enterprise_id)
+        settings, governance = runtime.settings, runtime.governance
         now = now or dt.datetime.now(governance.tz)
-        # The day a workspace admin picked on the Home, else DIGEST_DAY (one digest per install until state rows
-        # carry their team: the settings of the one workspace that has any).
-        day = self.runtime.effective_settings().digest_day
+        # The day the team's admin picked on the Home, else DIGEST_DAY.
+        day = runtime.effective_settings(team.id if team else None).digest_day
         if governance.owners().empty or not digest_due(now, day, settings.digest_hour):
             return None
         if governance.book is None or governance.book.week_finished(week_of(now.date())):
             return None
-        return send_digests(self.client, self.runtime, self.members, holder=self.holder, today=now.date())
+        members = self.members_of(runtime) if self.members_of and team else self.members
+        return send_digests(self.client, runtime, members, holder=self.holder, today=now.date())
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="review-digest", daemon=True).start()
@@ -112,7 +139,7 @@ class DigestSchedule:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.check()
-            except Exception:  # a failed week is retried at the next look, once its lease runs out
+                self.check_every_team()
+            except Exception:  # the state database is down, say: the next look tries again
                 log.exception("the weekly review digest failed")
             self._stop.wait(CHECK_EVERY)
