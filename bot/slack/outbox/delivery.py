@@ -272,7 +272,10 @@ class Delivery:
         by = str(letter.payload.get("by") or "")
         told = letter.last_error.startswith(REQUEUED)  # died before and was told then: once is enough
         if letter.kind == LetterKind.TRIAGE_UPDATE and is_slack_user(by) and not told:
-            channel = self.runtime.effective_settings(letter.payload.get("team_id") or None).requests_channel or None
+            channel = (
+                self.runtime.effective_settings(letter.payload.get("team_id") or letter.team.id).requests_channel
+                or None
+            )
             message = letters.stale_post_notice(letter.request_id or 0, channel, error)
             self.runtime.outbox.send(LetterKind.DM, {"user": by, "message": message})  # to the letter's team
 
@@ -304,8 +307,8 @@ class Delivery:
 
     def _triage_post(self, letter: Letter, worker: str) -> None:
         """One post per request, ever: a request that has one gets it redrawn instead."""
-        # The workspace's channel (its Home's, else REQUESTS_CHANNEL); a letter with no team: bot/workspaces.
-        channel = self.runtime.effective_settings(letter.payload.get("team_id") or None).requests_channel
+        # The letter's workspace's channel (its Home's, else REQUESTS_CHANNEL): the letter's team's settings.
+        channel = self.runtime.effective_settings(letter.payload.get("team_id") or letter.team.id).requests_channel
         book = self.runtime.requests
         request = book.get(int(letter.payload["request_id"]))
         if not channel:

@@ -50,7 +50,7 @@ def direct_message(runtime: Runtime, payload: dict[str, Any]) -> dict[str, Any] 
     about = payload.get("about")
     voter = bool(payload.get("voter"))
     if about == "filed":
-        team = payload.get("team_id")  # named once state rows carry their team (bot/workspaces)
+        team = payload.get("team_id") or (runtime.team.id if runtime.team else None)  # the letter's team's
         effective = runtime.effective_settings(str(team) if team else None)
         created, voted = bool(payload.get("created")), bool(payload.get("voted"))
         return notice(confirmation_text(request, created=created, voted=voted, audience=effective))
