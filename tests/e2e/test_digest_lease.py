@@ -132,3 +132,46 @@ def test_reviews_send_needs_only_the_bot_token_and_sends_once_a_week(
     assert main(["reviews", "send"]) == 0 and "to 3 owners" in capsys.readouterr().out
     assert main(["reviews", "send"]) == 0 and "already sent" in capsys.readouterr().out
     assert sorted(c.body["channel"] for c in fake_slack.of("chat.postMessage")) == ["UCORE001", "UOWNER01", "URAG0001"]
+
+
+GROUP_OWNERS = """\
+owners:
+  categories: {"Retrieval & RAG": [SRAGTEAM1]}
+review_days: {approved: 1, reviewed: 1, draft: 1}
+"""
+
+
+def test_each_team_gets_its_own_digest_its_group_read_as_that_team(tmp_path, fake_slack):
+    """Several workspaces (OAuth installs): one week, a digest per team, each team's owners' group asked of that
+    team (its token), each DM a letter in that team's outbox (sent with its token), each team's own lease."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import text
+
+    from bot.slack.reviews.schedule import DigestSchedule
+    from bot.state.team import Team
+
+    owners = tmp_path / "owners.yml"
+    owners.write_text(GROUP_OWNERS, encoding="utf-8")
+    runtime = instance(tmp_path, "a", f"sqlite:///{tmp_path / 'state.db'}", owners)
+    for team in ("T0000ONE", "T0000TWO"):
+        runtime.for_team(Team(team))  # a team the database serves
+    asked: list[tuple[str, str]] = []
+
+    def members_of(view):
+        people = {"T0000ONE": ("UONE0001",), "T0000TWO": ("UTWO0001", "UTWO0002")}[view.team.id]
+        return lambda group: asked.append((view.team.id, group)) or people
+
+    schedule = DigestSchedule(WebClient(base_url=fake_slack.api_url), runtime, lambda _g: (), members_of=members_of)
+    monday = dt.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("UTC"))
+    runs = schedule.check_every_team(monday)
+    assert sorted(sorted(run.sent_to) for run in runs) == [["UONE0001"], ["UTWO0001", "UTWO0002"]]
+    assert sorted(set(asked)) == [("T0000ONE", "SRAGTEAM1"), ("T0000TWO", "SRAGTEAM1")]
+    with runtime.store.engine.connect() as conn:
+        letters = conn.execute(text("SELECT team_id, payload FROM outbox ORDER BY id")).all()
+    by_team = {
+        (team, user) for team, payload in letters for user in ("UONE0001", "UTWO0001", "UTWO0002") if user in payload
+    }
+    assert by_team == {("T0000ONE", "UONE0001"), ("T0000TWO", "UTWO0001"), ("T0000TWO", "UTWO0002")}
+    assert schedule.check_every_team(monday) == []  # each team's week is done
+    runtime.store.close()
