@@ -30,6 +30,7 @@ from .home import handlers as home_handlers
 from .kit.deps import Deps, deps_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
+from .outbox import echo as outbox_echo
 from .outbox.client import delivery_client
 from .outbox.delivery import Delivery
 from .requests import filing, hints, triage
@@ -61,6 +62,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     sharing,
     step_handlers,
     request_pulls,
+    outbox_echo,
 )
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
@@ -113,7 +115,9 @@ def create_app(
         logger=_bolt_logger(),
         # /define answers run on the request thread (no 10 ms ack poll); everything else on the pool.
         listener_executor=executor,
+        ignoring_self_events_enabled=False,  # the same filter, keeping the outbox's echo: KeepEchoes below
     )
+    app.use(outbox_echo.KeepEchoes())
     app.error(on_error)
     reviewers = Reviewers(app.client, settings.reviewers)
     register(app, Deps(runtime, reviewers))  # first: its middleware puts Deps in the context
