@@ -404,4 +404,7 @@ def test_settings_reject_a_bad_outbox_value():
 
     with pytest.raises(SettingsError, match="OUTBOX_MAX_ATTEMPTS"):
         Settings.from_env({"OUTBOX_MAX_ATTEMPTS": "0"})
+    with pytest.raises(SettingsError, match="OUTBOX_ECHO_WAIT_SECONDS must be a positive number, not 'soon'"):
+        Settings.from_env({"OUTBOX_ECHO_WAIT_SECONDS": "soon"})
+    assert Settings.from_env({}).outbox_echo_wait_seconds == 420.0  # past Slack's last retry of an event
     assert replace(Settings(), outbox_max_attempts=5).outbox_max_attempts == 5
