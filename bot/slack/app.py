@@ -147,6 +147,8 @@ def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltRespon
 
     A response here stops the request (already handled); None lets it through."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if (body.get("event") or {}).get("type") == outbox_echo.ECHO:
+        return None  # storing a landing twice changes nothing: one write per post spared
     if event_id and not deps_of(context).runtime.store.claim_event(event_id):
         log.info("event %s already handled; ignoring Slack's retry", event_id)
         return BoltResponse(status=200, body="")

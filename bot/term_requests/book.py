@@ -250,7 +250,7 @@ class RequestBook:
                 .values(channel_id=channel_id, message_ts=message_ts)
             )
             if letter is not None:
-                self.outbox.sent(*letter, conn=conn)
+                self.outbox.sent(*letter, conn=conn, posted=(channel_id, message_ts))
             return self._get(conn, request_id)
 
     def publish_matching(self, glossary: Glossary) -> list[TermRequest]:

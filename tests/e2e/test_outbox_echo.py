@@ -59,7 +59,7 @@ def test_the_echo_of_our_post_stores_where_it_landed(make_server):
     message = {"ts": "1700000900.000100", "metadata": letter_metadata(letter_id)}
     assert post_echo(server, message).status == 200
     assert wait_until(lambda: landing(server.runtime, letter_id) == ("CGENERAL", "1700000900.000100"))
-    assert post_echo(server, message).status == 200  # Slack's retry of the same event: acknowledged, once
+    assert post_echo(server, message).status == 200  # Slack's retry of the same event: acknowledged, no change
 
 
 def test_echoes_are_read_only_from_our_own_metadata():
