@@ -217,7 +217,7 @@ class Outbox:
     def sent(
         self, letter_id: int, worker: str, conn: Connection | None = None, *, posted: tuple[str, str] | None = None
     ) -> None:
-        """Done; `posted`: the (channel, ts) Slack answered with, kept beside any its echo stored."""
+        """Done; `posted`: the (channel, ts) Slack answered with (the same post any echo of it names)."""
         landed = {"sent_channel": posted[0], "sent_ts": posted[1]} if posted else {}
         self._finish(letter_id, worker, conn, status=SENT, unsure=False, **landed)
 
