@@ -408,3 +408,14 @@ def test_settings_reject_a_bad_outbox_value():
         Settings.from_env({"OUTBOX_ECHO_WAIT_SECONDS": "soon"})
     assert Settings.from_env({}).outbox_echo_wait_seconds == 420.0  # past Slack's last retry of an event
     assert replace(Settings(), outbox_max_attempts=5).outbox_max_attempts == 5
+
+
+def test_a_letter_whose_lease_ran_short_before_its_call_goes_back_as_sure_as_it_was(bot, fake_slack):
+    """No call was made (a slow database ate the lease): nothing can have landed, so no echo is waited for."""
+    file(bot)
+    letter = bot.outbox.claim("w", bot.lease)
+    bot._attempt(letter, "w", deadline=0.0, hold=0.25)  # the lease's margin already passed
+    [back] = letters(bot)
+    assert (back.status, back.unsure, back.echo_due) == (PENDING, False, None) and posts(fake_slack) == []
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1

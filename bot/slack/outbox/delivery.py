@@ -207,8 +207,9 @@ class Delivery:
         self._try.client = client or self.client
         try:
             self._send(letter, worker)
-        except OutOfTime:  # leave it: the lease runs out, and whoever claims it next settles it before resending
-            log.warning("outbox letter %d (%s): lease nearly over before sending; leaving it", letter.id, letter.kind)
+        except OutOfTime:  # not called: back to the table as it was (a no-op if another worker has it already)
+            log.warning("outbox letter %d (%s): lease nearly over before sending; put back", letter.id, letter.kind)
+            self.outbox.retry(letter.id, worker, 0.0, None, unsure=letter.unsure and not self._try.settled, count=False)
         except AwaitEcho as wait:
             self.outbox.await_echo(letter.id, worker, wait.until)
             self.outbox.wake()
@@ -376,9 +377,8 @@ class Delivery:
             raise
 
     def _settled(self, letter: Letter) -> tuple[str, str] | None:
-        """Where an earlier try of this letter landed, if one did: (channel, ts); None when none did (or there was
-        no earlier try). An unsure letter with no landing stored waits for Slack's echo first (AwaitEcho): a post
-        Slack made is echoed, retried for minutes while this server is down, so none by then means none made."""
+        """Where an earlier try of this letter landed: (channel, ts), or None when none did. Unsure with no landing
+        stored: wait for Slack's echo first (AwaitEcho); Slack retries it for minutes, so none by then, none made."""
         if not letter.unsure:
             return None
         if letter.posted is not None:
