@@ -147,8 +147,9 @@ def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltRespon
 
     A response here stops the request (already handled); None lets it through."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if (body.get("event") or {}).get("type") == outbox_echo.ECHO:
-        return None  # storing a landing twice changes nothing: one write per post spared
+    if (body.get("event") or {}).get("type") == outbox_echo.ECHO:  # idempotent: no event id kept
+        outbox_echo.store(body, deps_of(context).runtime)  # before the ack: a failure is a 500 Slack retries
+        return BoltResponse(status=200, body="")
     if event_id and not deps_of(context).runtime.store.claim_event(event_id):
         log.info("event %s already handled; ignoring Slack's retry", event_id)
         return BoltResponse(status=200, body="")

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_bolt.middleware.ignoring_self_events import IgnoringSelfEvents
 
+from ...runtime import Runtime
 from ..kit.deps import Listener, deps_of
 from .letters import echoed_letter
 
@@ -21,13 +22,19 @@ log = logging.getLogger(__name__)
 ECHO = "message_metadata_posted"
 
 
-def on_echo(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-    found = echoed_letter(event, body.get("api_app_id"))
+def store(body: dict[str, Any], runtime: Runtime) -> None:
+    """Where the echoed post landed, stored before Slack's request is answered (app.py calls this ahead of the
+    ack): an echo acknowledged is an echo kept, and one that fails to store is answered 500 and retried by Slack."""
+    found = echoed_letter(body.get("event") or {}, body.get("api_app_id"))
     if found is None:
         return
     letter_id, channel, ts = found
-    if deps_of(context).runtime.outbox.echoed(letter_id, channel, ts):
+    if runtime.outbox.echoed(letter_id, channel, ts):
         log.info("outbox letter %d: Slack's echo says it landed in %s at %s", letter_id, channel, ts)
+
+
+def on_echo(body: dict[str, Any], context: BoltContext) -> None:
+    store(body, deps_of(context).runtime)  # already stored before the ack; storing again changes nothing
 
 
 class KeepEchoes(IgnoringSelfEvents):
