@@ -7,8 +7,11 @@ cannot succeed or past its deadline. Claims take letters in batches inside one w
 race for the same rows), on SQLite the single writer's lock (BEGIN IMMEDIATE). One commit per batch.
 
 `unsure` is set by every claim and cleared when a try ends in a clear refusal: a letter claimed while it is still
-set had a try that may have reached Slack (the process died, or the call timed out), and the worker looks in the
-channel before sending it again. The core writes intent (kinds and request numbers); the Slack layer renders.
+set had a try that may have reached Slack (the process died, or the call timed out). Nothing reads the channel to
+find out: every message carries its letter's id in metadata, and Slack's echo of it (message_metadata_posted)
+stores where it landed (`echoed`), as Slack's answer does on a try that ends well. An unsure letter with no landing
+stored waits for the echo until `echo_due`; none by then, it was never posted and is sent. The core writes intent
+(kinds and request numbers); the Slack layer renders.
 """
 
 from __future__ import annotations
@@ -66,6 +69,11 @@ class Letter:
     created_at: dt.datetime
     due_at: dt.datetime
     team: Team  # whose letter: the worker sends it with that team's view of the state
+    # (channel, ts) where its message landed, when Slack's answer or its echo said so
+    posted: tuple[str, str] | None = None
+    # when an earlier unsure try's echo stops being waited for; None: not waited for yet (claim_batch clears it,
+    # so a try that starts after the wait and dies makes the next claim wait again)
+    echo_due: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -215,21 +223,53 @@ class Outbox:
                 status=SENDING,
                 attempts=outbox.c.attempts + 1,
                 unsure=True,
+                echo_due=None,
                 claimed_by=worker,
                 claimed_until=until,
                 updated_at=stamp,
             )
         )
 
-    def sent(self, letter_id: int, worker: str, conn: Connection | None = None) -> None:
-        self._finish(letter_id, worker, conn, status=SENT, unsure=False)
+    def sent(
+        self, letter_id: int, worker: str, conn: Connection | None = None, *, posted: tuple[str, str] | None = None
+    ) -> None:
+        """Done; `posted`: the (channel, ts) Slack answered with (the same post any echo of it names)."""
+        landed = {"sent_channel": posted[0], "sent_ts": posted[1]} if posted else {}
+        self._finish(letter_id, worker, conn, status=SENT, unsure=False, **landed)
+
+    def echoed(self, letter_id: int, channel: str, ts: str) -> bool:
+        """Slack's echo of a message the outbox sent: where letter `letter_id` landed. The first landing stored
+        stands (an echo retried by Slack, or one that comes after the answer, changes nothing). False when there
+        is no such letter, or it had a landing already. By id alone, whichever team's view asks: the id came back
+        in Slack's signed echo of our own post, and an org-wide install's echo may name one of the org's workspaces."""
+        mine = and_(outbox.c.id == letter_id, outbox.c.sent_ts.is_(None))
+        with self.store.engine.connect() as conn:  # the usual case (answered first) costs no write lock
+            if conn.execute(select(outbox.c.id).where(mine)).first() is None:
+                return False
+        with self.store.writing() as conn:
+            stored = conn.execute(update(outbox).where(mine).values(sent_channel=channel[:64], sent_ts=ts[:32]))
+        return bool(stored.rowcount)
+
+    def await_echo(self, letter_id: int, worker: str, until: dt.datetime) -> None:
+        """An unsure letter with no landing stored goes back untried until `until`, still unsure: by then Slack's
+        echo of an earlier try is in, or there was no such try that landed."""
+        delay = max(0.0, (until - self.now()).total_seconds())
+        self.retry(letter_id, worker, delay, None, unsure=True, count=False, echo_due=until)
 
     def retry(
-        self, letter_id: int, worker: str, delay: float, error: str | None, *, unsure: bool, count: bool = True
+        self,
+        letter_id: int,
+        worker: str,
+        delay: float,
+        error: str | None,
+        *,
+        unsure: bool,
+        count: bool = True,
+        echo_due: dt.datetime | None = None,
     ) -> None:
         """Back to pending, due after `delay` seconds (error None: the last one stays). count=False: this was not a
-        try (a 429, a letter put back unsent), so it does not grow the backoff."""
-        values: dict[str, Any] = {"due_at": self.now() + dt.timedelta(seconds=delay)}
+        try (a 429, a letter put back unsent), so it does not grow the backoff. `echo_due`: see await_echo."""
+        values: dict[str, Any] = {"due_at": self.now() + dt.timedelta(seconds=delay), "echo_due": echo_due}
         if not count:
             values["attempts"] = outbox.c.attempts - 1
         self._finish(letter_id, worker, None, status=PENDING, unsure=unsure, error=error, **values)
@@ -371,6 +411,8 @@ def _letter(row: Any, *, attempts: int | None = None, unsure: bool | None = None
         created_at=_aware(row.created_at),
         due_at=_aware(row.due_at),
         team=Team(row.team_id, row.enterprise_id),
+        posted=(row.sent_channel, row.sent_ts) if row.sent_ts else None,
+        echo_due=_aware(row.echo_due) if row.echo_due else None,
     )
 
 

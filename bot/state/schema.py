@@ -266,6 +266,11 @@ outbox = Table(
     Column("status", String(16), nullable=False),  # pending | sending | sent | dead
     Column("attempts", Integer, nullable=False, default=0),
     Column("unsure", Boolean, nullable=False, default=False),  # a try began whose outcome is unknown
+    # When an unsure letter stops waiting for Slack's echo of it (revision 0013): none by then, it was not posted.
+    Column("echo_due", DateTime(timezone=True)),
+    # Where the letter's message landed (revision 0013): stored from Slack's answer, or from its echo.
+    Column("sent_channel", String(64)),
+    Column("sent_ts", String(32)),
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("claimed_by", String(64)),
     Column("claimed_until", DateTime(timezone=True)),

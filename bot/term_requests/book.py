@@ -251,7 +251,7 @@ class RequestBook:
         with self.store.writing() as conn:
             conn.execute(self._update(request_id).values(channel_id=channel_id, message_ts=message_ts))
             if letter is not None:
-                self.outbox.sent(*letter, conn=conn)
+                self.outbox.sent(*letter, conn=conn, posted=(channel_id, message_ts))
             return self._get(conn, request_id)
 
     def publish_matching(self, glossary: Glossary) -> list[TermRequest]:
