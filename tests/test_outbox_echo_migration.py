@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 
 from bot.state.migrations import alembic_config, current_revision
 from bot.state.store import make_engine
+from bot.state.team import Team
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 NEW = {"echo_due", "sent_channel", "sent_ts"}
@@ -34,7 +35,7 @@ def test_0013_adds_the_landing_to_every_letter_and_comes_off_again(state_url):
     assert not NEW & outbox_columns(engine)
 
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0013")
+        command.upgrade(alembic_config(conn, Team("T0INSTALL")), "0013")  # 0009 gives the letter its team
     assert current_revision(engine) == "0013" and outbox_columns(engine) >= NEW
     with engine.connect() as conn:
         row = conn.execute(text("SELECT kind, status, unsure, sent_channel, sent_ts, echo_due FROM outbox")).one()
@@ -42,7 +43,7 @@ def test_0013_adds_the_landing_to_every_letter_and_comes_off_again(state_url):
     assert (row.sent_channel, row.sent_ts, row.echo_due) == (None, None, None)  # unsure, and nothing known yet
 
     with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0008")
+        command.downgrade(alembic_config(conn), "0012")
     assert not NEW & outbox_columns(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 1

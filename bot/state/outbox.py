@@ -21,73 +21,25 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
 
 from .clock import Clock
+from .letters import GIT_HOST_KINDS as GIT_HOST_KINDS
+from .letters import SLACK_KINDS as SLACK_KINDS
+from .letters import Letter as Letter
+from .letters import LetterKind as LetterKind
+from .letters import Stuck as Stuck
+from .letters import aware, letter_of
+from .letters import is_slack_user as is_slack_user
 from .schema import outbox
 from .store import Store
-from .team import Team
-
-
-class LetterKind(StrEnum):
-    """What a letter asks the Slack side to do, and the payload it carries. Stored as its value."""
-
-    TRIAGE_POST = "triage_post"  # {"request_id"}: the request's one post in the requests channel
-    TRIAGE_UPDATE = "triage_update"  # {"request_id", "by"}: redraw it; the latest state is drawn when it is sent
-    DM = "dm"  # {"user", "about", "request_id", ...} or {"user", "message"}: a direct message to a person
-    MESSAGE = "message"  # {"channel", "thread_ts", "message"}: a reply rendered where it was asked for
-    # {"branch", "title", "body", "message", "files", "reviewers", "team_reviewers", "labels"}: a change opened as a
-    # pull request on the git host (bot/pulls/delivery.py); the branch is the change's identity.
-    PULL_REQUEST = "pull_request"
-
-
-# Who sends which letters: the Slack worker never claims a pull request, the git host's worker nothing else.
-SLACK_KINDS = (LetterKind.TRIAGE_POST, LetterKind.TRIAGE_UPDATE, LetterKind.DM, LetterKind.MESSAGE)
-GIT_HOST_KINDS = (LetterKind.PULL_REQUEST,)
-
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 Holder = tuple[str, dt.timedelta] | None  # (worker, lease) of a thread that holds a letter from its writing
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
 REQUEUED = "requeued by the hourly retry; before that: "  # how a dead letter's error reads once retried on schedule
-
-
-@dataclass(frozen=True)
-class Letter:
-    id: int
-    kind: str  # a LetterKind's value; a row written by a newer version may hold one this version lacks
-    request_id: int | None
-    payload: dict[str, Any]
-    status: str
-    attempts: int  # tries made, this one included once claimed
-    unsure: bool  # an earlier try may have reached Slack
-    last_error: str
-    created_at: dt.datetime
-    due_at: dt.datetime
-    team: Team  # whose letter: the worker sends it with that team's view of the state
-    # (channel, ts) where its message landed, when Slack's answer or its echo said so
-    posted: tuple[str, str] | None = None
-    # when an earlier unsure try's echo stops being waited for; None: not waited for yet (claim_batch clears it,
-    # so a try that starts after the wait and dies makes the next claim wait again)
-    echo_due: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class Stuck:
-    """Letters that have not reached Slack: what the reviewer Home and `python -m bot outbox` can show."""
-
-    dead: int  # given up on: a permanent refusal, or past the deadline (retried hourly for a week)
-    waiting: int  # still being tried, first written longer ago than `older_than`
-    oldest: dt.datetime | None  # when the oldest of them was written
-
-
-def is_slack_user(who: str) -> bool:
-    """Slack people are user ids (U…, W…); requests filed over MCP are "mcp:<name>" and get no DM."""
-    return who[:1] in ("U", "W") and ":" not in who
 
 
 class Outbox:
@@ -178,7 +130,7 @@ class Outbox:
             if row is None:
                 self.wake()
                 return None
-            return _letter(row, unsure=False)  # held, as by a claim; no earlier try to be unsure about
+            return letter_of(row, unsure=False)  # held, as by a claim; no earlier try to be unsure about
 
         courier(write)
 
@@ -207,7 +159,7 @@ class Outbox:
             rows = conn.execute(query).all()
             if rows:
                 conn.execute(self._hold([r.id for r in rows], worker, stamp + lease, stamp))
-        return [_letter(r, attempts=r.attempts + 1) for r in rows]
+        return [letter_of(r, attempts=r.attempts + 1) for r in rows]
 
     def claim(self, worker: str, lease: dt.timedelta, *, kinds: Sequence[str] = SLACK_KINDS) -> Letter | None:
         """The oldest due letter of these kinds, now held by `worker`; None if none is due."""
@@ -307,7 +259,7 @@ class Outbox:
         """Seconds until the next waiting letter is due (0 if one is due now); None when none waits."""
         with self.store.engine.connect() as conn:
             due = conn.execute(select(func.min(outbox.c.due_at)).where(outbox.c.status == PENDING)).scalar()
-        return None if due is None else max(0.0, (_aware(due) - self.now()).total_seconds())
+        return None if due is None else max(0.0, (aware(due) - self.now()).total_seconds())
 
     def post_waiting(self, request_id: int) -> bool:
         """True while the request's triage post is still to be sent (pending, or being sent)."""
@@ -334,7 +286,7 @@ class Outbox:
         query = select(outbox).where(self.store.team.owns(outbox), outbox.c.status.in_(statuses)).order_by(outbox.c.id)
         with self.store.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [_letter(r) for r in rows]
+        return [letter_of(r) for r in rows]
 
     def undelivered_posts(self) -> set[int]:
         """Requests whose triage post is dead: `/define requests` marks them."""
@@ -357,7 +309,7 @@ class Outbox:
                 .group_by(outbox.c.status)
             ).all()
         counts = {r[0]: r[1] for r in rows}
-        oldest = min((_aware(r[2]) for r in rows if r[2] is not None), default=None)
+        oldest = min((aware(r[2]) for r in rows if r[2] is not None), default=None)
         return Stuck(counts.get(DEAD, 0), counts.get(PENDING, 0) + counts.get(SENDING, 0), oldest)
 
     def requeue_dead(self, ids: Sequence[int] | None = None) -> int:
@@ -396,25 +348,3 @@ def _held(holder: Holder, stamp: dt.datetime) -> dict[str, Any]:
     worker, lease = holder
     # unsure from the start, like a claim: if this process dies mid-call, whoever claims it next looks first.
     return {"status": SENDING, "attempts": 1, "unsure": True, "claimed_by": worker, "claimed_until": stamp + lease}
-
-
-def _letter(row: Any, *, attempts: int | None = None, unsure: bool | None = None) -> Letter:
-    return Letter(
-        id=row.id,
-        kind=row.kind,
-        request_id=row.request_id,
-        payload=json.loads(row.payload),
-        status=row.status,
-        attempts=row.attempts if attempts is None else attempts,
-        unsure=bool(row.unsure) if unsure is None else unsure,
-        last_error=row.last_error,
-        created_at=_aware(row.created_at),
-        due_at=_aware(row.due_at),
-        team=Team(row.team_id, row.enterprise_id),
-        posted=(row.sent_channel, row.sent_ts) if row.sent_ts else None,
-        echo_due=_aware(row.echo_due) if row.echo_due else None,
-    )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

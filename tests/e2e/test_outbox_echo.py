@@ -41,6 +41,7 @@ def held_by_a_dead_process(runtime, seconds):
                 last_error="",
                 created_at=now,
                 updated_at=now,
+                **runtime.store.team.row(),  # the server's own team, as its letters are written
             )
         )
     return written.inserted_primary_key[0]
