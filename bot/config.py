@@ -112,6 +112,9 @@ class Settings:
     outbox_lease_seconds: float = 60.0
     outbox_max_attempts: int = 8
     outbox_retry_seconds: float = 2.0
+    # How long a letter whose try may have reached Slack waits for Slack's echo of it (message_metadata_posted)
+    # before it is taken as not posted: past Slack's last event retry (about 6 minutes after the post).
+    outbox_echo_wait_seconds: float = 420.0
     # MEANING_LANE=off: questions are answered by the word lane alone (see README, "How a term is found").
     meaning_lane: bool = True
     # EXPLAIN_VIEWED=off: the agent DM does not read the channel or thread a person is looking at.
@@ -231,12 +234,14 @@ class Settings:
 
 
 def _outbox_settings(get: Get) -> dict[str, Any]:
-    """OUTBOX_LEASE_SECONDS, OUTBOX_MAX_ATTEMPTS and OUTBOX_RETRY_SECONDS: positive numbers, or their defaults."""
+    """OUTBOX_LEASE_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_SECONDS and OUTBOX_ECHO_WAIT_SECONDS: positive
+    numbers, or their defaults."""
     found: dict[str, Any] = {}
     for name, key, kind, default in (
         ("OUTBOX_LEASE_SECONDS", "outbox_lease_seconds", float, "60"),
         ("OUTBOX_MAX_ATTEMPTS", "outbox_max_attempts", int, "8"),
         ("OUTBOX_RETRY_SECONDS", "outbox_retry_seconds", float, "2"),
+        ("OUTBOX_ECHO_WAIT_SECONDS", "outbox_echo_wait_seconds", float, "420"),
     ):
         try:
             value = kind(get(name, default))

@@ -1,4 +1,5 @@
-"""manifest.yml and the registered listeners agree, both ways."""
+"""manifest.yml and the registered listeners agree, both ways; every scope has its reason in the manifest and in
+docs/marketplace/scopes.md, and no history scope is asked for that no feature needs."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from paths import ROOT
 from bot.slack.app import LISTENER_MODULES
 from bot.slack.install.oauth import REDIRECT_PATH, UNINSTALL_EVENTS
 from bot.slack.kit import ids
+from bot.slack.outbox import letters
 
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 KINDS = {"command", "action", "view", "options", "shortcut", "event", "function"}
@@ -122,3 +124,49 @@ def test_the_oauth_install_is_declared_with_what_it_needs():
     events_url = MANIFEST["settings"]["event_subscriptions"]["request_url"]
     assert redirect == events_url.removesuffix("/slack/events") + REDIRECT_PATH
     assert set(UNINSTALL_EVENTS) <= set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+
+
+SCOPES_DOC = ROOT / "docs" / "marketplace" / "scopes.md"
+# The history scopes a feature needs, each with the feature (docs/marketplace/scopes.md, "The history scopes").
+HISTORY_NEEDED = {"im:history", "channels:history", "groups:history"}
+
+
+def documented_scopes() -> dict[str, str]:
+    """scope -> reason, from the table in docs/marketplace/scopes.md (rows "| `scope` | reason |")."""
+    rows = re.findall(r"^\|\s*`([a-z.:_]+)`\s*\|(.*)\|\s*$", SCOPES_DOC.read_text(), re.MULTILINE)
+    return {scope: reason.strip() for scope, reason in rows}
+
+
+def manifest_scope_lines() -> dict[str, str]:
+    """scope -> the comment beside it in manifest.yml: every scope says why on its own line."""
+    text = (ROOT / "manifest.yml").read_text()
+    block = text[text.index("  scopes:\n") : text.index("settings:\n")]
+    return dict(re.findall(r"^\s+- ([a-z.:_]+)\s*(?:#\s*(.*))?$", block, re.MULTILINE))
+
+
+def test_every_scope_has_a_reason_in_the_manifest_and_in_the_docs_and_no_other_scope_is_documented():
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    documented = documented_scopes()
+    assert set(documented) == scopes
+    assert all(len(reason) > 20 for reason in documented.values()), documented
+    commented = manifest_scope_lines()
+    assert set(commented) == scopes and all(commented.values()), commented
+    assert "user" not in MANIFEST["oauth_config"]["scopes"]  # no user scopes, as the docs say
+
+
+def test_no_history_scope_the_features_do_not_need():
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert {s for s in scopes if s.endswith(":history")} == HISTORY_NEEDED
+    assert "im:write" not in scopes  # the outbox no longer opens a DM to look in it
+    # The outbox's echo instead: the event, its scope, and only our own event type.
+    assert "metadata.message:read" in scopes and "message_metadata_posted" in registered()["event"]
+    subscriptions = MANIFEST["settings"]["event_subscriptions"]["metadata_subscriptions"]
+    assert [s["event_type"] for s in subscriptions] == [letters.MARK]
+
+
+def test_the_outbox_reads_no_conversation():
+    """What made the outbox need history scopes: none of these calls is left in it."""
+    for path in (ROOT / "bot" / "slack" / "outbox").glob("*.py"):
+        source = path.read_text()
+        for call in ("conversations.history", "conversations.replies", "conversations.open", "conversations_"):
+            assert call not in source, (path.name, call)

@@ -31,6 +31,7 @@ from bot.slack.kit import ids
 from bot.slack.kit.messages import notice_modal
 from bot.slack.requests.detail import detail_view
 from bot.state.pulls import PullRecord
+from bot.state.team import LOCAL
 from bot.term_requests.rules import RequestKind, RequestStatus, TermRequest
 
 ROLES = load_roles(BUNDLED_ROLES)
@@ -79,7 +80,7 @@ TERMS = [evil_term(i) for i in range(240)]
 def pull(i: int) -> PullRecord:
     state = ("queued", "opened", "changes_requested", "approved", "failed")[i % 5]
     url = f"https://github.test/acme/glossary/pull/{i}" if state not in ("queued", "failed") else ""
-    return PullRecord(f"glossary/edit-{EVIL}-{i}", "change", i if i % 2 else None, state, i, url, "U1", NOW)
+    return PullRecord(f"glossary/edit-{EVIL}-{i}", "change", i if i % 2 else None, state, i, url, "U1", NOW, LOCAL)
 
 
 def label_lookups(i: int) -> LabelLookups:

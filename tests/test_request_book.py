@@ -53,6 +53,20 @@ def test_change_requests_are_never_merged(book):
     assert a.created and b.created and b.request.linked_slug == "fine-tuning"
 
 
+def test_the_same_note_sent_twice_by_one_person_is_one_change_request(book):
+    # A 👎 form submitted again (or a double click) must not file the same note twice; another note, or the same
+    # note once the first is closed, is a request of its own.
+    note = form("fine-tuning", kind="change", linked_slug="fine-tuning", why="Marked not helpful: out of date.")
+    first = book.file(note, "U1")
+    again = book.file(note, "U1")
+    assert first.created and not again.created and not again.voted and again.request.id == first.request.id
+    other = book.file(form("fine-tuning", kind="change", linked_slug="fine-tuning", why="Wrong example."), "U1")
+    assert other.created
+    book.move(first.request.id, "UR", "declined", note="Fixed already.")
+    assert book.file(note, "U1").created
+    assert book.count() == 3
+
+
 def test_moves_record_history_and_owner(book):
     r = book.file(form(), "U1").request
     r = book.move(r.id, "UREV", "drafting")

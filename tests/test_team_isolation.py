@@ -121,6 +121,9 @@ def test_feedback_and_lookups_and_their_counts_are_per_team(store):
     assert LookupLog(acme).top_misses(since, 10) == [("zzz", 1)]
     assert LookupLog(globex).top_misses(since, 10) == [("secret plan", 1)]
     assert sum(LookupLog(globex).counts(since).values()) == 1
+    # Where words are looked up (the reviewer Home's discouraged labels) is counted in the asker's team only.
+    assert LookupLog(acme).surfaces_of(["secret plan"], since) == {}
+    assert LookupLog(globex).surfaces_of(["secret plan", "zzz"], since) == {"secret plan": {"slash": 1}}
     RequestBook(globex).file(ask("zzz"), "U1")
     assert LookupLog(acme).requests_for(["zzz"]) == {}  # a miss's fate is told from the asker's team only
     assert set(LookupLog(globex).requests_for(["zzz"])) == {"zzz"}
@@ -158,6 +161,9 @@ def test_pull_requests_are_read_by_the_team_that_asked(store):
         assert PullLedger(acme).add(conn, "glossary/request-1", "request", 1, "U1")
     assert PullLedger(acme).get("glossary/request-1").team == ACME
     assert PullLedger(globex).get("glossary/request-1") is None and PullLedger(globex).for_request(1) is None
+    # The reviewer Home's "Pull requests from Slack" lists the team's own only.
+    assert [r.branch for r in PullLedger(acme).unfinished()] == ["glossary/request-1"]
+    assert PullLedger(globex).unfinished() == []
 
 
 def test_the_home_team_is_the_one_the_database_knows_and_two_need_a_setting(state_url):

@@ -37,6 +37,7 @@ from .install.tokens import TeamTokens
 from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
+from .outbox import echo as outbox_echo
 from .outbox.client import delivery_client
 from .outbox.delivery import Delivery
 from .requests import filing, hints, triage
@@ -70,6 +71,7 @@ LISTENER_MODULES: tuple[ModuleType, ...] = (
     sharing,
     step_handlers,
     request_pulls,
+    outbox_echo,
 )
 SORRY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again shortly."
 LISTENER_TIMEOUT = 2  # seconds: views.open must land within 3 s of the click, and a listener never waits longer
@@ -129,7 +131,9 @@ def create_app(
         logger=_bolt_logger(),
         # /define answers run on the request thread (no 10 ms ack poll); everything else on the pool.
         listener_executor=executor,
+        ignoring_self_events_enabled=False,  # the same filter, keeping the outbox's echo: KeepEchoes below
     )
+    app.use(outbox_echo.KeepEchoes())
     app.error(on_error)
     if oauth is not None:
         Uninstalls(settings, runtime.store.engine, oauth.installation_store).register(app)
@@ -195,6 +199,9 @@ def act_once_per_event(body: dict[str, Any], context: BoltContext) -> BoltRespon
 
     A response here stops the request (already handled); None lets it through."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if (body.get("event") or {}).get("type") == outbox_echo.ECHO:  # idempotent: no event id kept
+        outbox_echo.store(body, deps_of(context).runtime)  # before the ack: a failure is a 500 Slack retries
+        return BoltResponse(status=200, body="")
     if event_id and not deps_of(context).runtime.store.claim_event(event_id):
         log.info("event %s already handled; ignoring Slack's retry", event_id)
         return BoltResponse(status=200, body="")

@@ -169,7 +169,11 @@ class LookupLog:
         for start in range(0, len(wanted), 500):  # an IN list well inside every engine's limit
             query = (
                 select(lookups.c.query, lookups.c.surface, func.count())
-                .where(lookups.c.at >= since, lookups.c.query.in_(wanted[start : start + 500]))
+                .where(
+                    self.store.team.owns(lookups),
+                    lookups.c.at >= since,
+                    lookups.c.query.in_(wanted[start : start + 500]),
+                )
                 .group_by(lookups.c.query, lookups.c.surface)
             )
             with self.store.engine.connect() as conn:

@@ -7,8 +7,11 @@ cannot succeed or past its deadline. Claims take letters in batches inside one w
 race for the same rows), on SQLite the single writer's lock (BEGIN IMMEDIATE). One commit per batch.
 
 `unsure` is set by every claim and cleared when a try ends in a clear refusal: a letter claimed while it is still
-set had a try that may have reached Slack (the process died, or the call timed out), and the worker looks in the
-channel before sending it again. The core writes intent (kinds and request numbers); the Slack layer renders.
+set had a try that may have reached Slack (the process died, or the call timed out). Nothing reads the channel to
+find out: every message carries its letter's id in metadata, and Slack's echo of it (message_metadata_posted)
+stores where it landed (`echoed`), as Slack's answer does on a try that ends well. An unsure letter with no landing
+stored waits for the echo until `echo_due`; none by then, it was never posted and is sent. The core writes intent
+(kinds and request numbers); the Slack layer renders.
 """
 
 from __future__ import annotations
@@ -18,68 +21,25 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
 
 from .clock import Clock
+from .letters import GIT_HOST_KINDS as GIT_HOST_KINDS
+from .letters import SLACK_KINDS as SLACK_KINDS
+from .letters import Letter as Letter
+from .letters import LetterKind as LetterKind
+from .letters import Stuck as Stuck
+from .letters import aware, letter_of
+from .letters import is_slack_user as is_slack_user
 from .schema import outbox
 from .store import Store
-from .team import Team
-
-
-class LetterKind(StrEnum):
-    """What a letter asks the Slack side to do, and the payload it carries. Stored as its value."""
-
-    TRIAGE_POST = "triage_post"  # {"request_id"}: the request's one post in the requests channel
-    TRIAGE_UPDATE = "triage_update"  # {"request_id", "by"}: redraw it; the latest state is drawn when it is sent
-    DM = "dm"  # {"user", "about", "request_id", ...} or {"user", "message"}: a direct message to a person
-    MESSAGE = "message"  # {"channel", "thread_ts", "message"}: a reply rendered where it was asked for
-    # {"branch", "title", "body", "message", "files", "reviewers", "team_reviewers", "labels"}: a change opened as a
-    # pull request on the git host (bot/pulls/delivery.py); the branch is the change's identity.
-    PULL_REQUEST = "pull_request"
-
-
-# Who sends which letters: the Slack worker never claims a pull request, the git host's worker nothing else.
-SLACK_KINDS = (LetterKind.TRIAGE_POST, LetterKind.TRIAGE_UPDATE, LetterKind.DM, LetterKind.MESSAGE)
-GIT_HOST_KINDS = (LetterKind.PULL_REQUEST,)
-
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 Holder = tuple[str, dt.timedelta] | None  # (worker, lease) of a thread that holds a letter from its writing
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
 REQUEUED = "requeued by the hourly retry; before that: "  # how a dead letter's error reads once retried on schedule
-
-
-@dataclass(frozen=True)
-class Letter:
-    id: int
-    kind: str  # a LetterKind's value; a row written by a newer version may hold one this version lacks
-    request_id: int | None
-    payload: dict[str, Any]
-    status: str
-    attempts: int  # tries made, this one included once claimed
-    unsure: bool  # an earlier try may have reached Slack
-    last_error: str
-    created_at: dt.datetime
-    due_at: dt.datetime
-    team: Team  # whose letter: the worker sends it with that team's view of the state
-
-
-@dataclass(frozen=True)
-class Stuck:
-    """Letters that have not reached Slack: what the reviewer Home and `python -m bot outbox` can show."""
-
-    dead: int  # given up on: a permanent refusal, or past the deadline (retried hourly for a week)
-    waiting: int  # still being tried, first written longer ago than `older_than`
-    oldest: dt.datetime | None  # when the oldest of them was written
-
-
-def is_slack_user(who: str) -> bool:
-    """Slack people are user ids (U…, W…); requests filed over MCP are "mcp:<name>" and get no DM."""
-    return who[:1] in ("U", "W") and ":" not in who
 
 
 class Outbox:
@@ -170,7 +130,7 @@ class Outbox:
             if row is None:
                 self.wake()
                 return None
-            return _letter(row, unsure=False)  # held, as by a claim; no earlier try to be unsure about
+            return letter_of(row, unsure=False)  # held, as by a claim; no earlier try to be unsure about
 
         courier(write)
 
@@ -199,7 +159,7 @@ class Outbox:
             rows = conn.execute(query).all()
             if rows:
                 conn.execute(self._hold([r.id for r in rows], worker, stamp + lease, stamp))
-        return [_letter(r, attempts=r.attempts + 1) for r in rows]
+        return [letter_of(r, attempts=r.attempts + 1) for r in rows]
 
     def claim(self, worker: str, lease: dt.timedelta, *, kinds: Sequence[str] = SLACK_KINDS) -> Letter | None:
         """The oldest due letter of these kinds, now held by `worker`; None if none is due."""
@@ -215,21 +175,53 @@ class Outbox:
                 status=SENDING,
                 attempts=outbox.c.attempts + 1,
                 unsure=True,
+                echo_due=None,
                 claimed_by=worker,
                 claimed_until=until,
                 updated_at=stamp,
             )
         )
 
-    def sent(self, letter_id: int, worker: str, conn: Connection | None = None) -> None:
-        self._finish(letter_id, worker, conn, status=SENT, unsure=False)
+    def sent(
+        self, letter_id: int, worker: str, conn: Connection | None = None, *, posted: tuple[str, str] | None = None
+    ) -> None:
+        """Done; `posted`: the (channel, ts) Slack answered with (the same post any echo of it names)."""
+        landed = {"sent_channel": posted[0], "sent_ts": posted[1]} if posted else {}
+        self._finish(letter_id, worker, conn, status=SENT, unsure=False, **landed)
+
+    def echoed(self, letter_id: int, channel: str, ts: str) -> bool:
+        """Slack's echo of a message the outbox sent: where letter `letter_id` landed. The first landing stored
+        stands (an echo retried by Slack, or one that comes after the answer, changes nothing). False when there
+        is no such letter, or it had a landing already. By id alone, whichever team's view asks: the id came back
+        in Slack's signed echo of our own post, and an org-wide install's echo may name one of the org's workspaces."""
+        mine = and_(outbox.c.id == letter_id, outbox.c.sent_ts.is_(None))
+        with self.store.engine.connect() as conn:  # the usual case (answered first) costs no write lock
+            if conn.execute(select(outbox.c.id).where(mine)).first() is None:
+                return False
+        with self.store.writing() as conn:
+            stored = conn.execute(update(outbox).where(mine).values(sent_channel=channel[:64], sent_ts=ts[:32]))
+        return bool(stored.rowcount)
+
+    def await_echo(self, letter_id: int, worker: str, until: dt.datetime) -> None:
+        """An unsure letter with no landing stored goes back untried until `until`, still unsure: by then Slack's
+        echo of an earlier try is in, or there was no such try that landed."""
+        delay = max(0.0, (until - self.now()).total_seconds())
+        self.retry(letter_id, worker, delay, None, unsure=True, count=False, echo_due=until)
 
     def retry(
-        self, letter_id: int, worker: str, delay: float, error: str | None, *, unsure: bool, count: bool = True
+        self,
+        letter_id: int,
+        worker: str,
+        delay: float,
+        error: str | None,
+        *,
+        unsure: bool,
+        count: bool = True,
+        echo_due: dt.datetime | None = None,
     ) -> None:
         """Back to pending, due after `delay` seconds (error None: the last one stays). count=False: this was not a
-        try (a 429, a letter put back unsent), so it does not grow the backoff."""
-        values: dict[str, Any] = {"due_at": self.now() + dt.timedelta(seconds=delay)}
+        try (a 429, a letter put back unsent), so it does not grow the backoff. `echo_due`: see await_echo."""
+        values: dict[str, Any] = {"due_at": self.now() + dt.timedelta(seconds=delay), "echo_due": echo_due}
         if not count:
             values["attempts"] = outbox.c.attempts - 1
         self._finish(letter_id, worker, None, status=PENDING, unsure=unsure, error=error, **values)
@@ -267,7 +259,7 @@ class Outbox:
         """Seconds until the next waiting letter is due (0 if one is due now); None when none waits."""
         with self.store.engine.connect() as conn:
             due = conn.execute(select(func.min(outbox.c.due_at)).where(outbox.c.status == PENDING)).scalar()
-        return None if due is None else max(0.0, (_aware(due) - self.now()).total_seconds())
+        return None if due is None else max(0.0, (aware(due) - self.now()).total_seconds())
 
     def post_waiting(self, request_id: int) -> bool:
         """True while the request's triage post is still to be sent (pending, or being sent)."""
@@ -294,7 +286,7 @@ class Outbox:
         query = select(outbox).where(self.store.team.owns(outbox), outbox.c.status.in_(statuses)).order_by(outbox.c.id)
         with self.store.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [_letter(r) for r in rows]
+        return [letter_of(r) for r in rows]
 
     def undelivered_posts(self) -> set[int]:
         """Requests whose triage post is dead: `/define requests` marks them."""
@@ -317,7 +309,7 @@ class Outbox:
                 .group_by(outbox.c.status)
             ).all()
         counts = {r[0]: r[1] for r in rows}
-        oldest = min((_aware(r[2]) for r in rows if r[2] is not None), default=None)
+        oldest = min((aware(r[2]) for r in rows if r[2] is not None), default=None)
         return Stuck(counts.get(DEAD, 0), counts.get(PENDING, 0) + counts.get(SENDING, 0), oldest)
 
     def requeue_dead(self, ids: Sequence[int] | None = None) -> int:
@@ -356,23 +348,3 @@ def _held(holder: Holder, stamp: dt.datetime) -> dict[str, Any]:
     worker, lease = holder
     # unsure from the start, like a claim: if this process dies mid-call, whoever claims it next looks first.
     return {"status": SENDING, "attempts": 1, "unsure": True, "claimed_by": worker, "claimed_until": stamp + lease}
-
-
-def _letter(row: Any, *, attempts: int | None = None, unsure: bool | None = None) -> Letter:
-    return Letter(
-        id=row.id,
-        kind=row.kind,
-        request_id=row.request_id,
-        payload=json.loads(row.payload),
-        status=row.status,
-        attempts=row.attempts if attempts is None else attempts,
-        unsure=bool(row.unsure) if unsure is None else unsure,
-        last_error=row.last_error,
-        created_at=_aware(row.created_at),
-        due_at=_aware(row.due_at),
-        team=Team(row.team_id, row.enterprise_id),
-    )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -125,7 +125,7 @@ class PullLedger:
 
     def following(self, limit: int = 200) -> list[PullRecord]:
         """The pull requests still open on the host as far as the ledger knows, least recently moved first:
-        what polling looks at."""
+        what polling looks at. Every team's: the git host knows no teams, and a move is told to the row's team."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(pull_requests)
@@ -136,12 +136,12 @@ class PullLedger:
         return [_record(row) for row in rows]
 
     def unfinished(self, limit: int = 8) -> list[PullRecord]:
-        """Pull requests being opened, open, or refused (asking again would retry), newest first: the reviewer
-        Home's list. Merged and closed ones are done and left out."""
+        """This team's pull requests being opened, open, or refused (asking again would retry), newest first: the
+        reviewer Home's list. Merged and closed ones are done and left out."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(pull_requests)
-                .where(pull_requests.c.state.in_((QUEUED, FAILED, *STILL_OPEN)))
+                .where(self.store.team.owns(pull_requests), pull_requests.c.state.in_((QUEUED, FAILED, *STILL_OPEN)))
                 .order_by(pull_requests.c.created_at.desc(), pull_requests.c.branch)
                 .limit(limit)
             ).all()

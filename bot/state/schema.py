@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     Boolean,
     Column,
@@ -12,7 +10,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -21,6 +18,8 @@ from sqlalchemy import (
 )
 
 from ..term_requests.rules import ACTIVE, PERSON_MAX, RequestKind
+from . import install_schema as install_schema  # the OAuth install's tables (revision 0010), on the same metadata
+from .metadata import metadata as metadata
 
 # Who filed, voted or acted: up to PERSON_MAX characters ("mcp:" and a 60-character name). SQLite keeps any length
 # in a VARCHAR, so its schema keeps the first release's 32 (revision 0007 widens PostgreSQL's only).
@@ -31,7 +30,6 @@ PERSON_ID = String(PERSON_MAX).with_variant(String(32), "sqlite")
 # Ids longer than this are refused before anything is written (bot/term_requests/rules.check_person).
 SLACK_ID = String(PERSON_MAX).with_variant(String(32), "sqlite")
 
-metadata = MetaData()
 
 # Every row belongs to one team (revision 0009): the Slack workspace, or the Enterprise Grid org of an org-wide
 # install, whose person or request it is (bot/state/team.py). TEAM_ID is NOT NULL everywhere and leads every
@@ -266,6 +264,11 @@ outbox = Table(
     Column("status", String(16), nullable=False),  # pending | sending | sent | dead
     Column("attempts", Integer, nullable=False, default=0),
     Column("unsure", Boolean, nullable=False, default=False),  # a try began whose outcome is unknown
+    # When an unsure letter stops waiting for Slack's echo of it (revision 0013): none by then, it was not posted.
+    Column("echo_due", DateTime(timezone=True)),
+    # Where the letter's message landed (revision 0013): stored from Slack's answer, or from its echo.
+    Column("sent_channel", String(64)),
+    Column("sent_ts", String(32)),
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("claimed_by", String(64)),
     Column("claimed_until", DateTime(timezone=True)),
@@ -335,69 +338,4 @@ team_settings = Table(
     Column("channel_domains", Text),  # JSON: {channel id: [domain, …]}, for the sense a card shows first
     Column("updated_by", String(32), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-
-# --- installations through OAuth (revision 0010; bot/slack/install) ------------------------------------
-
-# slack_sdk's SQLAlchemy installation and OAuth state stores read and write these, with their own Table objects
-# of the same names and columns (tests/test_install_store.py holds the two to each other). Created here and by
-# the migration, never by the stores at run time. One difference, on purpose: the token columns are TEXT, since
-# they hold Fernet ciphertext (bot/slack/install/sealed.py), several times longer than slack_sdk's 200 characters.
-
-
-def _install_columns(*, user: bool) -> list[Column[Any]]:
-    columns: list[Column[Any]] = [
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("client_id", String(32), nullable=False),
-        Column("app_id", String(32), nullable=False),
-        Column("enterprise_id", String(32)),
-        Column("enterprise_name", String(200)),
-        *([Column("enterprise_url", String(200))] if user else []),
-        Column("team_id", String(32)),
-        Column("team_name", String(200)),
-        Column("bot_token", Text),  # encrypted
-        Column("bot_id", String(32)),
-        Column("bot_user_id", String(32)),
-        Column("bot_scopes", String(1000)),
-        Column("bot_refresh_token", Text),  # encrypted
-        Column("bot_token_expires_at", DateTime),
-    ]
-    if user:
-        columns += [
-            Column("user_id", String(32), nullable=False),
-            Column("user_token", Text),  # encrypted; always NULL here: installs are bot-only
-            Column("user_scopes", String(1000)),
-            Column("user_refresh_token", Text),  # encrypted
-            Column("user_token_expires_at", DateTime),
-            Column("incoming_webhook_url", String(200)),
-            Column("incoming_webhook_channel", String(200)),
-            Column("incoming_webhook_channel_id", String(200)),
-            Column("incoming_webhook_configuration_url", String(200)),
-        ]
-    columns += [Column("is_enterprise_install", Boolean, nullable=False)]
-    if user:
-        columns += [Column("token_type", String(32))]
-    return [*columns, Column("installed_at", DateTime, nullable=False)]
-
-
-slack_installations = Table(
-    "slack_installations",
-    metadata,
-    *_install_columns(user=True),
-    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
-)
-slack_bots = Table(
-    "slack_bots",
-    metadata,
-    *_install_columns(user=False),
-    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
-)
-# The install page's `state`, checked once at the redirect (with Bolt's cookie): a forged redirect finds none.
-slack_oauth_states = Table(
-    "slack_oauth_states",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("state", String(200), nullable=False),
-    Column("expire_at", DateTime, nullable=False),
 )

@@ -111,6 +111,19 @@ class RequestBook:
             if row:
                 voted = self._vote(conn, row.id, requester)
                 return Filed(self._get(conn, row.id), created=False, voted=voted)
+        else:  # the same note sent twice (a 👎 form submitted again, a double click) is the one request already open
+            row = conn.execute(
+                select(term_requests.c.id).where(
+                    self.team.owns(term_requests),
+                    term_requests.c.kind == form.kind,
+                    term_requests.c.term_key == form.key,
+                    term_requests.c.requester == requester,
+                    term_requests.c.why == form.why,
+                    term_requests.c.status.in_(ACTIVE),
+                )
+            ).first()
+            if row:
+                return Filed(self._get(conn, row.id), created=False, voted=False)
         stamp = now()
         request_id = conn.execute(
             insert(term_requests)
@@ -251,7 +264,7 @@ class RequestBook:
         with self.store.writing() as conn:
             conn.execute(self._update(request_id).values(channel_id=channel_id, message_ts=message_ts))
             if letter is not None:
-                self.outbox.sent(*letter, conn=conn)
+                self.outbox.sent(*letter, conn=conn, posted=(channel_id, message_ts))
             return self._get(conn, request_id)
 
     def publish_matching(self, glossary: Glossary) -> list[TermRequest]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import threading
 import time
 import urllib.error
@@ -75,6 +76,35 @@ class FakeSlack:
     # Several workspaces installed through OAuth (fake_slack_oauth.FakeOAuth): oauth.v2.access, and every call
     # answered by its token's workspace. None: one workspace, one token, as before.
     oauth: Any = None
+    # Where Slack's message_metadata_posted echo of each outbox post is sent (echo_to): the bot's events URL.
+    echo_url: str = ""
+
+    def echo_to(self, url: str) -> FakeSlack:
+        """Like Slack with the manifest's metadata subscription: every post carrying the outbox's metadata is
+        echoed to `url` as a signed message_metadata_posted event, retried until it is answered 200 (while the
+        server is down, say), as Slack retries an event."""
+        self.echo_url = url
+        threading.Thread(target=self._echo_loop, daemon=True).start()
+        return self
+
+    def without_history(self) -> FakeSlack:
+        """An install without history scopes: conversations.history and .replies answer missing_scope."""
+        self.fail("conversations.history", "missing_scope")
+        return self.fail("conversations.replies", "missing_scope")
+
+    def _echo_loop(self) -> None:
+        while not self._released.is_set():
+            try:
+                body = self._echoes.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            while not self._released.is_set():
+                try:
+                    if signed_post(self.echo_url, body, "application/json").status == 200:
+                        break
+                except OSError:
+                    pass
+                self._released.wait(0.1)
 
     def limit(self, method: str, per_second: float) -> FakeSlack:
         """Like Slack: `method` (chat.postMessage: one per second) per channel, else 429 and Retry-After."""
@@ -103,6 +133,7 @@ class FakeSlack:
         self._counts: dict[str, int] = {}
         self._last_call: dict[tuple[str, str], float] = {}  # (method, channel) -> when the last one was taken
         self._released = threading.Event()
+        self._echoes: queue.Queue[str] = queue.Queue()
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # keep test output quiet
@@ -216,6 +247,8 @@ class FakeSlack:
             if (message.get("metadata") or {}).get("entities") and not self.work_objects:
                 return {"ok": False, "error": "feature_not_enabled"}
             self.posted.setdefault(self._posted_to(str(call.body.get("channel"))), []).append(message)
+            if self.echo_url and (message.get("metadata") or {}).get("event_type") == "glossary_outbox":
+                self._echoes.put(echo_body(message, self._posted_to(str(call.body.get("channel")))))
         if method == "conversations.history" and str(call.body.get("channel")) in self.histories:
             return conversations.history(self, call.body)
         if method == "conversations.replies" and str(call.body.get("channel")) in self.histories:
@@ -451,6 +484,23 @@ def event_body(event: dict, *, event_id: str = "Ev0001") -> str:
             "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
         }
     )
+
+
+def echo_body(message: dict, channel: str) -> str:
+    """Slack's message_metadata_posted event for a message the app posted (app_id: the app that posted it)."""
+    meta = {k: v for k, v in message["metadata"].items() if k in ("event_type", "event_payload")}
+    event = {
+        "type": "message_metadata_posted",
+        "app_id": "A0001",
+        "bot_id": "B0001",
+        "user_id": BOT_USER,
+        "team_id": TEAM,
+        "channel_id": channel,
+        "metadata": meta,
+        "message_ts": message["ts"],
+        "event_ts": message["ts"],
+    }
+    return event_body(event, event_id=f"EvEcho{message['ts'].replace('.', '')}")
 
 
 def view_submission(

@@ -21,7 +21,7 @@ from bot.slack.home.page import HomeState
 from bot.state.clock import Clock
 from bot.state.schema import lookups
 
-from .harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Server, event_body, signed_post, wait_until
+from .harness import BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack, Server, event_body, signed_post, wait_until
 
 PEOPLE = [f"UPERSON{p:03d}" for p in range(49)] + ["UREVIEW01"]
 ROUNDS = 4
@@ -50,6 +50,7 @@ def test_a_home_storm_under_the_publish_limit_ends_with_each_persons_latest_home
         slack_api_url=fake.api_url,
         requests_channel="CREQUESTS",
         reviewers=("UREVIEW01",),
+        slack_team_id=TEAM,  # single-workspace mode: the payloads' team, as `serve` learns it from auth.test
     )
     runtime = Runtime.open(settings)
     runtime.outbox.clock = clock  # the publisher paces on the outbox's clock, the fake Slack's too

@@ -80,20 +80,51 @@ def posts(fake_slack, channel="CREQUESTS"):
     return fake_slack.delivered("chat.postMessage", lambda c: c.body["channel"] == channel)
 
 
-def posted_by_a_crashed_try(delivery):
+def posted_by_a_crashed_try(delivery, channel="CREQUESTS"):
     """kill -9 after Slack posted but before the ts was recorded: the letter is held by a dead process whose
-    lease has run out, and its post, marked as the worker marks it, is in the channel."""
+    lease has run out, and its post, marked as the worker marks it, is in the channel. Returns (letter, reply)."""
     letter = delivery.outbox.claim("dead-process", dt.timedelta(seconds=-1))
-    delivery.client.chat_postMessage(channel="CREQUESTS", text="x", metadata=letter_metadata(letter.id))
+    reply = delivery.client.chat_postMessage(channel=channel, text="x", metadata=letter_metadata(letter.id))
+    return letter, reply
+
+
+def crashed_before_slack_took_it(delivery):
+    """kill -9 with the letter held and its call not made (or refused): nothing is in the channel."""
+    return delivery.outbox.claim("dead-process", dt.timedelta(seconds=-1))
+
+
+def echo(delivery, letter, reply):
+    """Slack's message_metadata_posted echo of the post, as bot/slack/outbox/echo.py stores it."""
+    assert delivery.outbox.echoed(letter.id, reply["channel"], reply["ts"])
+
+
+def end_echo_waits(delivery):
+    """Every letter waiting for an echo has waited long enough (the wait is checked by echo_due, never waited out)."""
+    with delivery.runtime.store.writing() as conn:
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.echo_due.is_not(None))
+            .values(echo_due=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+
+
+def waiting_for_echo(delivery):
+    with delivery.runtime.store.engine.connect() as conn:
+        return conn.execute(outbox.select().where(outbox.c.echo_due.is_not(None))).all()
 
 
 def dm_try_died_after_slack_took_it(delivery):
+    """The DM was posted, and the process died before storing that: held, unsure, no landing stored."""
     with delivery.runtime.store.writing() as conn:
         conn.execute(
             outbox.update()
             .where(outbox.c.kind == "dm")
-            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1))
+            .values(status="sending", unsure=True, claimed_until=dt.datetime(2000, 1, 1), sent_ts=None)
         )
+
+
+def no_history_read(fake_slack):
+    return not fake_slack.of("conversations.history") and not fake_slack.of("conversations.replies")
 
 
 def test_a_failed_triage_post_is_retried_until_it_lands(bot, fake_slack):
@@ -135,60 +166,109 @@ def test_a_retry_after_beyond_the_cap_is_not_believed(bot, fake_slack):
     assert letter.due_at <= before + dt.timedelta(seconds=RETRY_AFTER_CAP + 5)
 
 
-def test_a_hung_post_is_retried_and_looked_for_before_posting_again(bot, fake_slack):
+def test_a_hung_post_waits_for_its_echo_and_with_none_is_posted_once(bot, fake_slack):
     file(bot)
+    fake_slack.without_history()
     fake_slack.fail("chat.postMessage", "hang", times=1)
-    assert bot.deliver_one()  # times out after 1 s
+    assert bot.deliver_one()  # times out after 1 s: Slack may have taken it
     [letter] = letters(bot)
     assert letter.status == PENDING and letter.unsure
     deliver_all(bot)
-    assert fake_slack.of("conversations.history")  # it looked before posting again
-    assert len(posts(fake_slack)) == 1
+    assert posts(fake_slack) == [] and len(waiting_for_echo(bot)) == 1  # not posted blind: waiting for the echo
+    end_echo_waits(bot)  # no echo came: the hung call never posted
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1 and [x.status for x in letters(bot)] == [SENT]
+    assert no_history_read(fake_slack)
 
 
-def test_a_post_made_before_a_crash_is_found_not_posted_again(bot, fake_slack):
-    """kill -9 after Slack posted but before the ts was recorded: the next claim finds the post by its metadata."""
+def test_a_post_made_before_a_crash_is_settled_by_its_echo_not_posted_again(bot, fake_slack):
+    """kill -9 after Slack posted but before the ts was recorded: the echo names the post, nothing is read."""
     request = file(bot)
-    posted_by_a_crashed_try(bot)
+    fake_slack.without_history()
+    letter, reply = posted_by_a_crashed_try(bot)
+    make_due(bot)
+    assert bot.deliver_one()  # no echo yet: it waits for one rather than post again
+    assert len(posts(fake_slack)) == 1 and bot.runtime.requests.get(request.id).message_ts is None
+    echo(bot, letter, reply)
+    end_echo_waits(bot)
     deliver_all(bot)
     assert len(posts(fake_slack)) == 1
-    assert bot.runtime.requests.get(request.id).message_ts is not None
-    assert fake_slack.of("chat.update")  # the found post is redrawn with the request's own text
+    assert bot.runtime.requests.get(request.id).message_ts == reply["ts"]
+    assert fake_slack.of("chat.update")  # the post found by its echo is redrawn with the request's own text
+    assert no_history_read(fake_slack)
 
 
-@pytest.mark.parametrize("refusal", ["500", "429", "internal_error"])
-def test_a_refused_look_keeps_the_letter_unsure_so_the_next_try_looks_again(bot, fake_slack, refusal):
-    """After a crash the look itself can fail: the try posted nothing, but the crashed try may have, so the next
-    try must look again, not post blind (the kill -9 test caught a second triage post this way)."""
-    fake_slack.retry_after = 0
+def test_an_echo_that_came_before_the_next_claim_settles_it_at_once(bot, fake_slack):
     request = file(bot)
-    posted_by_a_crashed_try(bot)
-    fake_slack.fail("conversations.history", refusal, times=1)
+    letter, reply = posted_by_a_crashed_try(bot)
+    echo(bot, letter, reply)
+    assert not bot.outbox.echoed(letter.id, "CREQUESTS", "1.000001")  # Slack's retry of it changes nothing
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1 and bot.runtime.requests.get(request.id).message_ts == reply["ts"]
+    assert waiting_for_echo(bot) == []  # nothing to wait for: the landing was stored
+    assert no_history_read(fake_slack)
+
+
+def test_a_letter_the_crash_cut_off_before_slack_is_sent_once_after_the_wait(bot, fake_slack):
+    """Not lost: no echo comes for a call that never reached Slack, so after the wait it is sent, once."""
+    file(bot)
+    crashed_before_slack_took_it(bot)
+    deliver_all(bot)
+    assert posts(fake_slack) == []
+    end_echo_waits(bot)
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1 and [x.status for x in letters(bot)] == [SENT]
+    assert no_history_read(fake_slack)
+
+
+def test_after_the_wait_a_refused_try_is_sure_and_is_not_kept_waiting_again(bot, fake_slack):
+    """Settled (no echo came) and then refused by Slack: nothing landed at all, so the next try posts at once."""
+    file(bot)
+    crashed_before_slack_took_it(bot)
+    deliver_all(bot)
+    end_echo_waits(bot)
+    fake_slack.fail("chat.postMessage", "500", times=1)
     make_due(bot)
     assert bot.deliver_one()
     [waiting] = letters(bot)
-    assert waiting.status == PENDING and waiting.unsure
+    assert waiting.status == PENDING and not waiting.unsure and waiting.echo_due is None
     deliver_all(bot)
     assert len(posts(fake_slack)) == 1
-    assert bot.runtime.requests.get(request.id).message_ts is not None
 
 
-def test_a_dm_whose_channel_cannot_be_opened_stays_unsure(bot, fake_slack):
-    file(bot, confirm=True)
-    deliver_all(bot)  # the post, and the DM
-    dm_try_died_after_slack_took_it(bot)
-    fake_slack.fail("conversations.open", "500", times=1)
+def test_a_try_that_dies_after_the_wait_is_waited_for_again(bot, fake_slack):
+    """The wait covers one try: a resend cut off by another crash may have landed too, so it is waited for anew."""
+    file(bot)
+    crashed_before_slack_took_it(bot)
     deliver_all(bot)
-    assert len(posts(fake_slack, "UASKER01")) == 1
+    end_echo_waits(bot)
+    make_due(bot)
+    letter, reply = posted_by_a_crashed_try(bot)  # the resend's claim, and its post, then a crash again
+    assert letter.echo_due is not None  # it was claimed after its wait …
+    make_due(bot)
+    assert bot.deliver_one()
+    assert len(waiting_for_echo(bot)) == 1 and len(posts(fake_slack)) == 1  # … and waits again, posting nothing
+    echo(bot, letter, reply)
+    end_echo_waits(bot)
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1 and {x.status for x in letters(bot)} == {SENT}  # the post, and its redraw
 
 
 def test_a_dm_made_before_a_crash_is_not_sent_twice(bot, fake_slack):
     request = file(bot, confirm=True)
+    fake_slack.without_history()
     bot.runtime.outbox.forget_sent()
     deliver_all(bot)  # the post, and the DM
+    [dm] = [x for x in letters(bot) if x.kind == "dm"]
+    assert dm.posted is not None  # where it landed, from Slack's answer
     dm_try_died_after_slack_took_it(bot)
     deliver_all(bot)
+    assert len(waiting_for_echo(bot)) == 1
+    assert bot.outbox.echoed(dm.id, *dm.posted)  # the echo of the DM that landed
+    end_echo_waits(bot)
+    deliver_all(bot)
     assert len(posts(fake_slack, "UASKER01")) == 1 and request.id == 1
+    assert not fake_slack.of("conversations.open") and no_history_read(fake_slack)
 
 
 def test_an_error_that_cannot_succeed_is_dead_at_once_and_reviewers_see_it(bot, fake_slack, tmp_path):
@@ -324,4 +404,18 @@ def test_settings_reject_a_bad_outbox_value():
 
     with pytest.raises(SettingsError, match="OUTBOX_MAX_ATTEMPTS"):
         Settings.from_env({"OUTBOX_MAX_ATTEMPTS": "0"})
+    with pytest.raises(SettingsError, match="OUTBOX_ECHO_WAIT_SECONDS must be a positive number, not 'soon'"):
+        Settings.from_env({"OUTBOX_ECHO_WAIT_SECONDS": "soon"})
+    assert Settings.from_env({}).outbox_echo_wait_seconds == 420.0  # past Slack's last retry of an event
     assert replace(Settings(), outbox_max_attempts=5).outbox_max_attempts == 5
+
+
+def test_a_letter_whose_lease_ran_short_before_its_call_goes_back_as_sure_as_it_was(bot, fake_slack):
+    """No call was made (a slow database ate the lease): nothing can have landed, so no echo is waited for."""
+    file(bot)
+    letter = bot.outbox.claim("w", bot.lease)
+    bot._attempt(letter, "w", deadline=0.0, hold=0.25)  # the lease's margin already passed
+    [back] = letters(bot)
+    assert (back.status, back.unsure, back.echo_due) == (PENDING, False, None) and posts(fake_slack) == []
+    deliver_all(bot)
+    assert len(posts(fake_slack)) == 1

@@ -276,10 +276,10 @@ def test_batch_claims_on_two_stores_hold_each_letter_once(state_url):
     assert sorted(ids) == list(range(1, 301))  # every letter claimed, none twice
 
 
-def test_a_mention_answer_posted_before_a_crash_is_found_not_posted_again(tmp_path):
-    """kill -9 after Slack took the answer but before it was marked sent: the next claim reads the thread's
-    replies (a thread reply is not in the channel's history), finds the answer by its metadata, posts nothing."""
-    fake = FakeSlack().start()
+def test_a_mention_answer_posted_before_a_crash_is_settled_by_its_echo_not_posted_again(tmp_path):
+    """kill -9 after Slack took the answer but before it was marked sent: Slack's echo of the thread reply names
+    where it landed, and the next claim posts nothing. No thread or channel is read."""
+    fake = FakeSlack().start().without_history()
     runtime = Runtime.open(settings_for(tmp_path, fake))
     try:
         client = WebClient(token=BOT_TOKEN, base_url=fake.api_url, retry_handlers=[])
@@ -287,9 +287,12 @@ def test_a_mention_answer_posted_before_a_crash_is_found_not_posted_again(tmp_pa
         answer = {"channel": "CGENERAL", "thread_ts": "1700.1", "message": {"text": "a"}}
         runtime.outbox.send(LetterKind.MESSAGE, answer)
         letter = runtime.outbox.claim("dead-process", dt.timedelta(seconds=-1))
-        client.chat_postMessage(channel="CGENERAL", thread_ts="1700.1", text="a", metadata=letter_metadata(letter.id))
+        reply = client.chat_postMessage(
+            channel="CGENERAL", thread_ts="1700.1", text="a", metadata=letter_metadata(letter.id)
+        )
+        assert runtime.outbox.echoed(letter.id, reply["channel"], reply["ts"])  # what echo.py stores
         assert delivery.deliver_one()
-        assert fake.of("conversations.replies")  # it looked in the thread
+        assert not fake.of("conversations.replies") and not fake.of("conversations.history")
         assert len(fake.delivered("chat.postMessage")) == 1
         assert [x.status for x in runtime.outbox.letters((PENDING, SENDING, SENT, DEAD))] == [SENT]
     finally:

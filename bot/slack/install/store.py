@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from sqlalchemy import Engine, select, update
 
-from ...state.schema import slack_bots, slack_installations
+from ...state.install_schema import slack_bots, slack_installations
 from .sealed import Sealer
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ EVENTS = (
     "link_shared",
     "entity_details_requested",
     "function_executed",  # a Workflow Builder step of ours runs; Bolt routes it by callback_id (app.function)
+    "message_metadata_posted",  # Slack's echo of an outbox post: where it landed (bot/slack/outbox/echo.py)
 )
 
 # A card's other senses and other languages (the terminology sidecar): numbered, several share a block.

@@ -13,8 +13,9 @@ Calls are paced per method and channel the way Slack's tiers allow (pacing.py). 
   invalid_auth, …): dead at once, and so is a letter still failing past its deadline.
 Dead letters are retried by the worker itself once they have been dead an hour (DEAD_RETRY_EVERY), for a week
 after they were written; `python -m bot outbox --retry` requeues them at once.
-A try that may have reached Slack (a timeout, a lost connection, a process killed mid-call) is followed by a look in the
-channel for the message the letter carries in its metadata, so a resend never posts it twice.
+A try that may have reached Slack (a timeout, a lost connection, a process killed mid-call) leaves the letter unsure.
+No channel is read to settle it: where each post landed is stored from Slack's answer or its echo (echo.py); an
+unsure letter with none stored waits OUTBOX_ECHO_WAIT_SECONDS for the echo, then is sent (see _settled).
 
 A letter written by a listener (an answer to a mention) is sent at once by that thread (deliver_now), after it
 is stored: the worker only retries what that try could not send.
@@ -41,7 +42,7 @@ from ...runtime import Runtime
 from ...state.outbox import REQUEUED, Holder, Letter, LetterKind, is_slack_user
 from . import letters
 from .client import Tokens, call_timeout, post_classic_card, team_token
-from .decisions import Later, NotInstalled, OutOfTime
+from .decisions import AwaitEcho, Later, NotInstalled, OutOfTime
 from .letters import Drawing
 from .pacing import Pacer, retry_after
 
@@ -80,16 +81,16 @@ class Delivery:
         self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
         self.deadline = DEADLINE
         self.retry_seconds = settings.outbox_retry_seconds
+        self.echo_wait = dt.timedelta(seconds=settings.outbox_echo_wait_seconds)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._threads = [
             threading.Thread(target=self._run, args=(f"{self.name}/{k}",), daemon=True) for k in range(threads)
         ]
         self._stop = threading.Event()
-        self._dm_channels: dict[tuple[str, str], str] = {}  # (team, user id) -> the id of the app's DM with them
         # A call may start only while it would end inside the lease (a slow database can eat the lease first).
         # Real seconds: the client's timeout is real whatever the clock.
         self._margin = float(call_timeout(settings)) + 0.5
-        self._try = threading.local()  # this thread's try: its deadline, and whether it has looked in the channel
+        self._try = threading.local()  # this thread's try: its deadline, and whether an earlier try is settled
         self._at_once = threading.BoundedSemaphore(AT_ONCE_THREADS)
         self._trouble_until = float("-inf")  # clock time until which letters are left to the worker
         self._next_dead_retry = self.clock.monotonic()  # on start, then hourly
@@ -191,7 +192,7 @@ class Delivery:
     ) -> None:
         self._try.deadline = deadline
         self._try.team = letter.team  # whose letter: its state, and its pacing buckets
-        self._try.looked = False
+        self._try.settled = False
         self._try.hold = hold
         self._try.client = client or self.client
         self._try.token = None
@@ -202,11 +203,15 @@ class Delivery:
         except NotInstalled as exc:  # not a try: Slack was not asked; waits for a reinstall until its deadline
             log.warning("outbox letter %d (%s): %s; it waits for a reinstall", letter.id, letter.kind, exc)
             self._again(letter, worker, str(exc), unsure=letter.unsure)
-        except OutOfTime:  # leave it: the lease runs out, and whoever claims it next looks before resending
-            log.warning("outbox letter %d (%s): lease nearly over before sending; leaving it", letter.id, letter.kind)
+        except OutOfTime:  # not called: back to the table as it was (a no-op if another worker has it already)
+            log.warning("outbox letter %d (%s): lease nearly over before sending; put back", letter.id, letter.kind)
+            self.outbox.retry(letter.id, worker, 0.0, None, unsure=letter.unsure and not self._try.settled, count=False)
+        except AwaitEcho as wait:
+            self.outbox.await_echo(letter.id, worker, wait.until)
+            self.outbox.wake()
         except Later as wait:
-            # Nothing was sent by this try; an earlier try's unknown outcome stands unless this one looked.
-            unsure = letter.unsure and not self._try.looked
+            # Nothing was sent by this try; an earlier try's unknown outcome stands unless this one settled it.
+            unsure = letter.unsure and not self._try.settled
             self.outbox.retry(letter.id, worker, wait.delay, wait.reason, unsure=unsure, count=False)
             self.outbox.wake()
         except SlackApiError as exc:
@@ -223,10 +228,9 @@ class Delivery:
     def _refused(self, letter: Letter, worker: str, exc: SlackApiError) -> None:
         status = getattr(exc.response, "status_code", 200)
         error = str(exc.response.get("error") or f"HTTP {status}")
-        # Slack answered and said no, so this try posted nothing. (A timeout is the case with no answer.) But an
-        # earlier try's unknown outcome still stands unless this one looked first: the refused call may have been
-        # the look itself, and the next try must look again rather than post blind.
-        unsure = letter.unsure and not self._try.looked
+        # Slack answered and said no, so this try posted nothing. (A timeout is the case with no answer.) An
+        # earlier try's unknown outcome stands unless this try settled it first.
+        unsure = letter.unsure and not self._try.settled
         if status == 429 or error == "ratelimited":  # Slack's pace, not a failure: the try does not count
             wait = retry_after(exc.response.headers) or self._backoff(1)
             self._troubled(wait)
@@ -262,9 +266,7 @@ class Delivery:
             log.error("outbox letter %d (%s) still failing after %s: %s", letter.id, letter.kind, self.deadline, error)
             self._dead(letter, worker, f"{error} (past the {self.deadline} deadline)", unsure=unsure)
             return
-        wait = delay or self._backoff(letter.attempts)
-        if unsure:  # a call that timed out may still land: look for it only once it surely has, or never will
-            wait = max(wait, self._margin * self.clock.scale)
+        wait = delay or self._backoff(letter.attempts)  # an unsure one then waits for its echo (_settled)
         self.outbox.retry(letter.id, worker, wait, error, unsure=unsure, count=count)
 
     def _dead(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
@@ -295,19 +297,20 @@ class Delivery:
             self._dm(letter, worker)
         elif letter.kind == LetterKind.MESSAGE:
             thread_ts = payload.get("thread_ts") or None
-            # An answer whose earlier try may have landed (a timeout, a crash) is looked for first: posted once.
-            if not (letter.unsure and self._find(payload["channel"], letter, thread_ts)):
+            # An answer whose earlier try may have landed (a timeout, a crash) is settled first: posted once.
+            posted = self._settled(letter)
+            if posted is None:
                 # The outbox's marker beside any entity the message carries (a shared Work Object).
                 message = {**payload["message"], "metadata": letters.metadata(letter.id, payload["message"])}
                 thread = {"thread_ts": thread_ts} if thread_ts else {}
-                self._call("chat.postMessage", payload["channel"], **message, **thread)
-            self.outbox.sent(letter.id, worker)
+                posted = letters.landing(self._call("chat.postMessage", payload["channel"], **message, **thread))
+            self.outbox.sent(letter.id, worker, posted=posted)
         else:
             raise LookupError(f"unknown letter kind {letter.kind!r}")
 
     def _triage_post(self, letter: Letter, worker: str) -> None:
         """One post per request, ever: a request that has one gets it redrawn instead."""
-        # The letter's workspace's channel (its Home's, else REQUESTS_CHANNEL): the letter's team's settings.
+        # The workspace's channel (its Home's, else REQUESTS_CHANNEL); a letter with no team: bot/workspaces.
         channel = self.runtime.effective_settings(letter.payload.get("team_id") or letter.team.id).requests_channel
         book = self.runtime.requests
         request = book.get(int(letter.payload["request_id"]))
@@ -319,11 +322,11 @@ class Delivery:
             self._redraw(request.id, request.channel_id, request.message_ts)
             self.outbox.sent(letter.id, worker)
             return
-        found = earlier = self._find(channel, letter) if letter.unsure else None
+        found = earlier = self._settled(letter)
         if found is None:
             message = self.drawing.triage(self.runtime, request)
-            reply = self._call("chat.postMessage", channel, metadata=letters.metadata(letter.id), **message)
-            found = (str(reply["channel"]), str(reply["ts"]))
+            mark = letters.metadata(letter.id)
+            found = letters.landing(self._call("chat.postMessage", channel, metadata=mark, **message))
         now = book.set_message(request.id, *found, letter=(letter.id, worker))
         # A post an earlier try made shows the request as it was then; one made now misses what changed since.
         if earlier or self.drawing.triage(self.runtime, now) != self.drawing.triage(self.runtime, request):
@@ -349,16 +352,12 @@ class Delivery:
         if message is None:  # "mcp:…" requesters, or a request that is gone: nobody to tell
             self.outbox.sent(letter.id, worker)
             return
-        if letter.unsure:
-            key = (letter.team.id, user)
-            if key not in self._dm_channels:  # each one costs a call, and never changes
-                self._dm_channels[key] = self._call("conversations.open", "", users=user)["channel"]["id"]
-            if self._find(self._dm_channels[key], letter) is not None:
-                self.outbox.sent(letter.id, worker)
-                return
-        # Posting to a user id lands in the app's DM with that person (chat:write is enough).
-        self._call("chat.postMessage", user, metadata=letters.metadata(letter.id), **message)
-        self.outbox.sent(letter.id, worker)
+        posted = self._settled(letter)
+        if posted is None:
+            # Posting to a user id lands in the app's DM with that person (chat:write is enough).
+            mark = letters.metadata(letter.id)
+            posted = letters.landing(self._call("chat.postMessage", user, metadata=mark, **message))
+        self.outbox.sent(letter.id, worker, posted=posted)
 
     def _call(self, method: str, channel: str, **arguments: Any) -> Any:
         """One Web API call, in its turn for `method` and `channel`, started only while it can still end inside
@@ -370,7 +369,7 @@ class Delivery:
             raise Later(wait)
         if time.monotonic() > getattr(self._try, "deadline", float("inf")):
             raise OutOfTime
-        target = {"channel": channel} if channel and method != "conversations.open" else {}
+        target = {"channel": channel} if channel else {}
         try:
             client = getattr(self._try, "client", self.client)
             token = {"token": self._try.token} if getattr(self._try, "token", None) else {}  # the letter's team's
@@ -380,22 +379,14 @@ class Delivery:
                 self.pacer.block(bucket, retry_after(exc.response.headers) or 1.0)
             raise
 
-    def _find(self, channel: str, letter: Letter, thread_ts: str | None = None) -> tuple[str, str] | None:
-        """The message an earlier try of this letter posted, if it did: (channel, ts). A reply in a thread is
-        not in the channel's history: the thread's replies are read instead."""
-        oldest = f"{letter.created_at.timestamp() - 60:.6f}"
-        where = ("conversations.replies", {"ts": thread_ts}) if thread_ts else ("conversations.history", {})
-        try:
-            answer = self._call(where[0], channel, oldest=oldest, include_all_metadata=True, limit=200, **where[1])
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in TRANSIENT:
-                raise
-            # Cannot look (a missing history scope, say): sending twice beats never sending.
-            log.warning("cannot read %s to check letter %d was not sent already: %s", channel, letter.id, error)
+    def _settled(self, letter: Letter) -> tuple[str, str] | None:
+        """Where an earlier try of this letter landed: (channel, ts), or None when none did. Unsure with no landing
+        stored: wait for Slack's echo first (AwaitEcho); Slack retries it for minutes, so none by then, none made."""
+        if not letter.unsure:
             return None
-        self._try.looked = True
-        for message in answer.get("messages") or ():
-            if letters.carries(message, letter.id):
-                return channel, str(message["ts"])
+        if letter.posted is not None:
+            return letter.posted
+        if letter.echo_due is None or self.outbox.now() < letter.echo_due:
+            raise AwaitEcho(letter.echo_due or self.outbox.now() + self.echo_wait)
+        self._try.settled = True  # settled: nothing landed, so a refusal or a wait from here leaves it sure
         return None

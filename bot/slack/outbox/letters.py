@@ -15,7 +15,7 @@ from ...term_requests.rules import TermRequest
 from ..kit.blocks import escape
 from ..kit.messages import notice
 
-MARK = "glossary_outbox"  # the metadata event type on every message the outbox sends: how a resend finds it
+MARK = "glossary_outbox"  # the metadata event type on every message the outbox sends: how Slack's echo names it
 
 
 class Drawing(Protocol):
@@ -48,6 +48,18 @@ def metadata(letter_id: int, message: dict[str, Any] | None = None) -> dict[str,
     return {**mark, "entities": entities} if entities else mark
 
 
-def carries(message: dict[str, Any], letter_id: int) -> bool:
-    meta = message.get("metadata") or {}
-    return meta.get("event_type") == MARK and (meta.get("event_payload") or {}).get("letter") == letter_id
+def landing(reply: Any) -> tuple[str, str]:
+    """Where Slack says a chat.postMessage landed (a DM's channel is the D… id, not the user's)."""
+    return str(reply["channel"]), str(reply["ts"])
+
+
+def echoed_letter(event: dict[str, Any], app_id: str | None) -> tuple[int, str, str] | None:
+    """(letter id, channel, ts) from Slack's message_metadata_posted echo of a message this app posted; None for
+    anything else, such as another app's message carrying our event type (it cannot settle our letters)."""
+    meta = event.get("metadata") or {}
+    letter = (meta.get("event_payload") or {}).get("letter")
+    mine = bool(app_id) and event.get("app_id") == app_id
+    if not mine or meta.get("event_type") != MARK or not isinstance(letter, int) or isinstance(letter, bool):
+        return None
+    channel, ts = event.get("channel_id"), event.get("message_ts")
+    return (letter, str(channel), str(ts)) if channel and ts else None

@@ -23,13 +23,10 @@ class Tier:
     per_channel: bool  # chat.postMessage's limit is per channel; the tiers' limits are per workspace
 
 
-# https://api.slack.com/apis/rate-limits: "special" 1/s per channel for posting; Tier 3 ~50/min; Tier 4 ~100/min.
+# https://api.slack.com/apis/rate-limits: "special" 1/s per channel for posting; Tier 3 ~50/min.
 TIERS = {
     "chat.postMessage": Tier(1.0, 3.0, per_channel=True),
     "chat.update": Tier(50 / 60, 5.0, per_channel=False),
-    "conversations.history": Tier(50 / 60, 5.0, per_channel=False),
-    "conversations.replies": Tier(50 / 60, 5.0, per_channel=False),
-    "conversations.open": Tier(100 / 60, 10.0, per_channel=False),
     "views.publish": Tier(100 / 60, 10.0, per_channel=False),  # the App Home (home/publisher.py)
 }
 RETRY_AFTER_CAP = 60.0  # a Retry-After longer than this is not believed: the letter is asked about again then

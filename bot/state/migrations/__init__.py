@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 SCRIPTS = Path(__file__).resolve().parent
 FIRST_REVISION = "0001"
-HEAD = "0012"  # the newest revision in versions/ (tests/test_state_migrations.py holds it to Alembic's head)
+HEAD = "0013"  # the newest revision in versions/ (tests/test_state_migrations.py holds it to Alembic's head)
 # What the first release's create_all made, named here once: a later rename must not make old databases unknown.
 FIRST_RELEASE_TABLES = frozenset(
     {"preferences", "processed_events", "term_requests", "request_votes", "request_history"}
