@@ -214,7 +214,11 @@ def revoked_then_reinstalled(server, fake_slack, two) -> None:
     assert wait_until(lambda: "no installation" in letter_error(server, "digest for two"))
     assert [c for c in fake_slack.calls[mark:] if "digest for two" in str(c.body)] == []
     assert install(server.url, oauth, TWO).status == 200
-    [late] = fake_slack.wait_for("chat.postMessage", since=mark, where=lambda c: "digest for two" in str(c.body))
+    # Its next try comes after its backoff, which grew while TWO had no install (doubling from 0.05 s): a long wait.
+    late_dm = fake_slack.wait_for(
+        "chat.postMessage", since=mark, timeout=90, where=lambda c: "digest for two" in str(c.body)
+    )
+    [late] = late_dm
     assert token_of(late) == oauth.token_for(TWO)
 
 
