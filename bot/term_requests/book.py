@@ -25,6 +25,7 @@ from ..state.schema import history, term_requests, votes
 from ..state.store import Store, now
 from ..state.team import Team
 from .announce import announce_change, announce_filing
+from .joining import already_open
 from .rows import known_id, request_from_row
 from .rules import (
     ACTIVE,
@@ -99,31 +100,11 @@ class RequestBook:
         raise AssertionError("unreachable")
 
     def _file(self, conn: Connection, form: RequestForm, requester: str) -> Filed:
-        if form.kind == RequestKind.NEW:
-            row = conn.execute(
-                select(term_requests.c.id).where(
-                    self.team.owns(term_requests),
-                    term_requests.c.kind == RequestKind.NEW,
-                    term_requests.c.term_key == form.key,
-                    term_requests.c.status.in_(ACTIVE),
-                )
-            ).first()
-            if row:
-                voted = self._vote(conn, row.id, requester)
-                return Filed(self._get(conn, row.id), created=False, voted=voted)
-        else:  # the same note sent twice (a 👎 form submitted again, a double click) is the one request already open
-            row = conn.execute(
-                select(term_requests.c.id).where(
-                    self.team.owns(term_requests),
-                    term_requests.c.kind == form.kind,
-                    term_requests.c.term_key == form.key,
-                    term_requests.c.requester == requester,
-                    term_requests.c.why == form.why,
-                    term_requests.c.status.in_(ACTIVE),
-                )
-            ).first()
-            if row:
-                return Filed(self._get(conn, row.id), created=False, voted=False)
+        joined = already_open(conn, self.team, form, requester)
+        if joined is not None:
+            request_id, as_vote = joined
+            voted = self._vote(conn, request_id, requester) if as_vote else False
+            return Filed(self._get(conn, request_id), created=False, voted=voted)
         stamp = now()
         request_id = conn.execute(
             insert(term_requests)
