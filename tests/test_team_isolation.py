@@ -227,3 +227,20 @@ def test_a_slack_request_is_bound_to_its_payloads_team_or_an_org_installs_org():
     org_wide = {"team_id": "T0ACME", "enterprise_id": "E0ORG", "is_enterprise_install": True}
     assert team_of(org_wide) == Team("E0ORG", "E0ORG")  # every workspace of the org shares the org's rows
     assert team_of({}) is None  # no team in the payload: the home team's, as before teams
+
+
+def test_an_org_wide_installs_settings_are_the_orgs_where_its_letters_read_them(store, tmp_path):
+    from slack_sdk import WebClient
+
+    from bot.slack.kit.deps import Deps
+    from bot.slack.kit.reviewers import Reviewers
+
+    settings = Settings(glossary_dir=BUNDLED_TERMS, roles_file=BUNDLED_ROLES, data_dir=tmp_path)
+    runtime = Runtime(settings, LiveGlossary(BUNDLED_TERMS, settings.glossary_db), store, load_roles(BUNDLED_ROLES))
+    deps = Deps(runtime, Reviewers(WebClient(token="xoxb-test"), ()))
+    org_wide = team_of({"team_id": "T0ACME", "enterprise_id": "E0ORG", "is_enterprise_install": True})
+    in_org = deps.for_request(org_wide, "T0ACME", "E0ORG")
+    assert in_org.team_id == "E0ORG"  # the Home saves under the org, as the org's rows and letters are keyed
+    plain = deps.for_request(Team("T0ACME"), "T0ACME", None)
+    assert plain.team_id == "T0ACME"
+    runtime.close()

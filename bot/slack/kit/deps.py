@@ -36,8 +36,10 @@ class Deps:
         tests: the home team's), its glossary (GLOSSARIES), its reviewers and its settings."""
         runtime = self.runtime if team is None else self.runtime.for_team(team)
         runtime = runtime.for_glossary(team_id, enterprise_id)
-        reviewers = self.reviewers.scoped(lambda: runtime.effective_settings(team_id).reviewers, enterprise_id, team_id)
-        return replace(self, runtime=runtime, reviewers=reviewers, team_id=team_id, enterprise_id=enterprise_id)
+        # Settings belong to whoever owns the rows: an org-wide install's are the org's (its letters read them there).
+        owner = team.id if team is not None else team_id
+        reviewers = self.reviewers.scoped(lambda: runtime.effective_settings(owner).reviewers, enterprise_id, team_id)
+        return replace(self, runtime=runtime, reviewers=reviewers, team_id=owner, enterprise_id=enterprise_id)
 
     def effective(self) -> Effective:
         """The settings that apply in this request's workspace."""
