@@ -118,8 +118,14 @@ def test_two_workspaces_through_oauth_keep_every_row_message_and_token_to_their_
     # Uninstalled: ONE's tokens deleted, the others' kept.
     assert event(server.url, {"type": "app_uninstalled"}, team=ONE.team_id).status == 200
     assert wait_until(lambda: installed(server) == sorted([TWO.team_id, None], key=str))
+    # The bot row and the installation row go one after the other, after Slack is answered: wait for both.
+    assert wait_until(lambda: ONE.team_id not in installations(server)), installations(server)
+    assert TWO.team_id in installations(server)
+
+
+def installations(server) -> list[str | None]:
     with server.runtime.store.engine.connect() as conn:
-        assert ONE.team_id not in conn.execute(text("SELECT team_id FROM slack_installations")).scalars().all()
+        return list(conn.execute(text("SELECT team_id FROM slack_installations")).scalars())
 
 
 def request_form(person: str) -> dict:
@@ -208,7 +214,8 @@ def revoked_then_reinstalled(server, fake_slack, two) -> None:
     oauth.revoke(TWO)
     revoked = {"type": "tokens_revoked", "tokens": {"bot": [f"UBOT{TWO.team_id}"]}}
     assert event(server.url, revoked, team=TWO.team_id).status == 200
-    assert wait_until(lambda: TWO.team_id not in installed(server))
+    # Both rows gone (bot, then installation) before the reinstall, which would otherwise race the second delete.
+    assert wait_until(lambda: TWO.team_id not in installed(server) and TWO.team_id not in installations(server))
     mark = fake_slack.mark()
     two.outbox.send(LetterKind.DM, {"user": ASKER, "message": {"text": "digest for two"}})
     assert wait_until(lambda: "no installation" in letter_error(server, "digest for two"))
