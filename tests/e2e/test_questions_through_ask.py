@@ -69,7 +69,7 @@ def opened_slugs(message: dict) -> list[str]:
 
 
 def surfaces(server) -> dict[str, int]:
-    assert server.runtime.flush_lookups(5)
+    assert server.runtime.flush_lookups(30)  # a generous wait: the writer thread is slow on a busy machine
     return server.runtime.lookup_stats(1).by_surface
 
 
