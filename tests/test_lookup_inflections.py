@@ -24,6 +24,8 @@ from bot.glossary.variants import stem, variant_key
         ("llms", "large-language-model"),
         ("fine-tuned", "fine-tuning"),
         ("fine tuned", "fine-tuning"),
+        ("finetune", "fine-tuning"),  # a two-word name typed as one word, and inflected: the squashed name is
+        ("finetuned", "fine-tuning"),  # "finetuning", which the stemmer cannot split
         ("chunks", "chunking"),
         ("hallucinations", "hallucination"),
         ("transformers", "transformer"),

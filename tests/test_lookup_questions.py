@@ -125,3 +125,20 @@ def test_a_description_sharing_words_with_a_close_term_is_offered(bundled_glossa
     finally:
         bundled_glossary.ranker.shared_words_margin = SHARED_WORDS_MARGIN
         bundled_glossary.forget_answers()
+
+
+def test_a_question_opening_with_a_negation_still_asks(bundled_glossary):
+    # "isn't …" asks as "is …" does: both acronyms it names are what it asks about (before, a miss).
+    r = bundled_glossary.ask("isn't DPO just another flavour of RLHF?")
+    assert r.status == "suggestions" and [m.term.slug for m in r.matches[:2]] == [
+        "direct-preference-optimization",
+        "reinforcement-learning-from-human-feedback",
+    ], r
+
+
+def test_the_rest_of_a_question_naming_one_term_is_read_by_meaning(bundled_glossary):
+    # One side is named ("finetune"), the other described: the description's closest terms follow the named one
+    # even below the meaning floor, since the named term already anchors the answer.
+    r = bundled_glossary.ask("finetune vs train from scratch, which one do we actually need?")
+    slugs = [m.term.slug for m in r.matches]
+    assert r.status == "suggestions" and slugs[0] == "fine-tuning" and "pretraining" in slugs[:3], r

@@ -224,7 +224,10 @@ class Glossary:
             first = Match(self.terms[slug], 100.0 if whole else 90.0, spelling)
             if whole:  # the question names this term and nothing else
                 return LookupResult(LookupStatus.HIT, question, (first,), MatchHow.QUESTION)
-            rest = [m for m in self._open_ended(question, subject, described=text).matches if m.term.slug != slug]
+            around = self._open_ended(question, subject, described=text)
+            # The rest of the question, read by meaning: what it offers, else (below the floor) what it is
+            # closest to, since the named term already anchors the answer ("finetune vs train from scratch").
+            rest = [m for m in around.matches or around.closest if m.term.slug != slug]
             return LookupResult(
                 LookupStatus.SUGGESTIONS, question, (first, *rest)[:SUGGESTION_LIMIT], MatchHow.QUESTION
             )

@@ -157,6 +157,7 @@ def either(key: str) -> tuple[str, str] | None:
 # of it; a text of three words or fewer is taken as a lookup whatever its form.
 _ASKS = re.compile(
     r"\?|^(?:what|whats|what's|how|why|when|where|who|which|can|could|does|do|is|are|should|explain|define|"
+    r"(?:is|are|does|do|did|should|would)n'?t|"
     r"tell|describe)\b|\b(?:mean|means|meaning|explain|define|definition|difference|vs|versus|stand for)\b"
 )
 _ASKED = re.compile(

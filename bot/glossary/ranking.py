@@ -34,6 +34,7 @@ MAX_WORDS = 16  # a pasted paragraph is judged on its first words
 # A text of a word or two names something: when no name, alias, variant or typo matched, it names a term the
 # glossary lacks ("MLOps", "knowledge cutoff") far more often than it describes one, so its meaning must be
 # very close. A longer text describes, and a looser floor lets "when the model makes stuff up" reach its term.
+JOINED_PART = 3  # a word read as two joined words: each part this long at least ("fine|tune", never "a|gent")
 MENDED_WORD = 4  # shorter words are never mended: "rag", "kv" and "ai" are a letter from too much
 # The floor falls linearly with the words that can name something, from MEANING_FLOOR_ONE_WORD by
 # MEANING_FLOOR_STEP a word, down to MEANING_FLOOR_LONG. Meaning scores run from -100 to 100 (a cosine, scaled
@@ -187,6 +188,8 @@ class Ranker:
         """Terms whose name or alias is an inflection of the key, closest spelling first. What was typed as
         an acronym (`acronym`) only meets the plural of a short name: LLMs."""
         found = self._plurals.get(key) or (None if acronym else self._variants.get(variant_key(key)))
+        if not found and not acronym:
+            found = self._joined(key)
         if not found:
             return []
         best: dict[str, tuple[str, float, str]] = {}
@@ -195,6 +198,17 @@ class Ranker:
             if slug not in best or score > best[slug][1]:
                 best[slug] = (slug, score, spelling)
         return sorted(best.values(), key=lambda f: -f[1])
+
+    def _joined(self, key: str) -> list[tuple[str, str, str]]:
+        """A two-word name typed as one word and inflected ("finetune", "finetuned" for fine-tuning): the
+        squashed name alone only meets the name's own form, and the stemmer cannot split a word."""
+        if " " in key or not key.isalpha() or len(key) < 2 * JOINED_PART:
+            return []
+        for cut in range(JOINED_PART, len(key) - JOINED_PART + 1):
+            found = self._variants.get(variant_key(f"{key[:cut]} {key[cut:]}"))
+            if found:
+                return found
+        return []
 
     def acronym(self, key: str, *, strict: bool) -> list[tuple[str, float, str]]:
         """Terms whose name spells the key. `strict` (typed in lower case): only those whose own text uses
