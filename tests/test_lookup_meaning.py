@@ -173,3 +173,16 @@ def test_empty_text_embeds_to_zeros_and_ranks_nothing(bundled_glossary):
 def test_an_index_of_no_terms_ranks_nothing():
     index = MeaningIndex.build([], shared_embedder())
     assert index.rank(shared_embedder().embed(["anything"])[0], 3) == []
+
+
+def test_the_build_tokenizes_as_the_plain_tokenizer_does():
+    # The build uses encode_batch_fast (no character offsets): the ids, hence the vectors, must be those of
+    # encode_batch, Unicode and empty texts included.
+    embedder = shared_embedder()
+    texts = ["A model's “hallucination”", "naïve Bayes — 7B params", "", "   ", "KV-cache 🚀 RAG"]
+    plain = embedder._tokenizer.encode_batch(texts, add_special_tokens=False)
+    fast = embedder._encode(texts, add_special_tokens=False)
+    assert [e.ids for e in fast] == [e.ids for e in plain]
+    assert embedder._encode is not embedder._tokenizer.encode_batch or not hasattr(
+        embedder._tokenizer, "encode_batch_fast"
+    )
