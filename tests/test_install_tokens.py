@@ -4,6 +4,7 @@ reading the pair the other process stored."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -97,3 +98,44 @@ def test_a_lost_refresh_race_reads_the_pair_the_other_process_stored(slack, stor
 
     slack.oauth.before_refresh = other_process_refreshes_first
     assert tokens(slack, store).bot_token(enterprise_id=None, team_id=ONE.team_id) == slack.oauth.token_for(ONE)
+
+
+def test_a_lost_refresh_race_waits_for_the_pair_the_winner_stores_late(slack, store):
+    # The winner spends the refresh token, then takes a while to store the new pair (a busy machine): the loser
+    # must wait for that pair, not go on with the token the refresh has just revoked.
+    first = installed(slack, store, ONE, expires_in=3600)
+
+    def other_process_refreshes_first(refresh_token: str) -> None:
+        answer = slack.oauth.refresh(refresh_token)
+        slack.oauth.before_refresh = None
+
+        def store_late() -> None:
+            time.sleep(0.5)
+            bot = store.find_bot(enterprise_id=None, team_id=ONE.team_id)
+            bot.bot_token, bot.bot_refresh_token = answer["access_token"], answer["refresh_token"]
+            bot.bot_token_expires_at = int(time.time()) + answer["expires_in"]
+            store.save_bot(bot)
+
+        threading.Thread(target=store_late).start()
+
+    slack.oauth.before_refresh = other_process_refreshes_first
+    token = tokens(slack, store).bot_token(enterprise_id=None, team_id=ONE.team_id)
+    assert token == slack.oauth.token_for(ONE) != first
+
+
+def test_threads_of_one_process_refresh_a_token_once_and_all_get_the_new_one(slack, store):
+    first = installed(slack, store, ONE, expires_in=3600)
+    found = tokens(slack, store)
+    slack.oauth.before_refresh = lambda _token: time.sleep(0.3)  # Slack slow to answer: the others pile up behind
+    got: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(found.bot_token(enterprise_id=None, team_id=ONE.team_id)))
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    refresh_calls = [c for c in slack.of("oauth.v2.access") if c.body.get("grant_type") == "refresh_token"]
+    assert slack.oauth.refreshed == [first] and len(refresh_calls) == 1  # the others waited, then read the pair
+    assert got == [slack.oauth.token_for(ONE)] * 6
