@@ -421,3 +421,36 @@ def test_a_letter_whose_lease_ran_short_before_its_call_goes_back_as_sure_as_it_
     assert (back.status, back.unsure, back.echo_due) == (PENDING, False, None) and posts(fake_slack) == []
     deliver_all(bot)
     assert len(posts(fake_slack)) == 1
+
+
+def _with_tokens(delivery, tokens):
+    """The same worker as a several-workspace install runs it: each letter with its team's token."""
+    other = Delivery(delivery.runtime, delivery.client, request_letters, tokens=tokens)
+    other.pacer = delivery.pacer
+    return other
+
+
+def test_a_letter_refused_with_a_token_since_replaced_goes_again_with_the_new_one(bot, fake_slack):
+    # The team's token was refreshed (or the app reinstalled) between this try's read and Slack's answer.
+    read = []
+
+    def tokens(team):
+        read.append(team)
+        return "xoxb-old-not-real" if len(read) == 1 else "xoxb-new-not-real"
+
+    delivery = _with_tokens(bot, tokens)
+    file(delivery)
+    fake_slack.fail("chat.postMessage", "invalid_auth", times=1)
+    deliver_all(delivery)
+    [letter] = letters(delivery)
+    tried = [c.headers.get("Authorization") for c in fake_slack.of("chat.postMessage")]
+    assert letter.status == SENT and tried == ["Bearer xoxb-old-not-real", "Bearer xoxb-new-not-real"]
+
+
+def test_a_letter_refused_with_its_teams_current_token_is_dead_at_once(bot, fake_slack):
+    delivery = _with_tokens(bot, lambda team: "xoxb-same-not-real")
+    file(delivery)
+    fake_slack.fail("chat.postMessage", "invalid_auth")
+    deliver_all(delivery)
+    [letter] = letters(delivery)
+    assert (letter.status, letter.attempts, letter.last_error) == (DEAD, 1, "invalid_auth")

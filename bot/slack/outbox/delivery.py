@@ -61,6 +61,8 @@ DEAD_RETRY_EVERY = dt.timedelta(hours=1)  # dead letters get one more try once t
 DEAD_RETRY_FOR = dt.timedelta(days=7)  # … for a week after they were written
 # `ok: false` errors that a later try may get past; every other one is a refusal that cannot succeed.
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+# Refusals of the token itself: final when the team's token is still the one refused, a retry when it changed.
+STALE_TOKEN = frozenset({"invalid_auth", "token_expired", "token_revoked", "account_inactive"})
 
 
 class Delivery:
@@ -238,11 +240,29 @@ class Delivery:
         elif status >= 500 or error in TRANSIENT:
             self._troubled()
             self._again(letter, worker, error, unsure=unsure)
+        elif error in STALE_TOKEN and self._token_changed(letter):
+            # Refused with a token its team no longer uses (refreshed, or reinstalled, since this try read it):
+            # not the letter's fault, so it goes again with the new one rather than dying.
+            log.info(
+                "outbox letter %d (%s): %s with a token since replaced; sending again", letter.id, letter.kind, error
+            )
+            self._again(letter, worker, f"{error} (a token since replaced)", unsure=unsure, delay=0.0)
         elif letter.payload.get("fallback"):
             self._fall_back(letter, worker, error, unsure=unsure)
         else:
             log.error("outbox letter %d (%s) refused by Slack: %s; it is dead", letter.id, letter.kind, error)
             self._dead(letter, worker, error, unsure=unsure)
+
+    def _token_changed(self, letter: Letter) -> bool:
+        """Whether the letter's team has another token now than the one this try was refused with."""
+        used = getattr(self._try, "token", None)
+        if self.tokens is None or not used:
+            return False
+        try:
+            return bool(self.tokens(letter.team)) and self.tokens(letter.team) != used
+        except Exception:  # the store unreadable: the refusal stands as Slack gave it
+            log.exception("outbox letter %d: reading its team's token again failed", letter.id)
+            return False
 
     def _fall_back(self, letter: Letter, worker: str, error: str, *, unsure: bool) -> None:
         """A shared Work Object Slack refused (Work Objects off in the workspace, the entity invalid, the bot not
