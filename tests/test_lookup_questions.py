@@ -142,3 +142,12 @@ def test_the_rest_of_a_question_naming_one_term_is_read_by_meaning(bundled_gloss
     r = bundled_glossary.ask("finetune vs train from scratch, which one do we actually need?")
     slugs = [m.term.slug for m in r.matches]
     assert r.status == "suggestions" and slugs[0] == "fine-tuning" and "pretraining" in slugs[:3], r
+
+
+def test_a_choice_between_a_term_and_something_else_asks_about_the_term(bundled_glossary):
+    # "X or Y" with one side a term's whole name: the term is what it asks about, though the text has no question
+    # word (before: read as a statement, and the description lane offered pruning first).
+    r = bundled_glossary.ask("quantization or distillation to cut serving cost?")
+    assert r.status == "suggestions" and r.matches[0].term.slug == "quantization", r
+    # Neither side a term: an everyday choice stays no lookup.
+    assert bundled_glossary.ask("should I take the train or the bus to the model meetup").status == "miss"

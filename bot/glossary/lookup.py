@@ -218,6 +218,8 @@ class Glossary:
         compared = self._compare(question, pair) if pair else None
         if compared:
             return compared
+        if pair and any(self._names_wholly(side) for side in pair):
+            asking = True  # "quantization or distillation to cut cost?": a choice that names a term asks about it
         named = self._named_in(key, subject, asking)
         if named:
             slug, spelling, whole = named
@@ -234,6 +236,10 @@ class Glossary:
         if by_name and by_name.status == LookupStatus.SUGGESTIONS:
             return LookupResult(by_name.status, question, by_name.matches, by_name.how)
         return self._open_ended(question, subject, described=text)
+
+    def _names_wholly(self, side: str) -> bool:
+        named = self.ranker.named_inside(side)
+        return bool(named and named[2])
 
     def _named_in(self, key: str, subject: str, asking: bool = False) -> tuple[str, str, bool] | None:
         """The term a question asks about: the one after its last question frame ("our RAG pipeline is slow,
