@@ -136,6 +136,12 @@ class Ranker:
         self.terms = {t.slug: t for t in terms}
 
     def _derive(self) -> None:
+        self._joined_heads = {
+            written.split(" ")[0]
+            for found in self._variants.values()
+            for _, written, _ in found
+            if written.count(" ") == 1
+        }
         self._typo_keys = [key for key, _, _ in self._typo_choices]
         self._typo_lengths = [len(key) for key in self._typo_keys]
         # The words names and aliases are made of, shortest first: what a misspelt word in a question may be.
@@ -205,9 +211,12 @@ class Ranker:
         if " " in key or not key.isalpha() or len(key) < 2 * JOINED_PART:
             return []
         for cut in range(JOINED_PART, len(key) - JOINED_PART + 1):
-            found = self._variants.get(variant_key(f"{key[:cut]} {key[cut:]}"))
-            if found:
-                return found
+            # Only where the first part is a two-word name's first word as written (the inflection is at the
+            # end): a few set lookups, so a question's every word can be tried without stemming each split.
+            if key[:cut] in self._joined_heads:
+                found = self._variants.get(variant_key(f"{key[:cut]} {key[cut:]}"))
+                if found:
+                    return found
         return []
 
     def acronym(self, key: str, *, strict: bool) -> list[tuple[str, float, str]]:
