@@ -80,7 +80,6 @@ class Ranker:
         "_plurals",
         "_acronyms",
         "_text_acronyms",
-        "_fields",
         "_coverage",
         "_phrases",
         "_df",
@@ -96,13 +95,14 @@ class Ranker:
         self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
         self._text_acronyms: dict[str, list[str]] = defaultdict(list)  # written in a term's text -> slugs
-        # slug -> (name stems, alias stems, short definition stems), each " stem stem … " as _text_words is:
-        # a dict of three frozensets a term was ~1.4 KB, 14 MB at 10,000 terms, and most of a warm load's time.
-        self._fields: dict[str, tuple[str, str, str]] = {}
         # slug -> the content stems of each name and alias: tuples (a frozenset is ~4x the memory of a tuple
         # this small, and each holds distinct stems, so counting the ones asked is the same as intersecting).
         self._coverage: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self._text_words: dict[str, str] = {}  # slug -> " stem stem … ": the stems of its whole text
+        # slug -> the stems of its name, its aliases, its short definition and its whole text, in FIELD_WEIGHTS'
+        # order, each field " stem stem … " and the four joined by "\n": one string a term (a dict of three
+        # frozensets a term was ~1.4 KB, 14 MB at 10,000 terms, and most of a warm load's time). A stem is found
+        # as " stem " (no stem holds a space or a newline); its first place is in the first field that has it.
+        self._text_words: dict[str, str] = {}
         self._phrases = 1
         by_length: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         df: Counter[str] = Counter()
@@ -181,13 +181,13 @@ class Ranker:
         for written in set(_WRITTEN_ACRONYM.findall(prose)):
             if len(written) <= 8:
                 self._text_acronyms[written.lower()].append(t.slug)
-        self._fields[t.slug] = (_joined(fields["name"]), _joined(fields["alias"]), _joined(fields["short"]))
         self._coverage[t.slug] = tuple(coverage)
         # Worked out here, not when a question first reaches the term: a question of new words reaches thirty new
         # terms, and stemming their texts was 12% of a /define's time. One string a term (a set would be ~4x the
         # memory); a stem is found in it as " stem ", and no stem holds a space.
         text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
-        self._text_words[t.slug] = _joined(_stems(normalise(text)))
+        whole = _stems(normalise(text))
+        self._text_words[t.slug] = "\n".join(map(_joined, (fields["name"], fields["alias"], fields["short"], whole)))
         return fields["name"] | fields["alias"] | fields["short"]
 
     # -- exact steps ---------------------------------------------------------------------------
@@ -347,15 +347,12 @@ class Ranker:
         asked = set(stems)
         scored = []
         for slug in dict.fromkeys(slugs):
-            # In FIELD_WEIGHTS' order: name, alias, short definition, whole text.
-            fields = (*self._fields[slug], self._text_words[slug])
+            text = self._text_words[slug]
             covered = 0.0
             for s in stems:
-                spaced = f" {s} "
-                for text, weight in zip(fields, _WEIGHTS, strict=True):
-                    if spaced in text:
-                        covered += idf[s] * weight
-                        break
+                at = text.find(f" {s} ")
+                if at >= 0:  # the first field holding it (fields are in FIELD_WEIGHTS' order) gives its weight
+                    covered += idf[s] * _WEIGHTS[text.count("\n", 0, at)]
             named = max((sum(w in asked for w in c) / len(c) for c in self._coverage[slug]), default=0.0)
             score = 100.0 * ((1 - COVERAGE_SHARE) * covered / total + COVERAGE_SHARE * named)
             scored.append((slug, round(score, 1)))
@@ -363,11 +360,13 @@ class Ranker:
 
     def in_text(self, slug: str, word_stem: str) -> bool:
         """Whether the stem is one of the term's whole-text stems (definitions, framings, examples)."""
-        return f" {word_stem} " in self._text_words[slug]
+        text = self._text_words[slug]
+        return text.find(f" {word_stem} ", text.rfind("\n")) >= 0
 
     def text_stems(self, slug: str) -> frozenset[str]:
         """The stems of a term's whole text."""
-        return frozenset(self._text_words[slug][1:-1].split(" ")) - {""}
+        text = self._text_words[slug]
+        return frozenset(text[text.rfind("\n") + 2 : -1].split(" ")) - {""}
 
 
 _WEIGHTS = tuple(FIELD_WEIGHTS[f] for f in ("name", "alias", "short", "text"))
