@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import marshal
 import mmap
 import os
 import threading
@@ -115,6 +116,33 @@ def test_a_damaged_index_is_indexed_again(built, damage, caplog):
     path.write_bytes(damage(path.read_bytes()))
     assert snapshot.load(db_path, version) is None
     again, _ = open_glossary(BUNDLED_TERMS, db_path)  # indexes again, and saves a good one
+    assert answers(again) == answers(good)
+    assert snapshot.load(db_path, version) is not None
+
+
+def test_an_index_of_the_previous_format_is_built_again_not_a_crash(built, monkeypatch):
+    """FORMAT 5 kept the type-ahead keys as a part of their own and each term's fields as frozensets: such a
+    file, left by the release before, is indexed again at the next start, and the new file then loads."""
+    db_path, version = built
+    good, _ = open_glossary(BUNDLED_TERMS, db_path)
+    path = snapshot.index_path(db_path)
+    data = path.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    header = marshal.loads(data[8 : 8 + size])
+    previous = snapshot._framed({**header, "format": 5})
+    assert len(previous) == 8 + size  # the same width: the vectors stay where they were
+    path.write_bytes(previous + data[8 + size :])
+    assert snapshot.load(db_path, version) is None
+    # The previous layout's own part (the type-ahead keys) in a file under this format's header: no crash,
+    # nothing half loaded.
+    parts = snapshot._parts
+    keys = sorted({key for key, _ in good.names.spelling})
+    monkeypatch.setattr(snapshot, "_parts", lambda *a: iter([("choices", "", "", (keys, keys)), *parts(*a)]))
+    assert snapshot.save(good, db_path)
+    monkeypatch.undo()
+    assert snapshot.load(db_path, version) is None
+    again, report = open_glossary(BUNDLED_TERMS, db_path)
+    assert not report.rebuilt  # the database stays: only its index is made again
     assert answers(again) == answers(good)
     assert snapshot.load(db_path, version) is not None
 

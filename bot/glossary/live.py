@@ -72,16 +72,18 @@ def _open(
     report = current_report(db_path, stats) or builder.build(
         glossary_dir, db_path, max_file_bytes, term_files=len(stats), or_here=True
     )
-    return _loaded(report, db_path, save_later=save_later), report
+    # A start: no request is waiting for the loader to let go of the GIL between the index's parts.
+    return _loaded(report, db_path, save_later=save_later, yielding=False), report
 
 
-def _loaded(report: BuildReport, db_path: Path, *, save_later: bool) -> Glossary:
+def _loaded(report: BuildReport, db_path: Path, *, save_later: bool, yielding: bool = True) -> Glossary:
     """The glossary of the database the report is about: its saved index, else the terms a build here just
     wrote (no second read: a second or more at 10,000 terms), else its terms read back; indexed and saved then.
-    save_later: on a daemon thread, for a server, which has no use for the file until its next start."""
+    save_later: on a daemon thread, for a server, which has no use for the file until its next start.
+    yielding: other threads (requests, during a reload) run between the saved index's parts."""
     built, report.built = report.built, None
     read: Callable[[Path], list[Term]] = (lambda _path: built) if built is not None else read_terms
-    return indexed(db_path, report.version, read, save_later=save_later)
+    return indexed(db_path, report.version, read, save_later=save_later, yielding=yielding)
 
 
 def _stats_of(glossary_dir: Path) -> FileStats:

@@ -66,17 +66,27 @@ class Glossary:
         if state is not None:
             self.names = NameIndex.from_state(state["names"])
             self.ranker = Ranker.from_state(terms, self.names, state["ranker"])
-            self._choice_keys, self._choice_slugs = state["choices"]
             saved = state.get("meaning")
             self.meaning = MeaningIndex.from_state(saved) if saved else self._meaning_index(terms)
             return
         self.names = NameIndex(terms)
         self.ranker = Ranker(terms, self.names)
         self.meaning = self._meaning_index(terms)
-        # For type-ahead: every name and alias, normalised, with the term it points to.
+
+    @cached_property
+    def _choices(self) -> tuple[list[str], list[str]]:
+        """For type-ahead: every name and alias, normalised, and the term each points to. Made on the first
+        type-ahead, not at load: most processes never serve one, and a start need not wait for it."""
         pairs = sorted({(key, slug) for (key, slug) in self.names.spelling})
-        self._choice_keys = [key for key, _ in pairs]
-        self._choice_slugs = [slug for _, slug in pairs]
+        return [key for key, _ in pairs], [slug for _, slug in pairs]
+
+    @property
+    def _choice_keys(self) -> list[str]:
+        return self._choices[0]
+
+    @property
+    def _choice_slugs(self) -> list[str]:
+        return self._choices[1]
 
     @cached_property
     def text_search(self) -> TextSearch:
@@ -92,7 +102,6 @@ class Glossary:
         return {
             "names": self.names.state(),
             "ranker": self.ranker.state(),
-            "choices": (self._choice_keys, self._choice_slugs),
             "meaning": self.meaning.state() if self.meaning is not None else {},
         }
 

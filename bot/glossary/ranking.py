@@ -81,13 +81,13 @@ class Ranker:
         "_plurals",
         "_acronyms",
         "_text_acronyms",
-        "_fields",
         "_coverage",
         "_phrases",
         "_df",
         "_idf_n",
         "_typo_choices",
         "_text_words",
+        "_name_words",
     )
 
     def __init__(self, terms: Iterable[Term], names: NameIndex):
@@ -96,19 +96,29 @@ class Ranker:
         self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
         self._text_acronyms: dict[str, list[str]] = defaultdict(list)  # written in a term's text -> slugs
-        self._fields: dict[str, dict[str, frozenset[str]]] = {}
-        self._coverage: dict[str, list[frozenset[str]]] = {}
-        self._text_words: dict[str, str] = {}  # slug -> " stem stem … ": the stems of its whole text
+        # slug -> the content stems of each name and alias: tuples (a frozenset is ~4x the memory of a tuple
+        # this small, and each holds distinct stems, so counting the ones asked is the same as intersecting).
+        self._coverage: dict[str, tuple[tuple[str, ...], ...]] = {}
+        # slug -> the stems of its name, its aliases, its short definition and its whole text, in FIELD_WEIGHTS'
+        # order, each field " stem stem … " and the four joined by "\n": one string a term (a dict of three
+        # frozensets a term was ~1.4 KB, 14 MB at 10,000 terms, and most of a warm load's time). A stem is found
+        # as " stem " (no stem holds a space or a newline); its first place is in the first field that has it.
+        self._text_words: dict[str, str] = {}
         self._phrases = 1
         by_length: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         df: Counter[str] = Counter()
         for t in self.terms.values():
-            self._index_term(t, by_length)
-            df.update(set().union(*self._fields[t.slug].values()) - {""})
+            df.update(self._index_term(t, by_length) - {""})
         self._idf_n = len(self.terms) + 1
         self._df: dict[str, int] = df
         # Every name and alias a typo may be of, shortest first: a typo's reach in length is one slice.
         self._typo_choices = [c for n in sorted(by_length) for c in sorted(set(by_length[n]))]
+        # The words names and aliases are made of, shortest first: what a misspelt word in a question may be.
+        # Saved, not derived on load: splitting every name again was a tenth of a warm load.
+        name_words = {
+            w for key, _, _ in self._typo_choices for w in words(key) if len(w) >= MENDED_WORD and w.isalpha()
+        }
+        self._name_words = sorted(name_words, key=lambda w: (len(w), w))
         self._derive()
 
     @classmethod
@@ -144,12 +154,10 @@ class Ranker:
         }
         self._typo_keys = [key for key, _, _ in self._typo_choices]
         self._typo_lengths = [len(key) for key in self._typo_keys]
-        # The words names and aliases are made of, shortest first: what a misspelt word in a question may be.
-        name_words = {w for key in self._typo_keys for w in words(key) if len(w) >= MENDED_WORD and w.isalpha()}
-        self._name_words = sorted(name_words, key=lambda w: (len(w), w))
         self._name_word_lengths = [len(w) for w in self._name_words]
 
-    def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> None:
+    def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> frozenset[str]:
+        """Indexes one term; returns the stems of its name, aliases and short definition (for document counts)."""
         spellings = [(t.term, t.term), (t.slug, t.term)] + [(a, a) for a in t.aliases]
         fields = {"name": _stems(normalise(t.term)) | _stems(normalise(t.slug)), "alias": frozenset[str]()}
         coverage = []
@@ -167,7 +175,7 @@ class Ranker:
                 if t.slug not in self._acronyms[acronym]:
                     self._acronyms[acronym].append(t.slug)
             self._phrases = max(self._phrases, len(words(key)))
-            content = frozenset(stem(w) for w in words(key) if w not in FILLER)
+            content = tuple(dict.fromkeys(stem(w) for w in words(key) if w not in FILLER))
             if content:
                 coverage.append(content)
             if written in t.aliases:
@@ -180,13 +188,14 @@ class Ranker:
         for written in set(_WRITTEN_ACRONYM.findall(prose)):
             if len(written) <= 8:
                 self._text_acronyms[written.lower()].append(t.slug)
-        self._fields[t.slug] = fields
-        self._coverage[t.slug] = coverage
+        self._coverage[t.slug] = tuple(coverage)
         # Worked out here, not when a question first reaches the term: a question of new words reaches thirty new
         # terms, and stemming their texts was 12% of a /define's time. One string a term (a set would be ~4x the
         # memory); a stem is found in it as " stem ", and no stem holds a space.
         text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
-        self._text_words[t.slug] = " " + " ".join(sorted(_stems(normalise(text)))) + " "
+        whole = _stems(normalise(text))
+        self._text_words[t.slug] = "\n".join(map(_joined, (fields["name"], fields["alias"], fields["short"], whole)))
+        return fields["name"] | fields["alias"] | fields["short"]
 
     # -- exact steps ---------------------------------------------------------------------------
 
@@ -361,26 +370,34 @@ class Ranker:
         asked = set(stems)
         scored = []
         for slug in dict.fromkeys(slugs):
-            fields = self._fields[slug]
             text = self._text_words[slug]
             covered = 0.0
             for s in stems:
-                for field, weight in FIELD_WEIGHTS.items():
-                    if f" {s} " in text if field == "text" else s in fields[field]:
-                        covered += idf[s] * weight
-                        break
-            named = max((len(c & asked) / len(c) for c in self._coverage[slug]), default=0.0)
+                at = text.find(f" {s} ")
+                if at >= 0:  # the first field holding it (fields are in FIELD_WEIGHTS' order) gives its weight
+                    covered += idf[s] * _WEIGHTS[text.count("\n", 0, at)]
+            named = max((sum(w in asked for w in c) / len(c) for c in self._coverage[slug]), default=0.0)
             score = 100.0 * ((1 - COVERAGE_SHARE) * covered / total + COVERAGE_SHARE * named)
             scored.append((slug, round(score, 1)))
         return sorted(scored, key=lambda s: -s[1])
 
     def in_text(self, slug: str, word_stem: str) -> bool:
         """Whether the stem is one of the term's whole-text stems (definitions, framings, examples)."""
-        return f" {word_stem} " in self._text_words[slug]
+        text = self._text_words[slug]
+        return text.find(f" {word_stem} ", text.rfind("\n")) >= 0
 
     def text_stems(self, slug: str) -> frozenset[str]:
         """The stems of a term's whole text."""
-        return frozenset(self._text_words[slug][1:-1].split(" ")) - {""}
+        text = self._text_words[slug]
+        return frozenset(text[text.rfind("\n") + 2 : -1].split(" ")) - {""}
+
+
+_WEIGHTS = tuple(FIELD_WEIGHTS[f] for f in ("name", "alias", "short", "text"))
+
+
+def _joined(stems: frozenset[str]) -> str:
+    """Stems as one string, " a b c ": a stem is found in it as " stem " (no stem holds a space)."""
+    return " " + " ".join(sorted(stems)) + " "
 
 
 def _stems(key: str) -> frozenset[str]:
