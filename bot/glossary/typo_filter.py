@@ -49,6 +49,7 @@ class BigramFilter:
         fresh = np.ones(len(pairs), dtype=bool)  # the first of each (pair, key): a key counts a bigram once
         fresh[1:] = (pairs[1:] != pairs[:-1]) | (owners[1:] != owners[:-1])
         pairs, self._owners = pairs[fresh], owners[fresh]
+        self._size = len(keys)
         starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else np.empty(0, dtype=np.intp)
         ends = np.r_[starts[1:], len(pairs)]
         self._postings = dict(
@@ -62,15 +63,12 @@ class BigramFilter:
         needed = len(pairs) - 2 * edits
         if needed <= 0 or hi - lo <= FEW_NAMES:
             return None
-        held = []
-        for pair in pairs:
-            span = self._postings.get(pair)
-            if span is not None:
-                at = self._owners[span[0] : span[1]]  # ascending positions
-                held.append(at[np.searchsorted(at, lo) : np.searchsorted(at, hi)])
-        if len(held) < needed:
+        spans = [span for span in map(self._postings.get, pairs) if span is not None]
+        if len(spans) < needed:
             return np.empty(0, dtype=np.intp)
-        counts = np.bincount(np.concatenate(held) - lo, minlength=hi - lo)
+        # Counted over every key, then cut to [lo, hi): cheaper than cutting each bigram's list to the slice first.
+        held = np.concatenate([self._owners[start:end] for start, end in spans])
+        counts = np.bincount(held, minlength=self._size)[lo:hi]
         return np.flatnonzero(counts >= needed)
 
 
