@@ -66,6 +66,13 @@ class BigramFilter:
         spans = [span for span in map(self._postings.get, pairs) if span is not None]
         if len(spans) < needed:
             return np.empty(0, dtype=np.intp)
+        # A bigram left out of the count lowers what a key must hold by one, and still rules out no key within
+        # reach: the commonest pairs (the longest lists, most of the counting) are left out while the bound keeps
+        # at least half of what it asked.
+        drop = needed - max(1, (needed + 1) // 2)
+        if drop > 0:
+            spans = sorted(spans, key=lambda span: span[1] - span[0])[: len(spans) - drop]
+            needed -= drop
         # Counted over every key, then cut to [lo, hi): cheaper than cutting each bigram's list to the slice first.
         held = np.concatenate([self._owners[start:end] for start, end in spans])
         counts = np.bincount(held, minlength=self._size)[lo:hi]
