@@ -34,27 +34,20 @@ def bigrams(text: str) -> set[int]:
 class BigramFilter:
     """For each bigram, the positions (in `keys`' order) of the keys holding it. Read-only after __init__.
 
-    Built with numpy in one pass over all the keys (a Python loop over their 500,000 bigrams took 0.3 s of a
-    start): every bigram of every key with the key's position, sorted and made distinct, then cut per bigram."""
+    Built with numpy (a Python loop over the 500,000 bigrams of 10,000 terms' names took 0.3 s of a start), CHUNK
+    keys at a time: arrays over every key at once were ~25 MB of temporaries, which a start on a thread kept as
+    resident memory after they were freed."""
+
+    CHUNK = 1024
 
     def __init__(self, keys: Sequence[str]):
-        # The keys end to end, each ended by NUL, which no normalised name holds (control characters are dropped).
-        codes = np.frombuffer("".join(k + "\0" for k in keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        position = np.cumsum(codes == 0) - (codes == 0)  # the key each character belongs to
-        inside = (codes[:-1] != 0) & (codes[1:] != 0)  # a pair of two letters of one key
-        pairs = ((codes[:-1] << np.uint64(32)) | codes[1:])[inside]
-        owners = position[:-1][inside].astype(np.int32)
-        order = np.lexsort((owners, pairs))
-        pairs, owners = pairs[order], owners[order]
-        fresh = np.ones(len(pairs), dtype=bool)  # the first of each (pair, key): a key counts a bigram once
-        fresh[1:] = (pairs[1:] != pairs[:-1]) | (owners[1:] != owners[:-1])
-        pairs, self._owners = pairs[fresh], owners[fresh]
+        parts: dict[int, list[npt.NDArray[np.int32]]] = {}
+        for at in range(0, len(keys), self.CHUNK):
+            for pair, owners in _chunk_postings(keys[at : at + self.CHUNK], at):
+                parts.setdefault(pair, []).append(owners)
+        # Chunks come in order and each chunk's positions ascend: each bigram's list ascends.
+        self._postings = {pair: np.concatenate(held) for pair, held in parts.items()}
         self._size = len(keys)
-        starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else np.empty(0, dtype=np.intp)
-        ends = np.r_[starts[1:], len(pairs)]
-        self._postings = dict(
-            zip(pairs[starts].tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True)
-        )
 
     def reachable(self, text: str, lo: int, hi: int, edits: int) -> npt.NDArray[np.intp] | None:
         """The positions in [lo, hi) of keys that may be within `edits` edits of `text`, ascending; None when
@@ -63,7 +56,7 @@ class BigramFilter:
         needed = len(pairs) - 2 * edits
         if needed <= 0 or hi - lo <= FEW_NAMES:
             return None
-        spans = [span for span in map(self._postings.get, pairs) if span is not None]
+        spans = [held for held in map(self._postings.get, pairs) if held is not None]
         if len(spans) < needed:
             return np.empty(0, dtype=np.intp)
         # A bigram left out of the count lowers what a key must hold by one, and still rules out no key within
@@ -71,12 +64,31 @@ class BigramFilter:
         # at least half of what it asked.
         drop = needed - max(1, (needed + 1) // 2)
         if drop > 0:
-            spans = sorted(spans, key=lambda span: span[1] - span[0])[: len(spans) - drop]
+            spans = sorted(spans, key=len)[: len(spans) - drop]
             needed -= drop
         # Counted over every key, then cut to [lo, hi): cheaper than cutting each bigram's list to the slice first.
-        held = np.concatenate([self._owners[start:end] for start, end in spans])
+        held = np.concatenate(spans)
         counts = np.bincount(held, minlength=self._size)[lo:hi]
         return np.flatnonzero(counts >= needed)
+
+
+def _chunk_postings(keys: Sequence[str], first: int) -> list[tuple[int, npt.NDArray[np.int32]]]:
+    """(bigram, ascending positions of the keys holding it) for these keys, the first at position `first`."""
+    # The keys end to end, each ended by NUL, which no normalised name holds (control characters are dropped).
+    codes = np.frombuffer("".join(k + "\0" for k in keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    ends = codes == 0
+    position = (np.cumsum(ends) - ends + first).astype(np.int32)  # the key each character belongs to
+    inside = ~ends[:-1] & ~ends[1:]  # a pair of two letters of one key
+    pairs = ((codes[:-1] << np.uint64(32)) | codes[1:])[inside]
+    owners = position[:-1][inside]
+    order = np.lexsort((owners, pairs))
+    pairs, owners = pairs[order], owners[order]
+    fresh = np.ones(len(pairs), dtype=bool)  # the first of each (pair, key): a key counts a bigram once
+    fresh[1:] = (pairs[1:] != pairs[:-1]) | (owners[1:] != owners[:-1])
+    pairs, owners = pairs[fresh], owners[fresh]
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else np.empty(0, dtype=np.intp)
+    bounds = np.r_[starts, len(pairs)].tolist()
+    return [(pair, owners[bounds[i] : bounds[i + 1]]) for i, pair in enumerate(pairs[starts].tolist())]
 
 
 def extract_within(
