@@ -32,7 +32,7 @@ from .pulls.webhook import Webhook
 from .state.feedback import FeedbackBook
 from .state.lookups import LookupLog, LookupRow, LookupWriter
 from .state.outbox import Outbox
-from .state.short_cache import PreferenceCache
+from .state.preference_copy import PreferenceCopy
 from .state.store import Preference, Store, now
 from .state.team import Team
 from .term_requests.book import RequestBook
@@ -104,8 +104,9 @@ class Runtime:
         self.glossaries = Glossaries(live)
         # One view per (team, glossary), shared by every view of this runtime (copies keep the same dict).
         self._glossary_views: dict[tuple[Team | None, str], Runtime] = {}
-        # Read on every card; every write below puts what it stored (see short_cache for the bound).
-        self.preferences = PreferenceCache(lambda user_id: self.store.preference(user_id))
+        # Read on every card, a new person's too, with no query; every write below puts what it stored (see
+        # state/preference_copy.py for how other workers' writes reach it).
+        self.preferences = PreferenceCopy(lambda since: self.store.preferences_since(since))
         self.team: Team | None = None  # the team this runtime is bound to (for_team); None: the home team
         self._views: dict[Team, Runtime] = {}
         self._views_lock = threading.Lock()
@@ -129,7 +130,7 @@ class Runtime:
         view.lookups = LookupLog(view.store)  # reading; rows are written by the one writer, each with its team
         view.feedback = FeedbackBook(view.store)
         view.pulls = PullRequests(self.settings, view.store, view.outbox, view.requests, view.governance)
-        view.preferences = PreferenceCache(lambda user_id: view.store.preference(user_id))
+        view.preferences = PreferenceCopy(lambda since: view.store.preferences_since(since))
         with self._views_lock:
             return self._views.setdefault(team, view)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bot.answers.ask import parse_command, parse_question
+from bot.answers.ask import as_typed, parse_command, parse_question
 from bot.glossary.model import Framing
+from bot.glossary.names import normalise
+from bot.glossary.questions import strip_frame
 
 E, G = Framing.EXEC, Framing.ENGINEER
 
@@ -84,3 +88,42 @@ def test_a_define_text_read_twice_in_one_request_is_parsed_once():
         after = ask_module._command_read.cache_info()
         assert first is second and first == ask_module.parse_command(text)
         assert after.hits - before.hits >= 1
+
+
+def _as_typed_by_pattern(text: str, subject: str) -> str:
+    """as_typed's pattern alone: what its plain fast path must agree with."""
+    words = subject.split()
+    if not words:
+        return ""
+    pattern = r"(?<!\w)" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?!\w)"
+    found = re.search(pattern, text, re.IGNORECASE)
+    return found.group(0) if found else subject
+
+
+def test_as_typed_gives_what_its_pattern_finds_for_every_kind_of_text():
+    texts = [
+        "what is KV?",
+        "What's RAG for execs",
+        "how do we Fine-Tune a model",
+        "tell me about fine tuning, then fine_tuning",
+        "is (RAG) the same as rag",
+        "rag rags RAG",
+        "whats LoRA?? and lora",
+        "explain prompt  injection to an engineer",
+        "modle drfit",
+        "how do we gpu batch cache token",
+        "café au lait",
+        "the KV-cache, not kv cache",
+        "xrag rag",
+        "rag_x rag",
+        "define C++ eng",
+        "what is 'quoted' text",
+        "what is A/B testing",
+    ]
+    checked = 0
+    for text in texts:
+        for subject in {normalise(text), strip_frame(normalise(text)), *normalise(text).split()[1:3]}:
+            if subject:
+                assert as_typed(text, subject) == _as_typed_by_pattern(text, subject), (text, subject)
+                checked += 1
+    assert checked > 40

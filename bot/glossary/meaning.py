@@ -255,12 +255,15 @@ class MeaningIndex:
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         rows = np.repeat(lo - offsets, lengths) + np.arange(int(lengths.sum()))
         sims = self.parts[rows] @ query
-        out = []
-        for k, (at, length) in enumerate(zip(offsets.tolist(), lengths.tolist(), strict=True)):
-            whole = float(broad[k])
-            best = float(sims[at : at + length].max()) / INT8_SCALE if length else whole
-            out.append(0.5 * whole + 0.5 * best)
-        return out
+        # Each term's best sentence at once (reduceat over its run of rows), then the same float64 arithmetic the
+        # loop over terms did, element by element: the same scores bit for bit, without 48 small numpy calls.
+        whole = np.asarray(broad, dtype=np.float64)
+        best = whole.copy()  # a term with no sentence scores its whole text alone
+        has = lengths > 0
+        if has.any():
+            best[has] = np.maximum.reduceat(sims, offsets[has]).astype(np.float64) / INT8_SCALE
+        scores: list[float] = (0.5 * whole + 0.5 * best).tolist()
+        return scores
 
     def rank(self, query: Vectors, limit: int) -> list[tuple[str, float]]:
         """The terms closest in meaning to a query vector, best first, with a score in [-1, 1]."""

@@ -14,11 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA
 
 from .model import Term
 from .names import NameIndex, normalise
 from .questions import FILLER
+from .typo_filter import BigramFilter, extract_within
 from .variants import CHAT_ABBREVIATIONS, acronyms, stem, variant_key, words
 
 # -- calibrated on bench/quality (see RESULTS.md there) --------------------------------------------
@@ -154,6 +155,7 @@ class Ranker:
         }
         self._typo_keys = [key for key, _, _ in self._typo_choices]
         self._typo_lengths = [len(key) for key in self._typo_keys]
+        self._typo_filter = BigramFilter(self._typo_keys)  # which names a typo can reach (typo_filter.py)
         self._name_word_lengths = [len(w) for w in self._name_words]
 
     def _index_term(self, t: Term, by_length: dict[int, list[tuple[str, str, str]]]) -> frozenset[str]:
@@ -304,8 +306,8 @@ class Ranker:
         best: dict[str, tuple[int, float, str]] = {}
         # Levenshtein with a small cutoff is rapidfuzz's fastest path; a swap of two letters costs it 2, so
         # it casts one edit wider, and the true (OSA, a swap is one edit) distance sorts out the rest.
-        wide = process.extract(
-            key, self._typo_keys[lo:hi], scorer=Levenshtein.distance, score_cutoff=allowed + 1, limit=limit * 8
+        wide = extract_within(
+            key, self._typo_keys, lo, hi, cutoff=allowed + 1, limit=limit * 8, prefilter=self._typo_filter
         )
         found = [(c, OSA.distance(key, c), i) for c, _, i in wide]
         for choice, distance, index in found:

@@ -1,9 +1,9 @@
-"""Short-lived copies of what every card reads and few people change: people's preferences, and each term's
-latest "Still accurate" review (bot/state/verifications.py).
+"""Short-lived copies of what every card reads and few people change: each term's latest "Still accurate"
+review (bot/state/verifications.py). People's preferences have a copy of their own (preference_copy.py).
 
-Reading either through SQLAlchemy costs about as much CPU as the rest of a /define answer, so a
+Reading it through SQLAlchemy costs about as much CPU as the rest of a /define answer, so a
 running bot keeps what it read for `ttl` seconds. A write made through this process replaces that
-person's copy at once with what it stored (put: written through), or drops it (forget); a write made by
+key's copy at once with what it stored (put: written through), or drops it (forget); a write made by
 another worker or instance (same state database) shows here after at most `ttl` seconds: that is the
 staleness bound. A read that raced a write is not kept, so a write is never hidden behind an older value
 read just before it.
@@ -16,12 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from .store import Preference
-
 V = TypeVar("V")
 
 DEFAULT_TTL_SECONDS = 5.0
-MAX_PEOPLE = 10_000  # a bound on memory: beyond it the oldest copies go first
+MAX_KEPT = 10_000  # a bound on memory: beyond it the oldest copies go first
 
 
 class ShortCache(Generic[V]):
@@ -59,7 +57,7 @@ class ShortCache(Generic[V]):
             self._keep(key, self._clock(), stored)
 
     def _keep(self, key: str, at: float, value: V) -> None:
-        if len(self._kept) >= MAX_PEOPLE:
+        if len(self._kept) >= MAX_KEPT:
             self._kept.pop(next(iter(self._kept)))  # dicts keep insertion order: the oldest copy
         self._kept.pop(key, None)
         self._kept[key] = (at, value)
@@ -69,7 +67,3 @@ class ShortCache(Generic[V]):
         with self._lock:
             self._writes += 1
             self._kept.pop(key, None)
-
-
-class PreferenceCache(ShortCache[Preference]):
-    """A person's preferences by user id; the runtime puts what it stored after every write (bot/runtime.py)."""

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import IntegrityError
@@ -186,6 +186,18 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(preferences).where(mine, preferences.c.user_id == user_id)).first()
         return Preference(row.framing, row.role) if row else Preference()
+
+    def preferences_since(self, since: dt.datetime | None) -> tuple[list[tuple[str, Preference, dt.datetime]], int]:
+        """This team's preferences written at or after `since` (all of them when None), each with its
+        updated_at as the database holds it, and how many the team has in all: what an in-process copy of every
+        preference (state/preference_copy.py) catches up from, and how it notices rows deleted under it."""
+        mine = self.team.owns(preferences)
+        query = select(preferences.c.user_id, preferences.c.framing, preferences.c.role, preferences.c.updated_at)
+        query = query.where(mine) if since is None else query.where(mine, preferences.c.updated_at >= since)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            count = conn.execute(select(func.count()).select_from(preferences).where(mine)).scalar_one()
+        return [(r.user_id, Preference(r.framing, r.role), r.updated_at) for r in rows], int(count)
 
     def set_framing(self, user_id: str, framing: str | None) -> Preference:
         return self.save_preference(user_id, framing=framing)
