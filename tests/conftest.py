@@ -54,10 +54,36 @@ def postgres_url():
     with engine.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    # Named after the schema, so the teardown can find this test's connections.
+    yield f"{base}{sep}options=-csearch_path%3D{schema}&application_name={schema}"
+    _drop_schema(engine, schema)
     engine.dispose()
+
+
+def _drop_schema(engine, schema: str) -> None:
+    """DROP SCHEMA once nothing of the test still writes there. A server's background thread (an uninstall's
+    purge, an outbox worker finishing a letter) can outlive its test by a moment; on a busy machine the drop
+    then deadlocked with its write (a loaded e2e run). Its connections are ended first, and the drop is tried
+    again if one slipped in between."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(10):
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = %(name)s AND pid <> pg_backend_pid()",
+                    {"name": schema},
+                )
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+            return
+        except OperationalError:
+            if attempt == 9:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
