@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.state.preference_copy import PreferenceCopy
+
 from .harness import command_body, signed_post
 
 FORM = "application/x-www-form-urlencoded"
@@ -131,10 +133,11 @@ def test_deprecated_and_draft_terms_are_marked(server):
 
 
 def test_an_internal_error_is_a_plain_sorry_not_a_traceback(server, fake_slack, monkeypatch, caplog):
-    def broken(user_id):
+    def broken(self, user_id):
         raise RuntimeError("state database unreachable")
 
-    monkeypatch.setattr(server.runtime.store, "preference", broken)
+    # A person's preference is the first state a card reads (from the copy every team's view keeps).
+    monkeypatch.setattr(PreferenceCopy, "get", broken)
     body = define(server, "fine-tuning")
     assert body["response_type"] == "ephemeral" and body["text"].startswith("Sorry, something went wrong")
     assert "Traceback" not in body["text"] and "unreachable" not in body["text"]
