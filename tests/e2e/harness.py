@@ -29,6 +29,9 @@ BOT_USER = "UBOT0001"
 TEAM = "T0000001"
 
 
+# How long a test waits for what the server does on its own threads (a post, a row) before it fails. Only a
+# failing wait lasts this long; on a busy machine (CI shares its two cores) 10-15 s was not always enough.
+WAIT_SECONDS = 45.0
 HANG_LIMIT = 30.0  # a hung call is released at stop(), or after this long at most
 
 
@@ -303,7 +306,7 @@ class FakeSlack:
             return len(self.calls)
 
     def wait_for(
-        self, method_or_path: str, count: int = 1, timeout: float = 10.0, *, since: int = 0, where=None
+        self, method_or_path: str, count: int = 1, timeout: float = WAIT_SECONDS, *, since: int = 0, where=None
     ) -> list[Call]:
         """Listeners and the outbox finish on other threads after the HTTP reply: poll until `count` calls made
         after the mark `since` arrive (0: since the start), and return those calls. `where(call)`: only those."""
@@ -553,7 +556,7 @@ def block_suggestion(action_id: str, value: str, *, user: str = "UREVIEW01", blo
     }
 
 
-def wait_until(predicate, timeout: float = 15.0) -> bool:
+def wait_until(predicate, timeout: float = WAIT_SECONDS) -> bool:
     """Poll `predicate` until it holds (True) or `timeout` runs out (False): the outbox delivers on its own threads."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
