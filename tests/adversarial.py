@@ -94,8 +94,9 @@ def no_errors_logged():
     watch.assert_clean()
 
 
-def build_app(tmp_path, api_url: str, **changes):
-    """The app create_wsgi() builds, with listeners run on the request thread (see the module docstring)."""
+def build_app(tmp_path, api_url: str, *, process_before_response: bool = True, **changes):
+    """The app create_wsgi() builds, with listeners run on the request thread (see the module docstring);
+    process_before_response=False keeps the server's own setting (tests/test_inline_answers.py)."""
     from e2e.harness import BOT_TOKEN
     from paths import BUNDLED_ROLES, BUNDLED_TERMS
 
@@ -116,7 +117,7 @@ def build_app(tmp_path, api_url: str, **changes):
         **changes,
     )
     runtime = Runtime.open(settings)
-    app = create_app(settings, runtime, process_before_response=True)
+    app = create_app(settings, runtime, process_before_response=process_before_response)
     # no delivery worker: letters stay queued
     close_requests_on_reload(runtime)
     return GlossaryWSGI(Bot(app, runtime), SIGNING_SECRET)

@@ -34,6 +34,7 @@ from .home import settings as home_settings
 from .home.publisher import HomePublisher, home_publisher
 from .install.oauth import Uninstalls, oauth_settings
 from .install.tokens import TeamTokens
+from .kit import ids
 from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -129,7 +130,7 @@ def create_app(
         request_verification_enabled=not socket_mode,
         process_before_response=process_before_response,
         logger=_bolt_logger(),
-        # /define answers run on the request thread (no 10 ms ack poll); everything else on the pool.
+        # /define answers and forms answered in their ack run on the request thread (runs_inline); the rest on the pool.
         listener_executor=executor,
         ignoring_self_events_enabled=False,  # the same filter, keeping the outbox's echo: KeepEchoes below
     )
@@ -146,7 +147,7 @@ def create_app(
     register(app, Deps(runtime, reviewers, homes=homes))  # first: its middleware puts Deps in the context
     # One middleware for both (each costs Bolt an argument-injection pass per request); last, since
     # marking the request inline must be the last thing before Bolt picks its listener.
-    app.middleware(answer_inline(executor, router.answers_in_ack, before=first_checks))
+    app.middleware(answer_inline(executor, runs_inline, before=first_checks))
     # After the retry check: the older assistant container's events are Slack events like any other.
     app.assistant(assistant_handlers.legacy_assistant())
     return app
@@ -171,6 +172,26 @@ def register(app: App, deps: Deps) -> None:
     for module in LISTENER_MODULES:
         for kind, listener_id, handler, *matchers in module.LISTENERS:
             getattr(app, kind)(listener_id, matchers=list(matchers[0]) if matchers else None)(handler)
+
+
+# Forms and type-ahead menus whose listener's last act is its ack and whose posts and DMs are outbox letters (the
+# one Web API call they may make is a user-group read, cached for minutes). On the pool they would gain nothing
+# but Bolt's 10 ms ack poll and its 3 s cut-off, after which a slow moment's correct answer is thrown away and
+# Slack is told "unhandled" (a 404) instead of the form's errors or its confirmation. They run like /define.
+ANSWERED_IN_ACK_VIEWS = frozenset(
+    {ids.REQUEST_VIEW, ids.FEEDBACK_VIEW, ids.DECLINE_VIEW, ids.DUPLICATE_VIEW, ids.PUBLISHED_VIEW}
+)
+ANSWERED_IN_ACK_OPTIONS = frozenset({ids.PICK_TERM, ids.PICK_TARGET})
+
+
+def runs_inline(body: dict[str, Any]) -> bool:
+    """Whether this request's listener runs on the request thread (kit/inline.py): its answer is its ack."""
+    kind = body.get("type")
+    if kind == "view_submission":
+        return (body.get("view") or {}).get("callback_id") in ANSWERED_IN_ACK_VIEWS
+    if kind == "block_suggestion":
+        return body.get("action_id") in ANSWERED_IN_ACK_OPTIONS
+    return router.answers_in_ack(body)
 
 
 def first_checks(body: dict[str, Any], context: BoltContext) -> BoltResponse | None:

@@ -1,9 +1,12 @@
-"""Answering /define on the request thread, so its HTTP reply never waits for Bolt's ack poll.
+"""Answering /define, and the forms answered in their ack, on the request thread: the HTTP reply never waits
+for Bolt's ack poll, and is never cut off by it.
 
 With process_before_response off (right for a server: listeners that call Slack must not hold the
 HTTP 200), Bolt hands each listener to its `listener_executor` and the request thread checks every
 10 ms whether ack() has happened: every answer waits at least one poll. A /define lookup is answered
-in the ack itself and calls no Web API, so it gains nothing from the pool and loses the poll.
+in the ack itself and calls no Web API, so it gains nothing from the pool and loses the poll. The
+same holds for a form whose last act is its ack (bot/slack/app.py, runs_inline); for those the poll's
+3 s limit also mattered: on a stalled machine Bolt stopped waiting and told Slack "unhandled".
 
 `InlineExecutor` is Bolt's pool, except for a request that `answer_inline` (a global middleware)
 marked: that request's listener runs on the request thread inside submit(), so ack() is done before
