@@ -85,6 +85,19 @@ def test_a_token_about_to_expire_is_refreshed_once_and_stored_sealed(slack, stor
     assert found.bot_token(enterprise_id=None, team_id=ONE.team_id) == fresh and slack.oauth.refreshed == [first]
 
 
+def test_a_token_far_from_expiry_is_one_store_read_and_no_refresh(slack, store, monkeypatch):
+    first = installed(slack, store, ONE)  # twelve hours left, refreshed two hours before the end
+    found = tokens(slack, store)
+    reads = []
+    find_bot = store.find_bot
+    monkeypatch.setattr(store, "find_bot", lambda **kw: reads.append(kw) or find_bot(**kw))
+    assert found.bot_token(enterprise_id=None, team_id=ONE.team_id) == first
+    assert len(reads) == 1 and slack.oauth.refreshed == []
+    # Within the window the same call refreshes (the lock and the second read are only for that case).
+    found.minutes = 12 * 60 + 1
+    assert found.bot_token(enterprise_id=None, team_id=ONE.team_id) != first and slack.oauth.refreshed == [first]
+
+
 def test_a_lost_refresh_race_reads_the_pair_the_other_process_stored(slack, store):
     installed(slack, store, ONE, expires_in=3600)
 

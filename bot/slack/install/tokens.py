@@ -38,8 +38,8 @@ class TeamTokens:
     def bot_token(self, *, enterprise_id: str | None, team_id: str | None) -> str | None:
         """The token to act in this workspace with, or None when nobody installed the bot there."""
         bot = self._find(enterprise_id, team_id)
-        if bot is None or bot.bot_refresh_token is None:
-            return bot.bot_token if bot else None
+        if bot is None or bot.bot_refresh_token is None or not self._expiring(bot):
+            return bot.bot_token if bot else None  # most calls: one read, no lock
         # One refresh at a time per workspace in this process: the outbox's threads and the digest would
         # otherwise each spend the same refresh token, and all but one would be left with a revoked token.
         with self._lock(enterprise_id, team_id):
@@ -58,6 +58,11 @@ class TeamTokens:
                 return bot.bot_token
             self.store.save_bot(refreshed)
             return refreshed.bot_token
+
+    def _expiring(self, bot: Bot) -> bool:
+        """Whether the rotator would refresh this token now (its own test, TokenRotator.perform_bot_token_rotation)."""
+        expires_at = bot.bot_token_expires_at
+        return expires_at is not None and expires_at <= time.time() + self.minutes * 60
 
     def _stored_after(self, enterprise_id: str | None, team_id: str | None, spent: str) -> str | None:
         """The stored token once the stored refresh token is no longer `spent` (the pair the winner saved); the
