@@ -77,3 +77,32 @@ def test_claiming_prunes_old_ids_now_and_then(tmp_path):
     store._claims = 1000  # the next claim is the thousand-and-first since start
     store.claim_event("fresh")
     assert store.claim_event("ancient") is True  # it had been forgotten
+
+
+def test_threads_of_one_process_take_turns_to_write_a_sqlite_file(tmp_path, monkeypatch):
+    """With SQLite's busy wait switched off, every write by 8 racing threads still succeeds: they queue in
+    Store.writing, not in SQLite's busy handler (whose backoff sleeps made a burst of mentions wait)."""
+    import bot.state.store as store_module
+
+    monkeypatch.setattr(store_module, "SQLITE_BUSY_SECONDS", 0)  # a thread that met the lock would fail at once
+    store = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    views = [store.for_team(store.team) for _ in range(8)]  # a team's view shares the turn with the store
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def write(view: Store, k: int) -> None:
+        barrier.wait()
+        for i in range(40):
+            try:
+                assert view.claim_event(f"Ev-{k}-{i}")
+            except BaseException as exc:  # "database is locked", had the threads met at SQLite's lock
+                errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(view, k)) for k, view in enumerate(views)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert not any(store.claim_event(f"Ev-{k}-{i}") for k in range(8) for i in range(40))  # each stored once
+    store.close()

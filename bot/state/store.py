@@ -38,6 +38,7 @@ from .team import LOCAL, Team, TeamUnknown
 EVENT_MEMORY = dt.timedelta(days=2)  # Slack retries within minutes; older event ids can go
 PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
 SQLITE_BUSY_SECONDS = 30
+WRITE_TURN_SECONDS = SQLITE_BUSY_SECONDS  # at most this long for a turn (writing()), then SQLite's own wait
 EVENT_ID_LENGTH = 64  # processed_events.event_id's length
 PG_CONNECT_SECONDS = 5  # an unreachable PostgreSQL fails a request (and /healthz) instead of hanging it
 
@@ -95,6 +96,8 @@ class Store:
     def __init__(self, url: str, team: Team | None = None):
         self.url = url
         self.engine = make_engine(url)
+        # Shared by every team's view (for_team copies it): one turn per database file in this process.
+        self._write_turn = threading.RLock() if self.engine.dialect.name == "sqlite" else None
         # SQLite upgrades its schema here; PostgreSQL raises StateSchemaBehind until `db upgrade` has run.
         # `team` is also the installing team that revision 0009 gives the rows made before teams to.
         prepare_on_start(self.engine, team)
@@ -166,11 +169,24 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A write transaction: committed on success, rolled back on any error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(writing=True)
-            with conn.begin():
-                yield conn
+        """A write transaction: committed on success, rolled back on any error.
+
+        On SQLite the threads of this process take turns here first. SQLite has one write lock per file, and a
+        thread that finds it taken sleeps in its busy handler, backing off to 100 ms a try, however soon the lock
+        is free again: under a burst of mentions (an event claim, a letter, its sending, a logged lookup, four
+        writes each) those sleeps, not the writes, made the answers wait. Waiting on a lock here wakes the next
+        thread the moment the last one commits. Other processes still meet at SQLite's lock, as before; a turn
+        not had within the busy timeout goes ahead to SQLite's own wait, so nothing waits longer than it did."""
+        turn = self._write_turn
+        mine = turn is not None and turn.acquire(timeout=WRITE_TURN_SECONDS)
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(writing=True)
+                with conn.begin():
+                    yield conn
+        finally:
+            if turn is not None and mine:
+                turn.release()
 
     @property
     def dialect(self) -> str:
