@@ -34,7 +34,6 @@ from .home import settings as home_settings
 from .home.publisher import HomePublisher, home_publisher
 from .install.oauth import Uninstalls, oauth_settings
 from .install.tokens import TeamTokens
-from .kit import ids
 from .kit.deps import Deps, deps_of, team_of
 from .kit.inline import InlineExecutor, answer_inline
 from .kit.reviewers import Reviewers
@@ -174,23 +173,16 @@ def register(app: App, deps: Deps) -> None:
             getattr(app, kind)(listener_id, matchers=list(matchers[0]) if matchers else None)(handler)
 
 
-# Forms and type-ahead menus whose listener's last act is its ack and whose posts and DMs are outbox letters (the
-# one Web API call they may make is a user-group read, cached for minutes). On the pool they would gain nothing
-# but Bolt's 10 ms ack poll and its 3 s cut-off, after which a slow moment's correct answer is thrown away and
-# Slack is told "unhandled" (a 404) instead of the form's errors or its confirmation. They run like /define.
-ANSWERED_IN_ACK_VIEWS = frozenset(
-    {ids.REQUEST_VIEW, ids.FEEDBACK_VIEW, ids.DECLINE_VIEW, ids.DUPLICATE_VIEW, ids.PUBLISHED_VIEW}
-)
-ANSWERED_IN_ACK_OPTIONS = frozenset({ids.PICK_TERM, ids.PICK_TARGET})
-
-
 def runs_inline(body: dict[str, Any]) -> bool:
-    """Whether this request's listener runs on the request thread (kit/inline.py): its answer is its ack."""
+    """Whether this request's listener runs on the request thread (kit/inline.py): a /define answered in its ack,
+    every form submission and every type-ahead menu. Slack takes a form's answer (its errors, its next view, or
+    closing it) and a menu's options only in the HTTP reply, so each of these listeners ends with its ack, and
+    what it sends after (a Home redrawn, a post, a DM) is queued, never called from here. On the pool they gain
+    nothing but Bolt's 10 ms ack poll and its 3 s cut-off, after which a slow moment's correct answer was thrown
+    away and Slack told "unhandled" (a 404): a triage form failed that way on a loaded CI run."""
     kind = body.get("type")
-    if kind == "view_submission":
-        return (body.get("view") or {}).get("callback_id") in ANSWERED_IN_ACK_VIEWS
-    if kind == "block_suggestion":
-        return body.get("action_id") in ANSWERED_IN_ACK_OPTIONS
+    if kind in ("view_submission", "block_suggestion"):
+        return True
     return router.answers_in_ack(body)
 
 
