@@ -31,6 +31,7 @@ from bot.glossary.variants import stem, variant_key
         ("transformers", "transformer"),
         ("vector databases", "vector-database"),
         ("guardrail", "guardrails"),
+        ("human in loop", "human-in-the-loop"),  # "the" left out, as people who write without articles do
     ],
 )
 def test_inflections_of_bundled_names_hit(bundled_glossary, typed, expected):
@@ -63,3 +64,11 @@ def test_too_close_to_call_is_a_choice(tmp_path):
     r = g.find("data labeled")  # no exact key; one stem, two terms, neither clearly closer
     assert r.status == "ambiguous" and r.term is None
     assert {m.term.slug for m in r.matches} == {"data-label", "data-labels"}
+
+
+def test_a_name_without_its_the_is_still_the_name_inside_a_question(bundled_glossary):
+    from bot.answers.ask import answer_question
+
+    asked = answer_question(bundled_glossary, "is necessary the human in loop for approve our chatbot answers?")
+    assert asked.result.matches[0].term.slug == "human-in-the-loop"
+    assert variant_key("human in the loop") == variant_key("human in loop") != variant_key("human loop")

@@ -43,7 +43,7 @@ from .model import Term
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6  # bump when the layout of the saved values changes (6: compact ranker fields, no type-ahead keys)
+FORMAT = 7  # bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the")
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
 _BUILDERS = (model, codec, names, questions, ranking, variants, meaning, lookup)
 TERMS = codec.Codec(Term)

@@ -70,8 +70,9 @@ def words(key: str) -> list[str]:
 
 
 def variant_key(key: str) -> str:
-    """The stem of every word, in order: the key inflected forms of one name share."""
-    return " ".join(stem(w) for w in words(key))
+    """The stem of every word, in order, without "the": the key inflected forms of one name share, and the
+    name as someone writes it who leaves articles out ("human in loop", "is the human in the loop")."""
+    return " ".join(stem(w) for w in words(key) if w != "the")
 
 
 def acronyms(key: str) -> set[str]:
