@@ -43,7 +43,8 @@ from .model import Term
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7  # bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the")
+# Bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the").
+FORMAT = 7
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
 _BUILDERS = (model, codec, names, questions, ranking, variants, meaning, lookup)
 TERMS = codec.Codec(Term)
