@@ -14,6 +14,7 @@ from bot.slack import app as app_module
 from bot.slack.app import runs_inline
 from bot.slack.kit import ids
 from bot.slack.kit.inline import InlineExecutor, answer_inline
+from bot.slack.requests import triage as triage_module
 from bot.slack.router import answers_in_ack
 from bot.term_requests.rules import RequestForm
 
@@ -131,8 +132,13 @@ def test_a_triage_form_is_answered_however_long_its_work_takes(impatient_app):
     assert app.runtime.requests.get(number).status.value == "published"
 
 
-def test_on_the_pool_the_same_stall_drops_the_answer(impatient_app):
-    """The control: with forms on the pool, as before, the same stall is a 404, so the test above can fail."""
+def test_on_the_pool_the_same_stall_drops_the_answer(impatient_app, monkeypatch):
+    """The control: with forms on the pool, as before, the same stall is a 404, so the test above can fail. The
+    listener is held until the reply is back, so a pool thread that happened to run first cannot ack in time."""
     app = impatient_app(inline=False)
+    released = threading.Event()
+    check = triage_module._may_triage
+    monkeypatch.setattr(triage_module, "_may_triage", lambda *args: released.wait(10) and check(*args))
     _, answer = publish_by_hand(app)
+    released.set()
     assert answer.status == 404, answer
