@@ -6,8 +6,9 @@ In order, each step only when the ones before found nothing:
    is clearly the closest, else a choice;
 3. an acronym the name spells (`variants.acronyms`): typed in capitals (KV, CoT) a hit, else offered;
 4. candidates from typo matching of names and aliases AND from full-text search of every text field,
-   scored by `ranking.Ranker`; typos are offered as "did you mean", search results above a floor as
-   matching definitions; below every floor the text names nothing and is a miss.
+   scored by `ranking.Ranker`, with the meaning lane beside them (`open_ended.py`); typos are offered as
+   "did you mean", terms found by text or meaning above their floors are offered; below every floor the
+   text names nothing and is a miss that lists the terms closest in meaning.
 `ask` first drops question frames, answers comparisons, and puts a term named inside a question first.
 """
 
@@ -22,11 +23,12 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from . import meaning
-from .meaning import MeaningIndex, Vectors
+from .meaning import MeaningIndex
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
-from .questions import as_typed_subject, asked_about, asks, comparison, either, machine_text, strip_frame
-from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
+from .open_ended import SUGGESTION_LIMIT, OpenEnded
+from .questions import as_typed_subject, asked_about, asks, comparison, either, strip_frame
+from .ranking import Ranker
 from .results import LookupResult as LookupResult
 from .results import Match as Match
 from .scan import Found, Scanner
@@ -39,9 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY = 200  # no glossary name is longer; longer input is a question or a paste, not a name
 MAX_QUESTION = 1000  # a pasted paragraph is read this far
-SUGGESTION_LIMIT = 5
 SEARCH_LIMIT = 10
-CLOSEST_SHOWN = 3  # a miss lists at most this many terms closest in meaning
 ANSWERS_KEPT = 4096  # find() answers, and ask() answers, kept per glossary version
 
 
@@ -312,74 +312,14 @@ class Glossary:
 
     # -- the steps ---------------------------------------------------------------------------------
 
+    @cached_property
+    def _open(self) -> OpenEnded:
+        """The last step, for text that names no term (open_ended.py): made on first use, as text_search is."""
+        return OpenEnded(self.terms, self.ranker, self.text_search, self.meaning)
+
     def _open_ended(self, query: str, key: str, *, described: str = "") -> LookupResult:
-        """Typos, full-text search and the meaning lane, ranked together; a miss below every floor.
-
-        Neither lane alone makes a confident answer here: a close spelling is "did you mean", terms found by
-        their text or their meaning are offered. A miss still lists the terms closest in meaning."""
-        typos = self.ranker.typos(key)
-        vector = self._vector(described or key)  # None when the lane is off: one embedding for both uses below
-        meant = self._meant(vector)
-        floor = self.ranker.meaning_floor(key)
-        near = floor - self.ranker.shared_words_margin
-        offered = [
-            (slug, score)
-            for slug, score in meant
-            if score >= floor or (score >= near and self.ranker.shares_words(slug, key))
-        ]
-        if offered and self.ranker.flat(key, [score for _, score in meant]):
-            offered = []  # a long text close to many terms alike (a pasted status update) is about none of them
-        # With a close spelling found, only terms holding every word may join it: any-word search is for
-        # text that names no term, and would only add noise (and time) to a typo.
-        searched = self.text_search.find(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
-        if vector is not None:
-            searched = self._agreed(searched, vector)
-        if machine_text(described or query):  # a pasted log line: only a name it spells (above) counts
-            offered, searched = [], []
-        if not typos and not searched and not offered:
-            closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
-            return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))
-        seen: set[str] = set()
-        matches: list[Match] = []
-        for slug, score, spelling in typos:
-            seen.add(slug)
-            matches.append(Match(self.terms[slug], score, spelling))
-        # What the text means comes before what merely shares its words (see ranking.py's calibration).
-        for slug, score in [*offered, *searched]:
-            if slug not in seen:
-                seen.add(slug)
-                matches.append(self._matches([(slug, score)])[0])
-        # A close spelling of a name outranks a term whose definition merely shares words.
-        how = MatchHow.FUZZY if typos else MatchHow.MEANING if offered else MatchHow.SEARCH
-        return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
-
-    def _agreed(self, searched: list[tuple[str, float]], vector: Vectors) -> list[tuple[str, float]]:
-        """Full-text results the meaning lane does not contradict: both signals decide the floor, so a term that
-        shares a word with a text about something else ("learning rate", "turing test") is not offered."""
-        if not searched or self.meaning is None:
-            return searched
-        agree = self.meaning.score(vector, [slug for slug, _ in searched])
-        return [
-            (slug, score)
-            for slug, score in searched
-            if score >= self.ranker.agreed_search_floor and 100.0 * agree.get(slug, 0.0) >= self.ranker.agreement
-        ]
-
-    def _vector(self, text: str) -> Vectors | None:
-        """The text's meaning vector, or None when the meaning lane is off or the glossary has no vectors."""
-        if self.meaning is None or not meaning.enabled():
-            return None
-        vector: Vectors = meaning.shared_embedder().embed([text])[0]
-        return vector
-
-    def _meant(self, vector: Vectors | None) -> list[tuple[str, float]]:
-        """The terms closest in meaning to a text's vector (scores -100 to 100); none without a vector."""
-        if vector is None or self.meaning is None:
-            return []
-        return [(slug, 100.0 * score) for slug, score in self.meaning.rank(vector, MEANING_CANDIDATES)]
-
-    def _matches(self, scored: list[tuple[str, float]]) -> tuple[Match, ...]:
-        return tuple(Match(self.terms[slug], score, self.terms[slug].term) for slug, score in scored)
+        """Typos, full-text search and the meaning lane, ranked together; a miss below every floor."""
+        return self._open.answer(query, key, described=described)
 
     def _compare(self, question: str, pair: tuple[str, str]) -> LookupResult | None:
         """Both sides must name a term (exactly, or as an inflection or acronym), and not the same one."""

@@ -1,0 +1,101 @@
+"""The last step of a lookup, for text that names no term: close spellings of names, full-text search and the
+meaning lane, ranked together, or a miss that lists the terms closest in meaning.
+
+Neither lane alone makes a confident answer here: a close spelling is "did you mean", terms found by their
+text or their meaning are offered. What the scores are worth (the floors, when the two lanes agree) is
+calibrated in ranking.py; this module only applies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import meaning
+from .meaning import MeaningIndex, Vectors
+from .model import LookupStatus, MatchHow, Term
+from .questions import machine_text
+from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
+from .results import LookupResult, Match
+from .text_search import TextSearch
+
+SUGGESTION_LIMIT = 5
+CLOSEST_SHOWN = 3  # a miss lists at most this many terms closest in meaning
+
+
+class OpenEnded:
+    """One glossary version's open-ended step. Read-only: safe to share between threads."""
+
+    def __init__(
+        self, terms: Mapping[str, Term], ranker: Ranker, text_search: TextSearch, meaning_index: MeaningIndex | None
+    ):
+        self.terms = terms
+        self.ranker = ranker
+        self.text_search = text_search
+        self.meaning = meaning_index
+
+    def answer(self, query: str, key: str, *, described: str = "") -> LookupResult:
+        """Suggestions for `key` (the normalised text, a question's frame dropped), or a miss below every floor.
+        `described`: the whole text as typed, which is what the meaning lane reads."""
+        typos = self.ranker.typos(key)
+        vector = self.vector(described or key)  # None when the lane is off: one embedding for both uses below
+        meant = self.meant(vector)
+        floor = self.ranker.meaning_floor(key)
+        near = floor - self.ranker.shared_words_margin
+        offered = [
+            (slug, score)
+            for slug, score in meant
+            if score >= floor or (score >= near and self.ranker.shares_words(slug, key))
+        ]
+        if offered and self.ranker.flat(key, [score for _, score in meant]):
+            offered = []  # a long text close to many terms alike (a pasted status update) is about none of them
+        # With a close spelling found, only terms holding every word may join it: any-word search is for
+        # text that names no term, and would only add noise (and time) to a typo.
+        searched = self.text_search.find(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
+        if vector is not None:
+            searched = self._agreed(searched, vector)
+        if machine_text(described or query):  # a pasted log line: only a name it spells (above) counts
+            offered, searched = [], []
+        if not typos and not searched and not offered:
+            closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
+            return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))
+        seen: set[str] = set()
+        matches: list[Match] = []
+        for slug, score, spelling in typos:
+            seen.add(slug)
+            matches.append(Match(self.terms[slug], score, spelling))
+        # What the text means comes before what merely shares its words (see ranking.py's calibration).
+        for slug, score in [*offered, *searched]:
+            if slug not in seen:
+                seen.add(slug)
+                matches.append(self._matches([(slug, score)])[0])
+        # A close spelling of a name outranks a term whose definition merely shares words.
+        how = MatchHow.FUZZY if typos else MatchHow.MEANING if offered else MatchHow.SEARCH
+        return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
+
+    def vector(self, text: str) -> Vectors | None:
+        """The text's meaning vector, or None when the meaning lane is off or the glossary has no vectors."""
+        if self.meaning is None or not meaning.enabled():
+            return None
+        vector: Vectors = meaning.shared_embedder().embed([text])[0]
+        return vector
+
+    def meant(self, vector: Vectors | None) -> list[tuple[str, float]]:
+        """The terms closest in meaning to a text's vector (scores -100 to 100); none without a vector."""
+        if vector is None or self.meaning is None:
+            return []
+        return [(slug, 100.0 * score) for slug, score in self.meaning.rank(vector, MEANING_CANDIDATES)]
+
+    def _agreed(self, searched: list[tuple[str, float]], vector: Vectors) -> list[tuple[str, float]]:
+        """Full-text results the meaning lane does not contradict: both signals decide the floor, so a term that
+        shares a word with a text about something else ("learning rate", "turing test") is not offered."""
+        if not searched or self.meaning is None:
+            return searched
+        agree = self.meaning.score(vector, [slug for slug, _ in searched])
+        return [
+            (slug, score)
+            for slug, score in searched
+            if score >= self.ranker.agreed_search_floor and 100.0 * agree.get(slug, 0.0) >= self.ranker.agreement
+        ]
+
+    def _matches(self, scored: list[tuple[str, float]]) -> tuple[Match, ...]:
+        return tuple(Match(self.terms[slug], score, self.terms[slug].term) for slug, score in scored)
