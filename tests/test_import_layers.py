@@ -22,6 +22,7 @@ GLOSSARY_STAGES = (
     ("load", "roles", "sidecar", "results"),  # roles.yml is read as a side file
     ("db", "ranking", "meaning", "senses"),
     ("scan", "readback", "text_search"),
+    ("open_ended",),  # the last step of a lookup: typos, full-text search and the meaning lane together
     ("lookup",),
     ("snapshot",),
     ("builder",),
