@@ -33,6 +33,7 @@ TEAM = "T0000001"
 # failing wait lasts this long; on a busy machine (CI shares its two cores) 10-15 s was not always enough.
 WAIT_SECONDS = 45.0
 HANG_LIMIT = 30.0  # a hung call is released at stop(), or after this long at most
+LATE_LIMIT = 10.0  # a late answer is held this long at most (or until stop()): longer than a client waits
 
 
 @dataclass
@@ -61,7 +62,8 @@ class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     fail_methods: dict[str, str] = field(default_factory=dict)
     # Faults by method ("*": every Web API method but auth.test): (mode, every Nth call, times left or None).
-    # Modes: "hang" (until stop() or HANG_LIMIT), "429" (with Retry-After), "500", or an error for `ok: false`.
+    # Modes: "hang" (until stop() or HANG_LIMIT), "late" (carried out, its answer held until the client has given
+    # up: a post that lands though its call timed out), "429" (with Retry-After), "500", or an error for `ok: false`.
     faults: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
     retry_after: int = 1
     posted: dict[str, list[dict]] = field(default_factory=dict)  # channel -> messages that were posted
@@ -159,12 +161,17 @@ class FakeSlack:
                 with fake._lock:
                     fake.calls.append(call)
                     call.outcome = fake._fault(call)
+                    late = call.outcome == "late"
+                    if late:
+                        call.outcome = "ok"  # carried out (posted, echoed) like any other call: only its answer waits
                     if call.ok:
                         call.outcome = fake._paced(call)
                     reply = fake._answer(call) if call.ok else {"ok": False, "error": call.outcome}
                 if call.outcome == "hang":
                     fake._released.wait(HANG_LIMIT)
                     return  # no answer at all: the client times out
+                if late:
+                    fake._released.wait(LATE_LIMIT)  # the client gives up first; the answer then finds no one
                 status = {"429": 429, "500": 500}.get(call.outcome, 200)
                 data = json.dumps(reply).encode()
                 self.send_response(status)
@@ -172,8 +179,11 @@ class FakeSlack:
                     self.send_header("Retry-After", str(call.retry_after or fake.retry_after))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a "late" answer)
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -88,6 +88,10 @@ def test_a_burst_of_30_requests_and_30_mentions_under_slacks_post_limit_is_deliv
     runtime = runtime_on(settings, clock)
     wsgi = create_wsgi(settings, runtime, watch=False)
     server = Server(wsgi)
+    # As Slack does with the manifest's metadata subscription. On a loaded machine a post can outlast its call's
+    # timeout and still land; only the echo then tells the outbox it landed (without it the letter is posted again
+    # once its echo wait is over, as it would be by a Slack that never echoed).
+    fake.echo_to(server.url + "/slack/events")
     try:
 
         def mention(k: int) -> None:
@@ -114,6 +118,36 @@ def test_a_burst_of_30_requests_and_30_mentions_under_slacks_post_limit_is_deliv
     assert answers == {mention_event(k)["ts"]: 1 for k in range(30)}  # 30 of 30 answers, each once
     for k in range(30):
         assert len([p for p in posted if p.body["channel"] == f"UFILER{k:02d}"]) == 1  # the filer's DM, once
+
+
+def test_an_answer_that_lands_after_its_call_timed_out_is_settled_by_its_echo_not_posted_again(tmp_path):
+    """What a loaded machine did to the burst above: Slack took the post, but its answer came after the listener's
+    thread had stopped waiting. The letter is unsure then; Slack's echo says where it landed, and the retry posts
+    nothing."""
+    clock = Clock(scale=20)
+    fake = FakeSlack(clock=clock).start()
+    fake.fail("chat.postMessage", "late", times=1)  # the first post lands; its answer comes too late
+    settings = settings_for(tmp_path, fake)
+    runtime = runtime_on(settings, clock)
+    wsgi = create_wsgi(settings, runtime, watch=False)
+    server = Server(wsgi)
+    fake.echo_to(server.url + "/slack/events")
+    try:
+        body = event_body(mention_event(1), event_id="EvLATE001")
+        assert signed_post(server.url + "/slack/events", body, "application/json").status == 200
+        assert wait_until(lambda: all_sent(runtime.store), timeout=60), waiting_or_dead(runtime.store)
+        [letter] = runtime.outbox.letters((PENDING, SENDING, SENT, DEAD))
+    finally:
+        server.stop()
+        wsgi.close()
+        runtime.store.close()
+        fake.stop()
+    [post] = fake.delivered("chat.postMessage")  # once: the late one
+    assert post.body["thread_ts"] == mention_event(1)["ts"]
+    assert [c.method for c in fake.calls if c.method == "chat.postMessage"] == ["chat.postMessage"]
+    # Sent, where the echo said it landed; the late try timed out, so the letter was unsure before the echo came.
+    assert letter.status == SENT and letter.posted is not None and letter.posted[0] == "CGENERAL"
+    assert "timed out" in letter.last_error or "Timeout" in letter.last_error, letter.last_error
 
 
 def test_a_ten_minute_slack_outage_loses_nothing(tmp_path):
