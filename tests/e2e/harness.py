@@ -167,6 +167,7 @@ class FakeSlack:
                     if call.ok:
                         call.outcome = fake._paced(call)
                     reply = fake._answer(call) if call.ok else {"ok": False, "error": call.outcome}
+                    late = late and call.ok  # refused by the pace (429): answered at once, as Slack does
                 if call.outcome == "hang":
                     fake._released.wait(HANG_LIMIT)
                     return  # no answer at all: the client times out
