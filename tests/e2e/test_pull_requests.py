@@ -154,7 +154,9 @@ def test_5xx_rate_limits_and_timeouts_are_retried_through_the_outbox(gh_server, 
     assert len(github.pulls) == 1
     assert {c.outcome for c in github.calls} >= {"hang", "500", "ratelimit"}
     letters = [x for x in gh_server.runtime.outbox.letters((SENT,)) if x.kind == "pull_request"]
-    assert len(letters) == 1 and letters[0].attempts == 4  # three failed tries, then the one that worked
+    # Three failed tries, then the one that worked: at least. On a loaded machine a call the fake answers late
+    # times out too (2 s here) and is retried like the hang; a loaded e2e run once counted five tries.
+    assert len(letters) == 1 and letters[0].attempts >= 4
 
 
 def test_a_refusal_is_not_retried_and_the_reviewer_is_told(gh_server, fake_slack, github):
