@@ -7,9 +7,11 @@ Every assertion is about what was delivered, never about how long it took."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
@@ -55,6 +57,26 @@ def runtime_on(settings: Settings, clock: Clock) -> Runtime:
     return runtime
 
 
+@contextlib.contextmanager
+def echoing_server(tmp_path, fake: FakeSlack, clock: Clock) -> Iterator[tuple[Server, Runtime]]:
+    """The app served over HTTP on `clock`, with `fake` echoing each outbox post back as Slack does with the
+    manifest's metadata subscription. On a loaded machine a post can outlast its call's timeout and still land;
+    only the echo then tells the outbox it landed (without it the letter is posted again once its echo wait is
+    over, as it would be by a Slack that never echoed). Everything is stopped on leaving, the fake included."""
+    settings = settings_for(tmp_path, fake)
+    runtime = runtime_on(settings, clock)
+    wsgi = create_wsgi(settings, runtime, watch=False)
+    server = Server(wsgi)
+    fake.echo_to(server.url + "/slack/events")
+    try:
+        yield server, runtime
+    finally:
+        server.stop()
+        wsgi.close()
+        runtime.store.close()
+        fake.stop()
+
+
 def waiting_or_dead(store: Store) -> list:
     with store.engine.connect() as conn:
         return conn.execute(
@@ -84,15 +106,7 @@ def test_a_burst_of_30_requests_and_30_mentions_under_slacks_post_limit_is_deliv
     clock = Clock(scale=20)
     fake = FakeSlack(clock=clock).start()
     fake.limit("chat.postMessage", 1.0)  # Slack's pace: one post per second per channel, 429 beyond
-    settings = settings_for(tmp_path, fake)
-    runtime = runtime_on(settings, clock)
-    wsgi = create_wsgi(settings, runtime, watch=False)
-    server = Server(wsgi)
-    # As Slack does with the manifest's metadata subscription. On a loaded machine a post can outlast its call's
-    # timeout and still land; only the echo then tells the outbox it landed (without it the letter is posted again
-    # once its echo wait is over, as it would be by a Slack that never echoed).
-    fake.echo_to(server.url + "/slack/events")
-    try:
+    with echoing_server(tmp_path, fake, clock) as (server, runtime):
 
         def mention(k: int) -> None:
             body = event_body(mention_event(k), event_id=f"EvBURST{k:03d}")
@@ -106,11 +120,6 @@ def test_a_burst_of_30_requests_and_30_mentions_under_slacks_post_limit_is_deliv
         for t in threads:
             t.join(120)
         assert wait_until(lambda: all_sent(runtime.store), timeout=240), waiting_or_dead(runtime.store)
-    finally:
-        server.stop()
-        wsgi.close()
-        runtime.store.close()
-        fake.stop()
     posted = fake.delivered("chat.postMessage")
     triage = Counter(p.body["text"].split(":")[0] for p in posted if p.body["channel"] == "CREQUESTS")
     answers = Counter(p.body.get("thread_ts") for p in posted if p.body["channel"] == "CGENERAL")
@@ -127,21 +136,11 @@ def test_an_answer_that_lands_after_its_call_timed_out_is_settled_by_its_echo_no
     clock = Clock(scale=20)
     fake = FakeSlack(clock=clock).start()
     fake.fail("chat.postMessage", "late", times=1)  # the first post lands; its answer comes too late
-    settings = settings_for(tmp_path, fake)
-    runtime = runtime_on(settings, clock)
-    wsgi = create_wsgi(settings, runtime, watch=False)
-    server = Server(wsgi)
-    fake.echo_to(server.url + "/slack/events")
-    try:
+    with echoing_server(tmp_path, fake, clock) as (server, runtime):
         body = event_body(mention_event(1), event_id="EvLATE001")
         assert signed_post(server.url + "/slack/events", body, "application/json").status == 200
         assert wait_until(lambda: all_sent(runtime.store), timeout=60), waiting_or_dead(runtime.store)
         [letter] = runtime.outbox.letters((PENDING, SENDING, SENT, DEAD))
-    finally:
-        server.stop()
-        wsgi.close()
-        runtime.store.close()
-        fake.stop()
     [post] = fake.delivered("chat.postMessage")  # once: the late one
     assert post.body["thread_ts"] == mention_event(1)["ts"]
     assert [c.method for c in fake.calls if c.method == "chat.postMessage"] == ["chat.postMessage"]
