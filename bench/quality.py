@@ -56,8 +56,8 @@ SETS = {
 }
 # The hand-written sets per glossary: development files, then held-out ones.
 HAND_SETS = {
-    "bundled": (("bundled-outside.yaml", "bundled-dev.yaml"), ("bundled-heldout.yaml",)),
-    "cloud-ops": (("cloud-ops-dev.yaml",), ("cloud-ops-heldout.yaml",)),
+    "bundled": (("bundled-outside.yaml", "bundled-dev.yaml", "bundled-offtopic.yaml"), ("bundled-heldout.yaml",)),
+    "cloud-ops": (("cloud-ops-dev.yaml", "cloud-ops-offtopic.yaml"), ("cloud-ops-heldout.yaml",)),
 }
 
 
