@@ -94,6 +94,15 @@ def test_typos_in_the_question_and_in_the_name(bundled_glossary, typed, term):
     assert r.matches and r.matches[0].term.slug == term, (typed, [m.term.slug for m in r.matches])
 
 
+def test_an_everyday_word_is_not_mended_into_a_name(bundled_glossary):
+    # "taken" is a letter from "token", but it is a word people write: the question names no term.
+    assert "taken" in meaning.everyday_words() and "modle" not in meaning.everyday_words()
+    assert bundled_glossary.ask("can i book the big conf room thursday 2-4 or is it taken").status == "miss"
+    # …while a word no one writes still is ("modle drfit" is model drift)
+    r = bundled_glossary.ask("is modle drfit a problem for us")
+    assert r.matches and r.matches[0].term.slug == "model-drift"
+
+
 def test_a_name_is_never_read_as_a_question(tmp_path):
     from termfactory import term_data, write_term
 

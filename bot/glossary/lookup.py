@@ -271,7 +271,7 @@ class Glossary:
         hit, so the answer is a "did you mean" whatever else the question says. Tried before the names typed
         right, which would otherwise win with a part of the misspelt name ("agentic wrokflows" is not "agentic")
         or with a word of context ("wats temprature in llms" asks about temperature, not LLMs)."""
-        mended = self.ranker.mend_words(subject)
+        mended = self.ranker.mend_words(subject, meaning.everyday_words())
         if mended == subject:
             return None
         named = self.ranker.named_inside(mended)

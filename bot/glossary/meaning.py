@@ -45,6 +45,7 @@ TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 SHORTLIST = 48  # terms whose sentences are compared, picked by their whole-text vector
 MAX_TEXT = 2000  # characters of a question embedded: a pasted page is judged on its start
 INT8_SCALE = 127.0  # sentence vectors are unit length, so every component fits in [-1, 1]
+EVERYDAY_RANKS = 16_000  # the tokenizer's most frequent tokens: whole words among them are everyday words
 EMBED_BATCH = 2048  # texts tokenized at once
 # Token rows gathered at once: 1 MB of float32 at 256 dimensions stays in the core's cache, and summing
 # them is about 4 times faster than in batches of 32,768 rows (measured on generated terms).
@@ -101,6 +102,11 @@ class Embedder:
                 # Kept in half precision as shipped (16 MB, not 32): rows are widened when a text is summed.
                 table = np.ascontiguousarray(f.get_tensor("embedding.weight"))
         return cls(tokenizer, table)
+
+    def vocabulary(self) -> dict[str, int]:
+        """The tokenizer's tokens and their ids."""
+        vocabulary: dict[str, int] = self._tokenizer.get_vocab()
+        return vocabulary
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One unit vector per text (the mean of its tokens' rows); a text with no tokens gets zeros.
@@ -181,6 +187,28 @@ def shared_embedder() -> Embedder:
             if _shared is None:
                 _shared = Embedder.from_package()
     return _shared
+
+
+def everyday_words() -> frozenset[str]:
+    """Lower-case words the model's tokenizer holds whole ("taken", "mode"): words of everyday writing, so a
+    question's word among them is what its writer meant, never a typo to mend. Empty without the model."""
+    global _everyday
+    if _everyday is None:
+        try:
+            vocabulary = shared_embedder().vocabulary()
+        except MeaningModelMissing:
+            vocabulary = {}
+        # A whole word is a token that starts a word ("▁" in the tokenizer's vocabulary) and is all letters;
+        # the tokenizer numbers its tokens by how often it met them, and rarer words ("strat") may be typos.
+        _everyday = frozenset(
+            t[1:]
+            for t, rank in vocabulary.items()
+            if rank < EVERYDAY_RANKS and t.startswith("\u2581") and t[1:].isalpha() and t[1:].islower()
+        )
+    return _everyday
+
+
+_everyday: frozenset[str] | None = None
 
 
 def term_sentences(t: Term) -> list[str]:

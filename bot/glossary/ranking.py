@@ -320,13 +320,20 @@ class Ranker:
         ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
         return [(slug, round(score, 1), spelling) for slug, (_, score, spelling) in ranked[:limit]]
 
-    def mend_words(self, key: str) -> str:
+    def mend_words(self, key: str, everyday: frozenset[str] = frozenset()) -> str:
         """The text with each word the glossary does not know replaced by the closest word of a name, within a
         typo's reach: "is modle drfit a problem" -> "is model drift a problem". Words it knows stay as typed,
-        so "red teeming our bot" becomes "red teaming our bot" only because "teeming" is in no term's text."""
+        so "red teeming our bot" becomes "red teaming our bot" only because "teeming" is in no term's text, and
+        so do words of everyday writing (`everyday`): "is it taken" is not a misspelt "token"."""
         said = key.split(" ")
         for i, word in enumerate(said):
-            if len(word) < MENDED_WORD or not word.isalpha() or word in FILLER or stem(word) in self._df:
+            if (
+                len(word) < MENDED_WORD
+                or not word.isalpha()
+                or word in FILLER
+                or stem(word) in self._df
+                or word in everyday
+            ):
                 continue
             allowed = typo_allowance(len(word))
             lo = bisect_left(self._name_word_lengths, len(word) - allowed)
