@@ -18,7 +18,7 @@ BOT = ROOT / "bot"
 GLOSSARY_STAGES = (
     ("model", "collector"),
     ("names", "parse", "files", "codec"),
-    ("rules", "variants", "side_files", "terminology", "questions", "typo_filter"),
+    ("rules", "variants", "side_files", "terminology", "questions", "typo_filter", "postings"),
     ("load", "roles", "sidecar", "results"),  # roles.yml is read as a side file
     ("db", "ranking", "meaning", "senses"),
     ("scan", "readback", "text_search"),

@@ -42,6 +42,8 @@ Row = dict[str, Any]
 
 # The full-text columns of `term_search`, and how much a word found in each counts (bm25 weights, in
 # the same order): a word in the name beats one in an alias, which beats one in a definition.
+SEARCH_CONTENT = "term_search"
+SEARCH_TABLE = "term_search_fts"  # the name sqlite-utils gives term_search's full-text index
 SEARCH_COLUMNS = ("term", "aliases", "short_def", "long_def", "exec", "engineer")
 SEARCH_WEIGHTS = (10.0, 8.0, 3.0, 1.0, 2.0, 2.0)
 
@@ -266,7 +268,7 @@ def _write(path: Path, terms: list[Term], problems: list[Problem], version: str,
         )
         _insert(db, "term_search", (_search_row(t) for t in terms))
     # Porter stemming lets "quantize" find "quantization"; SEARCH_WEIGHTS follows this column order.
-    db.table("term_search").enable_fts(list(SEARCH_COLUMNS), tokenize="porter")
+    db.table(SEARCH_CONTENT).enable_fts(list(SEARCH_COLUMNS), tokenize="porter")
     db.conn.close()
 
 
@@ -374,8 +376,8 @@ def search(
     # rows reach each sort in the same order as before, and SQLite's sorts keep ties in arrival order: the same
     # rows in the same order.
     rows = conn.execute(
-        f"select t.slug, best.rank from (select rowid, bm25(term_search_fts, {weights}) as rank "
-        "from term_search_fts where term_search_fts match ? order by rank limit ?) as best "
+        f"select t.slug, best.rank from (select rowid, bm25({SEARCH_TABLE}, {weights}) as rank "
+        f"from {SEARCH_TABLE} where {SEARCH_TABLE} match ? order by rank limit ?) as best "
         "join term_search t on t.rowid = best.rowid order by best.rank",
         [match, limit],
     ).fetchall()

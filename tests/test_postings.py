@@ -1,0 +1,97 @@
+"""The full-text search ranked in memory (postings.py) answers exactly what SQLite's bm25 query answers: the same
+terms, in the same order, with the same relevance, for every word and any word of what people type."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import write  # noqa: E402
+from bench.quality import CLOUD_OPS, hand_labels  # noqa: E402
+from bot.glossary import db, postings  # noqa: E402
+from bot.glossary.live import open_glossary  # noqa: E402
+from bot.glossary.names import normalise  # noqa: E402
+from bot.glossary.postings import Postings  # noqa: E402
+
+# Words SQLite's tokenizer makes phrases of: contractions, possessives, numbers with a dot, hosts.
+PHRASES = [["we're", "model's", "retrieval"], ["0.5", "temperature"], ["api.example.com", "timeout"], ["don't", "t"]]
+
+
+def _postings(db_path: Path) -> tuple[sqlite3.Connection, Postings]:
+    conn = db.connect_read_only(db_path)
+    found = Postings(db.SEARCH_TABLE, db.SEARCH_CONTENT, db.SEARCH_COLUMNS, db.SEARCH_WEIGHTS)
+    found.open(conn)
+    return conn, found
+
+
+def _queries(glossary, texts: list[str]) -> list[list[str]]:
+    said = [glossary.ranker.content_words(normalise(t)) for t in texts]
+    return [w for w in said if w] + PHRASES
+
+
+def _same(conn: sqlite3.Connection, found: Postings, queries: list[list[str]], limit: int = 30) -> int:
+    """How many answers were compared; fails on the first that differs."""
+    compared = 0
+    for words in queries:
+        for every_word in (True, False):
+            expected = db.search(conn, words, limit, every_word=every_word)
+            assert found.search(conn, words, limit, every_word=every_word) == expected, (words, every_word)
+            compared += bool(expected)
+    return compared
+
+
+@pytest.mark.parametrize("name", ["bundled", "cloud-ops"])
+def test_every_hand_written_query_ranks_as_sqlite_ranks_it(name, tmp_path):
+    folder = ROOT / "data" / "terms" if name == "bundled" else CLOUD_OPS
+    glossary, _ = open_glossary(folder, tmp_path / "g.db")
+    texts = [q["query"] for part in ("dev", "heldout") for q in hand_labels(name, part)]
+    conn, found = _postings(tmp_path / "g.db")
+    assert _same(conn, found, _queries(glossary, texts)) > 400  # most queries find something to compare
+
+
+def test_a_generated_glossary_with_many_ties_ranks_as_sqlite_ranks_it(tmp_path):
+    # Generated terms share a small vocabulary: many rows score alike, so the order of ties is tested too.
+    write(tmp_path / "terms", 600)
+    glossary, _ = open_glossary(tmp_path / "terms", tmp_path / "g.db")
+    texts = [t.short_def for t in list(glossary.terms.values())[:150]]
+    texts += [f"how do we {t.term} with {t.aliases[0] if t.aliases else 'it'}" for t in glossary.terms.values()]
+    conn, found = _postings(tmp_path / "g.db")
+    assert _same(conn, found, _queries(glossary, texts)) > 600
+    ties = db.search(conn, ["model"], 600, every_word=False)
+    assert len({score for _, score in ties}) < len(ties)  # the glossary does have tied rows
+
+
+def test_a_word_the_tokenizer_makes_nothing_of_is_left_to_sqlite(tmp_path, caplog):
+    glossary, _ = open_glossary(ROOT / "data" / "terms", tmp_path / "g.db")
+    conn, found = _postings(tmp_path / "g.db")
+    assert found.search(conn, ["___", "retrieval"], 30) is None
+    # …and the search as a whole still answers, from SQLite's own query
+    assert glossary.text_search.find("retrieval ___", 5, floor=0.0)
+
+
+def test_doclists_let_go_past_their_bound_still_rank_as_sqlite(tmp_path, monkeypatch):
+    monkeypatch.setattr(postings, "LISTS_BYTES", 2_000)
+    monkeypatch.setattr(postings, "WORDS_KEPT", 5)
+    glossary, _ = open_glossary(ROOT / "data" / "terms", tmp_path / "g.db")
+    conn, found = _postings(tmp_path / "g.db")
+    texts = [q["query"] for q in hand_labels("bundled", "dev")[:120]]
+    assert _same(conn, found, _queries(glossary, texts)) > 50
+    assert found._list_bytes <= 2_000 + 200_000  # let go, then refilled by at most one query's words
+    assert len(found._tokens) <= 5 + 16
+
+
+def test_a_database_that_cannot_be_read_is_an_empty_search_not_a_crash(tmp_path, caplog):
+    glossary, _ = open_glossary(ROOT / "data" / "terms", tmp_path / "g.db")
+    search = glossary.text_search
+    assert search.find("retrieval augmented", 5, floor=0.0)
+    conn = search._connection()
+    conn.execute(f"drop table temp.postings_{db.SEARCH_TABLE}")  # the doclists' view gone: every read fails
+    search._postings._lists.clear()
+    assert search.find("vector database", 5, floor=0.0) == []
+    assert "full-text search failed" in caplog.text
