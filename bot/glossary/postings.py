@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -29,9 +30,10 @@ K1 = 1.2
 B = 0.75
 IDF_FLOOR = 1e-6  # fts5_aux.c: a word in more than half the rows would score below zero; it scores this instead
 AVERAGES_ROWID = 1  # the row of an FTS5 table's `_data` that holds its row count and column totals
-# The kept doclists are let go past this size: 12 bytes a row holding the word, so a word in half of 10,000 terms
-# keeps 60 KB, and every word of a generated 10,000-term glossary 12 MB.
-LISTS_BYTES = 32 * 2**20
+# The kept doclists past this size let go of the least recently used: 12 bytes a row holding the word, so a word in
+# half of 10,000 terms keeps 60 KB, every word of a generated 10,000-term glossary 12 MB, of 50,000 terms 60 MB.
+# Reading a common word's doclist again costs ~1 microsecond a place it holds (tens of ms at 50,000 terms).
+LISTS_BYTES = 64 * 2**20
 WORDS_KEPT = 50_000  # words whose tokens are kept
 
 Doclist = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]  # rowids, and the word's weighted count in each
@@ -52,7 +54,7 @@ class Postings:
         self._loaded: tuple[dict[int, str], npt.NDArray[np.float64], int] | None = None
         self._columns = {c: i for i, c in enumerate(columns)}
         self._weights = np.asarray(weights, dtype=np.float64)
-        self._lists: dict[tuple[str, ...], Doclist] = {}
+        self._lists: OrderedDict[tuple[str, ...], Doclist] = OrderedDict()  # least recently used first
         self._list_bytes = 0
         self._tokens: dict[str, tuple[str, ...]] = {}
         self._local = threading.local()
@@ -120,15 +122,19 @@ class Postings:
         return [tuple(t) for t in tokens]
 
     def _list(self, conn: sqlite3.Connection, phrase: tuple[str, ...]) -> Doclist:
-        kept = self._lists.get(phrase)
-        if kept is not None:
-            return kept
+        with self._lock:
+            kept = self._lists.get(phrase)
+            if kept is not None:
+                self._lists.move_to_end(phrase)
+                return kept
         docs, counts = self._word_list(conn, phrase[0]) if len(phrase) == 1 else self._phrase_list(conn, phrase)
         with self._lock:
-            if self._list_bytes > LISTS_BYTES:
-                self._lists, self._list_bytes = {}, 0
-            self._lists[phrase] = (docs, counts)
-            self._list_bytes += docs.nbytes + counts.nbytes
+            if phrase not in self._lists:  # another thread may have read it meanwhile
+                self._lists[phrase] = (docs, counts)
+                self._list_bytes += docs.nbytes + counts.nbytes
+            while self._list_bytes > LISTS_BYTES and len(self._lists) > 1:
+                _, (old_docs, old_counts) = self._lists.popitem(last=False)
+                self._list_bytes -= old_docs.nbytes + old_counts.nbytes
         return docs, counts
 
     def _word_list(self, conn: sqlite3.Connection, token: str) -> Doclist:
