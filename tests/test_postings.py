@@ -97,3 +97,14 @@ def test_a_database_that_cannot_be_read_is_an_empty_search_not_a_crash(tmp_path,
     search._postings._lists.clear()
     assert search.find("vector database", 5, floor=0.0) == []
     assert "full-text search failed" in caplog.text
+
+
+def test_an_index_record_not_in_fts5s_shape_is_a_database_error_not_a_crash(tmp_path, caplog):
+    glossary, _ = open_glossary(ROOT / "data" / "terms", tmp_path / "g.db")
+    with sqlite3.connect(tmp_path / "g.db") as conn:
+        conn.execute(f"update {db.SEARCH_TABLE}_data set block = ? where id = 1", [b"\xff\xff"])
+    conn, found = _postings(tmp_path / "g.db")
+    with pytest.raises(sqlite3.DatabaseError, match="sizes cannot be read"):
+        found.search(conn, ["retrieval"], 30)
+    assert glossary.text_search.find("retrieval augmented", 5, floor=0.0) == []
+    assert "full-text search failed" in caplog.text

@@ -88,7 +88,8 @@ class Postings:
         rank = -1.0 * score[found]
         # SQLite sorts by rank and keeps ties in the order it met them: by rowid.
         best = np.lexsort((found, rank))[:limit]
-        return [(slugs[int(found[i])], round(-float(rank[i]), 2)) for i in best]
+        # The best `limit` rows, then their slugs (as SQLite's query joins them after its limit).
+        return [(slugs[int(found[i])], round(-float(rank[i]), 2)) for i in best if int(found[i]) in slugs]
 
     def _stems(self, words: list[str]) -> list[tuple[str, ...]] | None:
         """Each word's tokens (a phrase when more than one), as SQLite's query would read it."""
@@ -178,18 +179,24 @@ class Postings:
         """Slugs by rowid; each row's length term of bm25, k1 * (1 - b + b * |D| / avgdl), by rowid; the row
         count. Read once per glossary version."""
         if self._loaded is None:
-            slugs = {int(r): str(slug) for r, slug in conn.execute(f"select rowid, slug from {self.content}")}
-            sizes = conn.execute(f"select id, sz from {self.table}_docsize").fetchall()
-            lengths = np.zeros(max((r[0] for r in sizes), default=0) + 1)
-            for rowid, blob in sizes:
-                lengths[rowid] = sum(_varints(blob))  # xColumnSize(-1): every column's tokens
-            (averages,) = conn.execute(f"select block from {self.table}_data where id = ?", [AVERAGES_ROWID]).fetchone()
-            rows, *columns = _varints(averages)
-            average = float(sum(columns)) / float(rows) if rows else 1.0  # avgdl = (double)nToken / (double)nRow
-            norm = K1 * (1 - B + B * lengths / average)
+            try:
+                loaded = self._read_sizes(conn)
+            except (IndexError, ValueError, TypeError) as exc:  # a record not in FTS5's shape: not ours to guess
+                raise sqlite3.DatabaseError(f"the full-text index's sizes cannot be read: {exc!r}") from exc
             with self._lock:
-                self._loaded = (slugs, norm, rows)
+                self._loaded = loaded
         return self._loaded
+
+    def _read_sizes(self, conn: sqlite3.Connection) -> tuple[dict[int, str], npt.NDArray[np.float64], int]:
+        slugs = {int(r): str(slug) for r, slug in conn.execute(f"select rowid, slug from {self.content}")}
+        sizes = conn.execute(f"select id, sz from {self.table}_docsize").fetchall()
+        lengths = np.zeros(max((r[0] for r in sizes), default=0) + 1)
+        for rowid, blob in sizes:
+            lengths[rowid] = sum(_varints(blob))  # xColumnSize(-1): every column's tokens
+        (averages,) = conn.execute(f"select block from {self.table}_data where id = ?", [AVERAGES_ROWID]).fetchone()
+        rows, *columns = _varints(averages)
+        average = float(sum(columns)) / float(rows) if rows else 1.0  # avgdl = (double)nToken / (double)nRow
+        return slugs, K1 * (1 - B + B * lengths / average), rows
 
 
 def _varints(blob: bytes) -> Iterator[int]:
