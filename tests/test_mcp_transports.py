@@ -17,6 +17,7 @@ import urllib.request
 
 import pytest
 from paths import BUNDLED_TERMS, ROOT
+from ports import free_port as _free_port
 
 PROTOCOL = "2025-11-25"
 WAIT = 60  # seconds: generous for a busy machine; a healthy run takes well under one
@@ -116,12 +117,6 @@ def test_stdio_end_to_end_initialize_list_and_call(tmp_path):
         assert proc.poll() is None  # still serving after a bad call
     finally:
         _stop(proc)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _initialize(port, token=None):

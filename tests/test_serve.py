@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -12,14 +11,9 @@ import time
 import pytest
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, http, signed_post
 from paths import BUNDLED_TERMS, ROOT
+from ports import free_port
 
 from bot.cli.main import main
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
+from ports import free_port
 from sqlalchemy import select
 
 from bot.state.outbox import PENDING, SENDING
@@ -55,12 +55,6 @@ class Process:
     def kill(self, sig: int = signal.SIGKILL) -> None:
         os.killpg(self.proc.pid, sig)
         self.proc.wait(60)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_kill_9_mid_burst_loses_no_triage_post_and_sends_no_dm_twice(tmp_path):
