@@ -18,7 +18,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.exc import IntegrityError
 
 from ..term_requests.rules import check_person
@@ -66,7 +68,7 @@ def make_engine(url: str) -> Engine:
     def _on_connect(dbapi_conn: DBAPIConnection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event below issue BEGIN itself
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _into_wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")  # see the module's docstring: process crashes lose nothing
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cur.execute("PRAGMA foreign_keys=ON")
@@ -78,6 +80,23 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
     return engine
+
+
+def _into_wal(cur: DBAPICursor) -> None:
+    """Switch the file to WAL (it stays so: later connections find it done). The switch of a brand-new file takes
+    an exclusive lock that SQLite's busy timeout does not wait for: instances (gunicorn workers, threads) opening
+    a new file together got "database is locked" at once, so this waits its turn as the busy timeout would."""
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def event_key(event_id: str) -> str:
