@@ -31,8 +31,13 @@ VARIANTS = list(
 EVIL = "<!channel> & <@U123> <https://x|y> <!here> *bold* `code` > quote"
 
 
-def _cards(glossary, term):
-    for framing, preferred, expanded, public, role in VARIANTS:
+# The largest card a term makes: expanded, shared, with a role's notes, under each framing.
+LARGEST = [v for v in VARIANTS if v[2] and v[3] and v[4] is not None]
+ROTATION = 8  # every variant is drawn by one term in eight, so each is rendered for ~19 bundled terms
+
+
+def _cards(glossary, term, variants=VARIANTS):
+    for framing, preferred, expanded, public, role in variants:
         card = build_card(
             glossary,
             term,
@@ -46,13 +51,16 @@ def _cards(glossary, term):
 
 
 def test_every_bundled_card_is_valid(bundled_glossary):
-    count = 0
-    for term in bundled_glossary.terms.values():
-        for message in _cards(bundled_glossary, term):
+    # Each term in its largest cards (where Block Kit's limits bite) and a rotating eighth of the other variants,
+    # so every variant is still rendered for many terms: all 48 for all 153 terms took 25 s of CI's 15 minutes.
+    drawn: set[tuple] = set()
+    for i, term in enumerate(bundled_glossary.terms.values()):
+        variants = LARGEST + [v for k, v in enumerate(VARIANTS) if k % ROTATION == i % ROTATION and v not in LARGEST]
+        drawn.update(variants)
+        for message in _cards(bundled_glossary, term, variants):
             assert_valid_message(message)
             assert_no_injection(message["blocks"], allowed_mentions=("<@USHARE01>",))
-            count += 1
-    assert count == len(bundled_glossary) * len(VARIANTS)
+    assert drawn == set(VARIANTS) and len(LARGEST) == 6
 
 
 @pytest.fixture
