@@ -93,7 +93,10 @@ def test_a_database_that_cannot_be_read_is_an_empty_search_not_a_crash(tmp_path,
     search = glossary.text_search
     assert search.find("retrieval augmented", 5, floor=0.0)
     conn = search._connection()
-    conn.execute(f"drop table temp.postings_{db.SEARCH_TABLE}")  # the doclists' view gone: every read fails
+    # The stored doclists and the view of the index's own gone: every read of a word fails.
+    conn.execute(f"drop table temp.postings_{db.SEARCH_TABLE}")
+    with sqlite3.connect(tmp_path / "g.db") as writer:
+        writer.execute(f"drop table {postings.LISTS_TABLE}")
     search._postings._lists.clear()
     assert search.find("vector database", 5, floor=0.0) == []
     assert "full-text search failed" in caplog.text

@@ -34,9 +34,10 @@ from .files import FileStats, file_stats
 from .load import CheckFiles, load_files
 from .model import Problem, Severity, Term
 from .parse import DEFAULT_MAX_FILE_BYTES, FileText, read_glossary_files
+from .postings import store_doclists
 
 # Bump when the tables change: a database built by older code is then rebuilt, not misread.
-SCHEMA_VERSION = "2"  # 2: relationships.derived
+SCHEMA_VERSION = "3"  # 2: relationships.derived; 3: search_doclists
 
 Row = dict[str, Any]
 
@@ -269,6 +270,8 @@ def _write(path: Path, terms: list[Term], problems: list[Problem], version: str,
         _insert(db, "term_search", (_search_row(t) for t in terms))
     # Porter stemming lets "quantize" find "quantization"; SEARCH_WEIGHTS follows this column order.
     db.table(SEARCH_CONTENT).enable_fts(list(SEARCH_COLUMNS), tokenize="porter")
+    with db.conn:
+        store_doclists(db.conn, SEARCH_TABLE, SEARCH_COLUMNS, SEARCH_WEIGHTS)
     db.conn.close()
 
 

@@ -3,10 +3,11 @@
 A question that names no term is searched for every word first, then (when no term holds them all) for any of
 them. A description of ten words matches most terms of a big glossary on one common word or another, and SQLite
 then scores every one of them with bm25 to keep the best 30: about 20 ms at 10,000 generated terms for a
-hand-written description (bench/RESULTS.md). Here each word's list of terms (its doclist, read from the index
-once and kept) is scored at once with numpy, using bm25's arithmetic as SQLite's `fts5_aux.c` does it, step by
-step: the same terms, in the same order, with the same relevance bit for bit (tests/test_postings.py compares
-the two on every hand-written query and on a generated glossary).
+hand-written description (bench/RESULTS.md). Here each word's list of terms (its doclist, worked out from the
+index by the builder and stored beside it, then kept once read) is scored at once with numpy, using bm25's
+arithmetic as SQLite's `fts5_aux.c` does it, step by step: the same terms, in the same order, with the same
+relevance bit for bit (tests/test_postings.py compares the two on every hand-written query and on a generated
+glossary).
 
 Words are split and stemmed by SQLite itself (an in-memory table with the same `porter` tokenizer), so no
 stemmer here has to agree with SQLite's. A word SQLite splits in several tokens ("don't", "model's", "4.5") is a
@@ -16,6 +17,7 @@ left to SQLite (`search` answers None).
 
 from __future__ import annotations
 
+import itertools
 import math
 import sqlite3
 import threading
@@ -34,6 +36,7 @@ AVERAGES_ROWID = 1  # the row of an FTS5 table's `_data` that holds its row coun
 # half of 10,000 terms keeps 60 KB, every word of a generated 10,000-term glossary 12 MB, of 50,000 terms 60 MB.
 # Reading a common word's doclist again costs ~1 microsecond a place it holds (tens of ms at 50,000 terms).
 LISTS_BYTES = 64 * 2**20
+LISTS_TABLE = "search_doclists"  # every token's doclist, stored by the builder (store_doclists)
 WORDS_KEPT = 50_000  # words whose tokens are kept
 
 Doclist = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]  # rowids, and the word's weighted count in each
@@ -48,8 +51,6 @@ class Postings:
         `weights`: the index's columns in order, and the bm25 weight each is queried with."""
         self.table = table
         self.content = content
-        # Each column's weight, by the name the index's vocabulary gives it.
-        self._weighted = " ".join(f"when '{c}' then {float(w)!r}" for c, w in zip(columns, weights, strict=True))
         self._lock = threading.Lock()
         self._loaded: tuple[dict[int, str], npt.NDArray[np.float64], int] | None = None
         self._columns = {c: i for i, c in enumerate(columns)}
@@ -139,15 +140,11 @@ class Postings:
         return docs, counts
 
     def _word_list(self, conn: sqlite3.Connection, token: str) -> Doclist:
-        rows = conn.execute(
-            # The word's count in each row, each place weighted by its column (small whole numbers, so summed
-            # in any order they make the sum fts5_aux.c makes place by place).
-            f"select doc, sum(case col {self._weighted} else 1.0 end) from temp.postings_{self.table} "
-            "where term = ? group by doc order by doc",
-            [token],
-        ).fetchall()
-        docs = np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows))
-        return docs, np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+        """The word's doclist as the builder stored it (`store_doclists`): one indexed read, no decoding."""
+        row = conn.execute(f"select docs, counts from {LISTS_TABLE} where token = ?", [token]).fetchone()
+        if row is None:  # no row holds the word
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+        return np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.float64)
 
     def _phrase_list(self, conn: sqlite3.Connection, phrase: tuple[str, ...]) -> Doclist:
         """Where the tokens follow one another in one column: each place is (row, column, offset) in one int64,
@@ -197,6 +194,37 @@ class Postings:
         rows, *columns = _varints(averages)
         average = float(sum(columns)) / float(rows) if rows else 1.0  # avgdl = (double)nToken / (double)nRow
         return slugs, K1 * (1 - B + B * lengths / average), rows
+
+
+def store_doclists(conn: sqlite3.Connection, table: str, columns: Sequence[str], weights: Sequence[float]) -> int:
+    """Every token's doclist, worked out from the just-built index by SQLite (the same weighted counts a search
+    read from `fts5vocab` on first use) and stored beside it. The builder calls this, off the request path: a
+    word read for the first time cost ~1 microsecond a place it holds (tens of ms for a common word at 10,000
+    terms), and the first thousand distinct questions after a start or a reload paid it, served p99 over 1 s.
+    Returns how many tokens were stored."""
+    weighted = " ".join(f"when '{c}' then {float(w)!r}" for c, w in zip(columns, weights, strict=True))
+    conn.execute(f"create virtual table temp.lists_{table} using fts5vocab(main, {table}, instance)")
+    conn.execute(f"create table {LISTS_TABLE} (token text primary key, docs blob, counts blob) without rowid")
+    rows = conn.execute(
+        # Each token's count in each row, each place weighted by its column (small whole numbers, so summed
+        # in any order they make the sum fts5_aux.c makes place by place).
+        f"select term, doc, sum(case col {weighted} else 1.0 end) from temp.lists_{table} "
+        "group by term, doc order by term, doc"
+    )
+    stored = 0
+
+    def lists() -> Iterator[tuple[str, bytes, bytes]]:
+        nonlocal stored
+        for token, group in itertools.groupby(rows, key=lambda r: r[0]):
+            held = list(group)
+            docs = np.fromiter((r[1] for r in held), dtype=np.int32, count=len(held))
+            counts = np.fromiter((r[2] for r in held), dtype=np.float64, count=len(held))
+            stored += 1
+            yield token, docs.tobytes(), counts.tobytes()
+
+    conn.executemany(f"insert into {LISTS_TABLE} values (?, ?, ?)", list(lists()))
+    conn.execute(f"drop table temp.lists_{table}")
+    return stored
 
 
 def _varints(blob: bytes) -> Iterator[int]:
