@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,8 +29,31 @@ def fake_slack():
     fake.stop()
 
 
+@pytest.fixture(scope="session")
+def data_template(tmp_path_factory) -> Path:
+    """A data folder made once per worker, for each test to start from: the bundled glossary built (its database
+    and saved index) and a new state database at the schema's head, as a first start leaves them."""
+    from bot.glossary.live import open_glossary
+    from bot.state.store import Store
+
+    folder = tmp_path_factory.mktemp("data-template")
+    open_glossary(BUNDLED_TERMS, folder / "glossary.db")
+    Store(f"sqlite:///{folder / 'state.db'}").close()
+    return folder
+
+
 @pytest.fixture
-def settings(tmp_path, fake_slack):
+def settings(tmp_path, fake_slack, data_template):
+    # Each test starts from a copy of the template, as a second start would: the server still checks the term files
+    # against the build and the state database's revision (a test that changes the glossary gets a new build).
+    # Building both for each of ~350 tests took minutes of CI's 15.
+    # A folder another server of the test made already (an MCP server sharing it) is left as it is.
+    data = tmp_path / "var"
+    if not data.exists():
+        data.mkdir()
+        for made in data_template.iterdir():
+            if made.name.startswith(("glossary.db", "state.db")) and not made.name.endswith(".lock"):
+                shutil.copy2(made, data / made.name)
     return Settings(
         glossary_dir=BUNDLED_TERMS,
         roles_file=BUNDLED_ROLES,
