@@ -111,3 +111,23 @@ def test_an_index_record_not_in_fts5s_shape_is_a_database_error_not_a_crash(tmp_
         found.search(conn, ["retrieval"], 30)
     assert glossary.text_search.find("retrieval augmented", 5, floor=0.0) == []
     assert "full-text search failed" in caplog.text
+
+
+def test_the_stored_doclists_are_what_the_index_holds_word_by_word(tmp_path):
+    open_glossary(ROOT / "data" / "terms", tmp_path / "g.db")
+    conn, found = _postings(tmp_path / "g.db")
+    words = [w for (w,) in conn.execute(f"select term from temp.postings_{db.SEARCH_TABLE} group by term")]
+    stored = conn.execute(f"select count(*) from {postings.LISTS_TABLE}").fetchone()[0]
+    assert stored == len(words) > 1000  # every word of the index, once
+    weights = dict(zip(db.SEARCH_COLUMNS, db.SEARCH_WEIGHTS, strict=True))
+    for word in words[::25]:
+        places = conn.execute(
+            f"select doc, col from temp.postings_{db.SEARCH_TABLE} where term = ? order by doc", [word]
+        ).fetchall()
+        by_row: dict[int, float] = {}
+        for doc, col in places:
+            by_row[doc] = by_row.get(doc, 0.0) + weights[col]
+        docs, counts = found._word_list(conn, word)
+        assert docs.tolist() == sorted(by_row) and counts.tolist() == [by_row[d] for d in sorted(by_row)], word
+    empty_docs, empty_counts = found._word_list(conn, "zzzunheardof")
+    assert empty_docs.size == 0 and empty_counts.size == 0

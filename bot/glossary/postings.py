@@ -34,7 +34,7 @@ IDF_FLOOR = 1e-6  # fts5_aux.c: a word in more than half the rows would score be
 AVERAGES_ROWID = 1  # the row of an FTS5 table's `_data` that holds its row count and column totals
 # The kept doclists past this size let go of the least recently used: 12 bytes a row holding the word, so a word in
 # half of 10,000 terms keeps 60 KB, every word of a generated 10,000-term glossary 12 MB, of 50,000 terms 60 MB.
-# Reading a common word's doclist again costs ~1 microsecond a place it holds (tens of ms at 50,000 terms).
+# A list let go is read again from the stored table (one indexed read and a copy of its bytes).
 LISTS_BYTES = 64 * 2**20
 LISTS_TABLE = "search_doclists"  # every token's doclist, stored by the builder (store_doclists)
 WORDS_KEPT = 50_000  # words whose tokens are kept
@@ -197,11 +197,11 @@ class Postings:
 
 
 def store_doclists(conn: sqlite3.Connection, table: str, columns: Sequence[str], weights: Sequence[float]) -> int:
-    """Every token's doclist, worked out from the just-built index by SQLite (the same weighted counts a search
-    read from `fts5vocab` on first use) and stored beside it. The builder calls this, off the request path: a
-    word read for the first time cost ~1 microsecond a place it holds (tens of ms for a common word at 10,000
-    terms), and the first thousand distinct questions after a start or a reload paid it, served p99 over 1 s.
-    Returns how many tokens were stored."""
+    """Every token's doclist, worked out by SQLite from the just-built index (the rows holding the token, and its
+    count in each weighted by column, as bm25 needs them) and stored beside it. The builder calls this, off the
+    request path: read from the index on first use, a word cost ~1 microsecond a place it holds (tens of ms for a
+    common word at 10,000 terms), and the first thousand distinct questions after a start or a reload paid it,
+    served p99 over 1 s. Returns how many tokens were stored."""
     weighted = " ".join(f"when '{c}' then {float(w)!r}" for c, w in zip(columns, weights, strict=True))
     conn.execute(f"create virtual table temp.lists_{table} using fts5vocab(main, {table}, instance)")
     conn.execute(f"create table {LISTS_TABLE} (token text primary key, docs blob, counts blob) without rowid")
@@ -211,20 +211,16 @@ def store_doclists(conn: sqlite3.Connection, table: str, columns: Sequence[str],
         f"select term, doc, sum(case col {weighted} else 1.0 end) from temp.lists_{table} "
         "group by term, doc order by term, doc"
     )
-    stored = 0
-
-    def lists() -> Iterator[tuple[str, bytes, bytes]]:
-        nonlocal stored
-        for token, group in itertools.groupby(rows, key=lambda r: r[0]):
-            held = list(group)
-            docs = np.fromiter((r[1] for r in held), dtype=np.int32, count=len(held))
-            counts = np.fromiter((r[2] for r in held), dtype=np.float64, count=len(held))
-            stored += 1
-            yield token, docs.tobytes(), counts.tobytes()
-
-    conn.executemany(f"insert into {LISTS_TABLE} values (?, ?, ?)", list(lists()))
+    made = []
+    for token, group in itertools.groupby(rows, key=lambda r: r[0]):
+        held = list(group)
+        docs = np.fromiter((r[1] for r in held), dtype=np.int32, count=len(held))
+        counts = np.fromiter((r[2] for r in held), dtype=np.float64, count=len(held))
+        made.append((token, docs.tobytes(), counts.tobytes()))
+    # Written once the index has been read to its end: no insert while its vocabulary is being walked.
+    conn.executemany(f"insert into {LISTS_TABLE} values (?, ?, ?)", made)
     conn.execute(f"drop table temp.lists_{table}")
-    return stored
+    return len(made)
 
 
 def _varints(blob: bytes) -> Iterator[int]:
