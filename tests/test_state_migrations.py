@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -302,18 +303,19 @@ def test_some_but_not_all_first_release_tables_are_refused(state_url):
     engine.dispose()
 
 
-def _start_together(url: str, instances: int = 6) -> list[str]:
+def _at_once(action: Callable[[], object], instances: int = 6) -> list[str]:
+    """`action` run by `instances` threads released together; every exception it raised, as repr."""
     errors: list[str] = []
     barrier = threading.Barrier(instances)
 
-    def start() -> None:
+    def run() -> None:
         barrier.wait()
         try:
-            Store(url).close()
+            action()
         except Exception as exc:  # noqa: BLE001 - the test reports every failure
             errors.append(repr(exc))
 
-    threads = [threading.Thread(target=start) for _ in range(instances)]
+    threads = [threading.Thread(target=run) for _ in range(instances)]
     for t in threads:
         t.start()
     for t in threads:
@@ -322,39 +324,27 @@ def _start_together(url: str, instances: int = 6) -> list[str]:
 
 
 def test_instances_starting_at_once_on_a_new_database_take_turns(state_url):
-    assert _start_together(state_url) == []
+    assert _at_once(lambda: Store(state_url).close()) == []
     engine = make_engine(state_url)
     assert current_revision(engine) == head()
     engine.dispose()
 
 
+def _connect_once(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    finally:
+        engine.dispose()
+
+
 def test_a_new_sqlite_file_opened_at_once_by_many_is_switched_to_wal_without_a_locked_error(tmp_path):
     # Switching a new file to WAL takes a lock SQLite's busy timeout does not wait for: about one start in twenty
     # failed with "database is locked" (CI). Many fresh files, so a race that is rare in one start shows here.
-    def open_at_once(url: str) -> list[str]:
-        errors: list[str] = []
-        barrier = threading.Barrier(6)
-
-        def connect() -> None:
-            engine = make_engine(url)
-            barrier.wait()
-            try:
-                with engine.connect() as conn:
-                    conn.exec_driver_sql("SELECT 1")
-            except Exception as exc:  # noqa: BLE001 - the test reports every failure
-                errors.append(repr(exc))
-            engine.dispose()
-
-        threads = [threading.Thread(target=connect) for _ in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return errors
-
     for round_ in range(60):
         url = f"sqlite:///{tmp_path / f'state-{round_}.db'}"
-        assert open_at_once(url) == [], f"round {round_}"
+        assert _at_once(lambda url=url: _connect_once(url)) == [], f"round {round_}"
         engine = make_engine(url)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

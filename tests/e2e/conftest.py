@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from paths import BUNDLED_ROLES, BUNDLED_TERMS
+from ports import free_port
 
 from bot.config import Settings
 from bot.http.web import create_wsgi
@@ -94,8 +95,4 @@ def server(make_server):
 
 @pytest.fixture
 def free_tcp_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
