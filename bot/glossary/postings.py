@@ -37,7 +37,7 @@ AVERAGES_ROWID = 1  # the row of an FTS5 table's `_data` that holds its row coun
 # A list let go is read again from the stored table (one indexed read and a copy of its bytes).
 LISTS_BYTES = 64 * 2**20
 LISTS_TABLE = "search_doclists"  # every token's doclist, stored by the builder (store_doclists)
-WORDS_KEPT = 50_000  # words whose tokens are kept
+WORDS_KEPT = 10_000  # words whose tokens are kept (a few hundred bytes each)
 
 Doclist = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]  # rowids, and the word's weighted count in each
 

@@ -26,8 +26,8 @@ def answer_message(answer: Answer, *, public: bool, asked: str = "", framing: Fr
 
 # A card model is a frozen value (term, framings, role, …): equal cards render to equal messages, so the
 # rendering of the cards asked for most is kept. A new glossary version brings new Term values, which
-# are new keys; old ones age out. About 10 KB each.
-_render = lru_cache(maxsize=1024)(card_message)
+# are new keys; old ones age out. About 10 KB each: 256 hold the cards asked for most (lookup.ANSWERS_KEPT).
+_render = lru_cache(maxsize=256)(card_message)
 
 
 def rendered_card(card: Card, *, public: bool = False) -> dict:
