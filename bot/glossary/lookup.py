@@ -44,8 +44,8 @@ MAX_QUESTION = 1000  # a pasted paragraph is read this far
 SEARCH_LIMIT = 10
 # find() answers, and ask() answers, kept per glossary version. 1,024 each: the questions asked again and again
 # fit many times over, and with every text new (most traffic) a kept answer is never asked for again while it
-# holds memory (4,096 of each left a served worker at 10,000 terms ~13 MB bigger after 20,000 distinct requests,
-# with the kept cards and lists below, for no gain: bench.distinct).
+# holds memory (4,096 of each, with the kept cards of bot/slack/cards/answers.py and postings.WORDS_KEPT, left a
+# served worker at 10,000 terms ~11 MB bigger after 20,000 distinct requests: bench/RESULTS.md).
 ANSWERS_KEPT = 1024
 
 
