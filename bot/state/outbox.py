@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
 
 from .clock import Clock
 from .letters import GIT_HOST_KINDS as GIT_HOST_KINDS
@@ -143,6 +143,7 @@ class Outbox:
                 and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
                 and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
             ),
+            _not_behind_a_held_redraw(stamp),
         )
 
     def claim_batch(
@@ -348,3 +349,22 @@ def _held(holder: Holder, stamp: dt.datetime) -> dict[str, Any]:
     worker, lease = holder
     # unsure from the start, like a claim: if this process dies mid-call, whoever claims it next looks first.
     return {"status": SENDING, "attempts": 1, "unsure": True, "claimed_by": worker, "claimed_until": stamp + lease}
+
+
+def _not_behind_a_held_redraw(stamp: dt.datetime) -> Any:
+    """A triage redraw waits while another redraw of the same request is held (its lease still running).
+    A redraw draws the post when it is sent: two sent side by side by two threads could reach Slack in either
+    order, and the one drawn earlier, landing last, would leave the post showing an older state. One at a time,
+    each draws what was committed before it, and the last one sent shows the latest."""
+    held = outbox.alias("held")
+    return or_(
+        outbox.c.kind != LetterKind.TRIAGE_UPDATE.value,
+        outbox.c.request_id.is_(None),
+        ~exists().where(
+            held.c.kind == LetterKind.TRIAGE_UPDATE.value,
+            held.c.request_id == outbox.c.request_id,
+            held.c.id != outbox.c.id,
+            held.c.status == SENDING,
+            held.c.claimed_until >= stamp,
+        ),
+    )
