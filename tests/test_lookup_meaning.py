@@ -75,6 +75,30 @@ def test_a_glossary_word_used_in_passing_is_not_a_lookup(bundled_glossary):
     assert bundled_glossary.ask("what is a transformer?").term.slug == "transformer"
 
 
+def test_a_name_word_in_its_everyday_sense_offers_nothing(bundled_glossary):
+    """The rest of the message, the name taken out, is about nothing in the glossary: the word is the everyday
+    one. Before this rule each line offered the term its word names."""
+    for line in (
+        "spent the weekend pruning the hedges in the back garden",
+        "car needs a wheel alignment, it pulls left like crazy",
+        "can i get everyone's attention for 2 sec: cake in the kitchen",  # named in a question
+    ):
+        r = bundled_glossary.ask(line)
+        assert r.status == "miss" and not r.matches, (line, r.status, [m.term.slug for m in r.matches])
+
+
+def test_a_name_word_in_a_question_about_the_domain_keeps_its_term(bundled_glossary):
+    assert bundled_glossary.ask("does pruning hurt accuracy on our edge model?").matches[0].term.slug == "pruning"
+    r = bundled_glossary.ask("how much does attention cost when the prompt is very long")
+    assert r.matches[0].term.slug == "attention-mechanism"
+
+
+def test_switched_off_the_lane_judges_no_word_everyday(bundled_glossary, lane_off):
+    """Without the meaning lane there is no reading of the rest: a term named in a question is offered."""
+    r = bundled_glossary.ask("can i get everyone's attention for 2 sec: cake in the kitchen")
+    assert [m.term.slug for m in r.matches][:1] == ["attention-mechanism"]
+
+
 def test_the_term_asked_about_comes_before_one_named_in_passing(bundled_glossary):
     r = bundled_glossary.ask("our RAG pipeline's reranker is slow, what does reranking actually do?")
     assert r.matches[0].term.slug == "reranking"

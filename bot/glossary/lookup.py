@@ -26,7 +26,7 @@ from . import meaning
 from .meaning import MeaningIndex
 from .model import LookupStatus, MatchHow, Term
 from .names import NameIndex, normalise
-from .open_ended import SUGGESTION_LIMIT, OpenEnded
+from .open_ended import SUGGESTION_LIMIT, OpenEnded, Reading
 from .questions import as_typed_subject, asked_about, asks, comparison, either, strip_frame
 from .ranking import Ranker
 from .results import LookupResult as LookupResult
@@ -234,6 +234,8 @@ class Glossary:
         if pair and any(self._names_wholly(side) for side in pair):
             asking = True  # "quantization or distillation to cut cost?": a choice that names a term asks about it
         named = self._named_in(key, subject, asking)
+        if named and not named[2] and self._open.homonyms([named[0]], Reading.of(text)):
+            named = None  # "can I get everyone's attention: cake in the kitchen" asks about no term
         if named:
             slug, spelling, whole = named
             first = Match(self.terms[slug], 100.0 if whole else 90.0, spelling)

@@ -9,17 +9,34 @@ calibrated in ranking.py; this module only applies it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from . import meaning
 from .meaning import MeaningIndex, Vectors
 from .model import LookupStatus, MatchHow, Term
+from .names import normalise
 from .questions import machine_text
-from .ranking import MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
+from .ranking import CONTEXT_FLOOR, CONTEXT_WORDS, MEANING_CANDIDATES, MEANING_CLOSEST, Ranker
 from .results import LookupResult, Match
 from .text_search import TextSearch
+from .variants import stem, words
 
 SUGGESTION_LIMIT = 5
 CLOSEST_SHOWN = 3  # a miss lists at most this many terms closest in meaning
+
+
+@dataclass
+class Reading:
+    """A text's words and their stems, worked out once for every term homonyms() checks against it."""
+
+    said: list[str]
+    stems: list[str]
+    candidates: tuple[str, ...]  # where the rest's meaning is looked for; () for the whole glossary
+
+    @classmethod
+    def of(cls, text: str, candidates: tuple[str, ...] = ()) -> Reading:
+        said = words(normalise(text))
+        return cls(said, [stem(w) for w in said], candidates)
 
 
 class OpenEnded:
@@ -32,6 +49,7 @@ class OpenEnded:
         self.ranker = ranker
         self.text_search = text_search
         self.meaning = meaning_index
+        self._stems: dict[str, frozenset[str]] = {}  # each term's name and alias words, by stem (homonyms())
 
     def answer(self, query: str, key: str, *, described: str = "") -> LookupResult:
         """Suggestions for `key` (the normalised text, a question's frame dropped), or a miss below every floor.
@@ -55,6 +73,11 @@ class OpenEnded:
             searched = self._agreed(searched, vector)
         if machine_text(described or query):  # a pasted log line: only a name it spells (above) counts
             offered, searched = [], []
+        if offered or searched:
+            reading = Reading.of(described or query, tuple(slug for slug, _ in meant))
+            everyday = self.homonyms([slug for slug, _ in [*offered, *searched]], reading)
+            offered = [(slug, score) for slug, score in offered if slug not in everyday]
+            searched = [(slug, score) for slug, score in searched if slug not in everyday]
         if not typos and not searched and not offered:
             closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
             return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))
@@ -71,6 +94,46 @@ class OpenEnded:
         # A close spelling of a name outranks a term whose definition merely shares words.
         how = MatchHow.FUZZY if typos else MatchHow.MEANING if offered else MatchHow.SEARCH
         return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
+
+    def homonyms(self, slugs: list[str], reading: Reading) -> set[str]:
+        """Those of `slugs` the text names with a word in its everyday sense: with the term's name taken out,
+        what is left says enough (CONTEXT_WORDS) and is close to nothing in the glossary (CONTEXT_FLOOR).
+        "spent sunday pruning the roses" is not about pruning a model; "does pruning hurt our edge model" keeps
+        its term. None with the meaning lane off: without it there is no reading of the rest."""
+        if self.meaning is None or not meaning.enabled():
+            return set()
+        rests: dict[str, tuple[str, ...]] = {}
+        for slug in slugs:
+            named = self._name_stems(slug)
+            if named.isdisjoint(reading.stems):
+                continue
+            rest = tuple(w for w, s in zip(reading.said, reading.stems, strict=True) if s not in named)
+            if len(self.ranker.content_words(" ".join(rest))) >= CONTEXT_WORDS:
+                rests[slug] = rest
+        if not rests:
+            return set()
+        distinct = list(dict.fromkeys(rests.values()))  # many names share "model": each rest is read once
+        vectors = meaning.shared_embedder().embed([" ".join(rest) for rest in distinct])
+        about = {rest: self._best(vector, reading.candidates) for rest, vector in zip(distinct, vectors, strict=True)}
+        return {slug for slug, rest in rests.items() if about[rest] < CONTEXT_FLOOR}
+
+    def _best(self, vector: Vectors, candidates: tuple[str, ...]) -> float:
+        """The best meaning score of a text in the glossary: among `candidates` (the whole text's closest terms,
+        which hold whatever the rest is about, at the cost of a few terms' sentences), or all terms."""
+        if self.meaning is None:
+            return 100.0
+        if not candidates:
+            best = self.meant(vector)[:1]
+            return best[0][1] if best else -100.0
+        return 100.0 * max(self.meaning.score(vector, candidates).values(), default=-1.0)
+
+    def _name_stems(self, slug: str) -> frozenset[str]:
+        stems = self._stems.get(slug)
+        if stems is None:  # a benign race between threads: both compute the same set
+            term = self.terms[slug]
+            stems = frozenset(stem(w) for name in (term.term, *term.aliases) for w in words(normalise(name)))
+            self._stems[slug] = stems
+        return stems
 
     def vector(self, text: str) -> Vectors | None:
         """The text's meaning vector, or None when the meaning lane is off or the glossary has no vectors."""
