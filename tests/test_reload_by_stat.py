@@ -11,7 +11,8 @@ from bot.glossary import builder as builder_module
 from bot.glossary.builder import Builder
 from bot.glossary.db import ensure_built, stored_stats
 from bot.glossary.files import file_stats
-from bot.glossary.live import LiveGlossary
+from bot.glossary.live import LiveGlossary, open_glossary
+from bot.glossary.snapshot import index_path, usable
 
 
 def test_a_same_size_edit_is_picked_up(tmp_path):
@@ -153,3 +154,47 @@ def test_the_builder_runs_below_the_server_only_while_something_is_served(tmp_pa
     write_glossary(terms, term_data("gamma"))
     assert live.reload() is True and len(live.current) == 3
     assert asked == [0, builder_module.BUILDER_NICENESS]
+
+
+def _stale_index(terms, db, monkeypatch) -> None:
+    """A database current for these files, beside an index saved by other code (as after an upgrade)."""
+    with monkeypatch.context() as m:
+        m.setattr("bot.glossary.snapshot.code_fingerprint", lambda: "older-code")
+        open_glossary(terms, db)  # built here, its index saved before it returns
+    assert index_path(db).exists() and not usable(db, ensure_built(terms, db).version)
+
+
+@pytest.mark.slow
+def test_a_start_after_an_upgrade_indexes_a_big_glossary_in_another_process(tmp_path, monkeypatch):
+    """The saved index is stale (made by other code) and the database current: the terms are indexed in the
+    builder process, never in the server's heap, and the server loads what it saved."""
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
+    db = tmp_path / "g.db"
+    _stale_index(terms, db, monkeypatch)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("a big glossary must not be indexed in the serving process")
+
+    monkeypatch.setattr("bot.glossary.live.read_terms", not_here)
+    live = LiveGlossary(terms, db, builder=Builder(elsewhere_from=2))
+    assert not live.report.rebuilt and live.current.find("beta").status == "hit"
+    assert usable(db, live.report.version)
+
+
+def test_a_stale_index_is_made_here_when_no_process_can_start_or_the_glossary_is_small(tmp_path, monkeypatch, caplog):
+    terms = write_glossary(tmp_path / "terms", term_data("alpha"), term_data("beta"))
+    db = tmp_path / "g.db"
+    _stale_index(terms, db, monkeypatch)
+
+    def cannot(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr("bot.glossary.builder.index_elsewhere", cannot)
+    live = LiveGlossary(terms, db, builder=Builder(elsewhere_from=2))
+    assert live.current.find("beta").status == "hit" and "indexing it here" in caplog.text
+
+    other = tmp_path / "other.db"  # not g.db: the start above saves its index on a thread of its own
+    _stale_index(terms, other, monkeypatch)
+    caplog.clear()
+    small = LiveGlossary(terms, other, builder=Builder(elsewhere_from=3))  # two files: not worth a process
+    assert small.current.find("alpha").status == "hit" and "indexing" not in caplog.text

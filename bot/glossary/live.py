@@ -22,7 +22,7 @@ from .model import Severity, Term
 from .parse import DEFAULT_MAX_FILE_BYTES
 from .readback import read_terms
 from .sidecar import load_terminology
-from .snapshot import indexed
+from .snapshot import indexed, usable
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,11 @@ def _file_stat(path: Path | None) -> tuple[int, int] | None:
 def _open(
     glossary_dir: Path, db_path: Path, max_file_bytes: int, builder: Builder, stats: FileStats, *, save_later: bool
 ) -> tuple[Glossary, BuildReport]:
-    report = current_report(db_path, stats) or builder.build(
-        glossary_dir, db_path, max_file_bytes, term_files=len(stats), or_here=True
-    )
+    report = current_report(db_path, stats)
+    if report is None:
+        report = builder.build(glossary_dir, db_path, max_file_bytes, term_files=len(stats), or_here=True)
+    elif not usable(db_path, report.version):
+        builder.index(db_path, report.version, term_files=len(stats))
     # A start: no request is waiting for the loader to let go of the GIL between the index's parts.
     return _loaded(report, db_path, save_later=save_later, yielding=False), report
 

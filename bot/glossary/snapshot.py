@@ -147,6 +147,21 @@ def _save(glossary: Glossary, db_path: Path, identity: tuple[int, int, int]) -> 
     return True
 
 
+def usable(db_path: Path, version: str) -> bool:
+    """Whether a saved index made by this code for this very database and version is there (its header only:
+    load() still checks the rest)."""
+    try:
+        data = _mapped(index_path(db_path))
+        if data is None:
+            return False
+        header, _ = next(_unframed(data))
+        identity = database_identity(db_path)
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    expected = {"format": FORMAT, "code": code_fingerprint(), "database": identity, "version": version}
+    return isinstance(header, dict) and {k: header.get(k) for k in expected} == expected
+
+
 def load(db_path: Path, version: str, *, yielding: bool = True) -> Glossary | None:
     """The glossary saved for this very database and version by this code; None when there is none.
 
