@@ -49,7 +49,6 @@ class OpenEnded:
         self.ranker = ranker
         self.text_search = text_search
         self.meaning = meaning_index
-        self._stems: dict[str, frozenset[str]] = {}  # each term's name and alias words, by stem (homonyms())
 
     def answer(self, query: str, key: str, *, described: str = "") -> LookupResult:
         """Suggestions for `key` (the normalised text, a question's frame dropped), or a miss below every floor.
@@ -104,7 +103,7 @@ class OpenEnded:
             return set()
         rests: dict[str, tuple[str, ...]] = {}
         for slug in slugs:
-            named = self._name_stems(slug)
+            named = self.ranker.name_stems(slug)
             if named.isdisjoint(reading.stems):
                 continue
             rest = tuple(w for w, s in zip(reading.said, reading.stems, strict=True) if s not in named)
@@ -126,14 +125,6 @@ class OpenEnded:
             best = self.meant(vector)[:1]
             return best[0][1] if best else -100.0
         return 100.0 * max(self.meaning.score(vector, candidates).values(), default=-1.0)
-
-    def _name_stems(self, slug: str) -> frozenset[str]:
-        stems = self._stems.get(slug)
-        if stems is None:  # a benign race between threads: both compute the same set
-            term = self.terms[slug]
-            stems = frozenset(stem(w) for name in (term.term, *term.aliases) for w in words(normalise(name)))
-            self._stems[slug] = stems
-        return stems
 
     def vector(self, text: str) -> Vectors | None:
         """The text's meaning vector, or None when the meaning lane is off or the glossary has no vectors."""

@@ -366,6 +366,10 @@ class Ranker:
         said = {stem(w) for w in self.content_words(key)}
         return sum(self.in_text(slug, w) for w in said) >= SHARED_WORDS
 
+    def name_stems(self, slug: str) -> set[str]:
+        """The content words (by stem) of a term's name, slug and aliases."""
+        return {s for name in self._coverage.get(slug, ()) for s in name}
+
     def meaning_floor(self, key: str) -> float:
         """How close in meaning a term must be to be offered for this text (see the thresholds above)."""
         said = max(1, len([w for w in words(key) if w not in FILLER]))
