@@ -150,6 +150,52 @@ def test_the_vectors_are_saved_with_the_index_and_loaded_unchanged(tmp_path):
     assert loaded.ask(text).as_dict() == built.ask(text).as_dict()
 
 
+@pytest.fixture(scope="module")
+def sentence_index(bundled_glossary):
+    """Every distinct sentence of the bundled terms as a term of its own: 2,500 real vectors, enough for rank()
+    to read them reduced first (meaning.REDUCE_FROM)."""
+    sentences = list(dict.fromkeys(s for t in bundled_glossary.terms.values() for s in term_sentences(t)))
+    whole = shared_embedder().embed(sentences)
+    parts = np.round(whole * meaning.INT8_SCALE).astype(np.int8)
+    starts = np.arange(len(sentences) + 1, dtype=np.int64)
+    slugs = tuple(f"s{i}" for i in range(len(sentences)))
+    basis, reduced = meaning._reduce(whole)
+    return MeaningIndex(slugs, whole, parts, starts), MeaningIndex(slugs, whole, parts, starts, basis, reduced)
+
+
+def test_a_big_index_ranks_from_its_reduced_vectors_as_the_full_ones_do(sentence_index):
+    exact, fast = sentence_index
+    assert len(exact.slugs) >= meaning.REDUCE_FROM and exact.basis is None
+    assert fast.basis is not None and fast.basis.shape == (exact.whole.shape[1], meaning.REDUCED_DIM)
+    queries = [
+        q["q"]
+        for file in ("bundled-dev.yaml", "bundled-outside.yaml")
+        for q in yaml.safe_load((ROOT / "bench" / "quality" / "hand" / file).read_text(encoding="utf-8"))["queries"]
+    ]
+    first = ten = 0
+    for q in queries:
+        vector = shared_embedder().embed([q])[0]
+        full, reduced = exact.rank(vector, 10), fast.rank(vector, 10)
+        first += full[:1] == reduced[:1]
+        ten += full == reduced
+    # Measured: 850 and 845 of 852 the same. The reduced read is a shortcut, never another ranking.
+    assert first >= 0.99 * len(queries) and ten >= 0.98 * len(queries), (first, ten, len(queries))
+    # …and it is the one read: reduced vectors of nothing pick candidates at random, and the answers change.
+    assert fast.reduced is not None
+    blind = MeaningIndex(fast.slugs, fast.whole, fast.parts, fast.starts, fast.basis, np.zeros_like(fast.reduced))
+    vector = shared_embedder().embed([queries[0]])[0]
+    assert blind.rank(vector, 10) != exact.rank(vector, 10)
+
+
+def test_the_reduced_vectors_are_saved_and_loaded_unchanged(sentence_index):
+    _, fast = sentence_index
+    loaded = MeaningIndex.from_state(fast.state())
+    assert loaded.basis is not None and loaded.reduced is not None and fast.reduced is not None
+    assert np.array_equal(loaded.basis, fast.basis) and np.array_equal(loaded.reduced, fast.reduced)
+    small = MeaningIndex.from_state(MeaningIndex(("a",), fast.whole[:1], fast.parts[:1], fast.starts[:2]).state())
+    assert small.basis is None and small.reduced is None  # a small glossary has none: the full product is cheap
+
+
 def test_every_term_has_vectors_for_its_sentences(bundled_glossary):
     index = bundled_glossary.meaning
     assert index is not None and len(index.slugs) == len(bundled_glossary)
