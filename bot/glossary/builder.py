@@ -22,8 +22,10 @@ import contextlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from . import collector, load
 from .db import BuildReport, ensure_built
@@ -92,9 +94,7 @@ class Builder:
 
 def index_elsewhere(db_path: Path, version: str) -> None:
     """Index the terms of a current database in a fresh process and save the index beside it."""
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
-        builder.submit(_index, db_path, version).result()
+    _in_a_fresh_process(_index, db_path, version)
 
 
 def _index(db_path: Path, version: str) -> None:
@@ -106,9 +106,15 @@ def build_elsewhere(
     glossary_dir: Path, db_path: Path, max_file_bytes: int, *, niceness: int = BUILDER_NICENESS
 ) -> BuildReport:
     """Build and index in a fresh process; its report, whose index the server then loads."""
+    report: BuildReport = _in_a_fresh_process(_build_and_index, glossary_dir, db_path, max_file_bytes, niceness)
+    return report
+
+
+def _in_a_fresh_process(job: Callable[..., Any], *args: Any) -> Any:
+    """`job(*args)` in the builder process, its result (or its exception) back here."""
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
-        return builder.submit(_build_and_index, glossary_dir, db_path, max_file_bytes, niceness).result()
+        return builder.submit(job, *args).result()
 
 
 def _build_and_index(

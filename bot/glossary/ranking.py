@@ -61,7 +61,9 @@ SHARED_WORDS = 3
 SHARED_WORDS_MARGIN = 12.0
 # A word that names a term, in a message otherwise about nothing the glossary holds, is the everyday word: "pruning
 # the roses", "a wheel alignment", "a token of appreciation". With the term's name taken out, a rest of at least
-# CONTEXT_WORDS words whose best meaning score in the whole glossary stays under CONTEXT_FLOOR offers nothing.
+# CONTEXT_WORDS words whose best meaning score stays under CONTEXT_FLOOR offers nothing (the best among the whole
+# text's closest terms in open_ended.py, which hold whatever the rest is about; for a term named inside a
+# question, among all terms).
 # On the development sets of both glossaries this turned 7 off-topic lines into clean misses and lost no right
 # answer (the nearest, a description whose rest scored 20.2, stays).
 CONTEXT_WORDS = 4

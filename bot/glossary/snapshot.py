@@ -158,8 +158,13 @@ def usable(db_path: Path, version: str) -> bool:
         identity = database_identity(db_path)
     except (OSError, ValueError, EOFError, TypeError):
         return False
-    expected = {"format": FORMAT, "code": code_fingerprint(), "database": identity, "version": version}
+    expected = _expected_header(identity, version)
     return isinstance(header, dict) and {k: header.get(k) for k in expected} == expected
+
+
+def _expected_header(identity: tuple[int, int, int], version: str) -> dict[str, Any]:
+    """What a saved index's header says when this code made it for this database and version."""
+    return {"format": FORMAT, "code": code_fingerprint(), "database": identity, "version": version}
 
 
 def load(db_path: Path, version: str, *, yielding: bool = True) -> Glossary | None:
@@ -179,7 +184,7 @@ def load(db_path: Path, version: str, *, yielding: bool = True) -> Glossary | No
             parts = _unframed(data)
             header, _ = next(parts)
             raw_size = header.get("raw") if isinstance(header, dict) else None
-            expected = {"format": FORMAT, "code": code_fingerprint(), "database": identity, "version": version}
+            expected = _expected_header(identity, version)
             if header != {**expected, "raw": raw_size} or not isinstance(raw_size, int):
                 return None
             terms: list[Term] = []
