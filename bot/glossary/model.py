@@ -110,13 +110,13 @@ def one_line(text: str) -> str:
 _HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     source: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A link to another term by name. `slug` is the resolved target, or None when it names no term.
 
@@ -130,7 +130,7 @@ class Relation:
     derived: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     slug: str
     term: str
