@@ -19,7 +19,7 @@ GLOSSARY_STAGES = (
     ("model", "collector"),
     ("names", "parse", "files", "codec"),
     ("rules", "variants", "side_files", "terminology", "questions", "typo_filter", "postings"),
-    ("load", "roles", "sidecar", "results"),  # roles.yml is read as a side file
+    ("load", "roles", "sidecar", "results", "said_names"),  # roles.yml is read as a side file
     ("db", "ranking", "meaning", "senses"),
     ("scan", "readback", "text_search"),
     ("open_ended",),  # the last step of a lookup: typos, full-text search and the meaning lane together

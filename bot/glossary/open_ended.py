@@ -70,14 +70,16 @@ class OpenEnded:
         searched = self.text_search.find(key, SUGGESTION_LIMIT, floor=self.ranker.search_floor, any_word=not typos)
         if vector is not None:
             searched = self._agreed(searched, vector)
+        # A term's everyday name, as its own text gives it ("AI lying" for hallucination; said_names.py).
+        loosely_named = self.ranker.said_in(described or query)
         if machine_text(described or query):  # a pasted log line: only a name it spells (above) counts
-            offered, searched = [], []
+            offered, searched, loosely_named = [], [], []
         if offered or searched:
             reading = Reading.of(described or query, tuple(slug for slug, _ in meant))
             everyday = self.homonyms([slug for slug, _ in [*offered, *searched]], reading)
             offered = [(slug, score) for slug, score in offered if slug not in everyday]
             searched = [(slug, score) for slug, score in searched if slug not in everyday]
-        if not typos and not searched and not offered:
+        if not typos and not searched and not offered and not loosely_named:
             closest = [m for m in meant if m[1] >= MEANING_CLOSEST][:CLOSEST_SHOWN]
             return LookupResult(LookupStatus.MISS, query, closest=self._matches(closest))
         seen: set[str] = set()
@@ -85,12 +87,17 @@ class OpenEnded:
         for slug, score, spelling in typos:
             seen.add(slug)
             matches.append(Match(self.terms[slug], score, spelling))
-        # What the text means comes before what merely shares its words (see ranking.py's calibration).
-        for slug, score in [*offered, *searched]:
+        # What the text means comes before what merely shares its words (see ranking.py's calibration); an everyday
+        # name sits between: the term's own wording, though it did not reach the meaning floor. Put before it, it took
+        # first place from the right term in six development lines that use such a name in passing ("a 70B model").
+        meaning_of = dict(meant)
+        named = [(slug, meaning_of.get(slug, 0.0)) for slug in loosely_named]
+        for slug, score in [*offered, *named, *searched]:
             if slug not in seen:
                 seen.add(slug)
                 matches.append(self._matches([(slug, score)])[0])
         # A close spelling of a name outranks a term whose definition merely shares words.
+        # An everyday name is found in the term's own text, as a search finds words: SEARCH, with the lane on or off.
         how = MatchHow.FUZZY if typos else MatchHow.MEANING if offered else MatchHow.SEARCH
         return LookupResult(LookupStatus.SUGGESTIONS, query, tuple(matches[:SUGGESTION_LIMIT]), how)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from . import said_names
 from .model import Term
 from .names import NameIndex, normalise
 from .questions import FILLER
@@ -98,6 +99,7 @@ class Ranker:
         "_typo_choices",
         "_text_words",
         "_name_words",
+        "_said",
     )
 
     def __init__(self, terms: Iterable[Term], names: NameIndex):
@@ -129,6 +131,7 @@ class Ranker:
             w for key, _, _ in self._typo_choices for w in words(key) if len(w) >= MENDED_WORD and w.isalpha()
         }
         self._name_words = sorted(name_words, key=lambda w: (len(w), w))
+        self._said = said_names.build(self.terms.values())
         self._derive()
 
     @classmethod
@@ -367,6 +370,10 @@ class Ranker:
         """Whether a term's own text holds at least SHARED_WORDS of a text's content words (by stem)."""
         said = {stem(w) for w in self.content_words(key)}
         return sum(self.in_text(slug, w) for w in said) >= SHARED_WORDS
+
+    def said_in(self, text: str) -> list[str]:
+        """The terms whose everyday names, as their own text gives them, the text holds (said_names.py)."""
+        return said_names.said_in(text, self._said)
 
     def name_stems(self, slug: str) -> set[str]:
         """The content words (by stem) of a term's name, slug and aliases."""

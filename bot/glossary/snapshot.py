@@ -37,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import codec, collector, lookup, meaning, model, names, questions, ranking, variants
+from . import codec, collector, lookup, meaning, model, names, questions, ranking, said_names, variants
 from .lookup import Glossary
 from .model import Term
 
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # Bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the").
 FORMAT = 7
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
-_BUILDERS = (model, codec, names, questions, ranking, variants, meaning, lookup)
+_BUILDERS = (model, codec, names, questions, ranking, said_names, variants, meaning, lookup)
 TERMS = codec.Codec(Term)
 
 
