@@ -56,6 +56,22 @@ def test_only_what_follows_a_naming_cue_is_a_name(folder):
     assert said_names.said_in("tool call checked", said) == []  # "a tool call" names nothing
 
 
+def test_a_relative_clause_after_the_names_is_not_a_name(tmp_path):
+    folder = _terms(
+        tmp_path, ("agent protocol", "An open standard, known as A2A, that lets vendors' agents swap tasks.")
+    )
+    said = said_names.build(load_glossary(folder).terms)
+    assert said_names.said_in("vendors agents swap tasks", said) == []
+
+
+def test_one_term_keeps_a_bounded_number_of_names(tmp_path):
+    many = ", ".join(f"alpha{i} beta{i}" for i in range(40))
+    folder = _terms(tmp_path, ("listed", f"A concept. People call it {many}."))
+    said = said_names.build(load_glossary(folder).terms)
+    assert len(said) == said_names.MOST_PER_TERM
+    assert said_names.said_in("alpha0 beta0", said) == ["listed"]  # the first written are kept
+
+
 def test_an_everyday_name_is_offered_never_a_hit(bundled_glossary):
     # hallucination's text: "In everyday talk people say the AI is lying or bluffing…"
     for text in ("AI lying", "why is the AI lying to me? it swore the meeting was on Tuesday"):

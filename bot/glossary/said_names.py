@@ -24,6 +24,9 @@ from .questions import FILLER
 from .variants import stem, words
 
 SHORTEST, LONGEST = 2, 3  # content words in a kept run: one word alone is a word of the field, not a name
+# Runs kept from one term's naming sentences, in the order written: the names come first, and a long list after a
+# cue (or a term written to hold every phrase) must not grow the index without end.
+MOST_PER_TERM = 16
 READ_UP_TO = 2000  # characters of a text looked through, as the meaning lane reads a pasted page's start
 # What introduces the names people use, in the words glossary writers use for it: "People call it", "also known
 # as", "People also speak of". The names are what follows, to the end of the sentence. A bare "call" or "say" is not
@@ -38,7 +41,11 @@ _CUE_WORDS = ("call", "known as", "referred to", "speak", "talk", "people", "nic
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # Where the names end and the sentence goes on about something else: "the AI is lying or bluffing, though no
 # intent to deceive is involved".
-_CLAUSE = re.compile(r"\b(?:though|although|but|which|because|while|whereas|since|rather than|unless|yet)\b", re.I)
+_CLAUSE = re.compile(
+    r"\b(?:though|although|but|which|that|who|whose|where|when|as|because|while|whereas|since|rather than|"
+    r"unless|yet)\b",
+    re.IGNORECASE,
+)
 # Sentences, and the parts of a list of names ("an AI firewall, content moderation or safety rails"): a run
 # never joins two of them.
 _PARTS = re.compile(r"[.!?;:,()\"“”]+\s*|\s+\bor\b\s+")
@@ -69,11 +76,11 @@ def build(terms: Iterable[Term]) -> dict[str, str]:
     terms = list(terms)
     named: dict[str, set[str]] = defaultdict(set)
     for t in terms:
-        for text in _prose(t):
-            for names in _names_given(text):
-                for part in _parts(names):
-                    for run in runs(part):
-                        named[run].add(t.slug)
+        own = [
+            run for text in _prose(t) for names in _names_given(text) for part in _parts(names) for run in runs(part)
+        ]
+        for run in list(dict.fromkeys(own))[:MOST_PER_TERM]:
+            named[run].add(t.slug)
     if not named:
         return {}
     # How many terms' texts hold each candidate run anywhere: only the candidates are counted, so a glossary of
