@@ -30,7 +30,7 @@ def folder(tmp_path):
         (
             "guardrails",
             "Checks around a model's input and output. Teams also speak of an AI firewall, content "
-            "filters or safety rails. The tool call is checked too.",
+            "filters or safety rails. Each tool call returns JSON results.",
         ),
         ("top p", "Sampling from the smallest set of likely tokens. Unlike the creativity slider, it cuts the tail."),
     )
@@ -53,7 +53,7 @@ def test_only_what_follows_a_naming_cue_is_a_name(folder):
     said = said_names.build(load_glossary(folder).terms)
     assert said_names.said_in("sampling setting", said) == []  # before the cue
     assert said_names.said_in("adds no creativity", said) == []  # after "though": the sentence moved on
-    assert said_names.said_in("tool call checked", said) == []  # "a tool call" names nothing
+    assert said_names.said_in("returns JSON results", said) == []  # "a tool call" is no naming cue
 
 
 def test_a_relative_clause_after_the_names_is_not_a_name(tmp_path):
