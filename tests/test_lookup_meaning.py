@@ -265,3 +265,29 @@ def test_the_build_tokenizes_as_the_plain_tokenizer_does():
     assert embedder._encode is not embedder._tokenizer.encode_batch or not hasattr(
         embedder._tokenizer, "encode_batch_fast"
     )
+
+
+def test_the_tokenizer_keeps_no_cache_of_whole_questions(monkeypatch):
+    """The model's tokenizer has no pre-tokenizer, so its BPE cache is keyed by whole questions: left on, a
+    server kept 10,000 of them (about 15 MB a worker). Loading the model turns it off, through a hook the
+    installed tokenizers has."""
+    turned_off = []
+    real = meaning._without_text_cache
+    monkeypatch.setattr(meaning, "_without_text_cache", lambda tokenizer: turned_off.append(real(tokenizer)))
+    embedder = Embedder.from_package()
+    assert len(turned_off) == 1
+    assert callable(getattr(embedder._tokenizer.model, "_resize_cache", None))
+
+    class Model:
+        def __init__(self) -> None:
+            self.capacity: list[int] = []
+
+        def _resize_cache(self, capacity: int) -> None:
+            self.capacity.append(capacity)
+
+    class Tokenizer:
+        model = Model()
+
+    meaning._without_text_cache(Tokenizer())
+    assert Tokenizer.model.capacity == [0]
+    meaning._without_text_cache(object())  # a model without the hook (WordPiece, older tokenizers): no error
