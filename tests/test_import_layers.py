@@ -16,7 +16,7 @@ BOT = ROOT / "bot"
 
 # The glossary pipeline, first stage first: a module may import only modules of an earlier stage.
 GLOSSARY_STAGES = (
-    ("model", "collector"),
+    ("model", "collector", "text_table"),
     ("names", "parse", "files", "codec"),
     ("rules", "variants", "side_files", "terminology", "questions", "typo_filter", "postings"),
     ("load", "roles", "sidecar", "results", "said_names"),  # roles.yml is read as a side file

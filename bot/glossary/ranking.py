@@ -20,6 +20,7 @@ from . import said_names
 from .model import Term
 from .names import NameIndex, normalise
 from .questions import FILLER
+from .text_table import TextTable
 from .typo_filter import BigramFilter, extract_within
 from .variants import CHAT_ABBREVIATIONS, acronyms, stem, variant_key, words
 
@@ -97,7 +98,6 @@ class Ranker:
         "_df",
         "_idf_n",
         "_typo_choices",
-        "_text_words",
         "_name_words",
         "_said",
     )
@@ -115,7 +115,9 @@ class Ranker:
         # order, each field " stem stem … " and the four joined by "\n": one string a term (a dict of three
         # frozensets a term was ~1.4 KB, 14 MB at 10,000 terms, and most of a warm load's time). A stem is found
         # as " stem " (no stem holds a space or a newline); its first place is in the first field that has it.
-        self._text_words: dict[str, str] = {}
+        # Kept as one block of bytes (text_table.py), which a saved index maps: 6.6 MB at 10,000 terms that
+        # every worker held as strings of its own.
+        self._lines: dict[str, str] = {}
         self._phrases = 1
         by_length: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         df: Counter[str] = Counter()
@@ -123,6 +125,8 @@ class Ranker:
             df.update(self._index_term(t, by_length) - {""})
         self._idf_n = len(self.terms) + 1
         self._df: dict[str, int] = df
+        self._text_words = TextTable.of(self._lines)
+        del self._lines
         # Every name and alias a typo may be of, shortest first: a typo's reach in length is one slice.
         self._typo_choices = [c for n in sorted(by_length) for c in sorted(set(by_length[n]))]
         # The words names and aliases are made of, shortest first: what a misspelt word in a question may be.
@@ -141,12 +145,16 @@ class Ranker:
         ranker._setup(terms, names)
         for name in cls.SAVED:
             setattr(ranker, name, state[name])
+        ranker._text_words = TextTable.from_state([state[f"_text_words{part}"] for part in _TABLE_PARTS])
         ranker._derive()
         return ranker
 
     def state(self) -> dict[str, object]:
-        """The indexes as plain values (dicts, lists, tuples, strings, numbers, frozensets)."""
-        return {name: _plain(getattr(self, name)) for name in self.SAVED}
+        """The indexes as plain values (dicts, lists, tuples, strings, numbers, frozensets, and byte strings,
+        which a saved index maps rather than decodes)."""
+        state = {name: _plain(getattr(self, name)) for name in self.SAVED}
+        state.update(zip((f"_text_words{part}" for part in _TABLE_PARTS), self._text_words.state(), strict=True))
+        return state
 
     def _setup(self, terms: Iterable[Term], names: NameIndex) -> None:
         self.names = names
@@ -208,7 +216,7 @@ class Ranker:
         # memory); a stem is found in it as " stem ", and no stem holds a space.
         text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
         whole = _stems(normalise(text))
-        self._text_words[t.slug] = "\n".join(map(_joined, (fields["name"], fields["alias"], fields["short"], whole)))
+        self._lines[t.slug] = "\n".join(map(_joined, (fields["name"], fields["alias"], fields["short"], whole)))
         return fields["name"] | fields["alias"] | fields["short"]
 
     # -- exact steps ---------------------------------------------------------------------------
@@ -422,6 +430,7 @@ class Ranker:
 
 
 _WEIGHTS = tuple(FIELD_WEIGHTS[f] for f in ("name", "alias", "short", "text"))
+_TABLE_PARTS = ("", ".block", ".ends")  # how the text table is saved: its keys, then its two byte strings
 
 
 def _joined(stems: frozenset[str]) -> str:

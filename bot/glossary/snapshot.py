@@ -4,8 +4,9 @@ reload whose database another process built, loads it instead of indexing every 
 At 10,000 terms, reading the terms back and indexing them takes about 2.5 s of one core (it was most of a
 warm start, and all of a reload's stall inside the serving process); loading this file takes about 0.4 s.
 
-- The meaning lane's vectors (about 51 MB at 10,000 terms) follow the marshalled values as raw arrays and
-  are mapped, not read: a start decodes none of them, and every worker of a server shares one copy of their
+- The meaning lane's vectors (about 51 MB at 10,000 terms), and every other byte string the index holds
+  (the ranker's lines of stems, 6.6 MB: text_table.py), follow the marshalled values as raw blocks and are
+  mapped, not read: a start decodes none of them, and every worker of a server shares one copy of their
   pages in the page cache instead of holding its own.
 - Saved with marshal, not pickle: the file holds plain values only (strings, numbers, tuples, lists, dicts,
   frozensets), so a damaged or planted file can fail to load, never make the bot call anything.
@@ -37,16 +38,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import codec, collector, lookup, meaning, model, names, questions, ranking, said_names, variants
+from . import codec, collector, lookup, meaning, model, names, questions, ranking, said_names, text_table, variants
 from .lookup import Glossary
 from .model import Term
 
 log = logging.getLogger(__name__)
 
-# Bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the").
-FORMAT = 7
+# Bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the";
+# 8: byte strings of any section in the raw region).
+FORMAT = 8
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
-_BUILDERS = (model, codec, names, questions, ranking, said_names, variants, meaning, lookup)
+_BUILDERS = (model, codec, names, questions, ranking, said_names, text_table, variants, meaning, lookup)
 TERMS = codec.Codec(Term)
 
 
@@ -188,15 +190,15 @@ def load(db_path: Path, version: str, *, yielding: bool = True) -> Glossary | No
             if header != {**expected, "raw": raw_size} or not isinstance(raw_size, int):
                 return None
             terms: list[Term] = []
-            state: dict[str, Any] = {"names": {}, "ranker": {}, "meaning": {}}
+            state: dict[str, Any] = {section: {} for section in SECTIONS}
             while (found := next(parts))[0] != _END:
                 _take(found[0], terms, state)
                 if yielding:
                     time.sleep(0)  # a reload loads this beside request threads: they go between the parts
             raw = _raw_region(data, _aligned(found[1]), raw_size)
             _let_go(data, _aligned(found[1]))
-            for name, place in state.pop("raw", {}).items():
-                state["meaning"][name] = _slice(raw, place)
+            for (section, name), place in state.pop("raw", {}).items():
+                state[section][name] = _slice(raw, place)
             glossary = Glossary(terms, version=version, db_path=db_path, state=state)
             collector.loaded()
     except Exception as exc:  # a damaged file, whatever shape the damage takes: index again
@@ -269,26 +271,24 @@ def _slice(raw: memoryview, place: Any) -> memoryview:
 PART = 250
 INTERN_UP_TO = 200
 _END = "end"
+SECTIONS = ("meaning", "names", "ranker")  # the parts of Glossary.state(), in the order they are saved
 # After the end marker, from the next multiple of RAW_ALIGN, the raw region: the meaning lane's vectors as
 # they lie in memory (about 51 MB at 10,000 terms), each block aligned for numpy, mapped rather than read.
 RAW_ALIGN = 4096
 
 
 def _parts(terms: list[tuple[Any, ...]], state: dict[str, Any], raw: list[bytes]) -> Iterator[tuple[Any, ...]]:
-    """The parts to frame; the meaning lane's byte strings (its vectors) are added to `raw` instead, each
-    padded to RAW_ALIGN, and their parts say where they lie in the file's raw region."""
+    """The parts to frame; byte strings (the meaning lane's vectors, the ranker's text table) are added to `raw`
+    instead, each padded to RAW_ALIGN, and their parts say where they lie in the file's raw region."""
     for start in range(0, len(terms), PART):
         yield ("terms", "", "", terms[start : start + PART])
-    for name, value in state["meaning"].items():
-        if isinstance(value, bytes):
-            at = sum(map(len, raw))
-            raw.append(value + bytes(_aligned(len(value)) - len(value)))
-            yield ("raw", name, "set", (at, len(value)))
-        else:
-            yield ("meaning", name, "set", value)
-    for section in ("names", "ranker"):
+    for section in SECTIONS:
         for name, value in state[section].items():
-            if isinstance(value, dict) and len(value) > PART:
+            if isinstance(value, bytes):
+                at = sum(map(len, raw))
+                raw.append(value + bytes(_aligned(len(value)) - len(value)))
+                yield ("raw", name, section, (at, len(value)))
+            elif isinstance(value, dict) and len(value) > PART:
                 items = list(value.items())
                 yield (section, name, "dict", {})
                 for start in range(0, len(items), PART):
@@ -305,8 +305,8 @@ def _take(part: tuple[Any, ...], terms: list[Term], state: dict[str, Any]) -> No
     section, name, how, value = part
     if section == "terms":
         terms.extend(map(TERMS.from_plain, value))
-    elif section == "raw" and how == "set":
-        state.setdefault("raw", {})[name] = value  # where in the raw region: sliced once it is found
+    elif section == "raw" and how in SECTIONS:  # `how`: the section the byte string belongs to
+        state.setdefault("raw", {})[(how, name)] = value  # where in the raw region: sliced once it is found
     elif how in ("set", "dict", "list"):
         state[section][name] = value
     elif how == "merge":
