@@ -87,18 +87,22 @@ def test_a_loaded_index_uses_its_vectors_where_they_lie_in_the_file(built):
 
 
 def test_a_loaded_index_reads_the_rankers_lines_of_stems_from_the_file(built):
-    """The ranker's lines of stems (6.6 MB at 10,000 terms) are the mapped file's bytes too, decoded when read."""
+    """The ranker's lines of stems (text and names: 9 MB at 10,000 terms) are the mapped file's bytes too,
+    decoded when read."""
     db_path, version = built
     fresh = Glossary(read_terms(db_path), version=version, db_path=db_path)
     assert snapshot.save(fresh, db_path)
     loaded = snapshot.load(db_path, version)
     assert loaded is not None
-    table = loaded.ranker._text_words
-    assert isinstance(table._block.obj, mmap.mmap) and isinstance(table._ends.obj, mmap.mmap)
-    assert len(table) == len(fresh.terms) > 100
+    for name in ("_text_words", "_coverage"):
+        table = getattr(loaded.ranker, name)
+        assert isinstance(table._block.obj, mmap.mmap) and isinstance(table._ends.obj, mmap.mmap), name
+        assert len(table) == len(fresh.terms) > 100
+        assert all(table[slug] == getattr(fresh.ranker, name)[slug] for slug in fresh.terms), name
     for slug in fresh.terms:
-        assert table[slug] == fresh.ranker._text_words[slug]
         assert loaded.ranker.text_stems(slug) == fresh.ranker.text_stems(slug)
+        assert loaded.ranker.name_stems(slug) == fresh.ranker.name_stems(slug) != set()
+    assert loaded.ranker.name_stems("no-such-term") == set()
 
 
 def test_open_glossary_saves_the_index_then_loads_it(built, tmp_path):

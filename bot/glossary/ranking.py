@@ -93,7 +93,6 @@ class Ranker:
         "_plurals",
         "_acronyms",
         "_text_acronyms",
-        "_coverage",
         "_phrases",
         "_df",
         "_idf_n",
@@ -102,15 +101,19 @@ class Ranker:
         "_said",
     )
 
+    # Kept as text tables (text_table.py): saved as byte strings, which a saved index maps.
+    TABLES = ("_text_words", "_coverage")
+
     def __init__(self, terms: Iterable[Term], names: NameIndex):
         self._setup(terms, names)
         self._variants: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # key -> (slug, key, spelling)
         self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
         self._text_acronyms: dict[str, list[str]] = defaultdict(list)  # written in a term's text -> slugs
-        # slug -> the content stems of each name and alias: tuples (a frozenset is ~4x the memory of a tuple
-        # this small, and each holds distinct stems, so counting the ones asked is the same as intersecting).
-        self._coverage: dict[str, tuple[tuple[str, ...], ...]] = {}
+        # slug -> the content stems of each name and alias: one line each, "stem stem", read back as tuples
+        # (each holds distinct stems, so counting the ones asked is the same as intersecting). A text table
+        # like the next, mapped from a saved index: as tuples of tuples they were 2.8 MB at 10,000 terms.
+        self._names_lines: dict[str, str] = {}
         # slug -> the stems of its name, its aliases, its short definition and its whole text, in FIELD_WEIGHTS'
         # order, each field " stem stem … " and the four joined by "\n": one string a term (a dict of three
         # frozensets a term was ~1.4 KB, 14 MB at 10,000 terms, and most of a warm load's time). A stem is found
@@ -126,7 +129,8 @@ class Ranker:
         self._idf_n = len(self.terms) + 1
         self._df: dict[str, int] = df
         self._text_words = TextTable.of(self._lines)
-        del self._lines
+        self._coverage = TextTable.of(self._names_lines)
+        del self._lines, self._names_lines
         # Every name and alias a typo may be of, shortest first: a typo's reach in length is one slice.
         self._typo_choices = [c for n in sorted(by_length) for c in sorted(set(by_length[n]))]
         # The words names and aliases are made of, shortest first: what a misspelt word in a question may be.
@@ -145,7 +149,8 @@ class Ranker:
         ranker._setup(terms, names)
         for name in cls.SAVED:
             setattr(ranker, name, state[name])
-        ranker._text_words = TextTable.from_state([state[f"_text_words{part}"] for part in _TABLE_PARTS])
+        for table in cls.TABLES:
+            setattr(ranker, table, TextTable.from_state([state[f"{table}{part}"] for part in _TABLE_PARTS]))
         ranker._derive()
         return ranker
 
@@ -153,7 +158,8 @@ class Ranker:
         """The indexes as plain values (dicts, lists, tuples, strings, numbers, frozensets, and byte strings,
         which a saved index maps rather than decodes)."""
         state = {name: _plain(getattr(self, name)) for name in self.SAVED}
-        state.update(zip((f"_text_words{part}" for part in _TABLE_PARTS), self._text_words.state(), strict=True))
+        for table in self.TABLES:
+            state.update(zip((f"{table}{part}" for part in _TABLE_PARTS), getattr(self, table).state(), strict=True))
         return state
 
     def _setup(self, terms: Iterable[Term], names: NameIndex) -> None:
@@ -210,7 +216,7 @@ class Ranker:
         for written in set(_WRITTEN_ACRONYM.findall(prose)):
             if len(written) <= 8:
                 self._text_acronyms[written.lower()].append(t.slug)
-        self._coverage[t.slug] = tuple(coverage)
+        self._names_lines[t.slug] = "\n".join(" ".join(c) for c in coverage)
         # Worked out here, not when a question first reaches the term: a question of new words reaches thirty new
         # terms, and stemming their texts was 12% of a /define's time. One string a term (a set would be ~4x the
         # memory); a stem is found in it as " stem ", and no stem holds a space.
@@ -385,7 +391,7 @@ class Ranker:
 
     def name_stems(self, slug: str) -> set[str]:
         """The content words (by stem) of a term's name, slug and aliases."""
-        return {s for name in self._coverage.get(slug, ()) for s in name}
+        return {s for name in self._covered(slug) for s in name} if slug in self._coverage else set()
 
     def meaning_floor(self, key: str) -> float:
         """How close in meaning a term must be to be offered for this text (see the thresholds above)."""
@@ -413,10 +419,15 @@ class Ranker:
                 at = text.find(f" {s} ")
                 if at >= 0:  # the first field holding it (fields are in FIELD_WEIGHTS' order) gives its weight
                     covered += idf[s] * _WEIGHTS[text.count("\n", 0, at)]
-            named = max((sum(w in asked for w in c) / len(c) for c in self._coverage[slug]), default=0.0)
+            named = max((sum(w in asked for w in c) / len(c) for c in self._covered(slug)), default=0.0)
             score = 100.0 * ((1 - COVERAGE_SHARE) * covered / total + COVERAGE_SHARE * named)
             scored.append((slug, round(score, 1)))
         return sorted(scored, key=lambda s: -s[1])
+
+    def _covered(self, slug: str) -> list[list[str]]:
+        """The content stems of each of the term's names and aliases."""
+        lines = self._coverage[slug]
+        return [line.split(" ") for line in lines.split("\n")] if lines else []
 
     def in_text(self, slug: str, word_stem: str) -> bool:
         """Whether the stem is one of the term's whole-text stems (definitions, framings, examples)."""
