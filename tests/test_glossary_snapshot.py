@@ -96,7 +96,8 @@ def test_a_loaded_index_reads_the_rankers_lines_of_stems_from_the_file(built):
     assert loaded is not None
     for name in ("_text_words", "_coverage"):
         table = getattr(loaded.ranker, name)
-        assert isinstance(table._block.obj, mmap.mmap) and isinstance(table._ends.obj, mmap.mmap), name
+        assert isinstance(table._blobs._block.obj, mmap.mmap), name
+        assert isinstance(table._blobs._ends.obj, mmap.mmap), name
         assert len(table) == len(fresh.terms) > 100
         assert all(table[slug] == getattr(fresh.ranker, name)[slug] for slug in fresh.terms), name
     for slug in fresh.terms:

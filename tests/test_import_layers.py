@@ -18,7 +18,7 @@ BOT = ROOT / "bot"
 GLOSSARY_STAGES = (
     ("model", "collector", "text_table"),
     ("names", "parse", "files", "codec"),
-    ("rules", "variants", "side_files", "terminology", "questions", "typo_filter", "postings"),
+    ("rules", "variants", "side_files", "terminology", "questions", "typo_filter", "postings", "term_prose"),
     ("load", "roles", "sidecar", "results", "said_names"),  # roles.yml is read as a side file
     ("db", "ranking", "meaning", "senses"),
     ("scan", "readback", "text_search"),

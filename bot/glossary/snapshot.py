@@ -5,9 +5,9 @@ At 10,000 terms, reading the terms back and indexing them takes about 2.5 s of o
 warm start, and all of a reload's stall inside the serving process); loading this file takes about 0.4 s.
 
 - The meaning lane's vectors (about 51 MB at 10,000 terms), and every other byte string the index holds
-  (the ranker's lines of stems, 6.6 MB: text_table.py), follow the marshalled values as raw blocks and are
-  mapped, not read: a start decodes none of them, and every worker of a server shares one copy of their
-  pages in the page cache instead of holding its own.
+  (the ranker's lines of stems, 9 MB: text_table.py; the terms' prose, 13 MB: term_prose.py), follow the
+  marshalled values as raw blocks and are mapped, not read: a start decodes none of them, and every worker
+  of a server shares one copy of their pages in the page cache instead of holding its own.
 - Saved with marshal, not pickle: the file holds plain values only (strings, numbers, tuples, lists, dicts,
   frozensets), so a damaged or planted file can fail to load, never make the bot call anything.
 - It is used only for the database it was made from (its inode, size and modification time, which a rebuild's
@@ -38,17 +38,31 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import codec, collector, lookup, meaning, model, names, questions, ranking, said_names, text_table, variants
+from . import (
+    codec,
+    collector,
+    lookup,
+    meaning,
+    model,
+    names,
+    questions,
+    ranking,
+    said_names,
+    term_prose,
+    text_table,
+    variants,
+)
 from .lookup import Glossary
 from .model import Term
+from .text_table import Blobs
 
 log = logging.getLogger(__name__)
 
 # Bump when the saved values change (6: compact ranker fields, no type-ahead keys; 7: variant keys drop "the";
-# 8: byte strings of any section in the raw region).
+# 8: byte strings of any section in the raw region, the terms' prose apart).
 FORMAT = 8
 # The modules whose code decides what the index holds (codec: how a Term is saved, from model.py's fields).
-_BUILDERS = (model, codec, names, questions, ranking, said_names, text_table, variants, meaning, lookup)
+_BUILDERS = (model, codec, names, questions, ranking, said_names, text_table, term_prose, variants, meaning, lookup)
 TERMS = codec.Codec(Term)
 
 
@@ -121,9 +135,12 @@ def _save(glossary: Glossary, db_path: Path, identity: tuple[int, int, int]) -> 
     assert glossary.db_path == db_path
     memo: dict[str, str] = {}
     try:
-        terms = _shared([TERMS.to_plain(t) for t in glossary.terms.values()], memo)
+        terms = _shared([TERMS.to_plain(term_prose.without_prose(t)) for t in glossary.terms.values()], memo)
+        state = glossary.state()
+        prose = Blobs.of(term_prose.prose_blob(t) for t in glossary.terms.values())
+        state["prose"] = dict(zip(("block", "ends"), prose.state(), strict=True))
         raw: list[bytes] = []
-        chunks = [_framed(part) for part in _parts(terms, _shared(glossary.state(), memo), raw)]
+        chunks = [_framed(part) for part in _parts(terms, _shared(state, memo), raw)]
         chunks.append(_framed(_END))
         header = {
             "format": FORMAT,
@@ -199,6 +216,8 @@ def load(db_path: Path, version: str, *, yielding: bool = True) -> Glossary | No
             _let_go(data, _aligned(found[1]))
             for (section, name), place in state.pop("raw", {}).items():
                 state[section][name] = _slice(raw, place)
+            prose = state.pop("prose")
+            terms = term_prose.ProseTable(Blobs(prose["block"], prose["ends"])).terms(terms)
             glossary = Glossary(terms, version=version, db_path=db_path, state=state)
             collector.loaded()
     except Exception as exc:  # a damaged file, whatever shape the damage takes: index again
@@ -271,7 +290,8 @@ def _slice(raw: memoryview, place: Any) -> memoryview:
 PART = 250
 INTERN_UP_TO = 200
 _END = "end"
-SECTIONS = ("meaning", "names", "ranker")  # the parts of Glossary.state(), in the order they are saved
+# The parts of Glossary.state(), then the terms' prose (term_prose.py), in the order they are saved.
+SECTIONS = ("meaning", "names", "ranker", "prose")
 # After the end marker, from the next multiple of RAW_ALIGN, the raw region: the meaning lane's vectors as
 # they lie in memory (about 51 MB at 10,000 terms), each block aligned for numpy, mapped rather than read.
 RAW_ALIGN = 4096

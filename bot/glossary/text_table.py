@@ -1,4 +1,5 @@
-"""Texts kept by key as one block of UTF-8 bytes, which a saved index maps rather than decodes.
+"""Texts kept by key (and byte strings by position) in one block of bytes, which a saved index maps rather than
+decodes.
 
 The ranker keeps a line of stems for every term (about 6.6 MB of Python strings at 10,000 terms). Held as
 strings, every worker of a server decoded and kept its own copy; held as one block, the saved index's copy is
@@ -8,38 +9,63 @@ none of it. A text is decoded when it is read: a question reads a few dozen, a f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 # The ends are 8-byte signed integers in the machine's order: an index is only read on the machine that made it.
 _END: Final = "q"
 
 
+class Blobs:
+    """Byte strings by position, one after another in one block, with where each ends."""
+
+    __slots__ = ("_block", "_ends")
+
+    def __init__(self, block: bytes | memoryview, ends: bytes | memoryview):
+        """`block`: the byte strings one after another; `ends`: where each ends, as 8-byte integers."""
+        self._block = memoryview(block)
+        self._ends = memoryview(ends).cast(_END)
+        if len(self._ends) and self._ends[-1] != len(self._block):
+            raise ValueError("a text table's ends do not match its block")
+
+    @classmethod
+    def of(cls, blobs: Iterable[bytes]) -> Blobs:
+        block = bytearray()
+        ends = bytearray()
+        for blob in blobs:
+            block += blob
+            ends += len(block).to_bytes(8, sys.byteorder, signed=True)
+        return cls(bytes(block), bytes(ends))
+
+    def __getitem__(self, i: int) -> memoryview:
+        return self._block[self._ends[i - 1] if i else 0 : self._ends[i]]
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def state(self) -> tuple[bytes, bytes]:
+        return bytes(self._block), self._ends.tobytes()
+
+
 class TextTable:
     """A read-only mapping of keys to texts."""
 
-    __slots__ = ("_at", "_block", "_ends")
+    __slots__ = ("_at", "_blobs")
 
     def __init__(self, keys: list[str], block: bytes | memoryview, ends: bytes | memoryview):
         """`block`: the texts' UTF-8 bytes one after another; `ends`: where each ends, as 8-byte integers."""
         self._at = {key: i for i, key in enumerate(keys)}
-        self._block = memoryview(block)
-        self._ends = memoryview(ends).cast(_END)
-        if len(self._ends) != len(keys) or (keys and self._ends[-1] != len(self._block)):
+        self._blobs = Blobs(block, ends)
+        if len(self._blobs) != len(keys):
             raise ValueError("a text table's ends do not match its keys and block")
 
     @classmethod
     def of(cls, texts: Mapping[str, str]) -> TextTable:
-        block = bytearray()
-        ends = memoryview(bytearray(8 * len(texts))).cast(_END)
-        for i, text in enumerate(texts.values()):
-            block += text.encode()
-            ends[i] = len(block)
-        return cls(list(texts), bytes(block), ends.tobytes())
+        return cls(list(texts), *Blobs.of(text.encode() for text in texts.values()).state())
 
     def __getitem__(self, key: str) -> str:
-        i = self._at[key]
-        return str(self._block[self._ends[i - 1] if i else 0 : self._ends[i]], "utf-8")
+        return str(self._blobs[self._at[key]], "utf-8")
 
     def __contains__(self, key: object) -> bool:
         return key in self._at
@@ -49,7 +75,7 @@ class TextTable:
 
     def state(self) -> tuple[list[str], bytes, bytes]:
         """The keys, the block and the ends: what `TextTable(*state)` is made from again."""
-        return list(self._at), bytes(self._block), self._ends.tobytes()
+        return list(self._at), *self._blobs.state()
 
     @classmethod
     def from_state(cls, state: Any) -> TextTable:
