@@ -33,6 +33,10 @@ def test_ends_that_do_not_match_the_keys_or_the_block_are_refused():
         TextTable(keys[:-1], block, ends)
     with pytest.raises(ValueError, match="do not match"):
         TextTable(keys, block + b"x", ends)
+    backwards = memoryview(bytearray(ends)).cast("q")
+    backwards[0], backwards[1] = backwards[1], backwards[0]
+    with pytest.raises(ValueError, match="do not match"):
+        TextTable(keys, block, backwards.tobytes())
 
 
 def test_no_texts_make_an_empty_table():

@@ -9,12 +9,13 @@ none of it. A text is decoded when it is read: a question reads a few dozen, a f
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 # The ends are 8-byte signed integers in the machine's order: an index is only read on the machine that made it.
-_END: Final = "q"
+_ENDS_FORMAT: Final = "q"
 
 
 class Blobs:
@@ -25,8 +26,10 @@ class Blobs:
     def __init__(self, block: bytes | memoryview, ends: bytes | memoryview):
         """`block`: the byte strings one after another; `ends`: where each ends, as 8-byte integers."""
         self._block = memoryview(block)
-        self._ends = memoryview(ends).cast(_END)
-        if len(self._ends) and self._ends[-1] != len(self._block):
+        self._ends = memoryview(ends).cast(_ENDS_FORMAT)
+        at = self._ends.tolist()
+        # Checked once, on load: a damaged index fails to load (and is built again), never slices a wrong text.
+        if at and (at[-1] != len(self._block) or at[0] < 0 or any(b < a for a, b in itertools.pairwise(at))):
             raise ValueError("a text table's ends do not match its block")
 
     @classmethod
