@@ -110,7 +110,7 @@ class Ranker:
         self._plurals: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._acronyms: dict[str, list[str]] = defaultdict(list)
         self._text_acronyms: dict[str, list[str]] = defaultdict(list)  # written in a term's text -> slugs
-        # slug -> the content stems of each name and alias: one line each, "stem stem", read back as tuples
+        # slug -> the content stems of each name and alias: one line each, "stem stem", read back as lists
         # (each holds distinct stems, so counting the ones asked is the same as intersecting). A text table
         # like the next, mapped from a saved index: as tuples of tuples they were 2.8 MB at 10,000 terms.
         self._names_lines: dict[str, str] = {}
