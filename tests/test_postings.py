@@ -43,6 +43,9 @@ def _same(conn: sqlite3.Connection, found: Postings, queries: list[list[str]], l
             expected = db.search(conn, words, limit, every_word=every_word)
             assert found.search(conn, words, limit, every_word=every_word) == expected, (words, every_word)
             compared += bool(expected)
+        # Both ways in one pass: every word, else any of them, as the search asks a description.
+        either = db.search(conn, words, limit, every_word=True) or db.search(conn, words, limit, every_word=False)
+        assert found.search(conn, words, limit, then_any_word=True) == either, words
     return compared
 
 
@@ -65,6 +68,14 @@ def test_a_generated_glossary_with_many_ties_ranks_as_sqlite_ranks_it(tmp_path):
     assert _same(conn, found, _queries(glossary, texts)) > 600
     ties = db.search(conn, ["model"], 600, every_word=False)
     assert len({score for _, score in ties}) < len(ties)  # the glossary does have tied rows
+    # Limits that cut through a run of tied rows keep the tied rows SQLite keeps (the lowest rowids first).
+    scores = [score for _, score in ties]
+    cuts = [k for k in range(1, len(scores)) if scores[k - 1] == scores[k]][:40]
+    assert cuts
+    for limit in cuts:
+        assert found.search(conn, ["model"], limit, every_word=False) == db.search(
+            conn, ["model"], limit, every_word=False
+        )
 
 
 def test_a_word_the_tokenizer_makes_nothing_of_is_left_to_sqlite(tmp_path, caplog):

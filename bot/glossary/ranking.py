@@ -411,15 +411,16 @@ class Ranker:
         idf = {s: math.log(self._idf_n / (self._df.get(s, 0) + 0.5)) for s in stems}
         total = sum(idf.values())
         asked = set(stems)
+        needles = [(f" {s} ", idf[s]) for s in stems]  # made once, not once per candidate
         scored = []
         for slug in dict.fromkeys(slugs):
             text = self._text_words[slug]
             covered = 0.0
-            for s in stems:
-                at = text.find(f" {s} ")
+            for needle, weight in needles:
+                at = text.find(needle)
                 if at >= 0:  # the first field holding it (fields are in FIELD_WEIGHTS' order) gives its weight
-                    covered += idf[s] * _WEIGHTS[text.count("\n", 0, at)]
-            named = max((sum(w in asked for w in c) / len(c) for c in self._covered(slug)), default=0.0)
+                    covered += weight * _WEIGHTS[text.count("\n", 0, at)]
+            named = max((len(asked.intersection(c)) / len(c) for c in self._covered(slug)), default=0.0)
             score = 100.0 * ((1 - COVERAGE_SHARE) * covered / total + COVERAGE_SHARE * named)
             scored.append((slug, round(score, 1)))
         return sorted(scored, key=lambda s: -s[1])

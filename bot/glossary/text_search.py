@@ -36,19 +36,23 @@ class TextSearch:
             return []
         try:
             conn = self._connection()
-            found = self._search(conn, words, every_word=True)
-            if not found and len(words) > 1 and any_word:
-                found = self._search(conn, words, every_word=False)
+            found = self._search(conn, words, then_any_word=len(words) > 1 and any_word)
         except sqlite3.Error:
             log.exception("full-text search failed for %r", key[:100])
             return []
         scored = self.ranker.score_search(words, [slug for slug, _ in found if slug in self._known])
         return [(slug, score) for slug, score in scored if score >= floor][:limit]
 
-    def _search(self, conn: sqlite3.Connection, words: list[str], *, every_word: bool) -> list[tuple[str, float]]:
+    def _search(self, conn: sqlite3.Connection, words: list[str], *, then_any_word: bool) -> list[tuple[str, float]]:
+        """Every word; when no term holds them all and `then_any_word`, any of them."""
         limit = self.ranker.candidate_limit
-        found = self._postings.search(conn, words, limit, every_word=every_word)
-        return found if found is not None else db.search(conn, words, limit, every_word=every_word)
+        found = self._postings.search(conn, words, limit, then_any_word=then_any_word)
+        if found is not None:
+            return found
+        found = db.search(conn, words, limit, every_word=True)
+        if not found and then_any_word:
+            found = db.search(conn, words, limit, every_word=False)
+        return found
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
