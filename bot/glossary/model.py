@@ -159,6 +159,11 @@ class Term:
     def related(self, kind: RelationKind) -> tuple[Relation, ...]:
         return tuple(r for r in self.relations if r.kind == kind)
 
+    def word_lane_prose(self) -> tuple[str, ...]:
+        """The prose the word lane reads of a term beside its names: its definitions, framings and examples of
+        good use (the ranker's whole-text stems, and the everyday names its text gives, said_names.py)."""
+        return (self.short_def, self.long_def, self.exec_framing, self.engineer_framing, *self.examples_do)
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -220,7 +220,7 @@ class Ranker:
         # Worked out here, not when a question first reaches the term: a question of new words reaches thirty new
         # terms, and stemming their texts was 12% of a /define's time. One string a term (a set would be ~4x the
         # memory); a stem is found in it as " stem ", and no stem holds a space.
-        text = " ".join((t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do))
+        text = " ".join(t.word_lane_prose())
         whole = _stems(normalise(text))
         self._lines[t.slug] = "\n".join(map(_joined, (fields["name"], fields["alias"], fields["short"], whole)))
         return fields["name"] | fields["alias"] | fields["short"]

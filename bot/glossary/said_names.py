@@ -63,10 +63,6 @@ def runs(stems: list[str]) -> Iterable[str]:
             yield " ".join(stems[i : i + n])
 
 
-def _prose(t: Term) -> tuple[str, ...]:
-    return (t.short_def, t.long_def, t.exec_framing, t.engineer_framing, *t.examples_do)
-
-
 def _parts(text: str) -> list[list[str]]:
     return [content_stems(part) for part in _PARTS.split(text) if part.strip()]
 
@@ -77,7 +73,11 @@ def build(terms: Iterable[Term]) -> dict[str, str]:
     named: dict[str, set[str]] = defaultdict(set)
     for t in terms:
         own = [
-            run for text in _prose(t) for names in _names_given(text) for part in _parts(names) for run in runs(part)
+            run
+            for text in t.word_lane_prose()
+            for names in _names_given(text)
+            for part in _parts(names)
+            for run in runs(part)
         ]
         for run in list(dict.fromkeys(own))[:MOST_PER_TERM]:
             named[run].add(t.slug)
@@ -87,7 +87,7 @@ def build(terms: Iterable[Term]) -> dict[str, str]:
     # 10,000 terms is one pass over its words, not a table of every pair of words it holds.
     holders: dict[str, set[str]] = defaultdict(set)
     for t in terms:
-        for text in _prose(t):
+        for text in t.word_lane_prose():
             for part in _parts(text):
                 for run in runs(part):
                     if run in named:
