@@ -18,12 +18,27 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ClauseElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from .clock import Clock
 from .letters import GIT_HOST_KINDS as GIT_HOST_KINDS
@@ -40,6 +55,32 @@ PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 Holder = tuple[str, dt.timedelta] | None  # (worker, lease) of a thread that holds a letter from its writing
 KEEP_SENT = dt.timedelta(days=7)  # sent letters are kept a week, for `python -m bot outbox` and audits
 REQUEUED = "requeued by the hourly retry; before that: "  # how a dead letter's error reads once retried on schedule
+
+# The statements every answer to a mention runs, built once and given their values as parameters. Built afresh
+# with the values inside, SQLAlchemy coerced each value and worked out the statement's cache key on every call:
+# most of a letter's write (0.34 ms of CPU on SQLite, its sending 0.21 ms; bench/RESULTS.md).
+_NEW_LETTER = insert(outbox)
+_LETTER_BY_ID = select(outbox).where(outbox.c.id == bindparam("letter_id"))
+# A claim: the letters ("ids") held by "worker" until "until", as a try of theirs.
+_HOLD = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status=SENDING,
+        attempts=outbox.c.attempts + 1,
+        unsure=True,
+        echo_due=None,
+        claimed_by=bindparam("worker", type_=outbox.c.claimed_by.type),
+        claimed_until=bindparam("until", type_=outbox.c.claimed_until.type),
+        updated_at=bindparam("stamp", type_=outbox.c.updated_at.type),
+    )
+)
+_NEXT_DUE = select(func.min(outbox.c.due_at)).where(outbox.c.status == PENDING)
+# A try's end, for the holder only: a letter taken back meanwhile (its lease ran out) is not marked by this one.
+# The values set are the parameters' other keys.
+_FINISHED = update(outbox).where(
+    outbox.c.id == bindparam("letter_id"), outbox.c.status == SENDING, outbox.c.claimed_by == bindparam("holder")
+)
 
 
 class Outbox:
@@ -90,17 +131,18 @@ class Outbox:
             if coalesced:
                 return None
         written = conn.execute(
-            insert(outbox).values(
-                kind=kind,
-                request_id=request_id,
-                payload=json.dumps(payload, ensure_ascii=False),
-                due_at=stamp,
-                last_error="",
-                created_at=stamp,
-                updated_at=stamp,
+            _NEW_LETTER,
+            {
+                "kind": kind,
+                "request_id": request_id,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "due_at": stamp,
+                "last_error": "",
+                "created_at": stamp,
+                "updated_at": stamp,
                 **_held(holder, stamp),
                 **self.store.team.row(),
-            )
+            },
         )
         return int(written.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
 
@@ -126,7 +168,7 @@ class Outbox:
         def write(holder: Holder) -> Letter | None:
             with self.store.writing() as conn:
                 letter_id = self._add(conn, kind, payload, None, holder)
-                row = conn.execute(select(outbox).where(outbox.c.id == letter_id)).one() if holder else None
+                row = conn.execute(_LETTER_BY_ID, {"letter_id": letter_id}).one() if holder else None
             if row is None:
                 self.wake()
                 return None
@@ -136,52 +178,26 @@ class Outbox:
 
     # --- the delivery worker's side -----------------------------------------------------------
 
-    def _due(self, stamp: dt.datetime, kinds: Sequence[str]) -> Any:
-        return and_(
-            outbox.c.kind.in_(list(kinds)),
-            or_(
-                and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
-                and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
-            ),
-            _not_behind_a_held_redraw(stamp),
-        )
-
     def claim_batch(
         self, worker: str, lease: dt.timedelta, limit: int = 10, *, kinds: Sequence[str] = SLACK_KINDS
     ) -> list[Letter]:
         """Up to `limit` due letters of these kinds (oldest first, or whose holder's lease ran out), now held by
         `worker`. Slack's worker and the git host's each claim their own kinds."""
         stamp = self.now()
-        query = select(outbox).where(self._due(stamp, kinds)).order_by(outbox.c.id).limit(limit)
         with self.store.writing() as conn:
-            if conn.dialect.name == "postgresql":
-                # Rows another claimer holds are skipped, not waited on; a row changed meanwhile is re-checked.
-                query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).all()
+            # On PostgreSQL rows another claimer holds are skipped, not waited on; a row changed meanwhile is
+            # re-checked.
+            query = _due_letters(tuple(kinds), limit, skip_locked=conn.dialect.name == "postgresql")
+            rows = conn.execute(query, {"stamp": stamp}).all()
             if rows:
-                conn.execute(self._hold([r.id for r in rows], worker, stamp + lease, stamp))
+                hold = {"ids": [r.id for r in rows], "worker": worker, "until": stamp + lease, "stamp": stamp}
+                conn.execute(_HOLD, hold)
         return [letter_of(r, attempts=r.attempts + 1) for r in rows]
 
     def claim(self, worker: str, lease: dt.timedelta, *, kinds: Sequence[str] = SLACK_KINDS) -> Letter | None:
         """The oldest due letter of these kinds, now held by `worker`; None if none is due."""
         found = self.claim_batch(worker, lease, limit=1, kinds=kinds)
         return found[0] if found else None
-
-    @staticmethod
-    def _hold(ids: list[int], worker: str, until: dt.datetime, stamp: dt.datetime, *where: Any) -> Any:
-        return (
-            update(outbox)
-            .where(outbox.c.id.in_(ids), *where)
-            .values(
-                status=SENDING,
-                attempts=outbox.c.attempts + 1,
-                unsure=True,
-                echo_due=None,
-                claimed_by=worker,
-                claimed_until=until,
-                updated_at=stamp,
-            )
-        )
 
     def sent(
         self, letter_id: int, worker: str, conn: Connection | None = None, *, posted: tuple[str, str] | None = None
@@ -245,21 +261,22 @@ class Outbox:
         values.update(status=status, unsure=unsure, claimed_by=None, claimed_until=None, updated_at=self.now())
         if error is not None:
             values["last_error"] = error[:2000]
-        query = (
-            update(outbox)
-            .where(outbox.c.id == letter_id, outbox.c.status == SENDING, outbox.c.claimed_by == worker)
-            .values(**values)
-        )
+        params: dict[str, Any] = {"letter_id": letter_id, "holder": worker}
+        if any(isinstance(v, ClauseElement) for v in values.values()):
+            query = _FINISHED.values(**values)  # worked out in SQL (a try given back): a statement of its own
+        else:
+            query = _FINISHED
+            params.update(values)
         if conn is not None:
-            conn.execute(query)
+            conn.execute(query, params)
             return
         with self.store.writing() as own:
-            own.execute(query)
+            own.execute(query, params)
 
     def next_due(self) -> float | None:
         """Seconds until the next waiting letter is due (0 if one is due now); None when none waits."""
         with self.store.engine.connect() as conn:
-            due = conn.execute(select(func.min(outbox.c.due_at)).where(outbox.c.status == PENDING)).scalar()
+            due = conn.execute(_NEXT_DUE).scalar()
         return None if due is None else max(0.0, (aware(due) - self.now()).total_seconds())
 
     def post_waiting(self, request_id: int) -> bool:
@@ -351,7 +368,28 @@ def _held(holder: Holder, stamp: dt.datetime) -> dict[str, Any]:
     return {"status": SENDING, "attempts": 1, "unsure": True, "claimed_by": worker, "claimed_until": stamp + lease}
 
 
-def _not_behind_a_held_redraw(stamp: dt.datetime) -> Any:
+@functools.lru_cache(maxsize=16)
+def _due_letters(kinds: tuple[str, ...], limit: int, *, skip_locked: bool) -> Select[Any]:
+    """Up to `limit` letters of these kinds due at the parameter "stamp" (waiting and due, or held past their
+    lease), oldest first: built once for each shape a worker asks, then given the time."""
+    stamp = bindparam("stamp", type_=outbox.c.due_at.type)
+    query = (
+        select(outbox)
+        .where(
+            outbox.c.kind.in_(kinds),
+            or_(
+                and_(outbox.c.status == PENDING, outbox.c.due_at <= stamp),
+                and_(outbox.c.status == SENDING, outbox.c.claimed_until < stamp),
+            ),
+            _not_behind_a_held_redraw(stamp),
+        )
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+    return query.with_for_update(skip_locked=True) if skip_locked else query
+
+
+def _not_behind_a_held_redraw(stamp: Any) -> Any:
     """A triage redraw waits while another redraw of the same request is held (its lease still running).
     A redraw draws the post when it is sent: two sent side by side by two threads could reach Slack in either
     order, and the one drawn earlier, landing last, would leave the post showing an older state. One at a time,

@@ -42,6 +42,7 @@ PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
 SQLITE_BUSY_SECONDS = 30
 WRITE_TURN_SECONDS = SQLITE_BUSY_SECONDS  # at most this long for a turn (writing()), then SQLite's own wait
 EVENT_ID_LENGTH = 64  # processed_events.event_id's length
+_NEW_EVENT = insert(processed_events)  # built once, its values given as parameters (see outbox.py's statements)
 PG_CONNECT_SECONDS = 5  # an unreachable PostgreSQL fails a request (and /healthz) instead of hanging it
 
 
@@ -285,7 +286,7 @@ class Store:
             self.forget_old_events()
         try:
             with self.writing() as conn:
-                conn.execute(insert(processed_events).values(event_id=event_id, received_at=now(), **team.row()))
+                conn.execute(_NEW_EVENT, {"event_id": event_id, "received_at": now(), **team.row()})
         except IntegrityError:
             return False
         return True
