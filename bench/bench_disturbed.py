@@ -1,6 +1,7 @@
 """Signed /define latency over real HTTP through the Procfile's `web:` process, undisturbed and disturbed.
 
     python -m bench.bench_disturbed [--n 200] [--slow 100] [--web "gunicorn …"] [--before REF] [--outbox-only]
+                                    [--terms N]
 
 One server process for the whole run; each disturbed figure sits beside the undisturbed one measured in
 the same run, so machine noise hits both. Disturbances:
@@ -12,7 +13,8 @@ Every request must answer 200 with a card: any other answer, or a client timeout
 Then the outbox (bench/outbox_burst.py): the rate-limited burst and a burst of 200 mentions, and the Home storm
 (bench/home_storm.py: `--home-people` reviewers opening the Home 4 times each under Slack's views.publish pace, on
 300,000 stored lookups), on this tree and on `--before` (default `wave2-base`, the outbox before pacing; `main`
-measures a branch against today's code) in the same run; `--before ''` skips the old tree.
+measures a branch against today's code) in the same run; `--before ''` skips the old tree. `--terms 10000` serves
+these on a generated glossary of that many terms (bench/generate.py) instead of the bundled one.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body
 from tests.paths import BUNDLED_ROLES, BUNDLED_TERMS, ROOT
 from tests.slowclients import SlowClients
 
-from . import home_storm, outbox_burst
+from . import corpus, home_storm, outbox_burst
 
 QUERIES = ["RAG", "fine-tuning", "hallucination", "kv cache", "prompt engineering", "lora"]
 FORM = "application/x-www-form-urlencoded"
@@ -87,7 +89,13 @@ def web_command() -> list[str]:
 
 
 def start_server(
-    command: list[str], api_url: str, data_dir: str, port: int, root: Path = ROOT, **extra: str
+    command: list[str],
+    api_url: str,
+    data_dir: str,
+    port: int,
+    root: Path = ROOT,
+    glossary: Path = BUNDLED_TERMS,
+    **extra: str,
 ) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(
@@ -96,7 +104,7 @@ def start_server(
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=api_url,
         DATA_DIR=data_dir,
-        GLOSSARY_DIR=str(BUNDLED_TERMS),
+        GLOSSARY_DIR=str(glossary),
         ROLES_FILE=str(BUNDLED_ROLES),
         LOG_LEVEL="WARNING",
         REQUESTS_CHANNEL="CREQUESTS",  # the triage posts of the outbox burst
@@ -167,13 +175,14 @@ def run(command: list[str], api_url: str, n: int, slow: int, pace: float) -> lis
     return rows
 
 
-def serving(command: list[str]):
-    """start(api_url, data_dir, root): the web process of the tree at `root`, stopped on leaving the block."""
+def serving(command: list[str], glossary: Path = BUNDLED_TERMS):
+    """start(api_url, data_dir, root): the web process of the tree at `root` serving `glossary`, stopped on
+    leaving the block."""
 
     @contextlib.contextmanager
     def start(api_url: str, data_dir: str, root: Path, **extra: str):
         port = free_port()
-        proc = start_server(command, api_url, data_dir, port, root, **extra)
+        proc = start_server(command, api_url, data_dir, port, root, glossary, **extra)
         try:
             yield outbox_burst.Served(port)
         finally:
@@ -182,8 +191,8 @@ def serving(command: list[str]):
     return start
 
 
-def outbox_rows(command: list[str], before: str, people: int) -> None:
-    start = serving(command)
+def outbox_rows(command: list[str], before: str, people: int, glossary: Path = BUNDLED_TERMS) -> None:
+    start = serving(command, glossary)
     trees = [("this tree", contextlib.nullcontext(ROOT))]
     if before:
         trees.append((f"before ({before})", outbox_burst.checkout(before)))
@@ -197,7 +206,8 @@ def outbox_rows(command: list[str], before: str, people: int) -> None:
     print("\nRate-limited burst: 30 requests + 30 mentions, Slack taking one post per second per channel")
     for name, burst, _, _ in results:
         print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in burst.items()))
-    print("\nA burst of 200 mentions (16 at a time, own channels, Slack answering at once): event -> post")
+    served = "the bundled glossary" if glossary == BUNDLED_TERMS else f"{glossary.name} (generated)"
+    print(f"\nA burst of 200 mentions on {served} (16 at a time, own channels, Slack answering at once): event -> post")
     for name, _, mentions, _ in results:
         print(f"  {name:<26} " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
     print(
@@ -217,12 +227,16 @@ def main() -> None:
     parser.add_argument("--before", default="wave2-base", help="git ref measured beside this tree ('' for none)")
     parser.add_argument("--outbox-only", action="store_true", help="only the outbox and Home storm figures")
     parser.add_argument("--home-people", type=int, default=60, help="people opening the Home in the Home storm")
+    parser.add_argument("--terms", type=int, default=0, help="outbox rows on this many generated terms (0: bundled)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "glossary-bench")
     args = parser.parse_args()
     command = shlex.split(args.web) if args.web else web_command()
     print(f"serving stack: {' '.join(command)}")
     if not args.outbox_only:
         define_rows(command, args)
-    outbox_rows(command, args.before, args.home_people)
+    outbox_rows(
+        command, args.before, args.home_people, corpus.glossary(args.work, args.terms) if args.terms else BUNDLED_TERMS
+    )
 
 
 def define_rows(command: list[str], args: argparse.Namespace) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.e2e.harness import FakeSlack, command_body, event_body, signed_post
+from tests.e2e.harness import TEAM, FakeSlack, command_body, event_body, signed_post
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -36,6 +36,9 @@ def seed_lookups(data_dir: str, rows: int) -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     slugs = ["rag", "llm", "fine-tuning", "hallucination", "agent", "embedding"]
     with contextlib.closing(sqlite3.connect(Path(data_dir) / "state.db", timeout=30)) as conn:
+        # A tree whose rows carry their team (every one since several workspaces): the fake Slack's team's.
+        teamed = "team_id" in {column for _, column, *_ in conn.execute("PRAGMA table_info(lookups)")}
+        team_column, team_value = (", team_id", ", ?") if teamed else ("", "")
         for start in range(0, rows, SEED_CHUNK):
             batch = []
             for _ in range(min(SEED_CHUNK, rows - start)):
@@ -43,17 +46,20 @@ def seed_lookups(data_dir: str, rows: int) -> None:
                 miss = rng.random() < 0.3
                 query = f"unknown thing {rng.randrange(5000)}" if miss else rng.choice(slugs)
                 outcome, slug = ("miss", None) if miss else ("hit", rng.choice(slugs))
-                batch.append((at, rng.choice(("slash", "mention", "home")), query, outcome, slug, "name"))
+                row = (at, rng.choice(("slash", "mention", "home")), query, outcome, slug, "name")
+                batch.append((*row, TEAM) if teamed else row)
             conn.executemany(
-                "INSERT INTO lookups (at, surface, query, outcome, slug, how) VALUES (?, ?, ?, ?, ?, ?)", batch
+                f"INSERT INTO lookups (at, surface, query, outcome, slug, how{team_column})"
+                f" VALUES (?, ?, ?, ?, ?, ?{team_value})",
+                batch,
             )
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "lookup_rollups" in tables:
             conn.execute("DELETE FROM lookup_rollups")
             conn.execute(
-                "INSERT INTO lookup_rollups (day, surface, outcome, slug, query, count)"
+                f"INSERT INTO lookup_rollups (day, surface, outcome, slug, query, count{team_column})"
                 " SELECT date(at), surface, outcome, coalesce(slug, ''), CASE outcome WHEN 'miss' THEN query"
-                " ELSE '' END, count(*) FROM lookups GROUP BY 1, 2, 3, 4, 5"
+                f" ELSE '' END, count(*){team_column} FROM lookups GROUP BY 1, 2, 3, 4, 5{team_column}"
             )
         conn.commit()
 
