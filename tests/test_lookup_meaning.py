@@ -99,9 +99,19 @@ def test_switched_off_the_lane_judges_no_word_everyday(bundled_glossary, lane_of
     assert [m.term.slug for m in r.matches][:1] == ["attention-mechanism"]
 
 
-def test_the_term_asked_about_comes_before_one_named_in_passing(bundled_glossary):
-    r = bundled_glossary.ask("our RAG pipeline's reranker is slow, what does reranking actually do?")
-    assert r.matches[0].term.slug == "reranking"
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("our RAG pipeline's reranker is slow, what does reranking actually do?", "reranking"),
+        # "what" with any verb starts the question too, not only "what is/does": the term named before it is
+        # context ("fine-tuning", "tool calling"), and the one after it is what is asked about
+        ("we're fine-tuning on support tickets, what qualifies as PII there?", "personally-identifiable-information"),
+        ("the agent leans on tool calling a lot, what happens to its context window then?", "context-window"),
+    ],
+)
+def test_the_term_asked_about_comes_before_one_named_in_passing(bundled_glossary, typed, term):
+    r = bundled_glossary.ask(typed)
+    assert r.matches and r.matches[0].term.slug == term, [m.term.slug for m in r.matches]
 
 
 @pytest.mark.parametrize(

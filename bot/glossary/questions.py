@@ -161,7 +161,7 @@ _ASKS = re.compile(
     r"tell|describe)\b|\b(?:mean|means|meaning|explain|define|definition|difference|vs|versus|stand for)\b"
 )
 _ASKED = re.compile(
-    r".*\b(?=(?:what(?:'s| is| are| does| do)|whats|how (?:does|do|is|are|can|should)|who|where|which|explain|"
+    r".*\b(?=(?:what(?:'s| is| are| does| do)?|whats|how (?:does|do|is|are|can|should)|who|where|which|explain|"
     r"define|meaning of)\b)"
 )
 
@@ -173,7 +173,8 @@ def asks(key: str) -> bool:
 
 def asked_about(key: str) -> str | None:
     """What the last question in a text asks about: "our rag setup is slow, what does reranking do" ->
-    "reranking". None when the text has no question frame after its start."""
+    "reranking". None when the text has no question frame after its start. A "what" with any verb after it
+    starts one ("we're fine-tuning on chats, what counts as pii" asks about PII, not fine-tuning)."""
     m = _ASKED.match(key)
     if not m or not m.end():
         return None
