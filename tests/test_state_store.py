@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 from sqlalchemy import update
 
 from bot.state.schema import processed_events
@@ -105,4 +106,29 @@ def test_threads_of_one_process_take_turns_to_write_a_sqlite_file(tmp_path, monk
         t.join(60)
     assert errors == []
     assert not any(store.claim_event(f"Ev-{k}-{i}") for k in range(8) for i in range(40))  # each stored once
+    store.close()
+
+
+def test_a_write_that_cannot_get_the_sqlite_lock_fails_as_sqlalchemy_reports_it(tmp_path, monkeypatch):
+    """BEGIN IMMEDIATE goes straight to the driver (make_engine); its failure is still SQLAlchemy's
+    OperationalError, which start-up and the CLI read, and the store works again once the lock is free."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    import bot.state.store as store_module
+
+    monkeypatch.setattr(store_module, "SQLITE_BUSY_SECONDS", 0)
+    path = tmp_path / "state.db"
+    store = Store(f"sqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)  # another process's writer, say
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match=r"(?s)locked.*BEGIN IMMEDIATE"):
+            store.set_framing("U1", "exec")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    store.set_framing("U1", "exec")
+    assert store.preference("U1").framing == "exec"
     store.close()
