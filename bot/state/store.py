@@ -33,6 +33,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..term_requests.rules import check_person
+from .event_claims import EventClaims
 from .migrations import prepare_on_start
 from .schema import preferences, processed_events, teams
 from .team import LOCAL, Team, TeamUnknown
@@ -42,7 +43,6 @@ PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
 SQLITE_BUSY_SECONDS = 30
 WRITE_TURN_SECONDS = SQLITE_BUSY_SECONDS  # at most this long for a turn (writing()), then SQLite's own wait
 EVENT_ID_LENGTH = 64  # processed_events.event_id's length
-_NEW_EVENT = insert(processed_events)  # built once, its values given as parameters (see outbox.py's statements)
 PG_CONNECT_SECONDS = 5  # an unreachable PostgreSQL fails a request (and /healthz) instead of hanging it
 
 
@@ -129,6 +129,7 @@ class Store:
         self.engine = make_engine(url)
         # Shared by every team's view (for_team copies it): one turn per database file in this process.
         self._write_turn = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        self._event_claims = EventClaims(processed_events, self.engine.dialect.name, self.writing)  # shared too
         # SQLite upgrades its schema here; PostgreSQL raises StateSchemaBehind until `db upgrade` has run.
         # `team` is also the installing team that revision 0009 gives the rows made before teams to.
         prepare_on_start(self.engine, team)
@@ -289,18 +290,14 @@ class Store:
             conn.execute(delete(processed_events).where(processed_events.c.event_id == probe))
 
     def claim_event(self, event_id: str) -> bool:
-        """True the first time this team's event id is seen, by any instance, ever (within EVENT_MEMORY)."""
+        """True the first time this team's event id is seen, by any instance, ever (within EVENT_MEMORY).
+        Claims made while another waits for the write turn share its commit (event_claims.py)."""
         event_id = event_key(event_id)
         team = self.team
         self._claims += 1
         if self._claims % PRUNE_EVERY == 1:  # the first claim after start, then every thousandth
             self.forget_old_events()
-        try:
-            with self.writing() as conn:
-                conn.execute(_NEW_EVENT, {"event_id": event_id, "received_at": now(), **team.row()})
-        except IntegrityError:
-            return False
-        return True
+        return self._event_claims.claim({"event_id": event_id, "received_at": now(), **team.row()})
 
     def forget_old_events(self) -> int:
         """Every team's old event ids: Slack retries within minutes, whoever's event it was."""
