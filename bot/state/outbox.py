@@ -153,8 +153,7 @@ class Outbox:
 
     def send(self, kind: LetterKind, payload: dict[str, Any], *, request_id: int | None = None) -> int | None:
         """A letter in a transaction of its own (a reply to a mention, a DM that follows no change)."""
-        with self.store.writing() as conn:
-            letter_id = self.add(conn, kind, payload, request_id=request_id)
+        letter_id = self.store.together(lambda conn: self.add(conn, kind, payload, request_id=request_id))
         self.wake()
         return letter_id
 
@@ -172,8 +171,7 @@ class Outbox:
 
         def write(holder: Holder) -> Letter | None:
             stamp = self.now()
-            with self.store.writing() as conn:
-                letter_id = self._add(conn, kind, payload, None, holder, stamp)
+            letter_id = self.store.together(lambda conn: self._add(conn, kind, payload, None, holder, stamp))
             if holder is None or letter_id is None:
                 self.wake()
                 return None
@@ -289,8 +287,7 @@ class Outbox:
         if conn is not None:
             conn.execute(query, params)
             return
-        with self.store.writing() as own:
-            own.execute(query, params)
+        self.store.together(lambda own: own.execute(query, params))
 
     def next_due(self) -> float | None:
         """Seconds until the next waiting letter is due (0 if one is due now); None when none waits."""

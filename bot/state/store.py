@@ -22,10 +22,11 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, Executable, Table, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,7 +34,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..term_requests.rules import check_person
-from .event_claims import EventClaims
+from .group_commit import GroupCommit
 from .migrations import prepare_on_start
 from .schema import preferences, processed_events, teams
 from .team import LOCAL, Team, TeamUnknown
@@ -43,6 +44,13 @@ PRUNE_EVERY = 1000  # claims between two clean-ups of old event ids, per process
 SQLITE_BUSY_SECONDS = 30
 WRITE_TURN_SECONDS = SQLITE_BUSY_SECONDS  # at most this long for a turn (writing()), then SQLite's own wait
 EVENT_ID_LENGTH = 64  # processed_events.event_id's length
+# A claim: the id stored, or nothing and no row back when it was stored before (rather than an error, which
+# would fail a transaction shared with other writes; RETURNING, as psycopg gives -1 for this row count).
+_NEW_EVENT_ONCE = {
+    "sqlite": sqlite.insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id),
+    "postgresql": postgresql.insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id),
+}
+T = TypeVar("T")
 PG_CONNECT_SECONDS = 5  # an unreachable PostgreSQL fails a request (and /healthz) instead of hanging it
 
 
@@ -129,7 +137,7 @@ class Store:
         self.engine = make_engine(url)
         # Shared by every team's view (for_team copies it): one turn per database file in this process.
         self._write_turn = threading.RLock() if self.engine.dialect.name == "sqlite" else None
-        self._event_claims = EventClaims(processed_events, self.engine.dialect.name, self.writing)  # shared too
+        self._together = GroupCommit(self.writing)  # shared too: writes queued behind the turn share a commit
         # SQLite upgrades its schema here; PostgreSQL raises StateSchemaBehind until `db upgrade` has run.
         # `team` is also the installing team that revision 0009 gives the rows made before teams to.
         prepare_on_start(self.engine, team)
@@ -291,13 +299,20 @@ class Store:
 
     def claim_event(self, event_id: str) -> bool:
         """True the first time this team's event id is seen, by any instance, ever (within EVENT_MEMORY).
-        Claims made while another waits for the write turn share its commit (event_claims.py)."""
+        Claims made while another write waits for the write turn share its commit (together())."""
         event_id = event_key(event_id)
         team = self.team
         self._claims += 1
         if self._claims % PRUNE_EVERY == 1:  # the first claim after start, then every thousandth
             self.forget_old_events()
-        return self._event_claims.claim({"event_id": event_id, "received_at": now(), **team.row()})
+        claim = _NEW_EVENT_ONCE[self.dialect]
+        values = {"event_id": event_id, "received_at": now(), **team.row()}
+        return self.together(lambda conn: conn.execute(claim, values).first() is not None)
+
+    def together(self, work: Callable[[Connection], T]) -> T:
+        """`work` (database statements only) in a write transaction, shared with the writes that queued behind the
+        same turn (group_commit.py); its result once committed."""
+        return self._together.run(work)
 
     def forget_old_events(self) -> int:
         """Every team's old event ids: Slack retries within minutes, whoever's event it was."""

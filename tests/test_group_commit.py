@@ -1,8 +1,10 @@
-"""Event claims that arrive while one waits for the write turn share its commit (bot/state/event_claims.py), on
-SQLite and PostgreSQL: each still learns whether its id was new, only once its row is committed."""
+"""Writes that arrive while one waits for the write turn share its commit (bot/state/group_commit.py), on SQLite
+and PostgreSQL: each caller gets its own result, only once its rows are committed; a write that fails fails only
+its caller."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from contextlib import contextmanager
@@ -11,7 +13,8 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.state.event_claims import EventClaims
+from bot.state.group_commit import GroupCommit
+from bot.state.outbox import LetterKind, Outbox
 from bot.state.schema import processed_events
 from bot.state.store import Store
 from bot.state.team import Team
@@ -24,7 +27,7 @@ def _until(condition, seconds: float = 30.0) -> None:
         time.sleep(0.005)
 
 
-def _queued(claims: EventClaims) -> int:
+def _queued(claims: GroupCommit) -> int:
     with claims._lock:
         return len(claims._queued)
 
@@ -50,7 +53,7 @@ def test_claims_queued_behind_a_busy_turn_share_one_commit(state_url):
     commits: list[int] = []
     event.listen(store.engine, "commit", lambda conn: commits.append(1))
     ids = ["Ev-a", "Ev-b", "Ev-earlier", "Ev-c", "Ev-a", "Ev-d"]
-    claims = store._event_claims
+    claims = store._together
     blocked = threading.Event()
     release = threading.Event()
 
@@ -84,7 +87,7 @@ def test_claims_queued_behind_a_busy_turn_share_one_commit(state_url):
 def test_the_same_id_in_two_teams_is_two_events_within_one_commit(state_url):
     store = Store(state_url)
     acme, globex = store.for_team(Team("T0ACME")), store.for_team(Team("T0GLOBEX", "E0GLOBEX"))
-    assert acme._event_claims is globex._event_claims  # one queue for the database, whoever's view
+    assert acme._together is globex._together  # one queue for the database, whoever's view
     results: list[bool] = []
     barrier = threading.Barrier(8)
 
@@ -117,8 +120,7 @@ def test_a_failed_commit_fails_every_claim_it_carried_and_the_next_claim_still_c
             if fail.is_set():
                 raise OperationalError("COMMIT", None, Exception("disk I/O error"))
 
-    claims = EventClaims(processed_events, store.engine.dialect.name, writing)
-    store._event_claims = claims
+    store._together = GroupCommit(writing)
     threads, answers = _claim_in_threads(store, ["Ev-1", "Ev-2", "Ev-3"])
     entered.wait(30)  # the first claim leads; the others queue behind it or lead the next commit
     fail_first = dict(answers)
@@ -155,4 +157,45 @@ def test_every_distinct_id_is_new_exactly_once(state_url, threads):
     for t in workers:
         t.join(60)
     assert len(results) == 30 and all(sorted(r) == [False, False, True] for r in results.values())
+    store.close()
+
+
+def test_a_write_that_raises_fails_only_its_caller_and_the_rest_are_committed(state_url):
+    store = Store(state_url)
+    together = store._together
+    with together._lock:
+        together._leader = True  # writes queue, as behind a leader still waiting for its turn
+    answers: dict[str, object] = {}
+
+    def bad(conn):
+        row = {"event_id": "Ev-bad", "received_at": dt.datetime.now(dt.UTC), "team_id": store.team.id}
+        conn.execute(processed_events.insert().values(**row))
+        raise ValueError("a write that fails after a statement")
+
+    def run(name: str, work) -> None:
+        try:
+            answers[name] = together.run(work)
+        except BaseException as exc:
+            answers[name] = exc
+
+    outbox = Outbox(store)
+    jobs = {
+        "claim": lambda: answers.__setitem__("claim", store.claim_event("Ev-good")),
+        "bad": lambda: run("bad", bad),
+        "letter": lambda: answers.__setitem__("letter", outbox.send(LetterKind.DM, {"user": "U1", "message": {}})),
+    }
+    threads = [threading.Thread(target=job) for job in jobs.values()]
+    for t in threads:
+        t.start()
+    _until(lambda: _queued(together) == 3)
+    together._commit()  # the leader's turn: the three in one transaction, which the bad one fails
+    for t in threads:
+        t.join(30)
+    assert answers["claim"] is True and isinstance(answers["letter"], int)
+    assert isinstance(answers["bad"], ValueError)
+    with store.engine.connect() as conn:
+        events = set(conn.execute(select(processed_events.c.event_id)).scalars())
+    assert events == {"Ev-good"}  # the bad write's statement was rolled back with it
+    assert [letter.id for letter in outbox.letters()] == [answers["letter"]]
+    assert store.claim_event("Ev-good") is False
     store.close()
