@@ -115,6 +115,30 @@ def test_the_term_asked_about_comes_before_one_named_in_passing(bundled_glossary
 
 
 @pytest.mark.parametrize(
+    ("typed", "context"),
+    [
+        ("the tokenizer is fine, but why does the bot forget what we said twenty messages ago", "tokenizer"),
+        (
+            "the embeddings are in a vector database now, what is the step that reorders the retrieved passages "
+            "before the model reads them",
+            "embedding",
+        ),
+    ],
+)
+def test_a_term_named_before_a_question_that_describes_something_else_is_offered_last(bundled_glossary, typed, context):
+    """The question after the frame names no term and says enough of its own: the term named before it is
+    context, still offered, after what the question may be about."""
+    slugs = [m.term.slug for m in bundled_glossary.ask(typed).matches]
+    assert len(slugs) >= 2 and slugs[-1] == context and slugs[0] != context, slugs
+
+
+def test_a_short_question_about_a_term_named_before_it_keeps_that_term_first(bundled_glossary):
+    """ "how does it work" says too little of its own (fewer than CONTEXT_WORDS words): it asks about RAG."""
+    r = bundled_glossary.ask("i keep hearing about RAG, how does it work")
+    assert [m.term.slug for m in r.matches][:1] == ["retrieval-augmented-generation"]
+
+
+@pytest.mark.parametrize(
     ("typed", "term"),
     [
         ("wht is promt injecton", "prompt-injection"),

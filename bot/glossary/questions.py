@@ -175,10 +175,17 @@ def asked_about(key: str) -> str | None:
     """What the last question in a text asks about: "our rag setup is slow, what does reranking do" ->
     "reranking". None when the text has no question frame after its start. A "what" with any verb after it
     starts one ("we're fine-tuning on chats, what counts as pii" asks about PII, not fine-tuning)."""
+    split = asked_after(key)
+    return split[1] if split else None
+
+
+def asked_after(key: str) -> tuple[str, str] | None:
+    """(what comes before the last question, what it asks about), as asked_about reads them."""
     m = _ASKED.match(key)
     if not m or not m.end():
         return None
-    return strip_frame(key[m.end() :]) or None
+    asked = strip_frame(key[m.end() :])
+    return (key[: m.end()], asked) if asked else None
 
 
 # Small talk: a text made only of these words (and emoji, punctuation, Slack's :emoji: codes), with at least
