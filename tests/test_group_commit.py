@@ -57,9 +57,9 @@ def test_claims_queued_behind_a_busy_turn_share_one_commit(state_url):
     blocked = threading.Event()
     release = threading.Event()
 
-    def busy() -> None:  # another writer holds the turn (SQLite) or a connection's transaction (PostgreSQL)
+    def busy() -> None:  # a leader still on its way to the write turn: the claims below queue behind it
         with claims._lock:
-            claims._leader = True  # the next claim queues, as behind a leader still waiting for its turn
+            claims._leader = True
         blocked.set()
         release.wait(30)
         claims._commit()
